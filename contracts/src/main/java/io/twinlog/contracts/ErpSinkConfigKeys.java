@@ -1,0 +1,66 @@
+package io.twinlog.contracts;
+
+/**
+ * The ERP sink connector's configuration keys: the operator writes them into the sink
+ * KafkaConnector, the connector's {@code ConfigDef} declares them with defaults and docs.
+ */
+public final class ErpSinkConfigKeys {
+  private ErpSinkConfigKeys() {}
+
+  /** Fully qualified class name of the sink connector, as Strimzi's {@code spec.class}. */
+  public static final String CONNECTOR_CLASS = "io.twinlog.erp.ErpSinkConnector";
+
+  /** Target URL (http or https). */
+  public static final String URL = "erp.url";
+
+  /** HTTP method: POST (default), PUT or PATCH. */
+  public static final String METHOD = "erp.method";
+
+  /** Extra headers, comma-separated {@code Name:value} pairs. */
+  public static final String HEADERS = "erp.headers";
+
+  /** Authentication: {@code none} (default), {@code bearer} or {@code basic}. */
+  public static final String AUTH_TYPE = "erp.auth.type";
+
+  /** Bearer token; the operator sets it to a {@code ${secrets:...}} reference. */
+  public static final String AUTH_TOKEN = "erp.auth.token";
+
+  /** Basic-auth user name; a {@code ${secrets:...}} reference. */
+  public static final String AUTH_USERNAME = "erp.auth.username";
+
+  /** Basic-auth password; a {@code ${secrets:...}} reference. */
+  public static final String AUTH_PASSWORD = "erp.auth.password";
+
+  /** Request timeout in milliseconds. */
+  public static final String TIMEOUT_MS = "erp.timeout.ms";
+
+  /** Attempts per record before it is dead-lettered (first attempt included). */
+  public static final String RETRY_MAX_ATTEMPTS = "erp.retry.max.attempts";
+
+  /** First retry backoff in milliseconds; doubles per attempt, with jitter. */
+  public static final String RETRY_INITIAL_BACKOFF_MS = "erp.retry.initial.backoff.ms";
+
+  /** Upper bound of the retry backoff in milliseconds. */
+  public static final String RETRY_MAX_BACKOFF_MS = "erp.retry.max.backoff.ms";
+
+  /** Records per request; 1 sends each change alone, more sends a JSON array. */
+  public static final String BATCH_MAX_RECORDS = "erp.batch.max.records";
+
+  /** Upper bound of one batched request body in bytes. */
+  public static final String BATCH_MAX_BYTES = "erp.batch.max.bytes";
+
+  /** Body format: {@code change} (default, derived from the Debezium envelope) or {@code raw}. */
+  public static final String BODY_FORMAT = "erp.body.format";
+
+  /** Tombstones: {@code skip} (default) or {@code delete} (sent as a delete). */
+  public static final String TOMBSTONES = "erp.tombstones";
+
+  /** Trust store for TLS (PKCS12 or JKS path). */
+  public static final String TLS_TRUSTSTORE_PATH = "erp.tls.truststore.path";
+
+  /** Trust store password; a {@code ${secrets:...}} reference. */
+  public static final String TLS_TRUSTSTORE_PASSWORD = "erp.tls.truststore.password";
+
+  /** Header carrying the idempotency key on every request. */
+  public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+}
