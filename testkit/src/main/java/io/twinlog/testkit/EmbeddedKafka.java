@@ -1,0 +1,200 @@
+package io.twinlog.testkit;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A single-node KRaft Kafka (combined broker and controller) in this JVM, set up for exactly-once.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+  private final KafkaClusterTestKit cluster;
+  private final Admin admin;
+
+  private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    this.cluster = cluster;
+    this.admin = cluster.admin();
+  }
+
+  /** Starts one combined broker/controller and waits until it accepts clients. */
+  public static EmbeddedKafka start() {
+    return start(Map.of());
+  }
+
+  /** Starts one broker with extra broker properties on top of the exactly-once defaults. */
+  public static EmbeddedKafka start(Map<String, ?> brokerProps) {
+    MetadataVersion version = MetadataVersion.LATEST_PRODUCTION;
+    // The test kit defaults to the latest *testing* version; tests must see what production sees.
+    Map<String, Short> features =
+        Feature.PRODUCTION_FEATURES.stream()
+            .collect(
+                Collectors.toMap(
+                    Feature::featureName, f -> f.defaultLevel(version), (a, b) -> a, TreeMap::new));
+    TestKitNodes nodes =
+        new TestKitNodes.Builder(BootstrapMetadata.fromVersions(version, features, "twinlog"))
+            .setCombined(true)
+            .setNumBrokerNodes(1)
+            .setNumControllerNodes(1)
+            .build();
+    Map<String, Object> props = new HashMap<>();
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.num.partitions", "4");
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("offsets.topic.num.partitions", "4");
+    props.put("group.initial.rebalance.delay.ms", "0");
+    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("auto.create.topics.enable", "true");
+    props.put("unstable.api.versions.enable", "false");
+    props.put("unstable.feature.versions.enable", "false");
+    props.putAll(brokerProps);
+    KafkaClusterTestKit cluster = null;
+    try {
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+      props.forEach(builder::setConfigProp);
+      cluster = builder.build();
+      cluster.format();
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return new EmbeddedKafka(cluster);
+    } catch (Exception e) {
+      if (cluster != null) {
+        try {
+          cluster.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("embedded Kafka did not start", e);
+    }
+  }
+
+  /** The bootstrap servers of the running broker, e.g. {@code localhost:40123}. */
+  public String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  /** A shared admin client; closed by {@link #close()}. */
+  public Admin admin() {
+    return admin;
+  }
+
+  /** Creates a topic with replication factor 1 and waits until it exists. */
+  public void createTopic(String name, int partitions) {
+    createTopic(name, partitions, Map.of());
+  }
+
+  /** Creates a topic with replication factor 1 and the given topic configs. */
+  public void createTopic(String name, int partitions, Map<String, String> config) {
+    NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(config);
+    try {
+      admin.createTopics(List.of(topic)).all().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not create topic " + name, e.getCause());
+    }
+  }
+
+  /** Client properties pointing at this broker. */
+  public Map<String, Object> clientProps() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return props;
+  }
+
+  /** An idempotent producer with String keys and values; the caller closes it. */
+  public KafkaProducer<String, String> stringProducer() {
+    return new KafkaProducer<>(producerProps(), new StringSerializer(), new StringSerializer());
+  }
+
+  /** An idempotent producer with byte[] keys and values; the caller closes it. */
+  public KafkaProducer<byte[], byte[]> bytesProducer() {
+    return new KafkaProducer<>(
+        producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** A read_committed consumer in {@code groupId} reading from the earliest offset. */
+  public KafkaConsumer<String, String> stringConsumer(String groupId) {
+    return new KafkaConsumer<>(
+        consumerProps(groupId), new StringDeserializer(), new StringDeserializer());
+  }
+
+  /** A read_committed consumer with byte[] keys and values. */
+  public KafkaConsumer<byte[], byte[]> bytesConsumer(String groupId) {
+    return new KafkaConsumer<>(
+        consumerProps(groupId), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * Reads {@code topic} from the beginning until {@code count} records arrived or {@code timeout}
+   * passed, and returns what it read (possibly fewer records).
+   */
+  public List<ConsumerRecord<String, String>> consume(String topic, int count, Duration timeout) {
+    try (KafkaConsumer<String, String> consumer =
+        stringConsumer("twinlog-testkit-" + System.nanoTime())) {
+      consumer.subscribe(List.of(topic));
+      List<ConsumerRecord<String, String>> records = new java.util.ArrayList<>();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (records.size() < count && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      return records;
+    }
+  }
+
+  private Map<String, Object> producerProps() {
+    Map<String, Object> props = clientProps();
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    return props;
+  }
+
+  private Map<String, Object> consumerProps(String groupId) {
+    Map<String, Object> props = clientProps();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return props;
+  }
+
+  /** Stops the broker and deletes its log directories. */
+  @Override
+  public void close() {
+    admin.close(Duration.ofSeconds(5));
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("embedded Kafka did not stop cleanly", e);
+    }
+  }
+}
