@@ -61,6 +61,25 @@ public final class ErpSinkConfigKeys {
   /** Trust store password; a {@code ${secrets:...}} reference. */
   public static final String TLS_TRUSTSTORE_PASSWORD = "erp.tls.truststore.password";
 
+  /**
+   * Requests in flight at once per task (different keys only; one key never has two). Default 8.
+   */
+  public static final String MAX_IN_FLIGHT_REQUESTS = "erp.max.in.flight.requests";
+
+  /** Dead-letter record header: last HTTP status code, or {@code -1} when no response came. */
+  public static final String DLQ_HEADER_STATUS = "twinlog.erp.status";
+
+  /** Dead-letter record header: attempts made, as a decimal string. */
+  public static final String DLQ_HEADER_ATTEMPTS = "twinlog.erp.attempts";
+
+  /** Dead-letter record header: the last response body, truncated to 1 KiB (UTF-8). */
+  public static final String DLQ_HEADER_RESPONSE = "twinlog.erp.response";
+
+  /**
+   * Dead-letter record header: the idempotency key the record was (or would have been) sent with.
+   */
+  public static final String DLQ_HEADER_IDEMPOTENCY_KEY = "twinlog.erp.idempotency.key";
+
   /** Header carrying the idempotency key on every request. */
   public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 }

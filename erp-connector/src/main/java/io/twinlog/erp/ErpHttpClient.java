@@ -1,0 +1,150 @@
+package io.twinlog.erp;
+
+import io.twinlog.contracts.ErpSinkConfigKeys;
+import io.twinlog.erp.ErpSinkConfig.AuthType;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.errors.ConnectException;
+
+/** Sends request bodies to the ERP; the credentials live only in a private field. */
+final class ErpHttpClient implements AutoCloseable {
+
+  /** A response, or the reason there is none ({@code status == -1}). */
+  record Response(int status, String body, long retryAfterMs, String error, long latencyNanos) {
+    Outcome outcome() {
+      return Outcome.of(status);
+    }
+  }
+
+  static final int MAX_KEPT_BODY_BYTES = 1024;
+
+  private final HttpClient client;
+  private final URI url;
+  private final String method;
+  private final Map<String, String> extraHeaders;
+  private final Duration timeout;
+  private final String authorization;
+
+  ErpHttpClient(ErpSinkConfig config) {
+    this.url = config.url();
+    this.method = config.method();
+    this.extraHeaders = config.extraHeaders();
+    this.timeout = Duration.ofMillis(config.timeoutMs());
+    this.authorization = authorization(config);
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(timeout);
+    if (!config.truststorePath().isEmpty()) {
+      Password password = config.truststorePassword();
+      try {
+        builder.sslContext(
+            TlsContexts.trusting(
+                new File(config.truststorePath()), password == null ? null : password.value()));
+      } catch (Exception e) {
+        // The exception names the file, never the password.
+        throw new ConnectException(
+            "cannot load trust store "
+                + config.truststorePath()
+                + " ("
+                + e.getClass().getSimpleName()
+                + ")");
+      }
+    }
+    this.client = builder.build();
+  }
+
+  private static String authorization(ErpSinkConfig config) {
+    AuthType type = config.authType();
+    return switch (type) {
+      case NONE -> null;
+      case BEARER -> "Bearer " + secret(config.authToken(), "erp.auth.token");
+      case BASIC ->
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(
+                      (config.authUsername() + ":" + secret(config.authPassword(), "password"))
+                          .getBytes(StandardCharsets.UTF_8));
+    };
+  }
+
+  private static String secret(Password password, String what) {
+    if (password == null || password.value() == null || password.value().isEmpty()) {
+      throw new ConnectException(what + " is required by erp.auth.type");
+    }
+    return password.value();
+  }
+
+  /** Sends one body; never completes exceptionally. */
+  CompletableFuture<Response> send(String idempotencyKey, byte[] body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(url)
+            .timeout(timeout)
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+            .header("Content-Type", "application/json")
+            .header(ErpSinkConfigKeys.IDEMPOTENCY_HEADER, idempotencyKey);
+    extraHeaders.forEach(request::header);
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    long start = System.nanoTime();
+    return client
+        .sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+        .handle(
+            (response, error) -> {
+              long latency = System.nanoTime() - start;
+              if (error != null) {
+                return new Response(-1, "", -1, describe(error), latency);
+              }
+              long retryAfter =
+                  Backoff.parseRetryAfterMs(
+                      response.headers().firstValue("Retry-After").orElse(null),
+                      System.currentTimeMillis());
+              return new Response(
+                  response.statusCode(), truncate(response.body()), retryAfter, null, latency);
+            });
+  }
+
+  static String describe(Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof HttpTimeoutException) {
+      return "timeout: " + cause.getMessage();
+    }
+    // Transport messages name the host and port only; headers never reach them.
+    return cause.getClass().getSimpleName()
+        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+  }
+
+  static String truncate(byte[] body) {
+    if (body == null) {
+      return "";
+    }
+    if (body.length <= MAX_KEPT_BODY_BYTES) {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+    return new String(body, 0, MAX_KEPT_BODY_BYTES, StandardCharsets.UTF_8) + "...(truncated)";
+  }
+
+  @Override
+  public void close() {
+    client.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "ErpHttpClient{" + method + " " + url + "}";
+  }
+}

@@ -1,0 +1,364 @@
+package io.twinlog.erp;
+
+import static io.twinlog.contracts.ErpSinkConfigKeys.AUTH_PASSWORD;
+import static io.twinlog.contracts.ErpSinkConfigKeys.AUTH_TOKEN;
+import static io.twinlog.contracts.ErpSinkConfigKeys.AUTH_TYPE;
+import static io.twinlog.contracts.ErpSinkConfigKeys.AUTH_USERNAME;
+import static io.twinlog.contracts.ErpSinkConfigKeys.BATCH_MAX_BYTES;
+import static io.twinlog.contracts.ErpSinkConfigKeys.BATCH_MAX_RECORDS;
+import static io.twinlog.contracts.ErpSinkConfigKeys.BODY_FORMAT;
+import static io.twinlog.contracts.ErpSinkConfigKeys.HEADERS;
+import static io.twinlog.contracts.ErpSinkConfigKeys.MAX_IN_FLIGHT_REQUESTS;
+import static io.twinlog.contracts.ErpSinkConfigKeys.METHOD;
+import static io.twinlog.contracts.ErpSinkConfigKeys.RETRY_INITIAL_BACKOFF_MS;
+import static io.twinlog.contracts.ErpSinkConfigKeys.RETRY_MAX_ATTEMPTS;
+import static io.twinlog.contracts.ErpSinkConfigKeys.RETRY_MAX_BACKOFF_MS;
+import static io.twinlog.contracts.ErpSinkConfigKeys.TIMEOUT_MS;
+import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_TRUSTSTORE_PASSWORD;
+import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_TRUSTSTORE_PATH;
+import static io.twinlog.contracts.ErpSinkConfigKeys.TOMBSTONES;
+import static io.twinlog.contracts.ErpSinkConfigKeys.URL;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
+
+/** The ERP sink's configuration: its {@link ConfigDef} and the parsed, typed values. */
+public final class ErpSinkConfig extends AbstractConfig {
+
+  /** Body formats (see docs/concepts/delivery.md). */
+  public enum BodyFormat {
+    CHANGE,
+    RAW
+  }
+
+  /** What to do with a tombstone (null value). */
+  public enum TombstoneMode {
+    SKIP,
+    DELETE
+  }
+
+  /** Authentication schemes. */
+  public enum AuthType {
+    NONE,
+    BEARER,
+    BASIC
+  }
+
+  static final String GROUP_HTTP = "HTTP";
+  static final String GROUP_AUTH = "Authentication and TLS";
+  static final String GROUP_DELIVERY = "Delivery";
+
+  /** The definition Connect validates against; every key documented, with its default. */
+  public static final ConfigDef CONFIG_DEF = define();
+
+  private static ConfigDef define() {
+    int http = 0;
+    int auth = 0;
+    int delivery = 0;
+    return new ConfigDef()
+        .define(
+            URL,
+            Type.STRING,
+            ConfigDef.NO_DEFAULT_VALUE,
+            ErpSinkValidators.URL,
+            Importance.HIGH,
+            "The ERP endpoint, an absolute http:// or https:// URL without credentials in it"
+                + " (use erp.auth.*).",
+            GROUP_HTTP,
+            ++http,
+            ConfigDef.Width.LONG,
+            "ERP URL")
+        .define(
+            METHOD,
+            Type.STRING,
+            "POST",
+            ConfigDef.CaseInsensitiveValidString.in("POST", "PUT", "PATCH"),
+            Importance.MEDIUM,
+            "HTTP method of every request: POST, PUT or PATCH.",
+            GROUP_HTTP,
+            ++http,
+            ConfigDef.Width.SHORT,
+            "Method")
+        .define(
+            HEADERS,
+            Type.STRING,
+            "",
+            ErpSinkValidators.HEADERS,
+            Importance.LOW,
+            "Extra request headers, comma-separated Name:value pairs (values must not contain"
+                + " commas). Authorization, Content-Type, Idempotency-Key and the headers the JDK"
+                + " client manages (Host, Connection, Content-Length, Expect, Upgrade) are refused.",
+            GROUP_HTTP,
+            ++http,
+            ConfigDef.Width.LONG,
+            "Extra headers")
+        .define(
+            TIMEOUT_MS,
+            Type.LONG,
+            30_000L,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Connect and request timeout in milliseconds. A request that times out is retried.",
+            GROUP_HTTP,
+            ++http,
+            ConfigDef.Width.SHORT,
+            "Timeout (ms)")
+        .define(
+            AUTH_TYPE,
+            Type.STRING,
+            "none",
+            ConfigDef.CaseInsensitiveValidString.in("none", "bearer", "basic"),
+            Importance.HIGH,
+            "Authentication: none, bearer (Authorization: Bearer erp.auth.token) or basic"
+                + " (erp.auth.username and erp.auth.password).",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.SHORT,
+            "Auth type")
+        .define(
+            AUTH_TOKEN,
+            Type.PASSWORD,
+            null,
+            Importance.HIGH,
+            "Bearer token, usually a ${secrets:namespace/secret:key} reference. Required when"
+                + " erp.auth.type=bearer. Never logged.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.MEDIUM,
+            "Bearer token")
+        .define(
+            AUTH_USERNAME,
+            Type.STRING,
+            null,
+            Importance.HIGH,
+            "Basic-auth user name. Required when erp.auth.type=basic.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.MEDIUM,
+            "User name")
+        .define(
+            AUTH_PASSWORD,
+            Type.PASSWORD,
+            null,
+            Importance.HIGH,
+            "Basic-auth password, usually a ${secrets:...} reference. Required when"
+                + " erp.auth.type=basic. Never logged.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.MEDIUM,
+            "Password")
+        .define(
+            TLS_TRUSTSTORE_PATH,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "Trust store (PKCS12 or JKS, detected from the file) used to verify the ERP's"
+                + " certificate. Empty: the JDK's default trust store.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.LONG,
+            "Trust store")
+        .define(
+            TLS_TRUSTSTORE_PASSWORD,
+            Type.PASSWORD,
+            null,
+            Importance.MEDIUM,
+            "Trust store password, usually a ${secrets:...} reference. Never logged.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.MEDIUM,
+            "Trust store password")
+        .define(
+            BODY_FORMAT,
+            Type.STRING,
+            "change",
+            ConfigDef.CaseInsensitiveValidString.in("change", "raw"),
+            Importance.MEDIUM,
+            "change: a JSON object derived from the Debezium envelope (table, op, key, before,"
+                + " after, sourceTsMs, transactionId, changeId); raw: the record value as it is.",
+            GROUP_DELIVERY,
+            ++delivery,
+            ConfigDef.Width.SHORT,
+            "Body format")
+        .define(
+            TOMBSTONES,
+            Type.STRING,
+            "skip",
+            ConfigDef.CaseInsensitiveValidString.in("skip", "delete"),
+            Importance.MEDIUM,
+            "Records with a null value: skip them, or send them as a delete (op d, no before or"
+                + " after).",
+            GROUP_DELIVERY,
+            ++delivery,
+            ConfigDef.Width.SHORT,
+            "Tombstones")
+        .define(
+            BATCH_MAX_RECORDS,
+            Type.INT,
+            1,
+            Range.between(1, 10_000),
+            Importance.MEDIUM,
+            "Records per request. 1 sends each change as one JSON object; more sends a JSON"
+                + " array (always an array, even of one), holding at most one record per key.",
+            GROUP_DELIVERY,
+            ++delivery,
+            ConfigDef.Width.SHORT,
+            "Batch records")
+        .define(
+            BATCH_MAX_BYTES,
+            Type.INT,
+            1_048_576,
+            Range.atLeast(1024),
+            Importance.LOW,
+            "Upper bound of a batched request body in bytes; a single larger record is still"
+                + " sent alone.",
+            GROUP_DELIVERY,
+            ++delivery,
+            ConfigDef.Width.SHORT,
+            "Batch bytes")
+        .define(
+            MAX_IN_FLIGHT_REQUESTS,
+            Type.INT,
+            8,
+            Range.between(1, 256),
+            Importance.LOW,
+            "Requests a task has in flight at once. They always carry different keys.",
+            GROUP_DELIVERY,
+            ++delivery,
+            ConfigDef.Width.SHORT,
+            "In-flight requests")
+        .define(
+            RETRY_MAX_ATTEMPTS,
+            Type.INT,
+            12,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Attempts per record, the first included, before it goes to the dead-letter topic."
+                + " Retried: 5xx, 408, 429, timeouts and connection errors.",
+            GROUP_DELIVERY,
+            ++delivery,
+            ConfigDef.Width.SHORT,
+            "Max attempts")
+        .define(
+            RETRY_INITIAL_BACKOFF_MS,
+            Type.LONG,
+            1_000L,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            "Backoff before the first retry in milliseconds; doubles per attempt. Each wait is"
+                + " drawn uniformly from [backoff/2, backoff].",
+            GROUP_DELIVERY,
+            ++delivery,
+            ConfigDef.Width.SHORT,
+            "Initial backoff (ms)")
+        .define(
+            RETRY_MAX_BACKOFF_MS,
+            Type.LONG,
+            300_000L,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            "Upper bound of one backoff in milliseconds, Retry-After included.",
+            GROUP_DELIVERY,
+            ++delivery,
+            ConfigDef.Width.SHORT,
+            "Max backoff (ms)");
+  }
+
+  public ErpSinkConfig(Map<String, String> props) {
+    super(CONFIG_DEF, props, false);
+  }
+
+  public URI url() {
+    return URI.create(getString(URL).trim());
+  }
+
+  public String method() {
+    return getString(METHOD).toUpperCase(Locale.ROOT);
+  }
+
+  /** Extra headers in configuration order. */
+  public Map<String, String> extraHeaders() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String[] pair : ErpSinkValidators.parseHeaders(getString(HEADERS))) {
+      headers.put(pair[0], pair[1]);
+    }
+    return headers;
+  }
+
+  public long timeoutMs() {
+    return getLong(TIMEOUT_MS);
+  }
+
+  public AuthType authType() {
+    return AuthType.valueOf(getString(AUTH_TYPE).toUpperCase(Locale.ROOT));
+  }
+
+  /** The secret values stay wrapped in {@link Password} until the request is built. */
+  public Password authToken() {
+    return getPassword(AUTH_TOKEN);
+  }
+
+  public String authUsername() {
+    return getString(AUTH_USERNAME);
+  }
+
+  public Password authPassword() {
+    return getPassword(AUTH_PASSWORD);
+  }
+
+  public String truststorePath() {
+    return getString(TLS_TRUSTSTORE_PATH).trim();
+  }
+
+  public Password truststorePassword() {
+    return getPassword(TLS_TRUSTSTORE_PASSWORD);
+  }
+
+  public BodyFormat bodyFormat() {
+    return BodyFormat.valueOf(getString(BODY_FORMAT).toUpperCase(Locale.ROOT));
+  }
+
+  public TombstoneMode tombstones() {
+    return TombstoneMode.valueOf(getString(TOMBSTONES).toUpperCase(Locale.ROOT));
+  }
+
+  public int batchMaxRecords() {
+    return getInt(BATCH_MAX_RECORDS);
+  }
+
+  public int batchMaxBytes() {
+    return getInt(BATCH_MAX_BYTES);
+  }
+
+  public int maxInFlightRequests() {
+    return getInt(MAX_IN_FLIGHT_REQUESTS);
+  }
+
+  public int retryMaxAttempts() {
+    return getInt(RETRY_MAX_ATTEMPTS);
+  }
+
+  public Backoff backoff() {
+    return new Backoff(getLong(RETRY_INITIAL_BACKOFF_MS), getLong(RETRY_MAX_BACKOFF_MS));
+  }
+
+  /** Keys in definition order, for documentation checks. */
+  static List<String> keys() {
+    return List.copyOf(CONFIG_DEF.configKeys().keySet());
+  }
+
+  @Override
+  public String toString() {
+    // AbstractConfig prints Password values as [hidden]; say so explicitly for readers.
+    return "ErpSinkConfig{url=" + getString(URL) + ", auth=" + getString(AUTH_TYPE) + "}";
+  }
+}
