@@ -1,0 +1,52 @@
+package io.twinlog.operator.health;
+
+/** What a connector failure means for the operator: restart it, or report what a human must do. */
+public enum FailureKind {
+  /** Transient (database down, network, rebalance): a restart with backoff may fix it. */
+  RESTARTABLE(
+      "ConnectorFailed",
+      true,
+      "Twinlog restarts it with exponential backoff (spec.restartPolicy)."),
+  /**
+   * The binlog position the connector needs is gone from the replica (MariaDB/MySQL error 1236 or
+   * Debezium's start-up check): restarting reads the same missing position again.
+   */
+  BINLOG_POSITION_PURGED(
+      "BinlogPositionPurged",
+      false,
+      "The replica no longer has the binlog position this connector must resume from; restarting"
+          + " cannot fix it. Re-seed the connector from a healthy source's offset (see the runbook"
+          + " binlog-position-purged) or delete its offsets to take a new snapshot; raise"
+          + " binlog retention on the replica."),
+  /** The schema-history topic is gone while offsets exist: Debezium refuses to start. */
+  SCHEMA_HISTORY_MISSING(
+      "SchemaHistoryMissing",
+      false,
+      "The connector's schema-history topic is missing or incomplete; restarting cannot fix it."
+          + " Recover it with snapshot.mode=recovery (see the runbook schema-history-missing).");
+
+  private final String reason;
+  private final boolean restartable;
+  private final String action;
+
+  FailureKind(String reason, boolean restartable, String action) {
+    this.reason = reason;
+    this.restartable = restartable;
+    this.action = action;
+  }
+
+  /** The CamelCase condition reason for this kind of failure. */
+  public String reason() {
+    return reason;
+  }
+
+  /** Whether restarting the connector or task can fix this failure. */
+  public boolean restartable() {
+    return restartable;
+  }
+
+  /** What the operator (or the human operating it) does about it, for condition messages. */
+  public String action() {
+    return action;
+  }
+}
