@@ -1,0 +1,75 @@
+package io.twinlog.dedup.processor;
+
+import io.twinlog.dedup.metrics.AnomalyKind;
+import io.twinlog.dedup.serde.ChangeEvent;
+import io.twinlog.dedup.serde.StateValues.ContentEntry;
+import io.twinlog.dedup.serde.StateValues.SourceCursor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Deduplicates changes without a GTID (MySQL without GTIDs) within the window.
+ *
+ * <p>Identity is {@code (content digest, k)}: the k-th first-run occurrence of that content from a
+ * source, so two identical but distinct changes (a flag flipped back and forth in one second) are
+ * occurrences 1 and 2 from every source, and both are delivered. A source's own replays are
+ * recognised by its binlog position and do not count as occurrences.
+ */
+final class ContentRule {
+  private final DedupStores stores;
+  private final AnomalySink anomalies;
+  private final long windowMs;
+
+  ContentRule(DedupStores stores, AnomalySink anomalies, long windowMs) {
+    this.stores = stores;
+    this.anomalies = anomalies;
+    this.windowMs = windowMs;
+  }
+
+  Verdict decide(String source, String table, ChangeEvent e, long recordTs, long streamTime) {
+    SourceCursor cursor = stores.cursor(source, table);
+    ContentEntry entry = stores.content(table, e.contentHash(), recordTs);
+    boolean beyondWindow = e.tsMs() + windowMs < streamTime;
+    if (cursor != null && e.position().compareTo(cursor.position()) <= 0) {
+      if ((entry != null && entry.occurrences(source) > 0) || beyondWindow) {
+        return Verdict.drop("replay");
+      }
+      anomalies.report(
+          source,
+          AnomalyKind.POSITION_REGRESSED,
+          "binlog position "
+              + e.position()
+              + " is not after the last one read ("
+              + cursor.position()
+              + ") but this change was never seen from this source; treating it as new");
+    }
+    stores.putCursor(source, table, new SourceCursor(e.position(), null, 0));
+    if (entry == null && beyondWindow) {
+      anomalies.report(
+          source,
+          AnomalyKind.BEYOND_WINDOW,
+          "change committed at "
+              + e.tsMs()
+              + " arrived more than the window ("
+              + windowMs
+              + " ms) behind stream time "
+              + streamTime
+              + "; its twin from another source was forgotten, so it is dropped as delivered");
+      return Verdict.drop("beyond-window");
+    }
+    int occurrence = (entry == null ? 0 : entry.occurrences(source)) + 1;
+    Map<String, Integer> occurrences =
+        entry == null ? new LinkedHashMap<>() : new LinkedHashMap<>(entry.occurrences());
+    occurrences.put(source, occurrence);
+    int emitted = entry == null ? 0 : entry.emitted();
+    long firstSeen = entry == null ? recordTs : entry.firstSeen();
+    boolean emit = occurrence > emitted;
+    stores.putContent(
+        table,
+        e.contentHash(),
+        new ContentEntry(firstSeen, Math.max(emitted, occurrence), occurrences));
+    return emit
+        ? Verdict.emit("content/" + table + "/" + e.contentHash() + "/" + occurrence)
+        : Verdict.drop("other-source");
+  }
+}

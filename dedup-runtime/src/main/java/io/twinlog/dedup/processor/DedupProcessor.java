@@ -1,0 +1,154 @@
+package io.twinlog.dedup.processor;
+
+import io.twinlog.contracts.ChangeHeaders;
+import io.twinlog.dedup.metrics.AnomalyKind;
+import io.twinlog.dedup.metrics.DedupMetrics;
+import io.twinlog.dedup.serde.BadRecordException;
+import io.twinlog.dedup.serde.ChangeEvent;
+import io.twinlog.dedup.serde.EnvelopeParser;
+import io.twinlog.dedup.topology.TopicNames;
+import io.twinlog.dedup.topology.TopicNames.InputTopic;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Merges one partition of every source's table topics into the output: parses each record, decides
+ * by {@link GtidRule}, {@link ContentRule} or {@link SnapshotRule}, forwards winners with the
+ * change-id and source headers, and sends bad records to the dead-letter topic.
+ */
+public final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+  public static final String OUTPUT = "output";
+  public static final String DEAD_LETTERS = "dead-letters";
+  private static final Logger LOG = LoggerFactory.getLogger(DedupProcessor.class);
+  private static final Map<String, AtomicLong> ANOMALY_LOG_COUNT = new ConcurrentHashMap<>();
+
+  private final TopicNames topics;
+  private final DedupMetrics metrics;
+  private final long windowMs;
+  private final EnvelopeParser parser = new EnvelopeParser();
+  private ProcessorContext<byte[], byte[]> context;
+  private GtidRule gtidRule;
+  private ContentRule contentRule;
+  private SnapshotRule snapshotRule;
+
+  public DedupProcessor(TopicNames topics, DedupMetrics metrics, long windowMs) {
+    this.topics = topics;
+    this.metrics = metrics;
+    this.windowMs = windowMs;
+  }
+
+  @Override
+  public void init(ProcessorContext<byte[], byte[]> context) {
+    this.context = context;
+    DedupStores stores =
+        new DedupStores(
+            context.getStateStore(DedupStores.PROGRESS),
+            context.getStateStore(DedupStores.SEEN),
+            windowMs);
+    AnomalySink anomalies = this::anomaly;
+    gtidRule = new GtidRule(stores, anomalies);
+    contentRule = new ContentRule(stores, anomalies, windowMs);
+    snapshotRule = new SnapshotRule(stores, anomalies);
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    RecordMetadata meta = context.recordMetadata().orElseThrow();
+    InputTopic input = topics.parse(meta.topic());
+    if (input == null) {
+      return; // the subscription pattern only matches our topics; nothing else reaches here
+    }
+    String source = input.source().name();
+    String table = input.table();
+    metrics.recordIn(source, table);
+    if (record.value() == null) {
+      // Debezium's tombstone after a delete; we write our own right after the delete we emit, so
+      // it can never land after a later change of the same key from another source.
+      metrics.duplicate(table, "tombstone");
+      return;
+    }
+    ChangeEvent event;
+    try {
+      event = parser.parse(table, record.key(), record.value());
+    } catch (BadRecordException e) {
+      deadLetter(record, meta, e);
+      return;
+    }
+    if (metrics.sourceProgress(source, event.tsMs())) {
+      LOG.warn(
+          "Source {} is {} ms behind the leading source, more than the dedup window ({} ms)",
+          source,
+          metrics.lagMs(source),
+          windowMs);
+    }
+    Verdict verdict = decide(source, table, meta.partition(), event, record.timestamp());
+    if (!verdict.emit()) {
+      metrics.duplicate(table, verdict.reason());
+      return;
+    }
+    metrics.accepted(table, event.op(), event.tsMs(), System.currentTimeMillis());
+    context.forward(withHeaders(record, verdict.changeId(), source), OUTPUT);
+    if (event.op() == 'd') {
+      context.forward(
+          withHeaders(record.withValue(null), verdict.changeId() + "/tombstone", source), OUTPUT);
+      metrics.tombstoneOut(table);
+    }
+  }
+
+  private Verdict decide(String source, String table, int partition, ChangeEvent e, long ts) {
+    if (e.snapshot()) {
+      return snapshotRule.decide(source, table, e, ts);
+    }
+    Verdict verdict =
+        e.gtid() != null
+            ? gtidRule.decide(source, table, partition, e)
+            : contentRule.decide(source, table, e, ts, context.currentStreamTimeMs());
+    return snapshotRule.olderThanSnapshot(source, table, e, ts, verdict);
+  }
+
+  private static Record<byte[], byte[]> withHeaders(
+      Record<byte[], byte[]> record, String changeId, String source) {
+    Headers headers = new RecordHeaders(record.headers().toArray());
+    headers.remove(ChangeHeaders.CHANGE_ID);
+    headers.remove(ChangeHeaders.SOURCE);
+    headers.add(ChangeHeaders.CHANGE_ID, changeId.getBytes(StandardCharsets.UTF_8));
+    headers.add(ChangeHeaders.SOURCE, source.getBytes(StandardCharsets.UTF_8));
+    return record.withHeaders(headers);
+  }
+
+  private void deadLetter(Record<byte[], byte[]> record, RecordMetadata meta, Exception error) {
+    Headers headers = new RecordHeaders(record.headers().toArray());
+    String message = String.valueOf(error.getMessage()).lines().findFirst().orElse("");
+    headers.add(
+        ChangeHeaders.ERROR_CLASS, error.getClass().getName().getBytes(StandardCharsets.UTF_8));
+    headers.add(ChangeHeaders.ERROR_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
+    headers.add(ChangeHeaders.ERROR_TOPIC, meta.topic().getBytes(StandardCharsets.UTF_8));
+    context.forward(record.withHeaders(headers), DEAD_LETTERS);
+    metrics.deadLettered(meta.topic());
+    LOG.warn(
+        "Dead-lettered a record from {}-{}@{}: {}",
+        meta.topic(),
+        meta.partition(),
+        meta.offset(),
+        message);
+  }
+
+  private void anomaly(String source, AnomalyKind kind, String why) {
+    metrics.anomaly(source, kind);
+    long n =
+        ANOMALY_LOG_COUNT.computeIfAbsent(source + kind, k -> new AtomicLong()).incrementAndGet();
+    if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th ... occurrence: loud but never a flood
+      LOG.warn("Source {} anomaly {} (occurrence {}): {}", source, kind.label(), n, why);
+    }
+  }
+}

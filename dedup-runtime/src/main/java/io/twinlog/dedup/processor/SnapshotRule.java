@@ -1,0 +1,67 @@
+package io.twinlog.dedup.processor;
+
+import io.twinlog.dedup.metrics.AnomalyKind;
+import io.twinlog.dedup.serde.ChangeEvent;
+import io.twinlog.dedup.serde.EnvelopeParser;
+import io.twinlog.dedup.serde.StateValues.SnapshotEntry;
+
+/**
+ * Snapshot rows ({@code op=r}, no GTID): one snapshot of each row per window, and no change older
+ * than that snapshot (by commit second, from another source) after it.
+ */
+final class SnapshotRule {
+  private final DedupStores stores;
+  private final AnomalySink anomalies;
+
+  SnapshotRule(DedupStores stores, AnomalySink anomalies) {
+    this.stores = stores;
+    this.anomalies = anomalies;
+  }
+
+  Verdict decide(String source, String table, ChangeEvent e, long recordTs) {
+    SnapshotEntry existing = stores.snapshot(table, e.contentHash(), recordTs);
+    if (existing != null) {
+      if (!existing.source().equals(source)) {
+        anomalies.report(
+            source,
+            AnomalyKind.SECOND_SNAPSHOT,
+            "snapshot row for a key already snapshotted by "
+                + existing.source()
+                + "; only one source should snapshot (the others start from its position)");
+      }
+      return Verdict.drop("snapshot");
+    }
+    stores.putSnapshot(table, e.contentHash(), new SnapshotEntry(source, e.tsMs()), recordTs);
+    if (e.tsMs() > stores.snapshotHorizon(table)) {
+      stores.putSnapshotHorizon(table, e.tsMs());
+    }
+    return Verdict.emit("snapshot/" + table + "/" + e.contentHash());
+  }
+
+  /**
+   * Turns an emit into a drop when another source already emitted a snapshot of this key taken in a
+   * later second than the change's commit: the snapshot already contains the change.
+   */
+  Verdict olderThanSnapshot(
+      String source, String table, ChangeEvent e, long recordTs, Verdict verdict) {
+    if (!verdict.emit() || e.tsMs() >= stores.snapshotHorizon(table)) {
+      return verdict;
+    }
+    SnapshotEntry snapshot =
+        stores.snapshot(table, EnvelopeParser.keyDigest(table, e.canonicalKey()), recordTs);
+    if (snapshot == null || snapshot.source().equals(source) || e.tsMs() >= snapshot.tsMs()) {
+      return verdict;
+    }
+    anomalies.report(
+        source,
+        AnomalyKind.OLDER_THAN_SNAPSHOT,
+        "change committed at "
+            + e.tsMs()
+            + " arrived after "
+            + snapshot.source()
+            + "'s snapshot of the same row taken at "
+            + snapshot.tsMs()
+            + "; dropped because the snapshot already contains it");
+    return Verdict.drop("older-than-snapshot");
+  }
+}

@@ -1,0 +1,39 @@
+package io.twinlog.dedup.serde;
+
+import java.util.Comparator;
+
+/**
+ * Where one source read an event in its replica's binlog: {@code source.file}, {@code source.pos}
+ * (the rows event) and {@code source.row} (the row within it). Stable across that source's own
+ * restarts, meaningless across sources.
+ */
+public record BinlogPosition(String file, long pos, int row) implements Comparable<BinlogPosition> {
+  private static final Comparator<BinlogPosition> ORDER =
+      Comparator.comparingLong((BinlogPosition p) -> fileIndex(p.file))
+          .thenComparing(BinlogPosition::file)
+          .thenComparingLong(BinlogPosition::pos)
+          .thenComparingInt(BinlogPosition::row);
+
+  /** Binlog files are {@code <basename>.<number>}; the number orders them across rotations. */
+  static long fileIndex(String file) {
+    int dot = file.lastIndexOf('.');
+    if (dot >= 0) {
+      try {
+        return Long.parseLong(file.substring(dot + 1));
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  @Override
+  public int compareTo(BinlogPosition other) {
+    return ORDER.compare(this, other);
+  }
+
+  @Override
+  public String toString() {
+    return file + ":" + pos + "#" + row;
+  }
+}

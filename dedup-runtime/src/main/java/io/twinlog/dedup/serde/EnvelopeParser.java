@@ -1,0 +1,121 @@
+package io.twinlog.dedup.serde;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * Reads Debezium JSON (JsonConverter, with or without {@code schemas.enable}) into a {@link
+ * ChangeEvent}; anything else is a {@link BadRecordException}.
+ */
+public final class EnvelopeParser {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public ChangeEvent parse(String table, byte[] key, byte[] value) throws BadRecordException {
+    String canonicalKey = canonicalKey(key);
+    JsonNode envelope = payload(readJson(value, "value"));
+    if (!envelope.isObject()) {
+      throw new BadRecordException("value is not a Debezium change event (not a JSON object)");
+    }
+    String opText = text(envelope, "op");
+    if (opText == null || opText.length() != 1 || "cudr".indexOf(opText.charAt(0)) < 0) {
+      throw new BadRecordException(
+          "payload.op is " + (opText == null ? "missing" : "'" + opText + "'") + ", not c/u/d/r");
+    }
+    char op = opText.charAt(0);
+    JsonNode source = envelope.get("source");
+    if (source == null || !source.isObject()) {
+      throw new BadRecordException("payload.source is missing");
+    }
+    JsonNode ts = source.get("ts_ms");
+    if (ts == null || !ts.canConvertToLong()) {
+      throw new BadRecordException("payload.source.ts_ms is missing");
+    }
+    if (op == 'r') {
+      return new ChangeEvent(
+          op, null, null, ts.asLong(), canonicalKey, keyDigest(table, canonicalKey));
+    }
+    String file = text(source, "file");
+    JsonNode pos = source.get("pos");
+    if (file == null || pos == null || !pos.canConvertToLong()) {
+      throw new BadRecordException("payload.source.file/pos are missing (binlog position)");
+    }
+    JsonNode row = source.get("row");
+    BinlogPosition position =
+        new BinlogPosition(file, pos.asLong(), row == null || row.isNull() ? 0 : row.asInt());
+    String gtidText = text(source, "gtid");
+    if (gtidText != null && !gtidText.isEmpty()) {
+      return new ChangeEvent(op, Gtid.parse(gtidText), position, ts.asLong(), canonicalKey, null);
+    }
+    String content =
+        digest(
+            table,
+            canonicalKey,
+            opText,
+            String.valueOf(envelope.get("before")),
+            String.valueOf(envelope.get("after")),
+            ts.asText());
+    return new ChangeEvent(op, null, position, ts.asLong(), canonicalKey, content);
+  }
+
+  private static String canonicalKey(byte[] key) throws BadRecordException {
+    if (key == null) {
+      // Tables without a primary key: Debezium sends no key, so rows land on any partition.
+      return "null";
+    }
+    return payload(readJson(key, "key")).toString();
+  }
+
+  /** With {@code schemas.enable=true} the event sits in {@code payload} next to {@code schema}. */
+  private static JsonNode payload(JsonNode node) {
+    if (node.isObject() && node.has("schema") && node.has("payload")) {
+      return node.get("payload");
+    }
+    return node;
+  }
+
+  private static JsonNode readJson(byte[] bytes, String what) throws BadRecordException {
+    try {
+      JsonNode node = JSON.readTree(bytes);
+      if (node == null || node.isMissingNode()) {
+        throw new BadRecordException(what + " is empty");
+      }
+      return node;
+    } catch (JacksonException e) {
+      throw new BadRecordException(
+          what + " is not JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+    } catch (java.io.IOException e) {
+      throw new BadRecordException(what + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  /** Identity of a row for the snapshot rule: digest of table and canonical key. */
+  public static String keyDigest(String table, String canonicalKey) {
+    return digest(table, canonicalKey);
+  }
+
+  static String digest(String... parts) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String part : parts) {
+        sha.update(part.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+      }
+      byte[] full = sha.digest();
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(java.util.Arrays.copyOf(full, 16));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
