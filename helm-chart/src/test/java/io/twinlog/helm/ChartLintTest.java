@@ -1,0 +1,48 @@
+package io.twinlog.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import org.junit.jupiter.api.Test;
+
+class ChartLintTest {
+
+  @Test
+  void lintsCleanInStrictMode() {
+    LintResult result = new Helm(RenderedChart.CHART).lint().strict().call();
+
+    assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+  }
+
+  @Test
+  void defaultsRenderTheOperatorAndItsRbacOnly() {
+    RenderedChart chart = RenderedChart.defaults();
+
+    assertThat(chart.objects())
+        .extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder(
+            "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
+  }
+
+  @Test
+  void everyOptionalPartRendersWhenEnabled() {
+    RenderedChart chart =
+        RenderedChart.render(
+            """
+            replicas: 2
+            metrics:
+              serviceMonitor: {enabled: true}
+              dedupPodMonitor: {enabled: true}
+            prometheusRule: {enabled: true}
+            grafanaDashboard: {enabled: true}
+            connectSecretAccess:
+              - {namespace: shop, connectCluster: cdc-connect, secrets: [cdc-db]}
+            """);
+
+    assertThat(chart.objects())
+        .extracting(HasMetadata::getKind)
+        .contains("ServiceMonitor", "PodMonitor", "PrometheusRule", "ConfigMap", "Role");
+  }
+}
