@@ -1,0 +1,21 @@
+package io.twinlog.operator.status;
+
+/** The condition types of a CdcPipeline's status. */
+public final class ConditionTypes {
+  private ConditionTypes() {}
+
+  /** False with a reason whenever the pipeline is not delivering changes end to end. */
+  public static final String READY = "Ready";
+
+  /** Every source connector runs; False names the worst source problem. */
+  public static final String SOURCES_HEALTHY = "SourcesHealthy";
+
+  /** Every dedup instance is ready. */
+  public static final String DEDUP_READY = "DedupReady";
+
+  /** The ERP sink connector runs (True with NotConfigured when there is no sink). */
+  public static final String SINK_READY = "SinkReady";
+
+  /** Every replica keeps its binlog at least {@code spec.source.binlogRetention.minimum}. */
+  public static final String BINLOG_RETENTION_OK = "BinlogRetentionOk";
+}

@@ -1,0 +1,82 @@
+package io.twinlog.operator.status;
+
+/**
+ * Every condition reason the operator writes, in CamelCase; docs/concepts/reconciliation.md lists
+ * them with their meaning and docs/operations/runbooks/ says what to do about the False ones.
+ */
+public final class Reasons {
+  private Reasons() {}
+
+  // Ready
+  /** Ready=True: every part healthy. */
+  public static final String DELIVERING = "Delivering";
+
+  /**
+   * Ready=True: delivering, but a source or a dedup instance is down (I5: one healthy source
+   * suffices).
+   */
+  public static final String DEGRADED = "Degraded";
+
+  /** Ready=False: the spec is invalid; nothing was created or changed. */
+  public static final String INVALID_SPEC = "InvalidSpec";
+
+  /** Ready=False / SourcesHealthy=False / SinkReady=False: spec.state is paused. */
+  public static final String PAUSED = "Paused";
+
+  /** Ready=False / SourcesHealthy=False / SinkReady=False: spec.state is stopped. */
+  public static final String STOPPED = "Stopped";
+
+  /** Ready=False: no source connector is running. */
+  public static final String NO_HEALTHY_SOURCE = "NoHealthySource";
+
+  /** Ready=False: no dedup instance is ready. DedupReady=False: fewer ready than desired. */
+  public static final String DEDUP_NOT_READY = "DedupNotReady";
+
+  /** Ready=False: the ERP sink connector is not running. */
+  public static final String SINK_NOT_READY = "SinkNotReady";
+
+  /** Ready=False: applying the desired resources failed (the message has the API error). */
+  public static final String RECONCILE_FAILED = "ReconcileFailed";
+
+  // SourcesHealthy, SinkReady, and SourceStatus.reason
+  /** SourcesHealthy=True. */
+  public static final String ALL_SOURCES_RUNNING = "AllSourcesRunning";
+
+  /** A connector or task failed; Twinlog restarts it with backoff. */
+  public static final String CONNECTOR_FAILED = "ConnectorFailed";
+
+  /** A connector exists but does not run yet (no status, unassigned, restarting, NotReady). */
+  public static final String CONNECTOR_NOT_READY = "ConnectorNotReady";
+
+  /** maxRestarts consecutive restarts did not help; Twinlog stopped restarting. */
+  public static final String RESTARTS_EXHAUSTED = "RestartsExhausted";
+
+  /** The binlog position the connector needs was purged (error 1236): restarting cannot help. */
+  public static final String BINLOG_POSITION_PURGED = "BinlogPositionPurged";
+
+  /** The connector's schema-history topic is missing: restarting cannot help. */
+  public static final String SCHEMA_HISTORY_MISSING = "SchemaHistoryMissing";
+
+  /** SinkReady=True. */
+  public static final String CONNECTOR_RUNNING = "ConnectorRunning";
+
+  /** SinkReady=True: the pipeline has no sink. */
+  public static final String NOT_CONFIGURED = "NotConfigured";
+
+  // DedupReady
+  /** DedupReady=True. */
+  public static final String INSTANCES_READY = "InstancesReady";
+
+  // BinlogRetentionOk
+  /** BinlogRetentionOk=Unknown: not measured yet. */
+  public static final String NOT_CHECKED = "NotChecked";
+
+  /** BinlogRetentionOk=True. */
+  public static final String RETENTION_SUFFICIENT = "RetentionSufficient";
+
+  /** BinlogRetentionOk=False: a replica keeps its binlog shorter than the minimum. */
+  public static final String RETENTION_TOO_SHORT = "RetentionTooShort";
+
+  /** BinlogRetentionOk=Unknown: the check could not reach a replica. */
+  public static final String CHECK_FAILED = "CheckFailed";
+}

@@ -1,0 +1,69 @@
+package io.twinlog.operator.status;
+
+import io.twinlog.operator.health.ConnectorHealth;
+import io.twinlog.operator.health.Failure;
+import io.twinlog.operator.health.RestartDecision;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The reason (null when healthy) and one-line detail for one connector, from its health and the
+ * restart decision; shared by sources and the sink.
+ */
+record SourceVerdict(String reason, String detail, int rank) {
+
+  /** Higher rank = worse; the condition of several sources reports the worst. */
+  static SourceVerdict of(ConnectorHealth health, RestartDecision decision) {
+    return switch (decision) {
+      case RestartDecision.Healthy h -> new SourceVerdict(null, "running", 0);
+      case RestartDecision.Unrecoverable u ->
+          new SourceVerdict(
+              u.failure().kind().reason(),
+              u.failure().summary() + ". " + u.failure().kind().action(),
+              6);
+      case RestartDecision.Exhausted e ->
+          new SourceVerdict(
+              Reasons.RESTARTS_EXHAUSTED,
+              e.failure().summary()
+                  + ". Gave up after "
+                  + e.history().consecutiveRestarts()
+                  + " consecutive restarts (spec.restartPolicy.maxRestarts); fix the cause, then"
+                  + " annotate the KafkaConnector with strimzi.io/restart=true.",
+              4);
+      case RestartDecision.Restart r ->
+          new SourceVerdict(
+              Reasons.CONNECTOR_FAILED,
+              r.failure().summary()
+                  + ". Restarted (restart "
+                  + r.history().consecutiveRestarts()
+                  + " in a row).",
+              3);
+      case RestartDecision.Wait w -> new SourceVerdict(Reasons.CONNECTOR_FAILED, waiting(w), 3);
+      case RestartDecision.NotFailing n -> notFailing(health);
+    };
+  }
+
+  private static String waiting(RestartDecision.Wait wait) {
+    Failure failure = wait.failure();
+    if (wait.recheckAt() == null) {
+      return failure.summary() + ". Restart requested; waiting for Strimzi to perform it.";
+    }
+    return failure.summary()
+        + ". Next restart not before "
+        + wait.recheckAt().truncatedTo(ChronoUnit.SECONDS)
+        + " (backoff).";
+  }
+
+  private static SourceVerdict notFailing(ConnectorHealth health) {
+    return switch (health.state()) {
+      case ConnectorHealth.PAUSED -> new SourceVerdict(Reasons.PAUSED, "connector paused", 1);
+      case ConnectorHealth.STOPPED -> new SourceVerdict(Reasons.STOPPED, "connector stopped", 1);
+      default ->
+          new SourceVerdict(
+              Reasons.CONNECTOR_NOT_READY,
+              health.notReadyMessage() != null
+                  ? "not ready: " + health.notReadyMessage()
+                  : "connector state " + health.state() + ", waiting for it to run",
+              2);
+    };
+  }
+}

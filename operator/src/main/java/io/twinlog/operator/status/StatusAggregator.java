@@ -1,0 +1,395 @@
+package io.twinlog.operator.status;
+
+import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
+import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.DedupStatus;
+import io.twinlog.operator.api.v1alpha1.PipelineState;
+import io.twinlog.operator.api.v1alpha1.SinkStatus;
+import io.twinlog.operator.api.v1alpha1.SourceStatus;
+import io.twinlog.operator.api.v1alpha1.TaskStatus;
+import io.twinlog.operator.health.ConnectorHealth;
+import io.twinlog.operator.health.Failure;
+import io.twinlog.operator.health.RestartHistory;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Computes a CdcPipeline's status from what the reconciler observed, as a pure function: same
+ * inputs, same status, and {@code lastTransitionTime} moves only when a condition's status does.
+ */
+public final class StatusAggregator {
+  private StatusAggregator() {}
+
+  private static final String TRUE = "True";
+  private static final String FALSE = "False";
+  private static final String UNKNOWN = "Unknown";
+
+  /** The status for an observed, valid pipeline. */
+  public static CdcPipelineStatus aggregate(
+      Observation observation, CdcPipelineStatus previous, Instant now) {
+    long generation = observation.generation();
+    List<SourceStatus> sources = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    SourceVerdict worst = null;
+    int healthy = 0;
+    for (SourceObservation source : observation.sources()) {
+      SourceVerdict verdict = SourceVerdict.of(source.health(), source.decision());
+      if (verdict.reason() == null) {
+        healthy++;
+      } else {
+        problems.add(source.replica() + " (" + source.connectorName() + "): " + verdict.detail());
+        if (worst == null || verdict.rank() > worst.rank()) {
+          worst = verdict;
+        }
+      }
+      String measured =
+          observation.retention() == null
+              ? null
+              : observation.retention().retentionByReplica().get(source.replica());
+      sources.add(
+          sourceStatus(source, verdict, previousSource(previous, source.replica()), measured));
+    }
+    int total = observation.sources().size();
+    Condition sourcesHealthy =
+        worst == null
+            ? Conditions.of(
+                ConditionTypes.SOURCES_HEALTHY,
+                TRUE,
+                Reasons.ALL_SOURCES_RUNNING,
+                "All " + total + " source connectors run.",
+                generation)
+            : Conditions.of(
+                ConditionTypes.SOURCES_HEALTHY,
+                FALSE,
+                worst.reason(),
+                healthy + "/" + total + " sources healthy. " + String.join(" ", problems),
+                generation);
+
+    DedupObservation dedup = observation.dedup();
+    boolean dedupFull = dedup.readyInstances() >= dedup.desiredInstances();
+    Condition dedupReady =
+        Conditions.of(
+            ConditionTypes.DEDUP_READY,
+            dedupFull ? TRUE : FALSE,
+            dedupFull ? Reasons.INSTANCES_READY : Reasons.DEDUP_NOT_READY,
+            dedup.readyInstances() + "/" + dedup.desiredInstances() + " dedup instances ready.",
+            generation);
+
+    SinkObservation sink = observation.sink();
+    SinkStatus sinkStatus = null;
+    Condition sinkReady;
+    boolean sinkOk;
+    if (sink == null) {
+      sinkOk = true;
+      sinkReady =
+          Conditions.of(
+              ConditionTypes.SINK_READY,
+              TRUE,
+              Reasons.NOT_CONFIGURED,
+              "The pipeline has no sink (spec.sink).",
+              generation);
+    } else {
+      SourceVerdict verdict = SourceVerdict.of(sink.health(), sink.decision());
+      sinkOk = verdict.reason() == null;
+      sinkReady =
+          Conditions.of(
+              ConditionTypes.SINK_READY,
+              sinkOk ? TRUE : FALSE,
+              sinkOk ? Reasons.CONNECTOR_RUNNING : verdict.reason(),
+              sink.connectorName() + ": " + verdict.detail(),
+              generation);
+      sinkStatus = sinkStatus(sink, previous == null ? null : previous.getSink());
+    }
+
+    Condition retention = retentionCondition(observation.retention(), generation);
+    Condition ready =
+        readyCondition(observation, healthy, total, worst, problems, dedup, sinkOk, sinkReady);
+
+    int restarts =
+        sources.stream().mapToInt(s -> zeroIfNull(s.getRestarts())).sum()
+            + (sinkStatus == null ? 0 : zeroIfNull(sinkStatus.getRestarts()));
+    List<Condition> conditions =
+        Conditions.merge(
+            previous == null ? null : previous.getConditions(),
+            List.of(ready, sourcesHealthy, dedupReady, sinkReady, retention),
+            now);
+    return new CdcPipelineStatus()
+        .withObservedGeneration(generation)
+        .withConditions(conditions)
+        .withSources(sources)
+        .withDedup(
+            new DedupStatus()
+                .withReadyInstances(dedup.readyInstances())
+                .withDesiredInstances(dedup.desiredInstances()))
+        .withSink(sinkStatus)
+        .withSourcesReady(healthy + "/" + total)
+        .withDedupReady(dedup.readyInstances() + "/" + dedup.desiredInstances())
+        .withSinkState(sink == null ? "None" : title(sink.health().state()))
+        .withRestarts(restarts)
+        .withRetention(
+            observation.retention() != null
+                ? observation.retention().worst()
+                : previous == null ? null : previous.getRetention());
+  }
+
+  /**
+   * The status for a spec that failed validation: Ready=False InvalidSpec with the message, the
+   * rest of the previous status kept (nothing was changed, so nothing else is known to differ).
+   */
+  public static CdcPipelineStatus invalid(
+      String message, long generation, CdcPipelineStatus previous, Instant now) {
+    return withReady(
+        previous,
+        Conditions.of(ConditionTypes.READY, FALSE, Reasons.INVALID_SPEC, message, generation),
+        generation,
+        now);
+  }
+
+  /** The status when applying failed: Ready=False ReconcileFailed, the rest kept. */
+  public static CdcPipelineStatus failed(
+      String message, long generation, CdcPipelineStatus previous, Instant now) {
+    return withReady(
+        previous,
+        Conditions.of(ConditionTypes.READY, FALSE, Reasons.RECONCILE_FAILED, message, generation),
+        generation,
+        now);
+  }
+
+  private static CdcPipelineStatus withReady(
+      CdcPipelineStatus previous, Condition ready, long generation, Instant now) {
+    List<Condition> next = new ArrayList<>();
+    next.add(ready);
+    if (previous != null && previous.getConditions() != null) {
+      previous.getConditions().stream()
+          .filter(c -> !ConditionTypes.READY.equals(c.getType()))
+          .forEach(next::add);
+    }
+    CdcPipelineStatus base = previous == null ? new CdcPipelineStatus() : copy(previous);
+    return base.withObservedGeneration(generation)
+        .withConditions(
+            Conditions.merge(previous == null ? null : previous.getConditions(), next, now));
+  }
+
+  private static CdcPipelineStatus copy(CdcPipelineStatus s) {
+    return new CdcPipelineStatus()
+        .withObservedGeneration(s.getObservedGeneration())
+        .withConditions(s.getConditions())
+        .withSources(s.getSources())
+        .withDedup(s.getDedup())
+        .withSink(s.getSink())
+        .withSourcesReady(s.getSourcesReady())
+        .withDedupReady(s.getDedupReady())
+        .withSinkState(s.getSinkState())
+        .withRestarts(s.getRestarts())
+        .withRetention(s.getRetention());
+  }
+
+  private static Condition readyCondition(
+      Observation observation,
+      int healthy,
+      int total,
+      SourceVerdict worst,
+      List<String> problems,
+      DedupObservation dedup,
+      boolean sinkOk,
+      Condition sinkReady) {
+    long generation = observation.generation();
+    if (observation.state() == PipelineState.PAUSED) {
+      return Conditions.of(
+          ConditionTypes.READY,
+          FALSE,
+          Reasons.PAUSED,
+          "spec.state is paused: the connectors are paused and nothing is delivered.",
+          generation);
+    }
+    if (observation.state() == PipelineState.STOPPED) {
+      return Conditions.of(
+          ConditionTypes.READY,
+          FALSE,
+          Reasons.STOPPED,
+          "spec.state is stopped: the connectors are stopped and nothing is delivered.",
+          generation);
+    }
+    if (healthy == 0) {
+      return Conditions.of(
+          ConditionTypes.READY,
+          FALSE,
+          Reasons.NO_HEALTHY_SOURCE,
+          "No source connector runs (0/" + total + "). " + String.join(" ", problems),
+          generation);
+    }
+    if (dedup.readyInstances() == 0) {
+      return Conditions.of(
+          ConditionTypes.READY,
+          FALSE,
+          Reasons.DEDUP_NOT_READY,
+          "No dedup instance is ready (0/" + dedup.desiredInstances() + ").",
+          generation);
+    }
+    if (!sinkOk) {
+      return Conditions.of(
+          ConditionTypes.READY, FALSE, Reasons.SINK_NOT_READY, sinkReady.getMessage(), generation);
+    }
+    List<String> degraded = new ArrayList<>();
+    if (worst != null) {
+      degraded.add(healthy + "/" + total + " sources healthy: " + String.join(" ", problems));
+    }
+    if (dedup.readyInstances() < dedup.desiredInstances()) {
+      degraded.add(
+          dedup.readyInstances() + "/" + dedup.desiredInstances() + " dedup instances ready.");
+    }
+    return degraded.isEmpty()
+        ? Conditions.of(
+            ConditionTypes.READY,
+            TRUE,
+            Reasons.DELIVERING,
+            "Delivering: " + total + "/" + total + " sources, all dedup instances, sink running.",
+            generation)
+        : Conditions.of(
+            ConditionTypes.READY,
+            TRUE,
+            Reasons.DEGRADED,
+            "Delivering, degraded: " + String.join(" ", degraded),
+            generation);
+  }
+
+  private static Condition retentionCondition(RetentionObservation retention, long generation) {
+    if (retention == null) {
+      return Conditions.of(
+          ConditionTypes.BINLOG_RETENTION_OK,
+          UNKNOWN,
+          Reasons.NOT_CHECKED,
+          "Binlog retention has not been checked yet.",
+          generation);
+    }
+    if (retention.ok() == null) {
+      return Conditions.of(
+          ConditionTypes.BINLOG_RETENTION_OK,
+          UNKNOWN,
+          Reasons.CHECK_FAILED,
+          retention.message(),
+          generation);
+    }
+    return Conditions.of(
+        ConditionTypes.BINLOG_RETENTION_OK,
+        retention.ok() ? TRUE : FALSE,
+        retention.ok() ? Reasons.RETENTION_SUFFICIENT : Reasons.RETENTION_TOO_SHORT,
+        retention.message(),
+        generation);
+  }
+
+  private static SourceStatus previousSource(CdcPipelineStatus previous, String replica) {
+    if (previous == null || previous.getSources() == null) {
+      return null;
+    }
+    return previous.getSources().stream()
+        .filter(s -> replica.equals(s.getName()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static SourceStatus sourceStatus(
+      SourceObservation source, SourceVerdict verdict, SourceStatus previous, String retention) {
+    RestartHistory history = source.decision().history();
+    return new SourceStatus()
+        .withName(source.replica())
+        .withConnectorName(source.connectorName())
+        .withConnectorState(stateOrNull(source.health()))
+        .withTasks(tasks(source.health()))
+        .withRestarts(history.restarts())
+        .withConsecutiveRestarts(history.consecutiveRestarts())
+        .withLastRestartTime(time(history.lastRestartTime()))
+        .withReason(verdict.reason())
+        .withLastError(
+            lastError(source.health(), previous == null ? null : previous.getLastError()))
+        .withRetention(
+            retention != null ? retention : previous == null ? null : previous.getRetention())
+        .withStalled(previous == null ? null : previous.getStalled());
+  }
+
+  private static SinkStatus sinkStatus(SinkObservation sink, SinkStatus previous) {
+    RestartHistory history = sink.decision().history();
+    return new SinkStatus()
+        .withConnectorName(sink.connectorName())
+        .withState(stateOrNull(sink.health()))
+        .withTasks(tasks(sink.health()))
+        .withRestarts(history.restarts())
+        .withConsecutiveRestarts(history.consecutiveRestarts())
+        .withLastRestartTime(time(history.lastRestartTime()))
+        .withLastError(lastError(sink.health(), previous == null ? null : previous.getLastError()));
+  }
+
+  /** The restart bookkeeping a source's previous status holds (none when absent). */
+  public static RestartHistory history(SourceStatus status) {
+    return status == null
+        ? RestartHistory.none()
+        : new RestartHistory(
+            zeroIfNull(status.getRestarts()),
+            zeroIfNull(status.getConsecutiveRestarts()),
+            parse(status.getLastRestartTime()));
+  }
+
+  /** The restart bookkeeping the sink's previous status holds (none when absent). */
+  public static RestartHistory history(SinkStatus status) {
+    return status == null
+        ? RestartHistory.none()
+        : new RestartHistory(
+            zeroIfNull(status.getRestarts()),
+            zeroIfNull(status.getConsecutiveRestarts()),
+            parse(status.getLastRestartTime()));
+  }
+
+  /** The previous status entry of a replica, or null. */
+  public static SourceStatus previousSourceOf(CdcPipelineStatus previous, String replica) {
+    return previousSource(previous, replica);
+  }
+
+  private static Instant parse(String time) {
+    try {
+      return time == null ? null : Instant.parse(time);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String lastError(ConnectorHealth health, String previous) {
+    Optional<Failure> failure = health.decisiveFailure();
+    if (failure.isPresent()) {
+      return failure.get().summary();
+    }
+    return health.notReadyMessage() != null ? health.notReadyMessage() : previous;
+  }
+
+  private static String stateOrNull(ConnectorHealth health) {
+    return ConnectorHealth.UNKNOWN.equals(health.state()) ? null : health.state();
+  }
+
+  private static List<TaskStatus> tasks(ConnectorHealth health) {
+    return health.tasks().isEmpty()
+        ? null
+        : health.tasks().stream()
+            .sorted(Comparator.comparingInt(t -> t.id()))
+            .map(t -> new TaskStatus().withId(t.id()).withState(t.state()))
+            .toList();
+  }
+
+  private static String time(Instant instant) {
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static String title(String state) {
+    if (ConnectorHealth.UNKNOWN.equals(state)) {
+      return "Pending";
+    }
+    return state.charAt(0) + state.substring(1).toLowerCase(Locale.ROOT);
+  }
+
+  private static int zeroIfNull(Integer value) {
+    return value == null ? 0 : value;
+  }
+}

@@ -1,0 +1,331 @@
+package io.twinlog.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
+import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.PipelineState;
+import io.twinlog.operator.health.ConnectorHealth;
+import io.twinlog.operator.health.ConnectorStatuses;
+import io.twinlog.operator.health.RestartDecision;
+import io.twinlog.operator.health.RestartHistory;
+import io.twinlog.operator.health.RestartPolicy;
+import io.twinlog.operator.health.Traces;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The status as a pure function of what was observed (after keycloak's KeycloakStatusTest). */
+class StatusAggregatorTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+  private static final RestartPolicy POLICY =
+      new RestartPolicy(Duration.ofSeconds(10), Duration.ofMinutes(10), null);
+
+  private static SourceObservation source(String replica, ConnectorHealth health) {
+    return source(replica, health, RestartHistory.none());
+  }
+
+  private static SourceObservation source(
+      String replica, ConnectorHealth health, RestartHistory history) {
+    return new SourceObservation(
+        replica, "orders-" + replica, health, POLICY.decide(health, history, T0));
+  }
+
+  private static ConnectorHealth running() {
+    return ConnectorHealth.of(ConnectorStatuses.connector("c", ConnectorStatuses.running("c")));
+  }
+
+  private static ConnectorHealth failed(String traceFile) {
+    return ConnectorHealth.of(
+        ConnectorStatuses.connector(
+            "c", ConnectorStatuses.taskFailed("c", Traces.read(traceFile))));
+  }
+
+  private static SinkObservation sink(ConnectorHealth health) {
+    return new SinkObservation(
+        "orders-erp-sink", health, POLICY.decide(health, RestartHistory.none(), T0));
+  }
+
+  private static Observation observation(
+      PipelineState state, List<SourceObservation> sources, int dedupReady, SinkObservation sink) {
+    return new Observation(3, state, sources, new DedupObservation(dedupReady, 2), sink, null);
+  }
+
+  private static Condition condition(CdcPipelineStatus status, String type) {
+    return Conditions.find(status.getConditions(), type).orElseThrow();
+  }
+
+  @Test
+  void everythingRunningIsReadyAndDelivering() {
+    CdcPipelineStatus status =
+        StatusAggregator.aggregate(
+            observation(
+                PipelineState.RUNNING,
+                List.of(source("replica-a", running()), source("replica-b", running())),
+                2,
+                sink(running())),
+            null,
+            T0);
+
+    assertThat(condition(status, ConditionTypes.READY))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("True", Reasons.DELIVERING);
+    assertThat(status.getConditions())
+        .extracting(Condition::getType)
+        .containsExactly("Ready", "SourcesHealthy", "DedupReady", "SinkReady", "BinlogRetentionOk");
+    assertThat(status.getConditions())
+        .allSatisfy(
+            c -> {
+              assertThat(c.getObservedGeneration()).isEqualTo(3L);
+              assertThat(c.getLastTransitionTime()).isEqualTo("2026-11-20T10:00:00Z");
+            });
+    assertThat(condition(status, ConditionTypes.BINLOG_RETENTION_OK))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("Unknown", Reasons.NOT_CHECKED);
+    assertThat(status.getObservedGeneration()).isEqualTo(3L);
+    assertThat(status.getSourcesReady()).isEqualTo("2/2");
+    assertThat(status.getDedupReady()).isEqualTo("2/2");
+    assertThat(status.getSinkState()).isEqualTo("Running");
+    assertThat(status.getRestarts()).isZero();
+    assertThat(status.getSources().get(0).getReason()).isNull();
+    assertThat(status.getSources().get(0).getConnectorState()).isEqualTo("RUNNING");
+  }
+
+  @Test
+  void purgedBinlogOnOneSourceKeepsReadyTrueWhileTheOtherRuns() {
+    CdcPipelineStatus status =
+        StatusAggregator.aggregate(
+            observation(
+                PipelineState.RUNNING,
+                List.of(
+                    source("replica-a", running()),
+                    source("replica-b", failed("mariadb-1236-gtid-purged"))),
+                2,
+                sink(running())),
+            null,
+            T0);
+
+    Condition ready = condition(status, ConditionTypes.READY);
+    assertThat(ready.getStatus()).isEqualTo("True");
+    assertThat(ready.getReason()).isEqualTo(Reasons.DEGRADED);
+    assertThat(ready.getMessage()).contains("1/2 sources healthy", "replica-b");
+    Condition sources = condition(status, ConditionTypes.SOURCES_HEALTHY);
+    assertThat(sources.getStatus()).isEqualTo("False");
+    assertThat(sources.getReason()).isEqualTo(Reasons.BINLOG_POSITION_PURGED);
+    assertThat(sources.getMessage())
+        .contains("replica-b (orders-replica-b)", "Could not find GTID state", "Re-seed");
+    assertThat(status.getSources().get(1).getReason()).isEqualTo("BinlogPositionPurged");
+    assertThat(status.getSources().get(1).getLastError())
+        .startsWith("task 0: io.debezium.DebeziumException: Could not find GTID state");
+    assertThat(status.getSourcesReady()).isEqualTo("1/2");
+  }
+
+  @Test
+  void noHealthySourceIsNotReady() {
+    CdcPipelineStatus status =
+        StatusAggregator.aggregate(
+            observation(
+                PipelineState.RUNNING,
+                List.of(
+                    source("replica-a", failed("connection-refused")),
+                    source("replica-b", failed("schema-history-missing"))),
+                2,
+                sink(running())),
+            null,
+            T0);
+
+    assertThat(condition(status, ConditionTypes.READY))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("False", Reasons.NO_HEALTHY_SOURCE);
+    // the unrecoverable problem outranks the one being restarted
+    assertThat(condition(status, ConditionTypes.SOURCES_HEALTHY).getReason())
+        .isEqualTo(Reasons.SCHEMA_HISTORY_MISSING);
+    assertThat(status.getSources().get(0).getReason()).isEqualTo(Reasons.CONNECTOR_FAILED);
+    assertThat(status.getSources().get(0).getRestarts()).isEqualTo(1);
+    assertThat(status.getSources().get(0).getLastRestartTime()).isEqualTo("2026-11-20T10:00:00Z");
+    assertThat(status.getRestarts()).isEqualTo(1);
+  }
+
+  @Test
+  void dedupOrSinkDownIsNotReadyWithItsReason() {
+    List<SourceObservation> sources = List.of(source("replica-a", running()));
+    CdcPipelineStatus noDedup =
+        StatusAggregator.aggregate(
+            observation(PipelineState.RUNNING, sources, 0, sink(running())), null, T0);
+    assertThat(condition(noDedup, ConditionTypes.READY).getReason())
+        .isEqualTo(Reasons.DEDUP_NOT_READY);
+    assertThat(condition(noDedup, ConditionTypes.DEDUP_READY))
+        .extracting(Condition::getStatus, Condition::getMessage)
+        .containsExactly("False", "0/2 dedup instances ready.");
+
+    CdcPipelineStatus sinkFailed =
+        StatusAggregator.aggregate(
+            observation(PipelineState.RUNNING, sources, 2, sink(failed("connection-refused"))),
+            null,
+            T0);
+    assertThat(condition(sinkFailed, ConditionTypes.READY).getReason())
+        .isEqualTo(Reasons.SINK_NOT_READY);
+    assertThat(condition(sinkFailed, ConditionTypes.SINK_READY).getReason())
+        .isEqualTo(Reasons.CONNECTOR_FAILED);
+    assertThat(sinkFailed.getSink().getRestarts()).isEqualTo(1);
+    assertThat(sinkFailed.getRestarts()).isEqualTo(1);
+
+    CdcPipelineStatus oneOfTwo =
+        StatusAggregator.aggregate(
+            observation(PipelineState.RUNNING, sources, 1, sink(running())), null, T0);
+    assertThat(condition(oneOfTwo, ConditionTypes.READY))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("True", Reasons.DEGRADED);
+  }
+
+  @Test
+  void withoutSinkTheSinkConditionSaysNotConfigured() {
+    CdcPipelineStatus status =
+        StatusAggregator.aggregate(
+            observation(PipelineState.RUNNING, List.of(source("replica-a", running())), 2, null),
+            null,
+            T0);
+
+    assertThat(condition(status, ConditionTypes.SINK_READY).getReason())
+        .isEqualTo(Reasons.NOT_CONFIGURED);
+    assertThat(status.getSinkState()).isEqualTo("None");
+    assertThat(condition(status, ConditionTypes.READY).getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void pausedAndStoppedAreNotReady() {
+    ConnectorHealth paused =
+        ConnectorHealth.of(
+            ConnectorStatuses.connector(
+                "c",
+                ConnectorStatuses.of(
+                    "c", "PAUSED", null, List.<Object[]>of(new Object[] {0, "PAUSED"}))));
+    CdcPipelineStatus status =
+        StatusAggregator.aggregate(
+            observation(PipelineState.PAUSED, List.of(source("replica-a", paused)), 2, null),
+            null,
+            T0);
+    assertThat(condition(status, ConditionTypes.READY).getReason()).isEqualTo(Reasons.PAUSED);
+    assertThat(condition(status, ConditionTypes.SOURCES_HEALTHY).getReason())
+        .isEqualTo(Reasons.PAUSED);
+
+    CdcPipelineStatus stopped =
+        StatusAggregator.aggregate(
+            observation(PipelineState.STOPPED, List.of(source("replica-a", running())), 2, null),
+            null,
+            T0);
+    assertThat(condition(stopped, ConditionTypes.READY).getReason()).isEqualTo(Reasons.STOPPED);
+  }
+
+  @Test
+  void lastTransitionTimeMovesOnlyWhenTheStatusChanges() {
+    Observation healthy =
+        observation(PipelineState.RUNNING, List.of(source("replica-a", running())), 2, null);
+    CdcPipelineStatus first = StatusAggregator.aggregate(healthy, null, T0);
+
+    CdcPipelineStatus same = StatusAggregator.aggregate(healthy, first, T0.plusSeconds(60));
+    assertThat(same).isEqualTo(first);
+
+    Observation broken =
+        observation(
+            PipelineState.RUNNING,
+            List.of(source("replica-a", failed("connection-refused"))),
+            2,
+            null);
+    CdcPipelineStatus later = StatusAggregator.aggregate(broken, same, T0.plusSeconds(120));
+    assertThat(condition(later, ConditionTypes.READY).getLastTransitionTime())
+        .isEqualTo("2026-11-20T10:02:00Z");
+    assertThat(condition(later, ConditionTypes.DEDUP_READY).getLastTransitionTime())
+        .isEqualTo("2026-11-20T10:00:00Z");
+  }
+
+  @Test
+  void invalidSpecSetsReadyFalseAndKeepsTheRest() {
+    Observation healthy =
+        observation(PipelineState.RUNNING, List.of(source("replica-a", running())), 2, null);
+    CdcPipelineStatus before = StatusAggregator.aggregate(healthy, null, T0);
+
+    CdcPipelineStatus invalid =
+        StatusAggregator.invalid(
+            "spec.source.replicas[1].serverId: must be unique", 4, before, T0.plusSeconds(5));
+
+    Condition ready = condition(invalid, ConditionTypes.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reasons.INVALID_SPEC);
+    assertThat(ready.getMessage()).contains("spec.source.replicas[1].serverId");
+    assertThat(ready.getObservedGeneration()).isEqualTo(4L);
+    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-20T10:00:05Z");
+    assertThat(invalid.getObservedGeneration()).isEqualTo(4L);
+    assertThat(invalid.getSources()).isEqualTo(before.getSources());
+    assertThat(condition(invalid, ConditionTypes.SOURCES_HEALTHY))
+        .isEqualTo(condition(before, ConditionTypes.SOURCES_HEALTHY));
+    // re-validating the same bad spec gives the same status: no patch
+    assertThat(StatusAggregator.invalid(ready.getMessage(), 4, invalid, T0.plusSeconds(99)))
+        .isEqualTo(invalid);
+  }
+
+  @Test
+  void retentionCheckResultBecomesConditionAndColumns() {
+    Observation observed =
+        new Observation(
+            1,
+            PipelineState.RUNNING,
+            List.of(source("replica-a", running()), source("replica-b", running())),
+            new DedupObservation(2, 2),
+            null,
+            new RetentionObservation(
+                false,
+                Map.of("replica-a", "168h", "replica-b", "24h"),
+                "24h",
+                "replica-b keeps its binlog 24h, less than spec.source.binlogRetention.minimum 72h"));
+    CdcPipelineStatus status = StatusAggregator.aggregate(observed, null, T0);
+
+    assertThat(condition(status, ConditionTypes.BINLOG_RETENTION_OK))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("False", Reasons.RETENTION_TOO_SHORT);
+    assertThat(status.getRetention()).isEqualTo("24h");
+    assertThat(status.getSources().get(1).getRetention()).isEqualTo("24h");
+    // retention does not decide Ready: data still flows
+    assertThat(condition(status, ConditionTypes.READY).getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void restartBookkeepingRoundTripsThroughStatus() {
+    RestartHistory history = new RestartHistory(4, 2, T0);
+    CdcPipelineStatus status =
+        StatusAggregator.aggregate(
+            observation(
+                PipelineState.RUNNING,
+                List.of(source("replica-a", failed("connection-refused"), history)),
+                2,
+                null),
+            null,
+            T0.plusSeconds(5));
+
+    assertThat(StatusAggregator.history(status.getSources().get(0))).isEqualTo(history);
+    assertThat(condition(status, ConditionTypes.SOURCES_HEALTHY).getMessage())
+        .contains("Next restart not before 2026-11-20T10:00:20Z");
+    assertThat(StatusAggregator.history((io.twinlog.operator.api.v1alpha1.SourceStatus) null))
+        .isEqualTo(RestartHistory.none());
+  }
+
+  @Test
+  void decisionsOfUnknownConnectorsAreNotReady() {
+    SourceObservation absent =
+        new SourceObservation(
+            "replica-a",
+            "orders-replica-a",
+            ConnectorHealth.absent(),
+            new RestartDecision.NotFailing(RestartHistory.none()));
+    CdcPipelineStatus status =
+        StatusAggregator.aggregate(
+            observation(PipelineState.RUNNING, List.of(absent), 0, null), null, T0);
+
+    assertThat(condition(status, ConditionTypes.SOURCES_HEALTHY).getReason())
+        .isEqualTo(Reasons.CONNECTOR_NOT_READY);
+    assertThat(status.getSources().get(0).getConnectorState()).isNull();
+  }
+}
