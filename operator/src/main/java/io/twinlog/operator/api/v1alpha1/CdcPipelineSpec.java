@@ -1,0 +1,90 @@
+package io.twinlog.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+
+/** Desired state of a {@link CdcPipeline}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CdcPipelineSpec {
+
+  @JsonPropertyDescription(
+      "Desired state of the pipeline's connectors: running, paused (tasks stay assigned) or"
+          + " stopped (tasks released). Maps to the KafkaConnectors' spec.state.")
+  @Default("running")
+  private PipelineState state;
+
+  @JsonPropertyDescription("The Strimzi Kafka and KafkaConnect clusters the pipeline runs on.")
+  @Required
+  private KafkaSpec kafka;
+
+  @JsonPropertyDescription(
+      "The source database: its replicas, each read by its own Debezium connector, and what to"
+          + " capture.")
+  @Required
+  private SourceSpec source;
+
+  @JsonPropertyDescription(
+      "The deduplicator that merges the replicas' streams into one exactly-once stream per table.")
+  @Default("{}")
+  private DedupSpec dedup;
+
+  @JsonPropertyDescription(
+      "Where the deduplicated changes are delivered. Optional: without it the pipeline ends at the"
+          + " deduplicated output topics.")
+  private SinkSpec sink;
+
+  @JsonPropertyDescription(
+      "How Twinlog restarts failed connectors and when a source counts as stalled.")
+  @Default("{}")
+  private RestartPolicySpec restartPolicy;
+
+  public PipelineState getState() {
+    return state == null ? PipelineState.RUNNING : state;
+  }
+
+  public void setState(PipelineState state) {
+    this.state = state;
+  }
+
+  public KafkaSpec getKafka() {
+    return kafka;
+  }
+
+  public void setKafka(KafkaSpec kafka) {
+    this.kafka = kafka;
+  }
+
+  public SourceSpec getSource() {
+    return source;
+  }
+
+  public void setSource(SourceSpec source) {
+    this.source = source;
+  }
+
+  public DedupSpec getDedup() {
+    return dedup == null ? new DedupSpec() : dedup;
+  }
+
+  public void setDedup(DedupSpec dedup) {
+    this.dedup = dedup;
+  }
+
+  public SinkSpec getSink() {
+    return sink;
+  }
+
+  public void setSink(SinkSpec sink) {
+    this.sink = sink;
+  }
+
+  public RestartPolicySpec getRestartPolicy() {
+    return restartPolicy == null ? new RestartPolicySpec() : restartPolicy;
+  }
+
+  public void setRestartPolicy(RestartPolicySpec restartPolicy) {
+    this.restartPolicy = restartPolicy;
+  }
+}

@@ -1,0 +1,116 @@
+package io.twinlog.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+/** The deduplicator: a Kafka Streams Deployment merging the replicas' streams. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DedupSpec {
+
+  /** Most dedup instances. */
+  public static final int MAX_INSTANCES = 10;
+
+  /** Most partitions per output topic. */
+  public static final int MAX_PARTITIONS = 1000;
+
+  /** Longest output topic prefix (leaves room for {@code .<database>.<table>} within 249). */
+  public static final int MAX_OUTPUT_TOPIC_PREFIX_LENGTH = 100;
+
+  @JsonPropertyDescription(
+      "How long a change is remembered to recognise its copy from another replica (a duration"
+          + " such as 48h). It bounds the dedup state and must exceed the longest time one source"
+          + " may lag behind another.")
+  @Default("48h")
+  @Pattern(ApiPatterns.DURATION)
+  @Size(max = 32)
+  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  private String window;
+
+  @JsonPropertyDescription("Number of dedup runtime pods (1 to 10).")
+  @Default("2")
+  @Min(1)
+  @Max(MAX_INSTANCES)
+  private Integer instances;
+
+  @JsonPropertyDescription("Partitions of each deduplicated output topic.")
+  @Default("3")
+  @Min(1)
+  @Max(MAX_PARTITIONS)
+  private Integer partitions;
+
+  @JsonPropertyDescription(
+      "Prefix of the output topics, which are named <outputTopicPrefix>.<database>.<table>."
+          + " Default: <namespace>.<pipeline>.cdc.")
+  @Pattern(ApiPatterns.KAFKA_TOPIC)
+  @Size(min = 1, max = MAX_OUTPUT_TOPIC_PREFIX_LENGTH)
+  private String outputTopicPrefix;
+
+  @JsonPropertyDescription(
+      "Container image of the dedup runtime. Default: the image matching the operator's version.")
+  @Size(min = 1, max = 512)
+  @Pattern("^[^\\s]+$")
+  private String image;
+
+  @JsonPropertyDescription(
+      "CPU and memory requests and limits of each dedup runtime container. Default: requests"
+          + " 100m CPU and 256Mi memory, limit 512Mi memory.")
+  private ResourceRequirements resources;
+
+  public String getWindow() {
+    return window == null ? "48h" : window;
+  }
+
+  public void setWindow(String window) {
+    this.window = window;
+  }
+
+  public Integer getInstances() {
+    return instances == null ? 2 : instances;
+  }
+
+  public void setInstances(Integer instances) {
+    this.instances = instances;
+  }
+
+  public Integer getPartitions() {
+    return partitions == null ? 3 : partitions;
+  }
+
+  public void setPartitions(Integer partitions) {
+    this.partitions = partitions;
+  }
+
+  /** The prefix as written in the spec, or null (see {@code ResourceNames} for the default). */
+  public String getOutputTopicPrefix() {
+    return outputTopicPrefix;
+  }
+
+  public void setOutputTopicPrefix(String outputTopicPrefix) {
+    this.outputTopicPrefix = outputTopicPrefix;
+  }
+
+  /** The image as written in the spec, or null. */
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  /** The resources as written in the spec, or null. */
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+}

@@ -1,0 +1,82 @@
+package io.twinlog.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+
+/** A reference to the Secret with the ERP credentials (never the values). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ErpAuthSpec {
+
+  @JsonPropertyDescription("none (default), bearer (a token) or basic (user name and password).")
+  @Default("none")
+  private AuthType type;
+
+  @JsonPropertyDescription(
+      "Secret in the pipeline's namespace holding the credentials; required unless type is"
+          + " none. The sink connector reads it through Strimzi's secrets config provider.")
+  @Pattern(ApiPatterns.DNS_SUBDOMAIN)
+  @Size(min = 1, max = 253)
+  private String secretName;
+
+  @JsonPropertyDescription("Key of the bearer token in the Secret.")
+  @Default("token")
+  @Pattern(ApiPatterns.SECRET_KEY)
+  @Size(min = 1, max = 253)
+  private String tokenKey;
+
+  @JsonPropertyDescription("Key of the basic-auth user name in the Secret.")
+  @Default("username")
+  @Pattern(ApiPatterns.SECRET_KEY)
+  @Size(min = 1, max = 253)
+  private String usernameKey;
+
+  @JsonPropertyDescription("Key of the basic-auth password in the Secret.")
+  @Default("password")
+  @Pattern(ApiPatterns.SECRET_KEY)
+  @Size(min = 1, max = 253)
+  private String passwordKey;
+
+  public AuthType getType() {
+    return type == null ? AuthType.NONE : type;
+  }
+
+  public void setType(AuthType type) {
+    this.type = type;
+  }
+
+  /** The Secret's name, or null. */
+  public String getSecretName() {
+    return secretName;
+  }
+
+  public void setSecretName(String secretName) {
+    this.secretName = secretName;
+  }
+
+  public String getTokenKey() {
+    return tokenKey == null ? "token" : tokenKey;
+  }
+
+  public void setTokenKey(String tokenKey) {
+    this.tokenKey = tokenKey;
+  }
+
+  public String getUsernameKey() {
+    return usernameKey == null ? "username" : usernameKey;
+  }
+
+  public void setUsernameKey(String usernameKey) {
+    this.usernameKey = usernameKey;
+  }
+
+  public String getPasswordKey() {
+    return passwordKey == null ? "password" : passwordKey;
+  }
+
+  public void setPasswordKey(String passwordKey) {
+    this.passwordKey = passwordKey;
+  }
+}

@@ -1,0 +1,81 @@
+package io.twinlog.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** One database replica, read by its own Debezium connector. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ReplicaSpec {
+
+  /** Largest MySQL/MariaDB server id. */
+  public static final long MAX_SERVER_ID = 4294967295L;
+
+  /** Longest replica name. */
+  public static final int MAX_NAME_LENGTH = 63;
+
+  @JsonPropertyDescription(
+      "Name of the source, a DNS label unique in the pipeline; part of the connector's name and"
+          + " topic prefix.")
+  @Required
+  @Pattern(ApiPatterns.DNS_LABEL)
+  @Size(min = 1, max = MAX_NAME_LENGTH)
+  private String name;
+
+  @JsonPropertyDescription("Host name or IP address of the replica.")
+  @Required
+  @Pattern("^[^\\s:/]+$")
+  @Size(min = 1, max = 253)
+  private String host;
+
+  @JsonPropertyDescription("Port of the replica.")
+  @Default("3306")
+  @Min(1)
+  @Max(65535)
+  private Integer port;
+
+  @JsonPropertyDescription(
+      "The connector's database.server.id: unique among the pipeline's replicas and among all"
+          + " servers and clients replicating from the same primary.")
+  @Required
+  @Min(1)
+  @Max(MAX_SERVER_ID)
+  private Long serverId;
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  public void setHost(String host) {
+    this.host = host;
+  }
+
+  public Integer getPort() {
+    return port == null ? 3306 : port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+
+  public Long getServerId() {
+    return serverId;
+  }
+
+  public void setServerId(Long serverId) {
+    this.serverId = serverId;
+  }
+}

@@ -1,0 +1,107 @@
+package io.twinlog.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The source database and the replicas it is read from. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SourceSpec {
+
+  /** Most replicas a pipeline may read from. */
+  public static final int MAX_REPLICAS = 5;
+
+  @JsonPropertyDescription(
+      "Database flavour: mysql (Debezium's MySQL connector) or mariadb (Debezium's MariaDB"
+          + " connector).")
+  @Required
+  private SourceType type;
+
+  @JsonPropertyDescription("Databases and tables to capture.")
+  @Required
+  private IncludeSpec include;
+
+  @JsonPropertyDescription(
+      "Secret (in the pipeline's namespace) holding the replication user's credentials. The"
+          + " connectors read it through Strimzi's secrets config provider; its values never"
+          + " appear in any resource Twinlog creates.")
+  @Required
+  private CredentialsSpec credentials;
+
+  @JsonPropertyDescription(
+      "Replicas of the same primary, 1 to 5; each is read by its own connector and the"
+          + " deduplicator merges their streams, so any one of them may fail. Names and server"
+          + " ids must be unique.")
+  @Required
+  @Size(min = 1, max = MAX_REPLICAS)
+  @ValidationRule(
+      value = "self.all(r, self.exists_one(x, x.name == r.name))",
+      message = "replica names must be unique")
+  @ValidationRule(
+      value = "self.all(r, self.exists_one(x, x.serverId == r.serverId))",
+      message = "replica serverIds must be unique")
+  private List<ReplicaSpec> replicas = new ArrayList<>();
+
+  @JsonPropertyDescription("How the connectors take their initial snapshot.")
+  @Default("{}")
+  private SnapshotSpec snapshot;
+
+  @JsonPropertyDescription(
+      "Binlog retention the replicas must keep so a stopped connector can resume without losing"
+          + " changes, and how often Twinlog checks it.")
+  @Default("{}")
+  private BinlogRetentionSpec binlogRetention;
+
+  public SourceType getType() {
+    return type;
+  }
+
+  public void setType(SourceType type) {
+    this.type = type;
+  }
+
+  public IncludeSpec getInclude() {
+    return include;
+  }
+
+  public void setInclude(IncludeSpec include) {
+    this.include = include;
+  }
+
+  public CredentialsSpec getCredentials() {
+    return credentials;
+  }
+
+  public void setCredentials(CredentialsSpec credentials) {
+    this.credentials = credentials;
+  }
+
+  public List<ReplicaSpec> getReplicas() {
+    return replicas == null ? List.of() : replicas;
+  }
+
+  public void setReplicas(List<ReplicaSpec> replicas) {
+    this.replicas = replicas;
+  }
+
+  public SnapshotSpec getSnapshot() {
+    return snapshot == null ? new SnapshotSpec() : snapshot;
+  }
+
+  public void setSnapshot(SnapshotSpec snapshot) {
+    this.snapshot = snapshot;
+  }
+
+  public BinlogRetentionSpec getBinlogRetention() {
+    return binlogRetention == null ? new BinlogRetentionSpec() : binlogRetention;
+  }
+
+  public void setBinlogRetention(BinlogRetentionSpec binlogRetention) {
+    this.binlogRetention = binlogRetention;
+  }
+}

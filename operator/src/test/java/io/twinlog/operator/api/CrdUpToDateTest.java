@@ -1,0 +1,99 @@
+package io.twinlog.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CrdUpToDateTest {
+
+  @Test
+  void committedCrdMatchesTheJavaModel() throws Exception {
+    String expected = CrdExport.exportedYaml();
+    if (CrdExport.refreshRequested()) {
+      Files.writeString(CrdExport.COMMITTED, expected, StandardCharsets.UTF_8);
+    }
+    assertThat(CrdExport.committedYaml())
+        .as(
+            "crds/%s is stale; refresh it with:%n  %s",
+            CrdExport.FILE_NAME, CrdExport.REFRESH_COMMAND)
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void printerColumnsAreInKubectlOrder() throws Exception {
+    CustomResourceDefinition crd =
+        new KubernetesSerialization()
+            .unmarshal(CrdExport.committedYaml(), CustomResourceDefinition.class);
+    assertThat(crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns())
+        .extracting(CustomResourceColumnDefinition::getName)
+        .containsExactlyElementsOf(CrdExport.COLUMN_ORDER);
+    assertThat(crd.getSpec().getVersions().get(0).getSubresources().getStatus()).isNotNull();
+  }
+
+  @Test
+  void everySpecAndStatusFieldHasADescription() {
+    JSONSchemaProps root =
+        CrdExport.generated().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+    List<String> missing = new ArrayList<>();
+    collectMissing("", root, missing);
+    assertThat(missing).as("fields without @JsonPropertyDescription").isEmpty();
+  }
+
+  @Test
+  void crossFieldRulesAreInTheSchema() {
+    JSONSchemaProps root =
+        CrdExport.generated().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+    List<String> rules = new ArrayList<>();
+    collectRules("", root, rules);
+    assertThat(rules)
+        .contains(
+            ".spec.source.replicas: replica names must be unique",
+            ".spec.source.replicas: replica serverIds must be unique",
+            ".spec.restartPolicy: maxBackoff must be at least initialBackoff",
+            ".spec.sink.erp.retry: maxBackoff must be at least initialBackoff",
+            ".spec.sink.erp.auth: secretName is required when type is bearer or basic",
+            ".spec.source.include: every table must belong to one of the included databases",
+            ".spec.dedup.window: must be greater than 0");
+  }
+
+  private static void collectRules(String path, JSONSchemaProps props, List<String> rules) {
+    if (props.getXKubernetesValidations() != null) {
+      props.getXKubernetesValidations().forEach(r -> rules.add(path + ": " + r.getMessage()));
+    }
+    if (props.getProperties() != null) {
+      props.getProperties().forEach((name, child) -> collectRules(path + "." + name, child, rules));
+    }
+    if (props.getItems() != null && props.getItems().getSchema() != null) {
+      collectRules(path + "[]", props.getItems().getSchema(), rules);
+    }
+  }
+
+  private static void collectMissing(String path, JSONSchemaProps props, List<String> missing) {
+    if (props.getProperties() == null) {
+      return;
+    }
+    for (Map.Entry<String, JSONSchemaProps> e : props.getProperties().entrySet()) {
+      String child = path + "." + e.getKey();
+      // Kubernetes' own ResourceRequirements carries no descriptions in fabric8's model.
+      if (child.startsWith(".spec.dedup.resources.")) {
+        continue;
+      }
+      if (e.getValue().getDescription() == null || e.getValue().getDescription().isBlank()) {
+        missing.add(child);
+      }
+      collectMissing(child, e.getValue(), missing);
+      if (e.getValue().getItems() != null && e.getValue().getItems().getSchema() != null) {
+        collectMissing(child + "[]", e.getValue().getItems().getSchema(), missing);
+      }
+    }
+  }
+}
