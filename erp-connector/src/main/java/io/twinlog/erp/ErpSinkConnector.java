@@ -70,7 +70,11 @@ public class ErpSinkConnector extends SinkConnector {
                   .orElseGet(
                       () -> {
                         ConfigValue added =
-                            new ConfigValue(key, connectorConfigs.get(key), List.of(), List.of());
+                            new ConfigValue(
+                                key,
+                                connectorConfigs.get(key),
+                                new ArrayList<>(),
+                                new ArrayList<>());
                         values.add(added);
                         return added;
                       });
