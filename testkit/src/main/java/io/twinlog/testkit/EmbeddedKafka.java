@@ -65,6 +65,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     props.put("offsets.topic.replication.factor", "1");
     props.put("offsets.topic.num.partitions", "4");
     props.put("group.initial.rebalance.delay.ms", "0");
+    props.put("group.streams.initial.rebalance.delay.ms", "0");
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("auto.create.topics.enable", "true");

@@ -36,7 +36,6 @@ class EmbeddedKafkaIT {
       try (KafkaProducer<String, String> plain = kafka.stringProducer()) {
         plain.send(new ProducerRecord<>("orders", "k3", "plain")).get();
       }
-
       List<ConsumerRecord<String, String>> records =
           kafka.consume("orders", 2, Duration.ofSeconds(30));
       assertThat(records).extracting(ConsumerRecord::value).containsOnly("committed", "plain");
