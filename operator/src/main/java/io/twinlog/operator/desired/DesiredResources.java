@@ -1,0 +1,89 @@
+package io.twinlog.operator.desired;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything one CdcPipeline should own, as a pure function of it: the reconciler applies these and
+ * deletes whatever it owns (by {@link Labels#ownedBy}) that is not among them. Expects a spec that
+ * passed {@code SpecValidator}.
+ *
+ * @param sourceConnectors one per replica, in the order of {@code spec.source.replicas}
+ * @param replicaNames the replica of each source connector, same order
+ * @param sinkConnector null when the pipeline has no sink
+ * @param topics output topics, then dead-letter topics
+ * @param configMaps the dedup runtime's ConfigMap
+ * @param dedup the dedup runtime's Deployment
+ * @param services the dedup runtime's metrics Service
+ * @param disruptionBudgets the dedup runtime's PodDisruptionBudget
+ */
+public record DesiredResources(
+    List<KafkaConnector> sourceConnectors,
+    List<String> replicaNames,
+    KafkaConnector sinkConnector,
+    List<KafkaTopic> topics,
+    List<ConfigMap> configMaps,
+    Deployment dedup,
+    List<Service> services,
+    List<PodDisruptionBudget> disruptionBudgets) {
+
+  /** The desired resources with the default dedup image. */
+  public static DesiredResources of(CdcPipeline pipeline) {
+    return of(pipeline, null, null);
+  }
+
+  /**
+   * The desired resources.
+   *
+   * @param dedupImage the operator's dedup image (used unless the pipeline names one), or null
+   * @param dedupImagePullPolicy its pull policy, or null
+   */
+  public static DesiredResources of(
+      CdcPipeline pipeline, String dedupImage, String dedupImagePullPolicy) {
+    ConfigMap config = DedupConfig.configMap(pipeline);
+    return new DesiredResources(
+        SourceConnectors.of(pipeline),
+        pipeline.getSpec().getSource().getReplicas().stream().map(ReplicaSpec::getName).toList(),
+        SinkConnector.of(pipeline),
+        Topics.of(pipeline),
+        List.of(config),
+        DedupWorkload.deployment(pipeline, config, dedupImage, dedupImagePullPolicy),
+        List.of(DedupWorkload.metricsService(pipeline)),
+        List.of(DedupWorkload.disruptionBudget(pipeline)));
+  }
+
+  /** All connectors: the sources, then the sink if any. */
+  public List<KafkaConnector> connectors() {
+    List<KafkaConnector> all = new ArrayList<>(sourceConnectors);
+    if (sinkConnector != null) {
+      all.add(sinkConnector);
+    }
+    return all;
+  }
+
+  /** Dedup instances the Deployment asks for. */
+  public int desiredDedupInstances() {
+    Integer replicas = dedup.getSpec().getReplicas();
+    return replicas == null ? 1 : replicas;
+  }
+
+  /** Every resource, in apply order: topics, config, service, PDB, Deployment, connectors. */
+  public List<HasMetadata> all() {
+    List<HasMetadata> all = new ArrayList<>(topics);
+    all.addAll(configMaps);
+    all.addAll(services);
+    all.addAll(disruptionBudgets);
+    all.add(dedup);
+    all.addAll(connectors());
+    return all;
+  }
+}

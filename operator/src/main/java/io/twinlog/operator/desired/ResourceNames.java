@@ -1,0 +1,193 @@
+package io.twinlog.operator.desired;
+
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.DedupSpec;
+import io.twinlog.operator.api.v1alpha1.SinkSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every name Twinlog derives from a CdcPipeline: Kubernetes resources, Kafka topics, the Kafka
+ * Streams application id. Names that would exceed their limit are truncated and end in a short hash
+ * of the full name, so they stay unique and stable.
+ */
+public final class ResourceNames {
+  private ResourceNames() {}
+
+  /** Longest Kubernetes name Twinlog creates (a DNS label, so it also fits label values). */
+  public static final int MAX_KUBERNETES_NAME = 63;
+
+  /** Longest KafkaTopic resource name (a DNS subdomain). */
+  public static final int MAX_KAFKA_TOPIC_RESOURCE_NAME = 253;
+
+  /** Kafka's limit on topic names. */
+  public static final int MAX_TOPIC_NAME = 249;
+
+  /**
+   * Longest topic prefix Twinlog derives; leaves room for {@code .<database>.<table>} (2 x 64 + 2)
+   * and Debezium's and Kafka Streams' own suffixes within {@link #MAX_TOPIC_NAME}.
+   */
+  public static final int MAX_TOPIC_PREFIX = DedupSpec.MAX_OUTPUT_TOPIC_PREFIX_LENGTH;
+
+  private static final int HASH_LENGTH = 8;
+
+  /** KafkaConnector of one replica: {@code <pipeline>-source-<replica>}. */
+  public static String sourceConnector(CdcPipeline pipeline, String replica) {
+    return kubernetesName(name(pipeline) + "-source-" + replica);
+  }
+
+  /** KafkaConnector of the ERP sink: {@code <pipeline>-sink}. */
+  public static String sinkConnector(CdcPipeline pipeline) {
+    return kubernetesName(name(pipeline) + "-sink");
+  }
+
+  /** Deployment and PodDisruptionBudget of the dedup runtime: {@code <pipeline>-dedup}. */
+  public static String dedup(CdcPipeline pipeline) {
+    return kubernetesName(name(pipeline) + "-dedup");
+  }
+
+  /** ConfigMap of the dedup runtime: {@code <pipeline>-dedup-config}. */
+  public static String dedupConfigMap(CdcPipeline pipeline) {
+    return kubernetesName(name(pipeline) + "-dedup-config");
+  }
+
+  /** Metrics Service of the dedup runtime: {@code <pipeline>-dedup-metrics}. */
+  public static String dedupMetricsService(CdcPipeline pipeline) {
+    return kubernetesName(name(pipeline) + "-dedup-metrics");
+  }
+
+  /** Debezium {@code topic.prefix} of one replica: {@code <namespace>.<pipeline>.<replica>}. */
+  public static String sourceTopicPrefix(CdcPipeline pipeline, String replica) {
+    return topicPrefix(base(pipeline) + "." + replica);
+  }
+
+  /** Debezium schema history topic of one replica: {@code <topic.prefix>.schema-history}. */
+  public static String schemaHistoryTopic(CdcPipeline pipeline, String replica) {
+    return sourceTopicPrefix(pipeline, replica) + ".schema-history";
+  }
+
+  /**
+   * Prefix of the deduplicated output topics: {@code spec.dedup.outputTopicPrefix}, or {@code
+   * <namespace>.<pipeline>.cdc}.
+   */
+  public static String outputTopicPrefix(CdcPipeline pipeline) {
+    String explicit = pipeline.getSpec().getDedup().getOutputTopicPrefix();
+    return explicit != null ? explicit : topicPrefix(base(pipeline) + ".cdc");
+  }
+
+  /** Deduplicated output topic of one {@code database.table}: {@code <prefix>.<db>.<table>}. */
+  public static String outputTopic(CdcPipeline pipeline, String table) {
+    return outputTopicPrefix(pipeline) + "." + table;
+  }
+
+  /** The output topics of all included tables, in spec order. */
+  public static List<String> outputTopics(CdcPipeline pipeline) {
+    return pipeline.getSpec().getSource().getInclude().getTables().stream()
+        .map(t -> outputTopic(pipeline, t))
+        .toList();
+  }
+
+  /** Dead-letter topic of the dedup runtime: {@code <namespace>.<pipeline>.dedup-dlq}. */
+  public static String dedupDeadLetterTopic(CdcPipeline pipeline) {
+    return topicName(base(pipeline) + ".dedup-dlq");
+  }
+
+  /**
+   * Dead-letter topic of the ERP sink: {@code spec.sink.erp.deadLetterTopic}, or {@code
+   * <namespace>.<pipeline>.sink-dlq}.
+   */
+  public static String sinkDeadLetterTopic(CdcPipeline pipeline) {
+    SinkSpec sink = pipeline.getSpec().getSink();
+    String explicit =
+        sink == null || sink.getErp() == null ? null : sink.getErp().getDeadLetterTopic();
+    return explicit != null ? explicit : topicName(base(pipeline) + ".sink-dlq");
+  }
+
+  /**
+   * Kafka Streams application id (consumer group, internal topics): {@code <ns>.<pipeline>.dedup}.
+   */
+  public static String dedupApplicationId(CdcPipeline pipeline) {
+    return topicPrefix(base(pipeline) + ".dedup");
+  }
+
+  /**
+   * Kafka bootstrap servers: {@code spec.kafka.bootstrapServers}, or Strimzi's plain listener
+   * service {@code <cluster>-kafka-bootstrap:9092}.
+   */
+  public static String bootstrapServers(CdcPipeline pipeline) {
+    String explicit = pipeline.getSpec().getKafka().getBootstrapServers();
+    return explicit != null
+        ? explicit
+        : pipeline.getSpec().getKafka().getCluster() + "-kafka-bootstrap:9092";
+  }
+
+  /**
+   * Name of the KafkaTopic resource for a topic: the topic itself when it is a valid resource name,
+   * otherwise a lower-cased, sanitised form ending in a hash of the topic (the real name goes into
+   * {@code spec.topicName}).
+   */
+  public static String kafkaTopicResource(String topic) {
+    String sanitized =
+        topic
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9.-]", "-")
+            .replaceAll("^[^a-z0-9]+", "")
+            .replaceAll("[^a-z0-9]+$", "")
+            .replaceAll("\\.{2,}", ".");
+    if (sanitized.equals(topic) && topic.length() <= MAX_KAFKA_TOPIC_RESOURCE_NAME) {
+      return topic;
+    }
+    String prefix =
+        truncate(sanitized, MAX_KAFKA_TOPIC_RESOURCE_NAME - HASH_LENGTH - 1)
+            .replaceAll("[.-]+$", "");
+    return (prefix.isEmpty() ? "topic" : prefix) + "-" + hash(topic);
+  }
+
+  /** A Kubernetes name of at most 63 characters; longer ones end in a hash of the full name. */
+  static String kubernetesName(String full) {
+    return shorten(full, MAX_KUBERNETES_NAME, "-");
+  }
+
+  private static String topicPrefix(String full) {
+    return shorten(full, MAX_TOPIC_PREFIX, "-");
+  }
+
+  private static String topicName(String full) {
+    return shorten(full, MAX_TOPIC_NAME, "-");
+  }
+
+  private static String shorten(String full, int max, String separator) {
+    if (full.length() <= max) {
+      return full;
+    }
+    String head = truncate(full, max - HASH_LENGTH - separator.length()).replaceAll("[.-]+$", "");
+    return head + separator + hash(full);
+  }
+
+  private static String truncate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max);
+  }
+
+  /** The first 8 hex digits of the SHA-256 of the text: stable across versions and JVMs. */
+  static String hash(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private static String name(CdcPipeline pipeline) {
+    return pipeline.getMetadata().getName();
+  }
+
+  private static String base(CdcPipeline pipeline) {
+    return pipeline.getMetadata().getNamespace() + "." + pipeline.getMetadata().getName();
+  }
+}

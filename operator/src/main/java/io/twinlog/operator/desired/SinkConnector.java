@@ -1,0 +1,99 @@
+package io.twinlog.operator.desired;
+
+import io.strimzi.api.kafka.model.common.ConnectorState;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.strimzi.api.kafka.model.connector.KafkaConnectorBuilder;
+import io.twinlog.contracts.ErpSinkConfigKeys;
+import io.twinlog.operator.api.v1alpha1.AuthType;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.Durations;
+import io.twinlog.operator.api.v1alpha1.ErpAuthSpec;
+import io.twinlog.operator.api.v1alpha1.ErpSinkSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The KafkaConnector running Twinlog's ERP sink over the deduplicated output topics. */
+public final class SinkConnector {
+  private SinkConnector() {}
+
+  /**
+   * Key and value converter of the sink: the output records' bytes reach the connector unchanged
+   * (the sink parses the Debezium JSON itself).
+   */
+  public static final String CONVERTER = "org.apache.kafka.connect.storage.StringConverter";
+
+  /** The sink connector, or null when the pipeline has no {@code spec.sink}. */
+  public static KafkaConnector of(CdcPipeline pipeline) {
+    if (pipeline.getSpec().getSink() == null || pipeline.getSpec().getSink().getErp() == null) {
+      return null;
+    }
+    return new KafkaConnectorBuilder()
+        .withMetadata(
+            Ownership.metadata(
+                pipeline,
+                ResourceNames.sinkConnector(pipeline),
+                Labels.connector(pipeline, Labels.SINK)))
+        .withNewSpec()
+        .withClassName(ErpSinkConfigKeys.CONNECTOR_CLASS)
+        // Per-key order holds per partition; one task per output partition at most.
+        .withTasksMax(pipeline.getSpec().getDedup().getPartitions())
+        .withConfig(config(pipeline))
+        .withNewAutoRestart()
+        .withEnabled(false)
+        .endAutoRestart()
+        .withState(ConnectorState.forValue(pipeline.getSpec().getState().value()))
+        .endSpec()
+        .build();
+  }
+
+  static Map<String, Object> config(CdcPipeline pipeline) {
+    ErpSinkSpec erp = pipeline.getSpec().getSink().getErp();
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("topics", String.join(",", ResourceNames.outputTopics(pipeline)));
+    config.put(ErpSinkConfigKeys.URL, erp.getUrl());
+    config.put(ErpSinkConfigKeys.METHOD, erp.getMethod().value());
+    if (!erp.getHeaders().isEmpty()) {
+      config.put(
+          ErpSinkConfigKeys.HEADERS,
+          erp.getHeaders().entrySet().stream()
+              .map(h -> h.getKey() + ":" + h.getValue())
+              .collect(Collectors.joining(",")));
+    }
+    auth(pipeline, erp.getAuth(), config);
+    config.put(ErpSinkConfigKeys.TIMEOUT_MS, Durations.toMillis(erp.getTimeout()));
+    config.put(ErpSinkConfigKeys.RETRY_MAX_ATTEMPTS, erp.getRetry().getMaxAttempts());
+    config.put(
+        ErpSinkConfigKeys.RETRY_INITIAL_BACKOFF_MS,
+        Durations.toMillis(erp.getRetry().getInitialBackoff()));
+    config.put(
+        ErpSinkConfigKeys.RETRY_MAX_BACKOFF_MS, Durations.toMillis(erp.getRetry().getMaxBackoff()));
+    config.put(ErpSinkConfigKeys.BATCH_MAX_RECORDS, erp.getBatch().getMaxRecords());
+    config.put(ErpSinkConfigKeys.BATCH_MAX_BYTES, erp.getBatch().getMaxBytes());
+    config.put(ErpSinkConfigKeys.TOMBSTONES, erp.getTombstones().value());
+    config.put("key.converter", CONVERTER);
+    config.put("value.converter", CONVERTER);
+    // What the ERP still rejects after the retries goes to the dead-letter topic, with the error.
+    config.put("errors.tolerance", "all");
+    config.put("errors.deadletterqueue.topic.name", ResourceNames.sinkDeadLetterTopic(pipeline));
+    config.put("errors.deadletterqueue.context.headers.enable", true);
+    return config;
+  }
+
+  private static void auth(CdcPipeline pipeline, ErpAuthSpec auth, Map<String, Object> config) {
+    config.put(ErpSinkConfigKeys.AUTH_TYPE, auth.getType().value());
+    String namespace = pipeline.getMetadata().getNamespace();
+    if (auth.getType() == AuthType.BEARER) {
+      config.put(
+          ErpSinkConfigKeys.AUTH_TOKEN,
+          SecretRefs.of(namespace, auth.getSecretName(), auth.getTokenKey()));
+    } else if (auth.getType() == AuthType.BASIC) {
+      config.put(
+          ErpSinkConfigKeys.AUTH_USERNAME,
+          SecretRefs.of(namespace, auth.getSecretName(), auth.getUsernameKey()));
+      config.put(
+          ErpSinkConfigKeys.AUTH_PASSWORD,
+          SecretRefs.of(namespace, auth.getSecretName(), auth.getPasswordKey()));
+    }
+  }
+}

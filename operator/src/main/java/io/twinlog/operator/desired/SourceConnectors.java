@@ -1,0 +1,122 @@
+package io.twinlog.operator.desired;
+
+import io.strimzi.api.kafka.model.common.ConnectorState;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.strimzi.api.kafka.model.connector.KafkaConnectorBuilder;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.CredentialsSpec;
+import io.twinlog.operator.api.v1alpha1.Durations;
+import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
+import io.twinlog.operator.api.v1alpha1.SourceSpec;
+import io.twinlog.operator.api.v1alpha1.SourceType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** One Debezium KafkaConnector per replica. */
+public final class SourceConnectors {
+  private SourceConnectors() {}
+
+  /** Debezium's MariaDB connector class. */
+  public static final String MARIADB_CLASS = "io.debezium.connector.mariadb.MariaDbConnector";
+
+  /** Debezium's MySQL connector class. */
+  public static final String MYSQL_CLASS = "io.debezium.connector.mysql.MySqlConnector";
+
+  /** The converter of keys and values: JSON without embedded schemas. */
+  public static final String JSON_CONVERTER = "org.apache.kafka.connect.json.JsonConverter";
+
+  /**
+   * Binlog client keep-alive: Debezium's default (60 s) delays reconnecting to a replica that came
+   * back; 5 s resumed within seconds in the measurements behind DESIGN.md.
+   */
+  public static final long KEEP_ALIVE_MS = 5_000;
+
+  /** Upper bound of the heartbeat interval; shorter when {@code restartPolicy.stallAfter} is. */
+  public static final long MAX_HEARTBEAT_MS = 10_000;
+
+  /** The source connectors, in the order of {@code spec.source.replicas}. */
+  public static List<KafkaConnector> of(CdcPipeline pipeline) {
+    return pipeline.getSpec().getSource().getReplicas().stream()
+        .map(replica -> of(pipeline, replica))
+        .toList();
+  }
+
+  /** The connector reading one replica. */
+  public static KafkaConnector of(CdcPipeline pipeline, ReplicaSpec replica) {
+    return new KafkaConnectorBuilder()
+        .withMetadata(
+            Ownership.metadata(
+                pipeline,
+                ResourceNames.sourceConnector(pipeline, replica.getName()),
+                Labels.sourceConnector(pipeline, replica.getName())))
+        .withNewSpec()
+        .withClassName(connectorClass(pipeline.getSpec().getSource().getType()))
+        .withTasksMax(1)
+        .withConfig(config(pipeline, replica))
+        .withNewAutoRestart()
+        .withEnabled(false)
+        .endAutoRestart()
+        .withState(ConnectorState.forValue(pipeline.getSpec().getState().value()))
+        .endSpec()
+        .build();
+  }
+
+  /** The Debezium connector class for a source type. */
+  public static String connectorClass(SourceType type) {
+    return type == SourceType.MYSQL ? MYSQL_CLASS : MARIADB_CLASS;
+  }
+
+  static Map<String, Object> config(CdcPipeline pipeline, ReplicaSpec replica) {
+    SourceSpec source = pipeline.getSpec().getSource();
+    CredentialsSpec credentials = source.getCredentials();
+    String namespace = pipeline.getMetadata().getNamespace();
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("database.hostname", replica.getHost());
+    config.put("database.port", replica.getPort());
+    config.put(
+        "database.user",
+        SecretRefs.of(namespace, credentials.getSecretName(), credentials.getUsernameKey()));
+    config.put(
+        "database.password",
+        SecretRefs.of(namespace, credentials.getSecretName(), credentials.getPasswordKey()));
+    config.put("database.server.id", replica.getServerId());
+    config.put("topic.prefix", ResourceNames.sourceTopicPrefix(pipeline, replica.getName()));
+    config.put("database.include.list", String.join(",", source.getInclude().getDatabases()));
+    // The include lists are regular expressions: escape the dot between database and table.
+    config.put(
+        "table.include.list",
+        source.getInclude().getTables().stream()
+            .map(t -> t.replace(".", "\\."))
+            .collect(Collectors.joining(",")));
+    config.put(
+        "schema.history.internal.kafka.topic",
+        ResourceNames.schemaHistoryTopic(pipeline, replica.getName()));
+    config.put(
+        "schema.history.internal.kafka.bootstrap.servers",
+        ResourceNames.bootstrapServers(pipeline));
+    config.put("snapshot.mode", source.getSnapshot().getMode().value());
+    config.put("heartbeat.interval.ms", heartbeatMillis(pipeline));
+    config.put("connect.keep.alive", true);
+    config.put("connect.keep.alive.interval.ms", KEEP_ALIVE_MS);
+    // (source.gtid, transaction.total_order) identifies a change across replicas (DESIGN.md).
+    config.put("provide.transaction.metadata", true);
+    // Without embedded schemas: the schema names contain the per-replica topic prefix, which
+    // would make the same change differ between replicas.
+    config.put("key.converter", JSON_CONVERTER);
+    config.put("key.converter.schemas.enable", false);
+    config.put("value.converter", JSON_CONVERTER);
+    config.put("value.converter.schemas.enable", false);
+    // One partition per captured table keeps each replica's stream in commit order.
+    config.put("topic.creation.default.partitions", 1);
+    config.put("topic.creation.default.replication.factor", -1);
+    return config;
+  }
+
+  /** Heartbeats at least four times per stall window, at most every 10 s. */
+  static long heartbeatMillis(CdcPipeline pipeline) {
+    long stallMs = Durations.toMillis(pipeline.getSpec().getRestartPolicy().getStallAfter());
+    return Math.max(1_000, Math.min(MAX_HEARTBEAT_MS, stallMs / 4));
+  }
+}

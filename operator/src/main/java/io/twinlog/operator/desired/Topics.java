@@ -1,0 +1,44 @@
+package io.twinlog.operator.desired;
+
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicBuilder;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The KafkaTopics a pipeline owns: one deduplicated output topic per table and the dead-letter
+ * topics. Replication factor and retention are the Kafka cluster's defaults.
+ */
+public final class Topics {
+  private Topics() {}
+
+  /** Output topics (spec order), then the dedup and, with a sink, the sink dead-letter topic. */
+  public static List<KafkaTopic> of(CdcPipeline pipeline) {
+    List<KafkaTopic> topics = new ArrayList<>();
+    int partitions = pipeline.getSpec().getDedup().getPartitions();
+    for (String topic : ResourceNames.outputTopics(pipeline)) {
+      topics.add(topic(pipeline, topic, Labels.DEDUP, partitions));
+    }
+    topics.add(topic(pipeline, ResourceNames.dedupDeadLetterTopic(pipeline), Labels.DEDUP, null));
+    if (pipeline.getSpec().getSink() != null) {
+      topics.add(topic(pipeline, ResourceNames.sinkDeadLetterTopic(pipeline), Labels.SINK, null));
+    }
+    return topics;
+  }
+
+  private static KafkaTopic topic(
+      CdcPipeline pipeline, String topicName, String component, Integer partitions) {
+    return new KafkaTopicBuilder()
+        .withMetadata(
+            Ownership.metadata(
+                pipeline,
+                ResourceNames.kafkaTopicResource(topicName),
+                Labels.topic(pipeline, component)))
+        .withNewSpec()
+        .withTopicName(topicName)
+        .withPartitions(partitions)
+        .endSpec()
+        .build();
+  }
+}
