@@ -1,0 +1,197 @@
+package io.twinlog.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A MariaDB primary and N GTID replicas as real {@code mariadbd} processes on 127.0.0.1, with a
+ * {@code cdc} user holding the grants Debezium needs (replicated from the primary to every
+ * replica).
+ */
+public final class MariaDbCluster implements AutoCloseable {
+
+  /** The CDC account Debezium connects as (created on the primary, replicated everywhere). */
+  public static final String CDC_USER = "cdc";
+
+  public static final String CDC_PASSWORD = "cdc-secret";
+
+  /** The grants of {@link #CDC_USER}: what Debezium's MariaDB connector documents for 11.4. */
+  public static final String CDC_GRANTS =
+      "SELECT, RELOAD, SHOW DATABASES, LOCK TABLES, REPLICATION SLAVE, BINLOG MONITOR,"
+          + " REPLICA MONITOR";
+
+  static final String REPL_USER = "repl";
+  static final String REPL_PASSWORD = "repl-secret";
+
+  private final Path root;
+  private final MariaDbServer primary;
+  private final List<MariaDbServer> replicas;
+
+  private MariaDbCluster(Path root, MariaDbServer primary, List<MariaDbServer> replicas) {
+    this.root = root;
+    this.primary = primary;
+    this.replicas = List.copyOf(replicas);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The server all writes go to (server_id 1). */
+  public MariaDbServer primary() {
+    return primary;
+  }
+
+  /** The replicas, server_id 2, 3, ... in order. */
+  public List<MariaDbServer> replicas() {
+    return replicas;
+  }
+
+  /** Replica {@code i} (0-based). */
+  public MariaDbServer replica(int i) {
+    return replicas.get(i);
+  }
+
+  /** Waits until every running replica has applied everything in the primary's binlog. */
+  public void awaitReplicasCaughtUp(Duration timeout) {
+    for (MariaDbServer replica : replicas) {
+      if (replica.isRunning()) {
+        awaitReplicaCaughtUp(replica, timeout);
+      }
+    }
+  }
+
+  /** Waits until {@code replica}'s {@code gtid_slave_pos} covers the primary's binlog position. */
+  public void awaitReplicaCaughtUp(MariaDbServer replica, Duration timeout) {
+    String target = primary.gtidBinlogPos();
+    if (target == null || target.isEmpty()) {
+      return;
+    }
+    String result =
+        replica.queryString(
+            "SELECT MASTER_GTID_WAIT('" + target + "', " + timeout.toMillis() / 1000.0 + ")");
+    if (!"0".equals(result)) {
+      throw new IllegalStateException(
+          replica.name()
+              + " did not reach primary position "
+              + target
+              + " within "
+              + timeout
+              + "; it is at "
+              + replica.gtidSlavePos()
+              + "; error log:\n"
+              + replica.errorLogTail());
+    }
+  }
+
+  /** Stops every server and deletes all data directories. */
+  @Override
+  public void close() {
+    for (MariaDbServer replica : replicas) {
+      replica.kill();
+    }
+    primary.kill();
+    EmbeddedConnect.deleteRecursively(root);
+  }
+
+  /** Configures and starts a cluster. */
+  public static final class Builder {
+    private int replicas = 2;
+    private final List<String> allFlags = new ArrayList<>();
+    private final List<String> primaryFlags = new ArrayList<>();
+    private final Map<Integer, List<String>> replicaFlags = new HashMap<>();
+
+    /** Number of replicas (default 2; 0 gives a lone server). */
+    public Builder replicas(int count) {
+      this.replicas = count;
+      return this;
+    }
+
+    /**
+     * Extra {@code mariadbd} flags for every server, e.g. {@code
+     * --binlog-expire-logs-seconds=3600}.
+     */
+    public Builder flags(String... flags) {
+      allFlags.addAll(List.of(flags));
+      return this;
+    }
+
+    /** Extra flags for the primary only. */
+    public Builder primaryFlags(String... flags) {
+      primaryFlags.addAll(List.of(flags));
+      return this;
+    }
+
+    /** Extra flags for replica {@code i} (0-based), e.g. {@code --binlog-format=STATEMENT}. */
+    public Builder replicaFlags(int i, String... flags) {
+      replicaFlags.computeIfAbsent(i, k -> new ArrayList<>()).addAll(List.of(flags));
+      return this;
+    }
+
+    /** Starts all servers in parallel, creates the users on the primary and starts replication. */
+    public MariaDbCluster start() {
+      Path root;
+      try {
+        root = Files.createTempDirectory("twinlog-mariadb-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      List<MariaDbServer> servers = new ArrayList<>();
+      try {
+        MariaDbServer primary = server(root, "primary", 1, primaryFlags);
+        servers.add(primary);
+        for (int i = 0; i < replicas; i++) {
+          servers.add(
+              server(root, "replica-" + (i + 1), i + 2, replicaFlags.getOrDefault(i, List.of())));
+        }
+        // Binaries and template first, so the parallel launches do not race to build them.
+        MariaDbBinaries.templateDatadir();
+        servers.forEach(MariaDbServer::launch);
+        servers.forEach(s -> s.awaitReady(Duration.ofSeconds(60)));
+        primary.execute(
+            "CREATE USER '" + REPL_USER + "'@'127.0.0.1' IDENTIFIED BY '" + REPL_PASSWORD + "'",
+            "GRANT REPLICATION SLAVE ON *.* TO '" + REPL_USER + "'@'127.0.0.1'",
+            "CREATE USER '" + CDC_USER + "'@'%' IDENTIFIED BY '" + CDC_PASSWORD + "'",
+            "GRANT " + CDC_GRANTS + " ON *.* TO '" + CDC_USER + "'@'%'");
+        for (MariaDbServer replica : servers.subList(1, servers.size())) {
+          replica.execute(
+              "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT="
+                  + primary.port()
+                  + ", MASTER_USER='"
+                  + REPL_USER
+                  + "', MASTER_PASSWORD='"
+                  + REPL_PASSWORD
+                  + "', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_SSL=0",
+              "START SLAVE");
+        }
+        MariaDbCluster cluster =
+            new MariaDbCluster(root, primary, servers.subList(1, servers.size()));
+        cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+        return cluster;
+      } catch (RuntimeException e) {
+        servers.forEach(MariaDbServer::kill);
+        EmbeddedConnect.deleteRecursively(root);
+        throw e;
+      }
+    }
+
+    private MariaDbServer server(Path root, String name, int serverId, List<String> own) {
+      Path dir = root.resolve(name);
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      List<String> flags = new ArrayList<>(allFlags);
+      flags.addAll(own);
+      return new MariaDbServer(name, serverId, dir, flags);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.twinlog.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class MariaDbClusterIT {
+
+  @Test
+  void replicasFollowThePrimaryAndCatchUpAfterRestart() throws Exception {
+    try (MariaDbCluster cluster =
+        MariaDbCluster.builder().replicas(2).replicaFlags(1, "--binlog-format=STATEMENT").start()) {
+      MariaDbServer primary = cluster.primary();
+      primary.execute(
+          "CREATE DATABASE shop",
+          "CREATE TABLE shop.orders (id INT PRIMARY KEY, total DECIMAL(10,2))",
+          "INSERT INTO shop.orders VALUES (1, 9.50), (2, 12.00)");
+      cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+
+      for (MariaDbServer replica : cluster.replicas()) {
+        assertThat(replica.queryString("SELECT COUNT(*) FROM shop.orders")).isEqualTo("2");
+        assertThat(replica.gtidBinlogPos()).isEqualTo(primary.gtidBinlogPos());
+      }
+      assertThat(cluster.replica(1).queryString("SELECT @@binlog_format")).isEqualTo("STATEMENT");
+      assertThat(primary.queryString("SELECT @@binlog_format")).isEqualTo("ROW");
+
+      // The cdc user was replicated and can read binlog metadata on a replica.
+      MariaDbServer replica = cluster.replica(0);
+      try (Connection c = replica.connect(MariaDbCluster.CDC_USER, MariaDbCluster.CDC_PASSWORD);
+          Statement s = c.createStatement();
+          ResultSet logs = s.executeQuery("SHOW BINARY LOGS")) {
+        assertThat(logs.next()).isTrue();
+      }
+
+      replica.stop();
+      assertThat(replica.isRunning()).isFalse();
+      primary.execute("INSERT INTO shop.orders VALUES (3, 1.00)");
+      replica.start();
+      cluster.awaitReplicaCaughtUp(replica, Duration.ofSeconds(30));
+      assertThat(replica.queryString("SELECT COUNT(*) FROM shop.orders")).isEqualTo("3");
+      assertThat(replica.gtidSlavePos()).isEqualTo(primary.gtidBinlogPos());
+
+      replica.kill();
+      primary.execute("INSERT INTO shop.orders VALUES (4, 2.00)");
+      replica.start();
+      cluster.awaitReplicaCaughtUp(replica, Duration.ofSeconds(30));
+      assertThat(replica.queryString("SELECT COUNT(*) FROM shop.orders")).isEqualTo("4");
+    }
+  }
+}
