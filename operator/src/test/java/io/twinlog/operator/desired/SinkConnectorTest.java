@@ -1,0 +1,75 @@
+package io.twinlog.operator.desired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.twinlog.contracts.ErpSinkConfigKeys;
+import io.twinlog.operator.api.v1alpha1.AuthType;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.TestPipelines;
+import org.junit.jupiter.api.Test;
+
+class SinkConnectorTest {
+
+  @Test
+  void sinkReadsTheOutputTopicsAndDeadLettersFailures() {
+    CdcPipeline p = TestPipelines.full();
+    KafkaConnector sink = SinkConnector.of(p);
+    assertThat(sink.getApiVersion()).isEqualTo("kafka.strimzi.io/v1");
+    assertThat(sink.getMetadata().getName()).isEqualTo("orders-sink");
+    assertThat(sink.getSpec().getClassName()).isEqualTo(ErpSinkConfigKeys.CONNECTOR_CLASS);
+    assertThat(sink.getSpec().getTasksMax()).isEqualTo(6);
+    assertThat(sink.getSpec().getAutoRestart().isEnabled()).isFalse();
+    assertThat(sink.getSpec().getConfig())
+        .contains(
+            entry("topics", "cdc.shop.shop.orders,cdc.shop.billing.Invoice_Lines"),
+            entry(ErpSinkConfigKeys.URL, "https://erp.internal/api/cdc"),
+            entry(ErpSinkConfigKeys.METHOD, "PUT"),
+            entry(ErpSinkConfigKeys.HEADERS, "X-Tenant:shop"),
+            entry(ErpSinkConfigKeys.AUTH_TYPE, "basic"),
+            entry(ErpSinkConfigKeys.AUTH_USERNAME, "${secrets:shop/erp-credentials:user}"),
+            entry(ErpSinkConfigKeys.AUTH_PASSWORD, "${secrets:shop/erp-credentials:pass}"),
+            entry(ErpSinkConfigKeys.TIMEOUT_MS, 10_000L),
+            entry(ErpSinkConfigKeys.RETRY_MAX_ATTEMPTS, 5),
+            entry(ErpSinkConfigKeys.RETRY_INITIAL_BACKOFF_MS, 500L),
+            entry(ErpSinkConfigKeys.RETRY_MAX_BACKOFF_MS, 60_000L),
+            entry(ErpSinkConfigKeys.BATCH_MAX_RECORDS, 50),
+            entry(ErpSinkConfigKeys.BATCH_MAX_BYTES, 2_097_152),
+            entry(ErpSinkConfigKeys.TOMBSTONES, "delete"),
+            entry("key.converter", SinkConnector.CONVERTER),
+            entry("value.converter", SinkConnector.CONVERTER),
+            entry("errors.tolerance", "all"),
+            entry("errors.deadletterqueue.topic.name", "erp-dead-letters"),
+            entry("errors.deadletterqueue.context.headers.enable", true))
+        .doesNotContainKeys(
+            ErpSinkConfigKeys.AUTH_TOKEN, "errors.deadletterqueue.topic.replication.factor");
+  }
+
+  @Test
+  void defaultsAndBearerAuth() {
+    CdcPipeline p = TestPipelines.full();
+    p.getSpec().getSink().getErp().setAuth(null);
+    p.getSpec().getSink().getErp().setHeaders(null);
+    assertThat(SinkConnector.of(p).getSpec().getConfig())
+        .containsEntry(ErpSinkConfigKeys.AUTH_TYPE, "none")
+        .doesNotContainKeys(
+            ErpSinkConfigKeys.HEADERS,
+            ErpSinkConfigKeys.AUTH_TOKEN,
+            ErpSinkConfigKeys.AUTH_USERNAME,
+            ErpSinkConfigKeys.AUTH_PASSWORD);
+
+    var auth = p.getSpec().getSink().getErp().getAuth();
+    auth.setType(AuthType.BEARER);
+    auth.setSecretName("erp-token");
+    p.getSpec().getSink().getErp().setAuth(auth);
+    assertThat(SinkConnector.of(p).getSpec().getConfig())
+        .containsEntry(ErpSinkConfigKeys.AUTH_TOKEN, "${secrets:shop/erp-token:token}");
+  }
+
+  @Test
+  void noSinkWithoutSpecSink() {
+    CdcPipeline p = TestPipelines.minimal();
+    assertThat(SinkConnector.of(p)).isNull();
+  }
+}

@@ -1,0 +1,81 @@
+package io.twinlog.operator.desired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import io.strimzi.api.kafka.model.common.ConnectorState;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.PipelineState;
+import io.twinlog.operator.api.v1alpha1.TestPipelines;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SourceConnectorsTest {
+
+  @Test
+  void oneMariaDbConnectorPerReplicaWithItsOwnIdentity() {
+    CdcPipeline p = TestPipelines.minimal();
+    List<KafkaConnector> connectors = SourceConnectors.of(p);
+    assertThat(connectors).hasSize(2);
+    KafkaConnector b = connectors.get(1);
+    assertThat(b.getApiVersion()).isEqualTo("kafka.strimzi.io/v1");
+    assertThat(b.getKind()).isEqualTo("KafkaConnector");
+    assertThat(b.getMetadata().getName()).isEqualTo("orders-source-replica-b");
+    assertThat(b.getMetadata().getNamespace()).isEqualTo("shop");
+    assertThat(b.getSpec().getClassName()).isEqualTo(SourceConnectors.MARIADB_CLASS);
+    assertThat(b.getSpec().getTasksMax()).isEqualTo(1);
+    assertThat(b.getSpec().getAutoRestart().isEnabled()).isFalse();
+    assertThat(b.getSpec().getState()).isEqualTo(ConnectorState.RUNNING);
+    assertThat(b.getSpec().getConfig())
+        .contains(
+            entry("database.hostname", "db-replica-b.db"),
+            entry("database.port", 3307),
+            entry("database.server.id", 5402L),
+            entry("topic.prefix", "shop.orders.replica-b"),
+            entry("database.include.list", "shop"),
+            entry("table.include.list", "shop\\.orders,shop\\.order_items"),
+            entry("schema.history.internal.kafka.topic", "shop.orders.replica-b.schema-history"),
+            entry("schema.history.internal.kafka.bootstrap.servers", "main-kafka-bootstrap:9092"),
+            entry("snapshot.mode", "initial"),
+            entry("heartbeat.interval.ms", 10_000L),
+            entry("connect.keep.alive.interval.ms", 5_000L),
+            entry("provide.transaction.metadata", true),
+            entry("key.converter", SourceConnectors.JSON_CONVERTER),
+            entry("value.converter", SourceConnectors.JSON_CONVERTER));
+    assertThat(connectors.get(0).getSpec().getConfig())
+        .contains(entry("database.port", 3306), entry("database.server.id", 5401L))
+        .doesNotContainEntry("topic.prefix", "shop.orders.replica-b");
+  }
+
+  @Test
+  void credentialsAreSecretProviderReferencesOnly() {
+    CdcPipeline p = TestPipelines.full();
+    Map<String, Object> config = SourceConnectors.of(p).get(0).getSpec().getConfig();
+    assertThat(config)
+        .contains(
+            entry("database.user", "${secrets:shop/cdc-db:user}"),
+            entry("database.password", "${secrets:shop/cdc-db:pass}"));
+  }
+
+  @Test
+  void mysqlSnapshotModeStallWindowAndState() {
+    CdcPipeline p = TestPipelines.full();
+    p.getSpec().setState(PipelineState.STOPPED);
+    KafkaConnector c = SourceConnectors.of(p).get(2);
+    assertThat(c.getSpec().getClassName()).isEqualTo(SourceConnectors.MYSQL_CLASS);
+    assertThat(c.getSpec().getState()).isEqualTo(ConnectorState.STOPPED);
+    assertThat(c.getSpec().getConfig())
+        .contains(
+            entry("snapshot.mode", "when_needed"),
+            entry("database.include.list", "shop,billing"),
+            // stallAfter 90s: heartbeats every 22.5 s would be too rare; capped at 10 s.
+            entry("heartbeat.interval.ms", 10_000L));
+    p.getSpec().getRestartPolicy().setStallAfter("20s");
+    assertThat(SourceConnectors.of(p).get(0).getSpec().getConfig())
+        .containsEntry("heartbeat.interval.ms", 5_000L);
+    p.getSpec().setState(PipelineState.PAUSED);
+    assertThat(SourceConnectors.of(p).get(0).getSpec().getState()).isEqualTo(ConnectorState.PAUSED);
+  }
+}
