@@ -50,6 +50,7 @@ public record ConnectorHealth(
     String notReady =
         Optional.ofNullable(status.getConditions()).orElse(List.of()).stream()
             .filter(c -> "NotReady".equals(c.getType()) && "True".equals(c.getStatus()))
+            .filter(c -> c.getMessage() != null)
             .map(Condition::getMessage)
             .findFirst()
             .orElse(null);

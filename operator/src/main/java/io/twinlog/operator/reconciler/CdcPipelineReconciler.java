@@ -1,0 +1,185 @@
+package io.twinlog.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
+import io.twinlog.operator.desired.DesiredResources;
+import io.twinlog.operator.desired.Labels;
+import io.twinlog.operator.status.StatusAggregator;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a CdcPipeline: validate, build the desired state, apply it, observe the connectors and
+ * the dedup Deployment, restart failed connectors through the restart policy, compute the status,
+ * patch it when it changed. It only orchestrates; each step is a pure function elsewhere
+ * (validation, desired, health, status) or a small collaborator here.
+ */
+@ControllerConfiguration(
+    name = CdcPipelineReconciler.NAME,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+public class CdcPipelineReconciler implements Reconciler<CdcPipeline>, Cleaner<CdcPipeline> {
+  private static final Logger LOG = LoggerFactory.getLogger(CdcPipelineReconciler.class);
+
+  /** Controller name (also the field manager and finalizer prefix). */
+  public static final String NAME = "cdcpipeline";
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final OperatorSettings settings;
+  private final EventRecorder events;
+  private final Applier applier;
+  private final PipelineStep steps;
+  private OwnedCaches caches;
+
+  public CdcPipelineReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
+    this.client = client;
+    this.clock = clock;
+    this.settings = settings;
+    this.events = new EventRecorder(client, clock, settings.identity());
+    this.applier = new Applier(client);
+    this.steps = new PipelineStep(client, events);
+  }
+
+  @Override
+  public List<EventSource<?, CdcPipeline>> prepareEventSources(
+      EventSourceContext<CdcPipeline> context) {
+    caches =
+        new OwnedCaches(
+            informer(KafkaConnector.class, context),
+            informer(KafkaTopic.class, context),
+            informer(ConfigMap.class, context),
+            informer(Deployment.class, context),
+            informer(Service.class, context),
+            informer(PodDisruptionBudget.class, context));
+    return caches.all();
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, CdcPipeline> informer(
+      Class<R> type, EventSourceContext<CdcPipeline> context) {
+    // Only what Twinlog manages is cached; owner references map it back to its pipeline.
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, CdcPipeline.class)
+            .withName(type.getSimpleName())
+            .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
+            .build(),
+        context);
+  }
+
+  @Override
+  public UpdateControl<CdcPipeline> reconcile(CdcPipeline pipeline, Context<CdcPipeline> context) {
+    Instant now = clock.instant();
+    CdcPipelineStatus previous = pipeline.getStatus();
+    long generation = Objects.requireNonNullElse(pipeline.getMetadata().getGeneration(), 0L);
+
+    String invalid = steps.validate(pipeline);
+    if (invalid != null) {
+      CdcPipelineStatus status = StatusAggregator.invalid(invalid, generation, previous, now);
+      steps.announceInvalid(pipeline, previous, invalid);
+      writeStatus(pipeline, previous, status, context);
+      return UpdateControl.noUpdate();
+    }
+
+    DesiredResources desired = steps.desired(pipeline, settings);
+    Applier.Result applied = caches.apply(applier, desired, context);
+    if (applied.created() + applied.updated() + applied.deleted() > 0) {
+      LOG.info(
+          "{}/{}: created {}, updated {}, deleted {}",
+          pipeline.getMetadata().getNamespace(),
+          pipeline.getMetadata().getName(),
+          applied.created(),
+          applied.updated(),
+          applied.deleted());
+    }
+
+    Observed observed =
+        steps.observeAndRestart(pipeline, desired, context, caches.connectors(), previous, now);
+    CdcPipelineStatus status = StatusAggregator.aggregate(observed.observation(), previous, now);
+    writeStatus(pipeline, previous, status, context);
+    UpdateControl<CdcPipeline> control = UpdateControl.noUpdate();
+    observed.recheckAfter(now).ifPresent(control::rescheduleAfter);
+    return control;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<CdcPipeline> updateErrorStatus(
+      CdcPipeline pipeline, Context<CdcPipeline> context, Exception e) {
+    String message = "Applying the desired resources failed: " + e.getMessage();
+    CdcPipelineStatus previous = pipeline.getStatus();
+    long generation = Objects.requireNonNullElse(pipeline.getMetadata().getGeneration(), 0L);
+    CdcPipelineStatus status =
+        StatusAggregator.failed(message, generation, previous, clock.instant());
+    if (Objects.equals(status, previous)) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    events.warning(pipeline, "ReconcileFailed", message);
+    return ErrorStatusUpdateControl.patchStatus(fresh(pipeline, status));
+  }
+
+  @Override
+  public DeleteControl cleanup(CdcPipeline pipeline, Context<CdcPipeline> context) {
+    // Owner references let a real cluster's garbage collector do this too; deleting explicitly
+    // makes "nothing left" independent of the GC (and provable on the mock API server).
+    int deleted = caches.deleteAll(client, context);
+    LOG.info(
+        "{}/{}: deleted, removed {} owned resources",
+        pipeline.getMetadata().getNamespace(),
+        pipeline.getMetadata().getName(),
+        deleted);
+    return DeleteControl.defaultDelete();
+  }
+
+  private void writeStatus(
+      CdcPipeline pipeline,
+      CdcPipelineStatus previous,
+      CdcPipelineStatus status,
+      Context<CdcPipeline> context) {
+    if (Objects.equals(previous, status)) {
+      return;
+    }
+    // PUT /status of a fresh object (name, namespace, resourceVersion, status) with optimistic
+    // locking; the result goes into the cache so the next reconciliation sees this status (the
+    // restart bookkeeping lives there).
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
+        pipeline, context, current -> fresh(current, status));
+  }
+
+  private static CdcPipeline fresh(CdcPipeline current, CdcPipelineStatus status) {
+    CdcPipeline fresh = new CdcPipeline();
+    fresh.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(current.getMetadata().getName())
+            .withNamespace(current.getMetadata().getNamespace())
+            .withResourceVersion(current.getMetadata().getResourceVersion())
+            .build());
+    fresh.setStatus(status);
+    return fresh;
+  }
+}

@@ -1,0 +1,81 @@
+package io.twinlog.operator.reconciler;
+
+import io.twinlog.contracts.OperatorEnv;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How the operator runs, read from the environment the Helm chart sets ({@link OperatorEnv}).
+ *
+ * @param watchNamespaces namespaces to watch; empty means all
+ * @param leaderElection whether to elect a leader (several operator replicas)
+ * @param leaseName the coordination.k8s.io Lease used for leader election
+ * @param leaseNamespace the Lease's namespace (the operator's own)
+ * @param identity this instance's name (the pod), for leader election and Events
+ * @param dedupImage the dedup runtime image used unless a pipeline overrides it, or null
+ * @param dedupImagePullPolicy pull policy of that image, or null
+ * @param httpPort port of /metrics, /livez and /readyz; 0 picks a free port, -1 serves none
+ */
+public record OperatorSettings(
+    Set<String> watchNamespaces,
+    boolean leaderElection,
+    String leaseName,
+    String leaseNamespace,
+    String identity,
+    String dedupImage,
+    String dedupImagePullPolicy,
+    int httpPort) {
+
+  /** Settings for an in-process operator (tests, playground): all namespaces, no HTTP server. */
+  public static OperatorSettings inProcess() {
+    return new OperatorSettings(Set.of(), false, null, null, "twinlog-in-process", null, null, -1);
+  }
+
+  /** Returns a copy serving HTTP on the given port (0: any free port). */
+  public OperatorSettings withHttpPort(int port) {
+    return new OperatorSettings(
+        watchNamespaces,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        identity,
+        dedupImage,
+        dedupImagePullPolicy,
+        port);
+  }
+
+  /** Returns a copy watching only the given namespaces. */
+  public OperatorSettings watching(Set<String> namespaces) {
+    return new OperatorSettings(
+        Set.copyOf(namespaces),
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        identity,
+        dedupImage,
+        dedupImagePullPolicy,
+        httpPort);
+  }
+
+  /** Reads the settings from environment variables. */
+  public static OperatorSettings fromEnv(Map<String, String> env) {
+    String namespaces = env.getOrDefault(OperatorEnv.WATCH_NAMESPACES, "");
+    Set<String> watch =
+        Arrays.stream(namespaces.split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toUnmodifiableSet());
+    String port = env.get(OperatorEnv.HTTP_PORT);
+    return new OperatorSettings(
+        watch,
+        Boolean.parseBoolean(env.getOrDefault(OperatorEnv.LEADER_ELECTION, "false")),
+        env.getOrDefault(OperatorEnv.LEADER_ELECTION_LEASE_NAME, "twinlog-operator-lock"),
+        env.get(OperatorEnv.OPERATOR_NAMESPACE),
+        env.getOrDefault(OperatorEnv.POD_NAME, "twinlog-operator"),
+        env.get(OperatorEnv.DEDUP_IMAGE),
+        env.get(OperatorEnv.DEDUP_IMAGE_PULL_POLICY),
+        port == null || port.isBlank() ? OperatorEnv.DEFAULT_HTTP_PORT : Integer.parseInt(port));
+  }
+}

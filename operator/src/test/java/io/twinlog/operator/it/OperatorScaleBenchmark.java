@@ -1,0 +1,125 @@
+package io.twinlog.operator.it;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.twinlog.operator.TwinlogOperator;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.reconciler.OperatorSettings;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Operator scale benchmark (not a test; prints figures for docs/benchmarks.md): N CdcPipelines
+ * created at once against the mock API server; time until every one has all its resources and a
+ * status; heap after. Run:
+ *
+ * <pre>
+ * ./dev mvn -B -ntp -q -pl operator -am test-compile exec:java -Dtwinlog.target=target-rec \
+ *   -Dexec.mainClass=io.twinlog.operator.it.OperatorScaleBenchmark -Dexec.classpathScope=test \
+ *   -Dexec.args="10 100 500"
+ * </pre>
+ */
+public final class OperatorScaleBenchmark {
+  private static final int CONNECTORS_PER_PIPELINE = 3;
+
+  private OperatorScaleBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> sizes = new ArrayList<>();
+    for (String arg : args.length == 0 ? new String[] {"10", "100", "500"} : args) {
+      sizes.add(Integer.parseInt(arg));
+    }
+    System.out.printf(
+        "machine: %d cores, max heap %d MB, %s %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() / (1024 * 1024),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"));
+    for (int n : sizes) {
+      run(n);
+    }
+    System.exit(0);
+  }
+
+  private static void run(int n) throws Exception {
+    try (MockCluster cluster = MockCluster.start()) {
+      KubernetesClient client = cluster.client();
+      String ns = "bench-" + n;
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .create();
+      long heapBaseline = usedHeapAfterGc();
+      TwinlogOperator operator =
+          TwinlogOperator.start(client, Clock.systemUTC(), OperatorSettings.inProcess());
+      long start = System.nanoTime();
+      ExecutorService creators = Executors.newFixedThreadPool(8);
+      List<Future<?>> created = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String name = "orders-" + i;
+        created.add(
+            creators.submit(() -> client.resource(Pipelines.orders(client, ns, name)).create()));
+      }
+      for (Future<?> f : created) {
+        f.get();
+      }
+      creators.shutdown();
+      long createdAt = System.nanoTime();
+      while (!done(client, ns, n)) {
+        cluster.takeRequests(); // the mock server keeps every request otherwise
+        Thread.sleep(100);
+      }
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      cluster.takeRequests();
+      long heapWithOperator = usedHeapAfterGc();
+      operator.close();
+      long heapWithoutOperator = usedHeapAfterGc();
+      System.out.printf(
+          "N=%d: all resources + status in %.1f s (creates took %.1f s); heap used after GC:"
+              + " %d MB with operator, %d MB after stopping it, %d MB before starting it"
+              + " (mock server + its stored objects); operator share ~%d MB%n",
+          n,
+          elapsed.toMillis() / 1000.0,
+          Duration.ofNanos(createdAt - start).toMillis() / 1000.0,
+          mb(heapWithOperator),
+          mb(heapWithoutOperator),
+          mb(heapBaseline),
+          mb(heapWithOperator - heapWithoutOperator));
+    }
+  }
+
+  private static boolean done(KubernetesClient client, String ns, int n) {
+    List<CdcPipeline> pipelines =
+        client.resources(CdcPipeline.class).inNamespace(ns).list().getItems();
+    long withStatus =
+        pipelines.stream()
+            .filter(p -> p.getStatus() != null && p.getStatus().getObservedGeneration() != null)
+            .count();
+    if (withStatus < n) {
+      return false;
+    }
+    int connectors =
+        client.resources(KafkaConnector.class).inNamespace(ns).list().getItems().size();
+    int deployments = client.resources(Deployment.class).inNamespace(ns).list().getItems().size();
+    return connectors == n * CONNECTORS_PER_PIPELINE && deployments == n;
+  }
+
+  private static long usedHeapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static long mb(long bytes) {
+    return bytes / (1024 * 1024);
+  }
+}
