@@ -1,0 +1,147 @@
+package io.twinlog.operator.source;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.util.Locale;
+
+/** Turns a failure to connect or query into one finding with a distinct reason. */
+public final class FailureFindings {
+
+  private FailureFindings() {}
+
+  /** Classifies {@code failure} by its cause chain and SQL error code. */
+  public static FindingReason classify(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UnknownHostException) {
+        return FindingReason.DNS_FAILURE;
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql) {
+        int code = sql.getErrorCode();
+        if (code == 1045 || code == 1698 || "28000".equals(sql.getSQLState())) {
+          return FindingReason.AUTHENTICATION_FAILED;
+        }
+        if (code == 1227 || code == 1142 || code == 1044) {
+          return FindingReason.MISSING_GRANTS;
+        }
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException || t instanceof SQLTimeoutException) {
+        return FindingReason.TIMEOUT;
+      }
+      if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+        return FindingReason.UNREACHABLE;
+      }
+    }
+    String text = String.valueOf(failure.getMessage()).toLowerCase(Locale.ROOT);
+    if (text.contains("timed out") || text.contains("timeout")) {
+      return FindingReason.TIMEOUT;
+    }
+    if (text.contains("connection refused") || text.contains("no route to host")) {
+      return FindingReason.UNREACHABLE;
+    }
+    if (text.contains("unknown host") || text.contains("name or service not known")) {
+      return FindingReason.DNS_FAILURE;
+    }
+    return FindingReason.CHECK_FAILED;
+  }
+
+  /** The finding for {@code failure} while checking {@code request}. */
+  public static Finding of(SourceCheckRequest request, Throwable failure) {
+    FindingReason reason = classify(failure);
+    return new Finding(reason, Severity.ERROR, message(request, reason, detail(failure)));
+  }
+
+  /** The finding when the whole check exceeded its deadline. */
+  static Finding deadlineExceeded(SourceCheckRequest request, java.time.Duration deadline) {
+    return Finding.error(
+        FindingReason.TIMEOUT,
+        request.replicaName()
+            + " at "
+            + address(request)
+            + " did not finish the check within "
+            + SourceRules.human(deadline)
+            + " (connect timeout "
+            + SourceRules.human(request.connectTimeout())
+            + ", read timeout "
+            + SourceRules.human(request.readTimeout())
+            + "): the server accepts connections but does not answer, is overloaded, or a"
+            + " firewall drops packets");
+  }
+
+  static String message(SourceCheckRequest request, FindingReason reason, String detail) {
+    String r = request.replicaName();
+    return switch (reason) {
+      case DNS_FAILURE ->
+          r
+              + "'s host "
+              + request.host()
+              + " does not resolve ("
+              + detail
+              + "): check spec.source.replicas[].host and the cluster DNS";
+      case UNREACHABLE ->
+          "cannot connect to "
+              + r
+              + " at "
+              + address(request)
+              + " ("
+              + detail
+              + "): check that the server runs and listens there (port, bind_address,"
+              + " Service, NetworkPolicy, firewall)";
+      case AUTHENTICATION_FAILED ->
+          r
+              + " rejected user "
+              + request.user()
+              + " ("
+              + detail
+              + "): check the credentials Secret, and that the user exists for the host the"
+              + " operator connects from";
+      case MISSING_GRANTS ->
+          "user "
+              + request.user()
+              + " on "
+              + r
+              + " is not allowed to run the checks ("
+              + detail
+              + "); Debezium needs "
+              + String.join(", ", Grants.required(Flavor.MARIADB))
+              + " (MySQL: REPLICATION CLIENT instead of BINLOG MONITOR) ON *.*";
+      case TIMEOUT ->
+          r
+              + " at "
+              + address(request)
+              + " did not answer within the timeout (connect "
+              + SourceRules.human(request.connectTimeout())
+              + ", read "
+              + SourceRules.human(request.readTimeout())
+              + "; "
+              + detail
+              + "): the server is overloaded or hung, or a firewall drops packets";
+      default -> "checking " + r + " at " + address(request) + " failed: " + detail;
+    };
+  }
+
+  private static String address(SourceCheckRequest request) {
+    return request.host() + ":" + request.port();
+  }
+
+  /** The innermost message, one line, without the password (drivers never print it). */
+  static String detail(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String outer =
+        failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    String inner = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String text = failure instanceof SQLException && root != failure ? outer : inner;
+    text = text.replaceAll("\\s+", " ").trim();
+    return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+  }
+}

@@ -1,0 +1,70 @@
+package io.twinlog.operator.source;
+
+/**
+ * Why a source check found a problem; each has a runbook at {@code
+ * docs/operations/runbooks/source-<kebab-case>.md}.
+ */
+public enum FindingReason {
+  /** Nothing wrong (the result's reason when it has no error or warning). */
+  OK("Ok", false),
+  /** TCP connection refused or no route: the server is down or the port is wrong. */
+  UNREACHABLE("SourceUnreachable", false),
+  /** The host name does not resolve. */
+  DNS_FAILURE("SourceDnsFailure", false),
+  /** The server rejected the user or password. */
+  AUTHENTICATION_FAILED("SourceAuthenticationFailed", false),
+  /** The user lacks privileges Debezium needs. */
+  MISSING_GRANTS("SourceMissingGrants", false),
+  /** Connecting or reading took longer than the timeout. */
+  TIMEOUT("SourceTimeout", false),
+  /** {@code log_bin} is OFF: there is no binlog to read. */
+  BINLOG_DISABLED("BinlogDisabled", false),
+  /** {@code binlog_format} is not ROW. */
+  BINLOG_FORMAT_NOT_ROW("BinlogFormatNotRow", false),
+  /** {@code binlog_row_image} is not FULL. */
+  BINLOG_ROW_IMAGE_NOT_FULL("BinlogRowImageNotFull", false),
+  /** {@code log_slave_updates} / {@code log_replica_updates} is OFF on a replica. */
+  REPLICA_UPDATES_NOT_LOGGED("ReplicaUpdatesNotLogged", false),
+  /** MariaDB {@code gtid_strict_mode} is OFF. */
+  GTID_NOT_STRICT("GtidNotStrict", false),
+  /** MySQL {@code gtid_mode} or {@code enforce_gtid_consistency} is not ON. */
+  GTID_MODE_OFF("GtidModeOff", false),
+  /** The replica's {@code server_id} equals a connector's {@code database.server.id}. */
+  SERVER_ID_CONFLICT("ServerIdConflict", false),
+  /** Binlogs expire sooner than the spec's minimum retention. */
+  RETENTION_TOO_SHORT("RetentionTooShort", true),
+  /** A binlog size limit may purge binlogs before the retention time. */
+  RETENTION_SIZE_LIMITED("RetentionSizeLimited", true),
+  /** The retention variables could not be read. */
+  RETENTION_UNKNOWN("RetentionUnknown", true),
+  /** Twinlog raised the retention itself ({@code enforce: true}). */
+  RETENTION_RAISED("RetentionRaised", true),
+  /** The check failed in a way none of the other reasons describe. */
+  CHECK_FAILED("SourceCheckFailed", false);
+
+  private final String conditionReason;
+  private final boolean retention;
+
+  FindingReason(String conditionReason, boolean retention) {
+    this.conditionReason = conditionReason;
+    this.retention = retention;
+  }
+
+  /** The CamelCase reason for Kubernetes conditions, events and {@code status.sources[].reason}. */
+  public String conditionReason() {
+    return conditionReason;
+  }
+
+  /**
+   * True when the finding belongs to {@code BinlogRetentionOk}, false for {@code SourcesHealthy}.
+   */
+  public boolean isRetention() {
+    return retention;
+  }
+
+  /** Relative path of the runbook page, e.g. {@code docs/operations/runbooks/source-timeout.md}. */
+  public String runbook() {
+    String kebab = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return "docs/operations/runbooks/source-" + kebab + ".md";
+  }
+}
