@@ -169,6 +169,11 @@ public final class DedupRuntime implements AutoCloseable {
     return streams.state();
   }
 
+  /** The Kafka Streams client, for callers that inspect tasks or query stores. */
+  public KafkaStreams streams() {
+    return streams;
+  }
+
   public int metricsPort() {
     return http.port();
   }

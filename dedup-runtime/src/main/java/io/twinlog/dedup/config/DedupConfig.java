@@ -45,8 +45,8 @@ public record DedupConfig(
   public static final String DEFAULT_STATE_DIR = "/var/lib/twinlog/state";
   public static final String DEFAULT_APPLICATION_ID = "twinlog-dedup";
   private static final Pattern TABLE_NAME = Pattern.compile("[^.,\\s]+\\.[^.,\\s]+");
-  private static final Set<String> GUARANTEES =
-      Set.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
+  private static final List<String> GUARANTEES =
+      List.of(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE);
 
   public DedupConfig {
     sources = List.copyOf(sources);

@@ -106,17 +106,17 @@ class DedupRuntimeIT {
 
       DedupRuntime two = DedupRuntime.start(f.env(tmp.resolve("two")));
       open.add(two);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> running(one) && running(two) && activeTasks(two) > 0);
       f.produce(f.b.emit(changes, 60, 200));
       f.produce(f.a.emit(changes, 100, 220));
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
               () ->
-                  one.state() == KafkaStreams.State.RUNNING
-                      && two.state() == KafkaStreams.State.RUNNING
-                      && two.metrics()
-                              .count("records_in_total", "source", "replica-a", "table", TABLE)
-                          > 0);
+                  two.metrics().count("records_in_total", "source", "replica-a", "table", TABLE)
+                      > 0);
       one.close();
       f.produce(f.a.emit(changes, 220, changes.size()));
       f.produce(f.b.emit(changes, 180, changes.size()));
@@ -137,6 +137,16 @@ class DedupRuntimeIT {
     assertThat(KafkaFixture.changeIds(out)).hasSize(changes.size());
   }
 
+  private static boolean running(DedupRuntime runtime) {
+    return runtime.state() == KafkaStreams.State.RUNNING;
+  }
+
+  private static long activeTasks(DedupRuntime runtime) {
+    return runtime.streams().metadataForLocalThreads().stream()
+        .mapToLong(t -> t.activeTasks().size())
+        .sum();
+  }
+
   private static HttpResponse<String> get(int port, String path)
       throws IOException, InterruptedException {
     try (HttpClient client = HttpClient.newHttpClient()) {
@@ -153,6 +163,7 @@ class DedupRuntimeIT {
         new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx256m",
+            "-XX:TieredStopAtLevel=1", // starts faster; this JVM only lives for seconds
             "-cp",
             System.getProperty("java.class.path"),
             DedupRuntime.class.getName());

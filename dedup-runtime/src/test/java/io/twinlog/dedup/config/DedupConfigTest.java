@@ -1,0 +1,101 @@
+package io.twinlog.dedup.config;
+
+import static io.twinlog.contracts.DedupRuntimeEnv.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DedupConfigTest {
+  static Map<String, String> minimal() {
+    Map<String, String> env = new HashMap<>();
+    env.put(BOOTSTRAP_SERVERS, "kafka:9092");
+    env.put(SOURCES, "replica-a=orders-a, replica-b=orders-b");
+    env.put(TABLES, "shop.orders,shop.items");
+    env.put(OUTPUT_TOPIC_PREFIX, "orders-dedup");
+    env.put(DEAD_LETTER_TOPIC, "orders-dedup.dead-letters");
+    return env;
+  }
+
+  @Test
+  void minimalEnvironmentGetsTheDocumentedDefaults() {
+    DedupConfig config = DedupConfig.fromEnv(minimal());
+    assertThat(config.sources())
+        .containsExactly(
+            new SourceSpec("replica-a", "orders-a"), new SourceSpec("replica-b", "orders-b"));
+    assertThat(config.tables()).containsExactly("shop.orders", "shop.items");
+    assertThat(config.windowMs()).isEqualTo(48L * 3600 * 1000);
+    assertThat(config.metricsPort()).isEqualTo(8080);
+    assertThat(config.stateDir()).isEqualTo("/var/lib/twinlog/state");
+    assertThat(config.applicationId()).isEqualTo("twinlog-dedup");
+    Properties props = config.streamsProperties();
+    assertThat(props.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
+    assertThat(props.get("num.stream.threads")).isEqualTo(1);
+  }
+
+  @Test
+  void kafkaPassThroughVariablesBecomeClientProperties() {
+    Map<String, String> env = minimal();
+    env.put("TWINLOG_KAFKA_SECURITY_PROTOCOL", "SSL");
+    env.put("TWINLOG_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/tls/ca.p12");
+    Properties props = DedupConfig.fromEnv(env).streamsProperties();
+    assertThat(props.getProperty("security.protocol")).isEqualTo("SSL");
+    assertThat(props.getProperty("ssl.truststore.location")).isEqualTo("/etc/tls/ca.p12");
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    Map<String, String> env = new HashMap<>();
+    env.put(SOURCES, "a=cdc,b=cdc.x,broken");
+    env.put(TABLES, "orders");
+    env.put(TABLE_PATTERN, "shop\\..*");
+    env.put(WINDOW_MS, "-5");
+    env.put(METRICS_PORT, "http");
+    env.put(PROCESSING_GUARANTEE, "exactly_once");
+    assertThatThrownBy(() -> DedupConfig.fromEnv(env))
+        .isInstanceOf(DedupConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((DedupConfigException) e).problems())
+                    .containsExactlyInAnyOrder(
+                        "TWINLOG_BOOTSTRAP_SERVERS is required",
+                        "TWINLOG_SOURCES: 'broken' is not name=topicPrefix",
+                        "TWINLOG_SOURCES: topic prefixes 'cdc' and 'cdc.x' overlap, so a topic name would not say which source it came from",
+                        "set either TWINLOG_TABLES or TWINLOG_TABLE_PATTERN, not both",
+                        "TWINLOG_OUTPUT_TOPIC_PREFIX is required",
+                        "TWINLOG_DEAD_LETTER_TOPIC is required",
+                        "TWINLOG_DEDUP_WINDOW_MS must be between 1 and 9223372036854775807, got -5",
+                        "TWINLOG_METRICS_PORT must be a whole number, got 'http'",
+                        "TWINLOG_PROCESSING_GUARANTEE must be one of [exactly_once_v2, at_least_once], got exactly_once"));
+  }
+
+  @Test
+  void singleSourceAndBadTableNamesAreRefused() {
+    Map<String, String> env = minimal();
+    env.put(SOURCES, "only=cdc");
+    env.put(TABLES, "orders, shop.items");
+    env.put(OUTPUT_TOPIC_PREFIX, "cdc");
+    assertThatThrownBy(() -> DedupConfig.fromEnv(env))
+        .hasMessageContaining("TWINLOG_SOURCES must list 2 to 5 sources, got 1")
+        .hasMessageContaining("TWINLOG_TABLES: 'orders' is not of the form database.table")
+        .hasMessageContaining("TWINLOG_OUTPUT_TOPIC_PREFIX must differ from source only's prefix");
+  }
+
+  @Test
+  void theEnvironmentOverridesTheConfigFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("dedup.properties");
+    Files.writeString(file, "TWINLOG_DEDUP_WINDOW_MS=1000\nTWINLOG_STREAM_THREADS=3\n");
+    Map<String, String> env = minimal();
+    env.put(CONFIG_FILE, file.toString());
+    env.put(STREAM_THREADS, "2");
+    DedupConfig config = DedupConfig.fromEnv(env);
+    assertThat(config.windowMs()).isEqualTo(1000);
+    assertThat(config.streamThreads()).isEqualTo(2);
+  }
+}
