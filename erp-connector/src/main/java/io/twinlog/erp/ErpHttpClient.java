@@ -64,13 +64,21 @@ final class ErpHttpClient implements AutoCloseable {
       }
     }
     this.client = builder.build();
+    try {
+      request("probe", new byte[0]);
+    } catch (IllegalArgumentException e) {
+      // The JDK's message may quote the header value; ours names the keys only.
+      throw new ConnectException(
+          "erp.auth.* or erp.headers hold characters an HTTP header cannot carry");
+    }
   }
 
   private static String authorization(ErpSinkConfig config) {
     AuthType type = config.authType();
     return switch (type) {
       case NONE -> null;
-      case BEARER -> "Bearer " + secret(config.authToken(), "erp.auth.token");
+      // A token read from a Secret file often ends in a newline, which no header may carry.
+      case BEARER -> "Bearer " + secret(config.authToken(), "erp.auth.token").strip();
       case BASIC ->
           "Basic "
               + Base64.getEncoder()
@@ -89,19 +97,10 @@ final class ErpHttpClient implements AutoCloseable {
 
   /** Sends one body; never completes exceptionally. */
   CompletableFuture<Response> send(String idempotencyKey, byte[] body) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(url)
-            .timeout(timeout)
-            .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
-            .header("Content-Type", "application/json")
-            .header(ErpSinkConfigKeys.IDEMPOTENCY_HEADER, idempotencyKey);
-    extraHeaders.forEach(request::header);
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
+    HttpRequest request = request(idempotencyKey, body);
     long start = System.nanoTime();
     return client
-        .sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+        .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .handle(
             (response, error) -> {
               long latency = System.nanoTime() - start;
@@ -115,6 +114,20 @@ final class ErpHttpClient implements AutoCloseable {
               return new Response(
                   response.statusCode(), truncate(response.body()), retryAfter, null, latency);
             });
+  }
+
+  private HttpRequest request(String idempotencyKey, byte[] body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(url)
+            .timeout(timeout)
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+            .header("Content-Type", "application/json")
+            .header(ErpSinkConfigKeys.IDEMPOTENCY_HEADER, idempotencyKey);
+    extraHeaders.forEach(request::header);
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return request.build();
   }
 
   static String describe(Throwable error) {

@@ -159,6 +159,18 @@ class ErpSinkConnectorValidationTest {
   }
 
   @Test
+  void aTokenWithATrailingNewlineWorksAndABrokenOneFailsWithoutShowingIt() {
+    Map<String, String> props = valid();
+    props.put(ErpSinkConfigKeys.AUTH_TYPE, "bearer");
+    props.put(ErpSinkConfigKeys.AUTH_TOKEN, "tok-SECRET-123\n");
+    new ErpHttpClient(new ErpSinkConfig(props)).close();
+    props.put(ErpSinkConfigKeys.AUTH_TOKEN, "tok-SECRET\n-123");
+    assertThatThrownBy(() -> new ErpHttpClient(new ErpSinkConfig(props)))
+        .hasMessageContaining("erp.auth")
+        .satisfies(e -> assertThat(e.toString()).doesNotContain("SECRET"));
+  }
+
+  @Test
   void everyKeyIsDocumentedAndTheVersionComesFromTheBuild() {
     for (var key : ErpSinkConfig.CONFIG_DEF.configKeys().values()) {
       assertThat(key.documentation).as(key.name).isNotBlank();

@@ -156,6 +156,48 @@ class ErpSinkTaskTest {
   }
 
   @Test
+  void connectionErrorsAreRetriedThenDeadLetteredWithoutAStatus() throws Exception {
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    RecordingContext context =
+        start(
+            true,
+            Map.of(
+                ErpSinkConfigKeys.URL,
+                "http://127.0.0.1:" + closedPort + "/x",
+                ErpSinkConfigKeys.RETRY_MAX_ATTEMPTS,
+                "2"));
+    List<SinkRecord> batch = List.of(change(1, 1, 0));
+    assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
+    task.put(batch);
+    SinkRecord dead = context.reported.get(0).record();
+    assertThat(header(dead, ErpSinkConfigKeys.DLQ_HEADER_STATUS)).isEqualTo("-1");
+    assertThat(header(dead, ErpSinkConfigKeys.DLQ_HEADER_ATTEMPTS)).isEqualTo("2");
+    assertThat(context.reported.get(0).error().getMessage()).contains("ConnectException");
+  }
+
+  @Test
+  void tombstonesAreSkippedAndDoNotHoldBackOffsets() {
+    start(true, Map.of());
+    task.put(List.of(record(key(1), null, 0, "t/1"), change(1, 1, 1)));
+    assertThat(sentKeys()).containsExactly("1/1");
+    var partition = new TopicPartition(DebeziumSamples.TOPIC, 0);
+    assertThat(task.preCommit(Map.of(partition, new OffsetAndMetadata(2))))
+        .containsEntry(partition, new OffsetAndMetadata(2));
+  }
+
+  @Test
+  void anUnmappableValueIsDeadLetteredAtOnce() {
+    RecordingContext context = start(true, Map.of());
+    task.put(List.of(record(key(1), "not json at all", 0, "x/1")));
+    assertThat(sentKeys()).isEmpty();
+    assertThat(header(context.reported.get(0).record(), ChangeHeaders.ERROR_MESSAGE))
+        .contains("not JSON");
+  }
+
+  @Test
   void withoutADeadLetterTopicTheTaskFailsInsteadOfDropping() {
     start(false, Map.of());
     server.behave(request -> Reply.status(422, "bad"));

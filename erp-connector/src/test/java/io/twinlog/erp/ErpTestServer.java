@@ -22,6 +22,12 @@ import java.util.function.Function;
 final class ErpTestServer implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  static {
+    // Without it the JDK server's separate header and body writes meet the client's delayed
+    // ACK, and every keep-alive request waits ~40 ms (Nagle): the test would measure that.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   /** One request as received. */
   record Request(
       String method,
