@@ -164,6 +164,7 @@ class DedupRuntimeIT {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx256m",
             "-XX:TieredStopAtLevel=1", // starts faster; this JVM only lives for seconds
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-cp",
             System.getProperty("java.class.path"),
             DedupRuntime.class.getName());
