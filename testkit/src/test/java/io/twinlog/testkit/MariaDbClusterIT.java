@@ -49,6 +49,20 @@ class MariaDbClusterIT {
       replica.start();
       cluster.awaitReplicaCaughtUp(replica, Duration.ofSeconds(30));
       assertThat(replica.queryString("SELECT COUNT(*) FROM shop.orders")).isEqualTo("4");
+
+      // Purging leaves only the current binlog, which starts after every GTID written so far.
+      replica.flushBinaryLogs();
+      replica.purgeBinaryLogs();
+      String onlyLog = replica.queryString("SHOW MASTER STATUS");
+      try (Connection c = replica.connect();
+          Statement s = c.createStatement();
+          ResultSet logs = s.executeQuery("SHOW BINARY LOGS")) {
+        assertThat(logs.next()).isTrue();
+        assertThat(logs.getString(1)).isEqualTo(onlyLog);
+        assertThat(logs.next()).isFalse();
+      }
+      assertThat(replica.queryString("SELECT BINLOG_GTID_POS('" + onlyLog + "', 4)"))
+          .isEqualTo(primary.gtidBinlogPos());
     }
   }
 }
