@@ -1,6 +1,9 @@
 package io.twinlog.erp;
 
 import io.twinlog.contracts.ChangeHeaders;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -31,6 +34,24 @@ final class DebeziumSamples {
 
   static String key(int id) {
     return "{\"id\":" + id + "}";
+  }
+
+  /**
+   * Writes {@code keys * changesPerKey} updates to {@code topic}, key by key interleaved (change
+   * {@code seq} of every key before change {@code seq + 1}), each with change id {@code key/seq}.
+   */
+  static void produce(
+      KafkaProducer<String, String> producer, String topic, int keys, int changesPerKey) {
+    for (int seq = 0; seq < changesPerKey; seq++) {
+      for (int key = 0; key < keys; key++) {
+        String id = key + "/" + seq;
+        ProducerRecord<String, String> record =
+            new ProducerRecord<>(topic, key(key), update(key, id, 0, "a", seq));
+        record.headers().add(ChangeHeaders.CHANGE_ID, id.getBytes(StandardCharsets.UTF_8));
+        producer.send(record);
+      }
+    }
+    producer.flush();
   }
 
   static SinkRecord record(String key, String value, long offset, String changeId) {

@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Records/s the sink delivers to a local HTTP server that answers at once, unbatched and batched,
@@ -66,7 +65,9 @@ public final class ErpSinkBenchmark {
         EmbeddedConnect connect = EmbeddedConnect.start(kafka);
         ErpTestServer server = new ErpTestServer()) {
       kafka.createTopic(TOPIC, 1);
-      produce(kafka, records, keys);
+      try (KafkaProducer<String, String> producer = kafka.stringProducer()) {
+        DebeziumSamples.produce(producer, TOPIC, keys, records / keys);
+      }
       Meter meter = new Meter();
       server.behave(meter::count);
 
@@ -108,21 +109,6 @@ public final class ErpSinkBenchmark {
         (name, perSecond) ->
             System.out.printf(
                 "  %-52s %8.0f records/s  (x%.2f of plain)%n", name, perSecond, perSecond / plain));
-  }
-
-  private static void produce(EmbeddedKafka kafka, int records, int keys) {
-    try (KafkaProducer<String, String> producer = kafka.stringProducer()) {
-      for (int i = 0; i < records; i++) {
-        int key = i % keys;
-        String id = key + "/" + (i / keys);
-        ProducerRecord<String, String> record =
-            new ProducerRecord<>(
-                TOPIC, DebeziumSamples.key(key), DebeziumSamples.update(key, id, 0, "a", i));
-        record.headers().add(ChangeHeaders.CHANGE_ID, id.getBytes(StandardCharsets.UTF_8));
-        producer.send(record);
-      }
-      producer.flush();
-    }
   }
 
   /** The floor: read, post the value, wait for the answer, next. */

@@ -24,7 +24,6 @@ import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,7 +114,9 @@ class ErpSinkIT {
       ConnectRest rest = connect.rest();
       rest.createConnector("erp", config);
 
-      produceChanges();
+      try (KafkaProducer<String, String> producer = kafka.stringProducer()) {
+        DebeziumSamples.produce(producer, TOPIC, KEYS, CHANGES_PER_KEY);
+      }
       int expected = KEYS * CHANGES_PER_KEY - refused.size();
 
       await().atMost(Duration.ofSeconds(90)).until(() -> erp.acceptedCount() >= expected / 2);
@@ -181,23 +182,6 @@ class ErpSinkIT {
           erp.slowAnswers.get(),
           dead.size());
       rest.delete("erp");
-    }
-  }
-
-  /** Key k's changes 0..49, interleaved across keys, each with its change id header. */
-  private static void produceChanges() {
-    try (KafkaProducer<String, String> producer = kafka.stringProducer()) {
-      for (int seq = 0; seq < CHANGES_PER_KEY; seq++) {
-        for (int key = 0; key < KEYS; key++) {
-          String id = key + "/" + seq;
-          ProducerRecord<String, String> record =
-              new ProducerRecord<>(
-                  TOPIC, DebeziumSamples.key(key), DebeziumSamples.update(key, id, 0, "a", seq));
-          record.headers().add(ChangeHeaders.CHANGE_ID, id.getBytes(StandardCharsets.UTF_8));
-          producer.send(record);
-        }
-      }
-      producer.flush();
     }
   }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -17,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 
 /** A real HTTP server on 127.0.0.1 standing in for the ERP; tests decide how it answers. */
 final class ErpTestServer implements AutoCloseable {
@@ -54,19 +57,33 @@ final class ErpTestServer implements AutoCloseable {
   }
 
   private final HttpServer server;
+  private final String scheme;
   private final ExecutorService executor = Executors.newFixedThreadPool(32);
   private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
   private volatile Function<Request, Reply> behaviour = request -> Reply.ok();
 
   ErpTestServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+    this(null);
+  }
+
+  /** With an SSL context, an HTTPS server presenting that context's key. */
+  ErpTestServer(SSLContext tls) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      server = HttpServer.create(address, 128);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 128);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+    }
+    scheme = tls == null ? "http" : "https";
     server.createContext("/", this::handle);
     server.setExecutor(executor);
     server.start();
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/cdc";
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/api/cdc";
   }
 
   void behave(Function<Request, Reply> behaviour) {
