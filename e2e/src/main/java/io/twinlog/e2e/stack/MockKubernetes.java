@@ -28,6 +28,10 @@ public final class MockKubernetes implements AutoCloseable {
           "strimzi-crds/043-Crd-kafkatopic.yaml",
           "strimzi-crds/047-Crd-kafkaconnector.yaml");
 
+  // Held so the level sticks: the mock logs every request at INFO through java.util.logging.
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -38,6 +42,7 @@ public final class MockKubernetes implements AutoCloseable {
 
   /** Starts the server on a free port and registers the CRDs. */
   public static MockKubernetes start() {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(Serialization.jsonMapper()),

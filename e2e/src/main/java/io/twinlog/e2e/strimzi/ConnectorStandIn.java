@@ -53,6 +53,8 @@ public final class ConnectorStandIn {
   private final Clock clock;
   private final Set<String> applied = ConcurrentHashMap.newKeySet();
   private final List<RestartDone> restarts = new CopyOnWriteArrayList<>();
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
 
   /** A restart the stand-in performed because of an annotation. */
   public record RestartDone(String namespace, String connector, String annotation, Instant at) {}
@@ -68,6 +70,20 @@ public final class ConnectorStandIn {
     return List.copyOf(restarts);
   }
 
+  /**
+   * Leaves a connector alone (no state, config, annotation or status handling) until {@link
+   * #release}: a scenario's stand-in for "Strimzi is not reconciling this connector right now", so
+   * the scenario can drive that connector through Connect's REST API directly.
+   */
+  public void hold(String connector) {
+    held.add(connector);
+  }
+
+  /** Ends {@link #hold}. */
+  public void release(String connector) {
+    held.remove(connector);
+  }
+
   /** One reconciliation pass over every KafkaConnector. */
   void pass() {
     List<KafkaConnector> resources =
@@ -80,10 +96,16 @@ public final class ConnectorStandIn {
         continue;
       }
       wanted.add(name);
+      if (held.contains(name)) {
+        continue;
+      }
       try {
         reconcile(resource, existing.contains(name));
       } catch (ConnectRest.ConnectRestException | KubernetesClientException e) {
-        LOG.debug("KafkaConnector {} not applied this pass: {}", name, e.getMessage());
+        String message = String.valueOf(e.getMessage());
+        if (!message.equals(lastErrors.put(name, message))) {
+          LOG.info("KafkaConnector {} not applied: {}", name, message);
+        }
         if (e instanceof ConnectRest.ConnectRestException rest && rest.statusCode() == 400) {
           writeStatus(resource, null, notReady(e.getMessage()));
         }

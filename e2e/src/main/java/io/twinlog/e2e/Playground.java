@@ -1,0 +1,195 @@
+package io.twinlog.e2e;
+
+import io.twinlog.e2e.check.ScenarioReport;
+import io.twinlog.e2e.stack.E2eStack;
+import io.twinlog.e2e.stack.PipelineRun;
+import io.twinlog.e2e.workload.Workload;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.testkit.MariaDbServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local playground ({@code ./dev playground}): the whole Twinlog stack on this machine with
+ * {@code samples/03-pipeline-minimal.yaml} adapted to local addresses, a small steady workload, a
+ * live {@code kubectl get cdcpipelines} table and delivery counters, replica-a killed and brought
+ * back while the stream goes on, and a summary when it stops (Ctrl-C, or {@code --duration 60s}).
+ */
+public final class Playground {
+  private static final Duration KILL_AT = Duration.ofSeconds(15);
+  private static final Duration REVIVE_AT = Duration.ofSeconds(35);
+  private static final int TRANSACTIONS_PER_SECOND = 20;
+
+  private final PlaygroundView view;
+  private final Duration duration;
+  private final CountDownLatch finished = new CountDownLatch(1);
+  private volatile boolean stopRequested;
+  private volatile E2eStack stack;
+  private volatile PipelineRun run;
+  private volatile boolean ok = true;
+
+  private Playground(PlaygroundView view, Duration duration) {
+    this.view = view;
+    this.duration = duration;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Duration duration = PlaygroundArgs.duration(args);
+    boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    Playground playground = new Playground(new PlaygroundView(System.out, terminal), duration);
+    Runtime.getRuntime().addShutdownHook(new Thread(playground::onShutdown, "playground-stop"));
+    playground.runToEnd();
+    System.exit(playground.ok ? 0 : 1);
+  }
+
+  private void onShutdown() {
+    stopRequested = true;
+    try {
+      // Let the main loop print its summary and close the stack; close it here if it cannot.
+      if (!finished.await(60, TimeUnit.SECONDS) && stack != null) {
+        stack.close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void runToEnd() {
+    try {
+      view.event(
+          "Starting MariaDB (primary + 2 replicas), Kafka, Kafka Connect (Debezium + ERP sink),"
+              + " the Kubernetes API (mock), Strimzi stand-ins and the Twinlog operator...");
+      stack = E2eStack.start(false);
+      view.event("Stack up. ERP stand-in listening on " + stack.erp().url());
+      if (!stopRequested) {
+        play();
+      }
+    } catch (Throwable e) {
+      ok = false;
+      view.event("FAILED: " + e);
+    } finally {
+      try {
+        if (stack != null) {
+          view.event("Stopping everything and deleting temporary folders...");
+          stack.close();
+          view.event("Stopped. No processes or temporary folders left behind.");
+        }
+      } finally {
+        finished.countDown();
+      }
+    }
+  }
+
+  private void play() throws Exception {
+    stack.prepareNamespace(PlaygroundPipeline.NAMESPACE);
+    stack.putSecret(
+        PlaygroundPipeline.NAMESPACE, "erp-credentials", Map.of("token", "playground-token"));
+    MariaDbServer primary = stack.mariadb().primary();
+    CdcPipeline sample = PlaygroundPipeline.sample();
+    Workload workload =
+        Workload.create(
+            primary.jdbcUrl(),
+            MariaDbServer.ADMIN_USER,
+            MariaDbServer.ADMIN_PASSWORD,
+            PlaygroundPipeline.database(sample),
+            42);
+    stack.mariadb().awaitReplicasCaughtUp(Duration.ofSeconds(30));
+    CdcPipeline pipeline = PlaygroundPipeline.adapt(sample, stack, workload);
+    view.event(
+        "Applying "
+            + PlaygroundPipeline.SAMPLE
+            + " as "
+            + PlaygroundPipeline.NAMESPACE
+            + "/"
+            + pipeline.getMetadata().getName()
+            + " (local addresses; tables "
+            + pipeline.getSpec().getSource().getInclude().getTables()
+            + ")");
+    run = PipelineRun.apply(stack, pipeline, workload);
+    Instant applied = Instant.now();
+    while (!stopRequested && !ready()) {
+      redraw("waiting for Ready (connectors, dedup, sink)");
+      pause(Duration.ofSeconds(1));
+      if (Duration.between(applied, Instant.now()).toMinutes() >= 5) {
+        throw new IllegalStateException("not Ready after 5 minutes:\n" + run.describe());
+      }
+    }
+    if (stopRequested) {
+      return;
+    }
+    run.awaitStreaming(Duration.ofMinutes(3));
+    view.event(
+        "Ready: both sources stream. Writing ~"
+            + TRANSACTIONS_PER_SECOND
+            + " transactions/s to the primary.");
+    WorkloadLoop load = WorkloadLoop.start(workload, TRANSACTIONS_PER_SECOND);
+    Instant start = Instant.now();
+    boolean killed = false;
+    boolean revived = false;
+    MariaDbServer replicaA = stack.mariadb().replica(0);
+    try {
+      while (!stopRequested
+          && (duration == null || Duration.between(start, Instant.now()).compareTo(duration) < 0)) {
+        Duration elapsed = Duration.between(start, Instant.now());
+        if (!killed && elapsed.compareTo(KILL_AT) >= 0) {
+          replicaA.kill();
+          killed = true;
+          view.event(
+              "Killed replica-a's mariadbd (SIGKILL). Changes keep flowing through replica-b.");
+        }
+        if (killed && !revived && elapsed.compareTo(REVIVE_AT) >= 0) {
+          replicaA.start();
+          revived = true;
+          view.event("Started replica-a again; its connector reconnects and catches up.");
+        }
+        redraw(killed && !revived ? "replica-a down, streaming from replica-b" : "streaming");
+        pause(Duration.ofSeconds(1));
+      }
+    } finally {
+      load.stop();
+      if (killed && !revived) {
+        replicaA.start();
+      }
+    }
+    view.event("Workload stopped; waiting for the ERP to receive the last changes...");
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (Instant.now().isBefore(deadline) && report().delivered() < workload.truth().size()) {
+      redraw("draining");
+      pause(Duration.ofMillis(500));
+    }
+    summary();
+  }
+
+  private boolean ready() {
+    return run.condition("Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
+
+  private ScenarioReport report() {
+    return run.check("playground", null, -1);
+  }
+
+  private void redraw(String phase) {
+    view.draw(run.current(), report(), phase);
+  }
+
+  private void summary() {
+    ScenarioReport report = run.check("playground", null, 0);
+    redraw("done");
+    view.event("Summary: " + report.summary());
+    if (report.problems().isEmpty()) {
+      view.event(
+          "Every committed change reached the ERP exactly once, in order per row, through a replica"
+              + " failure.");
+    } else {
+      ok = false;
+      report.problems().forEach(p -> view.event("PROBLEM: " + p));
+    }
+  }
+
+  private static void pause(Duration d) throws InterruptedException {
+    Thread.sleep(d); // the display's refresh period, not a wait for a condition
+  }
+}

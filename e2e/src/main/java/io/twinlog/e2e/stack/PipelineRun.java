@@ -1,0 +1,366 @@
+package io.twinlog.e2e.stack;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.twinlog.e2e.check.DeliveryCheck;
+import io.twinlog.e2e.check.ScenarioReport;
+import io.twinlog.e2e.workload.Workload;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
+import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.desired.ResourceNames;
+import io.twinlog.testkit.MariaDbServer;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
+
+/**
+ * One pipeline on the shared stack: its namespace, database, workload (with the primary's truth)
+ * and the CdcPipeline applied to the mock API server, plus the waits and checks scenarios share.
+ */
+public final class PipelineRun implements AutoCloseable {
+
+  private final E2eStack stack;
+  private final Workload workload;
+  private final CdcPipeline applied;
+
+  private PipelineRun(E2eStack stack, Workload workload, CdcPipeline applied) {
+    this.stack = stack;
+    this.workload = workload;
+    this.applied = applied;
+  }
+
+  /**
+   * Creates the namespace and its Secret, the database and its (empty) tables on the primary, waits
+   * until both replicas have them, and applies the pipeline.
+   */
+  public static PipelineRun apply(
+      E2eStack stack, String namespace, String database, int firstServerId, int dedupInstances)
+      throws SQLException {
+    stack.prepareNamespace(namespace);
+    MariaDbServer primary = stack.mariadb().primary();
+    Workload workload =
+        Workload.create(
+            primary.jdbcUrl(),
+            MariaDbServer.ADMIN_USER,
+            MariaDbServer.ADMIN_PASSWORD,
+            database,
+            database.hashCode());
+    stack.mariadb().awaitReplicasCaughtUp(Duration.ofSeconds(30));
+    PipelineTemplate template =
+        new PipelineTemplate(
+            namespace,
+            "orders",
+            database,
+            workload.qualifiedTables(),
+            stack.mariadb().replicas(),
+            firstServerId,
+            stack.kafka().bootstrapServers(),
+            stack.erp().url(),
+            dedupInstances);
+    KubernetesClient client = stack.kubernetes().client();
+    return apply(stack, template.toPipeline(client.getKubernetesSerialization()), workload);
+  }
+
+  /** Applies a pipeline whose tables the workload writes (namespace and Secret prepared). */
+  public static PipelineRun apply(E2eStack stack, CdcPipeline pipeline, Workload workload) {
+    CdcPipeline created = stack.kubernetes().client().resource(pipeline).create();
+    return new PipelineRun(stack, workload, created);
+  }
+
+  public Workload workload() {
+    return workload;
+  }
+
+  /** The pipeline as applied. */
+  public CdcPipeline applied() {
+    return applied;
+  }
+
+  private String name() {
+    return applied.getMetadata().getName();
+  }
+
+  private int replicaCount() {
+    return applied.getSpec().getSource().getReplicas().size();
+  }
+
+  private String replicaName(int i) {
+    return applied.getSpec().getSource().getReplicas().get(i).getName();
+  }
+
+  public String namespace() {
+    return applied.getMetadata().getNamespace();
+  }
+
+  /** The pipeline as last read from the API server (null when deleted). */
+  public CdcPipeline current() {
+    return stack
+        .kubernetes()
+        .client()
+        .resources(CdcPipeline.class)
+        .inNamespace(namespace())
+        .withName(name())
+        .get();
+  }
+
+  /** The status (never null: empty before the operator wrote one). */
+  public CdcPipelineStatus status() {
+    CdcPipeline pipeline = current();
+    return pipeline == null || pipeline.getStatus() == null
+        ? new CdcPipelineStatus()
+        : pipeline.getStatus();
+  }
+
+  /** A condition of the status, when present. */
+  public Optional<Condition> condition(String type) {
+    List<Condition> conditions = status().getConditions();
+    return conditions == null
+        ? Optional.empty()
+        : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /** Waits until Ready=True with every source ready. */
+  public void awaitReady(Duration timeout) {
+    String all = replicaCount() + "/" + replicaCount();
+    try {
+      Awaitility.await(namespace() + " Ready=True, sources " + all)
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () ->
+                  condition("Ready").map(c -> "True".equals(c.getStatus())).orElse(false)
+                      && all.equals(status().getSourcesReady()));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + describe(), e);
+    }
+  }
+
+  /** The last lines of each dedup pod's log, for failure messages. */
+  public String dedupLogTail() {
+    StringBuilder out = new StringBuilder();
+    for (DedupProcess pod : stack.dedupPods().pods(namespace(), dedupDeployment())) {
+      try {
+        List<String> lines = java.nio.file.Files.readAllLines(pod.log());
+        out.append("dedup pod ").append(pod.pid()).append(" log tail:\n");
+        lines.subList(Math.max(0, lines.size() - 40), lines.size())
+            .forEach(l -> out.append("  ").append(l).append('\n'));
+      } catch (java.io.IOException e) {
+        out.append("dedup log unreadable: ").append(e).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  /** The pipeline's status and its connectors' states, for failure messages. */
+  public String describe() {
+    KubernetesClient client = stack.kubernetes().client();
+    StringBuilder out = new StringBuilder("CdcPipeline status:\n");
+    out.append(client.getKubernetesSerialization().asYaml(status()));
+    for (var kc :
+        client
+            .resources(io.strimzi.api.kafka.model.connector.KafkaConnector.class)
+            .inNamespace(namespace())
+            .list()
+            .getItems()) {
+      out.append("KafkaConnector ")
+          .append(kc.getMetadata().getName())
+          .append(" status: ")
+          .append(client.getKubernetesSerialization().asJson(kc.getStatus()))
+          .append('\n');
+    }
+    for (String connector : stack.connect().rest().list()) {
+      try {
+        out.append("Connect ").append(stack.connect().rest().status(connector)).append('\n');
+      } catch (RuntimeException e) {
+        out.append("Connect ").append(connector).append(": ").append(e.getMessage()).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  /** Source connector name of replica {@code i}. */
+  public String sourceConnector(int i) {
+    return ResourceNames.sourceConnector(applied, replicaName(i));
+  }
+
+  /** The sink connector's name. */
+  public String sinkConnector() {
+    return ResourceNames.sinkConnector(applied);
+  }
+
+  /** The dedup Deployment's name. */
+  public String dedupDeployment() {
+    return ResourceNames.dedup(applied);
+  }
+
+  /**
+   * Commits a marker row and waits until every source connector has written it to its own topic:
+   * from then on all sources stream (their snapshots are done), so the workload's changes arrive as
+   * binlog events through every replica.
+   */
+  public void awaitStreaming(Duration timeout) throws SQLException {
+    for (int i = 0; i < replicaCount(); i++) {
+      awaitSourceStreams(i, timeout);
+    }
+  }
+
+  /**
+   * Commits a marker row and waits until source {@code i}'s connector has written it to its own
+   * markers topic (whose end offset counts the markers that source has read).
+   */
+  public void awaitSourceStreams(int i, Duration timeout) throws SQLException {
+    TopicPartition markers =
+        new TopicPartition(
+            ResourceNames.sourceTopicPrefix(applied, replicaName(i))
+                + "."
+                + workload.database()
+                + ".markers",
+            0);
+    long before;
+    try {
+      before = endOffsets(List.of(markers)).getOrDefault(markers, 0L);
+    } catch (ExecutionException | InterruptedException e) {
+      before = 0; // the topic does not exist before the source's first marker
+    }
+    long seen = before;
+    workload.marker("streaming?");
+    try {
+      Awaitility.await(namespace() + " source " + i + " streaming")
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(250))
+          .ignoreExceptions()
+          .until(() -> endOffsets(List.of(markers)).get(markers) > seen);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + describe(), e);
+    }
+  }
+
+  /** Waits until the ERP acknowledged as many distinct changes as the primary committed. */
+  public void awaitDelivered(Duration timeout) {
+    try {
+      Awaitility.await(namespace() + " ERP has every change")
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> check("progress", null, -1).delivered() >= workload.truth().size());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      ScenarioReport report = check("progress", null, -1);
+      StringBuilder why = new StringBuilder(e.getMessage()).append('\n');
+      why.append(report.summary()).append('\n');
+      report.problems().forEach(p -> why.append("  ").append(p).append('\n'));
+      var requests = stack.erp().requests();
+      why.append("ERP requests: ").append(requests.size());
+      if (!requests.isEmpty()) {
+        why.append(", first: ").append(requests.get(0));
+      }
+      why.append('\n').append(describe()).append('\n').append(dedupLogTail());
+      throw new AssertionError(why, e);
+    }
+  }
+
+  /**
+   * Waits until the sink's consumer group has committed the end of every output topic: nothing is
+   * left that could still reach the ERP (so a late duplicate would already show).
+   */
+  public void awaitSinkCaughtUp(Duration timeout) {
+    String group = "connect-" + sinkConnector();
+    Awaitility.await(namespace() + " sink caught up")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              Map<TopicPartition, OffsetAndMetadata> committed =
+                  stack
+                      .kafka()
+                      .admin()
+                      .listConsumerGroupOffsets(group)
+                      .partitionsToOffsetAndMetadata()
+                      .get();
+              Set<TopicPartition> outputs = new HashSet<>();
+              for (String topic : ResourceNames.outputTopics(applied)) {
+                stack
+                    .kafka()
+                    .admin()
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .forEach(p -> outputs.add(new TopicPartition(topic, p.partition())));
+              }
+              Map<TopicPartition, Long> ends = endOffsets(List.copyOf(outputs));
+              return ends.entrySet().stream()
+                  .allMatch(
+                      e ->
+                          e.getValue() == 0
+                              || (committed.get(e.getKey()) != null
+                                  && committed.get(e.getKey()).offset() >= e.getValue()));
+            });
+  }
+
+  /** Records in the dedup and sink dead-letter topics (read_committed). */
+  public long deadLetters() {
+    return DeadLetters.count(
+        stack.kafka(),
+        List.of(
+            ResourceNames.dedupDeadLetterTopic(applied),
+            ResourceNames.sinkDeadLetterTopic(applied)));
+  }
+
+  /** Compares the ERP's record with the truth. */
+  public ScenarioReport check(
+      String scenario, Duration failureToRestart, long expectedDeadLetters) {
+    return DeliveryCheck.check(
+        scenario,
+        workload.truth().changes(),
+        stack.erp().requests(),
+        Set.copyOf(workload.qualifiedTables()),
+        expectedDeadLetters < 0 ? 0 : deadLetters(),
+        Math.max(0, expectedDeadLetters),
+        failureToRestart);
+  }
+
+  private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
+    partitions.forEach(p -> request.put(p, OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result =
+        stack.kafka().admin().listOffsets(request).all().get();
+    Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+    result.forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  /** Deletes the pipeline and waits until the API server no longer has it. */
+  public Instant delete(Duration timeout) {
+    Instant deletedAt = Instant.now();
+    stack
+        .kubernetes()
+        .client()
+        .resources(CdcPipeline.class)
+        .inNamespace(namespace())
+        .withName(name())
+        .delete();
+    Awaitility.await(namespace() + " pipeline gone")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> current() == null);
+    return deletedAt;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    workload.close();
+  }
+}
