@@ -196,16 +196,25 @@ class SourceCheckerIT {
   }
 
   @Test
-  void stoppedServerIsUnreachableAndUnknownHostIsDnsFailure() throws IOException {
-    int closedPort;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = probe.getLocalPort();
+  void stoppedServerIsUnreachableAndUnknownHostIsDnsFailure() {
+    MariaDbServer replica = cluster.replica(1);
+    replica.stop();
+    try {
+      SourceCheckResult stopped = checker.check(cdc("replica-b", replica)).join();
+      assertThat(stopped.findings())
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.reason()).isEqualTo(FindingReason.UNREACHABLE);
+                assertThat(f.message())
+                    .startsWith("cannot connect to replica-b at 127.0.0.1:" + replica.port() + " (")
+                    .contains("check that the server runs and listens there");
+              });
+      assertThat(stopped.healthy()).isFalse();
+      assertThat(stopped.retentionOk()).isFalse();
+    } finally {
+      replica.start();
     }
-    SourceCheckResult stopped =
-        checker.check(request("replica-c", "127.0.0.1", closedPort, "cdc", "pw")).join();
-    assertThat(stopped.reason()).isEqualTo(FindingReason.UNREACHABLE);
-    assertThat(stopped.findings().get(0).message())
-        .startsWith("cannot connect to replica-c at 127.0.0.1:" + closedPort);
 
     SourceCheckResult dns =
         checker
