@@ -62,16 +62,17 @@ app.kubernetes.io/component: operator
 {{- end -}}
 
 {{/*
-What the operator puts on each pipeline's dedup runtime pods (operator: desired.Labels and
-DesiredResources). DedupLabelsMatchOperatorTest keeps these three in step with the code.
+What the operator puts on each pipeline's dedup runtime pods (operator: desired.Labels.dedupPods,
+Labels.PIPELINE, DedupWorkload.METRICS_PORT_NAME). DedupScrapeMatchesOperatorTest keeps these in
+step with the code.
 */}}
 {{- define "twinlog.dedupPodSelector" -}}
-app.kubernetes.io/name: twinlog-dedup
-app.kubernetes.io/managed-by: twinlog-operator
+app.kubernetes.io/name: twinlog
+app.kubernetes.io/component: dedup
 {{- end -}}
 
 {{- define "twinlog.pipelineLabel" -}}
-cdc.twinlog.io/pipeline
+twinlog.io/pipeline
 {{- end -}}
 
 {{- define "twinlog.dedupMetricsPortName" -}}

@@ -49,6 +49,8 @@ public final class OperatorEnv {
   /** Liveness probe path: 200 while the operator's event loop is alive. */
   public static final String LIVENESS_PATH = "/livez";
 
-  /** Readiness probe path: 200 once the informers have synced (and, with leader election, always). */
+  /**
+   * Readiness probe path: 200 once the informers have synced (and, with leader election, always).
+   */
   public static final String READINESS_PATH = "/readyz";
 }

@@ -39,7 +39,8 @@ class ChartCrdTest {
     CustomResourceDefinition crd =
         new KubernetesSerialization().unmarshal(crds, CustomResourceDefinition.class);
 
-    assertThat(crd.getMetadata().getName()).isEqualTo(HasMetadata.getFullResourceName(CdcPipeline.class));
+    assertThat(crd.getMetadata().getName())
+        .isEqualTo(HasMetadata.getFullResourceName(CdcPipeline.class));
     assertThat(crd.getSpec().getVersions())
         .anySatisfy(
             v -> {

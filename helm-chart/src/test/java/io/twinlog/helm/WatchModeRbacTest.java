@@ -66,10 +66,11 @@ class WatchModeRbacTest {
   }
 
   @Test
-  void secretsCanBeLeftUnreadable() {
-    assertThat(RbacRules.of(RenderedChart.defaults()).resources()).contains("/secrets");
-    assertThat(RbacRules.of(RenderedChart.render("rbac: {readSecrets: false}")).resources())
-        .doesNotContain("/secrets");
+  void secretReadAccessIsGetOnlyAndOptIn() {
+    assertThat(RbacRules.of(RenderedChart.defaults()).resources()).doesNotContain("/secrets");
+    assertThat(RbacRules.of(RenderedChart.render("rbac: {readSecrets: true}")).grants())
+        .filteredOn(g -> g.startsWith("/secrets:"))
+        .containsExactly("/secrets:get");
   }
 
   private static String watchEnv(RenderedChart chart) {
