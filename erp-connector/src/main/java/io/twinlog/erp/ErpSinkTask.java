@@ -51,11 +51,11 @@ public class ErpSinkTask extends SinkTask {
   @Override
   public void start(Map<String, String> props) {
     ErpSinkConfig config = new ErpSinkConfig(props);
+    http = new ErpHttpClient(config);
     metrics =
         new ErpSinkMetrics(
             props.getOrDefault("name", "erp-sink"), props.getOrDefault(TASK_INDEX, "0"));
     metrics.register();
-    http = new ErpHttpClient(config);
     mapper = new ChangeMapper(config.bodyFormat(), config.tombstones());
     deadLetters = new DeadLetters(this::reporter);
     dispatcher =
