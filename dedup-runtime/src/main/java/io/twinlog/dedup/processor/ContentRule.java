@@ -26,10 +26,13 @@ final class ContentRule {
     this.windowMs = windowMs;
   }
 
-  Verdict decide(String source, String table, ChangeEvent e, long recordTs, long streamTime) {
+  /**
+   * @param newestCommit the newest {@code source.ts_ms} seen in this task before this change
+   */
+  Verdict decide(String source, String table, ChangeEvent e, long newestCommit) {
     SourceCursor cursor = stores.cursor(source, table);
-    ContentEntry entry = stores.content(table, e.contentHash(), recordTs);
-    boolean beyondWindow = e.tsMs() + windowMs < streamTime;
+    ContentEntry entry = stores.content(table, e.contentHash(), e.tsMs());
+    boolean beyondWindow = newestCommit != Long.MIN_VALUE && e.tsMs() + windowMs < newestCommit;
     if (cursor != null && e.position().compareTo(cursor.position()) <= 0) {
       if ((entry != null && entry.occurrences(source) > 0) || beyondWindow) {
         return Verdict.drop("replay");
@@ -52,8 +55,8 @@ final class ContentRule {
               + e.tsMs()
               + " arrived more than the window ("
               + windowMs
-              + " ms) behind stream time "
-              + streamTime
+              + " ms) behind the newest commit seen, "
+              + newestCommit
               + "; its twin from another source was forgotten, so it is dropped as delivered");
       return Verdict.drop("beyond-window");
     }
@@ -62,12 +65,11 @@ final class ContentRule {
         entry == null ? new LinkedHashMap<>() : new LinkedHashMap<>(entry.occurrences());
     occurrences.put(source, occurrence);
     int emitted = entry == null ? 0 : entry.emitted();
-    long firstSeen = entry == null ? recordTs : entry.firstSeen();
     boolean emit = occurrence > emitted;
     stores.putContent(
         table,
         e.contentHash(),
-        new ContentEntry(firstSeen, Math.max(emitted, occurrence), occurrences));
+        new ContentEntry(e.tsMs(), Math.max(emitted, occurrence), occurrences));
     return emit
         ? Verdict.emit("content/" + table + "/" + e.contentHash() + "/" + occurrence)
         : Verdict.drop("other-source");

@@ -40,6 +40,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
   private GtidRule gtidRule;
   private ContentRule contentRule;
   private SnapshotRule snapshotRule;
+  private DedupStores stores;
 
   public DedupProcessor(TopicNames topics, DedupMetrics metrics, long windowMs) {
     this.topics = topics;
@@ -50,7 +51,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
   @Override
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
-    DedupStores stores =
+    stores =
         new DedupStores(
             context.getStateStore(DedupStores.PROGRESS),
             context.getStateStore(DedupStores.SEEN),
@@ -91,7 +92,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
           metrics.lagMs(source),
           windowMs);
     }
-    Verdict verdict = decide(source, table, meta.partition(), event, record.timestamp());
+    Verdict verdict = decide(source, table, meta.partition(), event);
     if (!verdict.emit()) {
       metrics.duplicate(table, verdict.reason());
       return;
@@ -105,15 +106,19 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     }
   }
 
-  private Verdict decide(String source, String table, int partition, ChangeEvent e, long ts) {
+  private Verdict decide(String source, String table, int partition, ChangeEvent e) {
+    long newestCommit = stores.newestCommit();
+    if (e.tsMs() > newestCommit) {
+      stores.putNewestCommit(e.tsMs());
+    }
     if (e.snapshot()) {
-      return snapshotRule.decide(source, table, e, ts);
+      return snapshotRule.decide(source, table, e);
     }
     Verdict verdict =
         e.gtid() != null
             ? gtidRule.decide(source, table, partition, e)
-            : contentRule.decide(source, table, e, ts, context.currentStreamTimeMs());
-    return snapshotRule.olderThanSnapshot(source, table, e, ts, verdict);
+            : contentRule.decide(source, table, e, newestCommit);
+    return snapshotRule.olderThanSnapshot(source, table, e, verdict);
   }
 
   private static Record<byte[], byte[]> withHeaders(

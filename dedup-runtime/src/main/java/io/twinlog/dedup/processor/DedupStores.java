@@ -58,25 +58,39 @@ public final class DedupStores {
     progress.put("s|" + table, java.nio.ByteBuffer.allocate(8).putLong(tsMs).array());
   }
 
-  public ContentEntry content(String table, String hash, long now) {
-    byte[] bytes = latest("h|" + table + "|" + hash, now);
+  /** Newest {@code source.ts_ms} seen in this task: the clock of the {@code seen} window. */
+  public long newestCommit() {
+    byte[] bytes = progress.get("t|");
+    return bytes == null ? Long.MIN_VALUE : java.nio.ByteBuffer.wrap(bytes).getLong();
+  }
+
+  public void putNewestCommit(long tsMs) {
+    progress.put("t|", java.nio.ByteBuffer.allocate(8).putLong(tsMs).array());
+  }
+
+  public ContentEntry content(String table, String hash, long commitTs) {
+    byte[] bytes = latest("h|" + table + "|" + hash, commitTs);
     return bytes == null ? null : StateValues.decodeContent(bytes);
   }
 
   public void putContent(String table, String hash, ContentEntry entry) {
-    seen.put("h|" + table + "|" + hash, StateValues.encode(entry), entry.firstSeen());
+    seen.put("h|" + table + "|" + hash, StateValues.encode(entry), entry.commitTs());
   }
 
-  public SnapshotEntry snapshot(String table, String keyHash, long now) {
-    byte[] bytes = latest("r|" + table + "|" + keyHash, now);
+  public SnapshotEntry snapshot(String table, String keyHash, long commitTs) {
+    byte[] bytes = latest("r|" + table + "|" + keyHash, commitTs);
     return bytes == null ? null : StateValues.decodeSnapshot(bytes);
   }
 
-  public void putSnapshot(String table, String keyHash, SnapshotEntry entry, long now) {
-    seen.put("r|" + table + "|" + keyHash, StateValues.encode(entry), now);
+  public void putSnapshot(String table, String keyHash, SnapshotEntry entry) {
+    seen.put("r|" + table + "|" + keyHash, StateValues.encode(entry), entry.tsMs());
   }
 
-  /** The newest value stored for the key within the window around {@code now}. */
+  /**
+   * The newest value stored for the key within the window around {@code now}. The window store is
+   * keyed by commit time ({@code source.ts_ms}), not Kafka time, so a backlog of old changes read
+   * quickly is remembered as long as the same stretch of commit time is.
+   */
   private byte[] latest(String key, long now) {
     byte[] found = null;
     try (WindowStoreIterator<byte[]> it =

@@ -18,8 +18,8 @@ final class SnapshotRule {
     this.anomalies = anomalies;
   }
 
-  Verdict decide(String source, String table, ChangeEvent e, long recordTs) {
-    SnapshotEntry existing = stores.snapshot(table, e.contentHash(), recordTs);
+  Verdict decide(String source, String table, ChangeEvent e) {
+    SnapshotEntry existing = stores.snapshot(table, e.contentHash(), e.tsMs());
     if (existing != null) {
       if (!existing.source().equals(source)) {
         anomalies.report(
@@ -31,7 +31,7 @@ final class SnapshotRule {
       }
       return Verdict.drop("snapshot");
     }
-    stores.putSnapshot(table, e.contentHash(), new SnapshotEntry(source, e.tsMs()), recordTs);
+    stores.putSnapshot(table, e.contentHash(), new SnapshotEntry(source, e.tsMs()));
     if (e.tsMs() > stores.snapshotHorizon(table)) {
       stores.putSnapshotHorizon(table, e.tsMs());
     }
@@ -42,13 +42,12 @@ final class SnapshotRule {
    * Turns an emit into a drop when another source already emitted a snapshot of this key taken in a
    * later second than the change's commit: the snapshot already contains the change.
    */
-  Verdict olderThanSnapshot(
-      String source, String table, ChangeEvent e, long recordTs, Verdict verdict) {
+  Verdict olderThanSnapshot(String source, String table, ChangeEvent e, Verdict verdict) {
     if (!verdict.emit() || e.tsMs() >= stores.snapshotHorizon(table)) {
       return verdict;
     }
     SnapshotEntry snapshot =
-        stores.snapshot(table, EnvelopeParser.keyDigest(table, e.canonicalKey()), recordTs);
+        stores.snapshot(table, EnvelopeParser.keyDigest(table, e.canonicalKey()), e.tsMs());
     if (snapshot == null || snapshot.source().equals(source) || e.tsMs() >= snapshot.tsMs()) {
       return verdict;
     }

@@ -29,10 +29,10 @@ public final class StateValues {
   }
 
   /**
-   * A change identified by content (no GTID): when it was first seen, how many occurrences were
-   * emitted, and how many each source delivered.
+   * A change identified by content (no GTID): its commit time (the window store's timestamp), how
+   * many occurrences were emitted, and how many each source delivered.
    */
-  public record ContentEntry(long firstSeen, int emitted, Map<String, Integer> occurrences) {
+  public record ContentEntry(long commitTs, int emitted, Map<String, Integer> occurrences) {
     public int occurrences(String source) {
       return occurrences.getOrDefault(source, 0);
     }
@@ -78,7 +78,7 @@ public final class StateValues {
   public static byte[] encode(ContentEntry e) {
     return write(
         out -> {
-          out.writeLong(e.firstSeen());
+          out.writeLong(e.commitTs());
           out.writeInt(e.emitted());
           out.writeByte(e.occurrences().size());
           for (Map.Entry<String, Integer> o : e.occurrences().entrySet()) {

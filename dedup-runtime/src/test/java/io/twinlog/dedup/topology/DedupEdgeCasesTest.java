@@ -55,6 +55,28 @@ class DedupEdgeCasesTest {
     }
   }
 
+  /** The window runs on commit time: old binlogs read today are deduplicated like live ones. */
+  @Test
+  void withoutGtidsABacklogOlderThanTheWindowIsDeliveredOnce() {
+    List<Change> changes =
+        new ChangeLog(false)
+            .tx(T0, insert(ORDERS, 1, 0))
+            .tx(T0 + 2 * HOUR, update(ORDERS, 1, 0, 1))
+            .tx(T0 + 4 * HOUR, update(ORDERS, 1, 1, 0))
+            .changes();
+    try (DedupDriver d = new DedupDriver(2, HOUR, state)) {
+      d.advance(30 * 24 * HOUR); // read a month after the commits
+      for (int i = 0; i < changes.size(); i++) {
+        d.send(d.source(0).emit(changes, i, i + 1));
+        d.send(d.source(1).emit(changes, i, i + 1));
+      }
+      assertThat(described(d.output(ORDERS))).containsExactlyElementsOf(Describe.changes(changes));
+      assertThat(
+              d.metrics().count("anomalies_total", "source", "replica-b", "kind", "beyond-window"))
+          .isZero();
+    }
+  }
+
   @Test
   void withGtidsALagBeyondTheWindowStillDeduplicatesAndIsReported() {
     List<Change> changes =
