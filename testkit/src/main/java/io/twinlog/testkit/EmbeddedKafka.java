@@ -61,14 +61,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     Map<String, Object> props = new HashMap<>();
     props.put("transaction.state.log.replication.factor", "1");
     props.put("transaction.state.log.min.isr", "1");
-    props.put("transaction.state.log.num.partitions", "4");
+    props.put("transaction.state.log.num.partitions", "1");
     props.put("offsets.topic.replication.factor", "1");
-    props.put("offsets.topic.num.partitions", "4");
+    props.put("offsets.topic.num.partitions", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("group.streams.initial.rebalance.delay.ms", "0");
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("auto.create.topics.enable", "true");
+    // Fewer threads: the tests share two cores with a Connect worker, MariaDB and other builds.
+    props.put("num.io.threads", "2");
+    props.put("num.network.threads", "2");
+    props.put("background.threads", "2");
     props.put("unstable.api.versions.enable", "false");
     props.put("unstable.feature.versions.enable", "false");
     props.putAll(brokerProps);
