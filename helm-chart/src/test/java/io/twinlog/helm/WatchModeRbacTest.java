@@ -66,11 +66,12 @@ class WatchModeRbacTest {
   }
 
   @Test
-  void secretReadAccessIsGetOnlyAndOptIn() {
-    assertThat(RbacRules.of(RenderedChart.defaults()).resources()).doesNotContain("/secrets");
-    assertThat(RbacRules.of(RenderedChart.render("rbac: {readSecrets: true}")).grants())
+  void secretReadAccessIsGetOnlyAndCanBeTurnedOff() {
+    assertThat(RbacRules.of(RenderedChart.defaults()).grants())
         .filteredOn(g -> g.startsWith("/secrets:"))
         .containsExactly("/secrets:get");
+    assertThat(RbacRules.of(RenderedChart.render("rbac: {readSecrets: false}")).resources())
+        .doesNotContain("/secrets");
   }
 
   private static String watchEnv(RenderedChart chart) {
