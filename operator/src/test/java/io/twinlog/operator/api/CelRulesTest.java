@@ -1,0 +1,195 @@
+package io.twinlog.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.twinlog.operator.api.v1alpha1.TestPipelines;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Evaluates the CRD's {@code x-kubernetes-validations} with Google's CEL implementation (the API
+ * server's semantics for these standard functions), so the rules compile and reject what they
+ * should. No API server runs here.
+ */
+class CelRulesTest {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final CelCompiler COMPILER =
+      CelCompilerFactory.standardCelCompilerBuilder()
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          .addVar("self", SimpleType.DYN)
+          .build();
+  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+
+  /** A rule at a schema path; {@code []} steps into every list element. */
+  record Rule(String path, String expression, String message) {}
+
+  private static final List<Rule> RULES = rules();
+
+  private static final Map<Rule, CelRuntime.Program> PROGRAMS = new LinkedHashMap<>();
+
+  @Test
+  void everyRuleCompiles() throws Exception {
+    assertThat(RULES).hasSizeGreaterThanOrEqualTo(14);
+    for (Rule rule : RULES) {
+      assertThat(program(rule)).as(rule.toString()).isNotNull();
+    }
+  }
+
+  @Test
+  void validPipelinesPassEveryRule() throws Exception {
+    assertThat(failures(TestPipelines.MINIMAL, p -> {})).isEmpty();
+    assertThat(failures(TestPipelines.FULL, p -> {})).isEmpty();
+  }
+
+  @Test
+  void rulesRejectWhatTheyShould() throws Exception {
+    assertThat(failures(TestPipelines.FULL, p -> replica(p, 1).put("serverId", 5401L)))
+        .containsExactly("spec.source.replicas: replica serverIds must be unique");
+    assertThat(failures(TestPipelines.FULL, p -> replica(p, 2).put("name", "replica-a")))
+        .containsExactly("spec.source.replicas: replica names must be unique");
+    assertThat(failures(TestPipelines.FULL, p -> include(p).put("databases", List.of("shop"))))
+        .containsExactly(
+            "spec.source.include: every table must belong to one of the included databases");
+    assertThat(failures(TestPipelines.FULL, p -> at(p, "dedup").put("window", "0s")))
+        .containsExactly("spec.dedup.window: must be greater than 0");
+    assertThat(failures(TestPipelines.FULL, p -> at(p, "restartPolicy").put("maxBackoff", "1s")))
+        .containsExactly("spec.restartPolicy: maxBackoff must be at least initialBackoff");
+    assertThat(failures(TestPipelines.FULL, p -> erp(p, "retry").put("maxBackoff", "100ms")))
+        .containsExactly("spec.sink.erp.retry: maxBackoff must be at least initialBackoff");
+    assertThat(failures(TestPipelines.FULL, p -> erp(p, "auth").remove("secretName")))
+        .containsExactly("spec.sink.erp.auth: secretName is required when type is bearer or basic");
+    assertThat(failures(TestPipelines.FULL, p -> erp(p, "headers").put("Bad Header", "x")))
+        .containsExactly("spec.sink.erp.headers: header names must be HTTP tokens");
+    assertThat(
+            failures(
+                TestPipelines.FULL,
+                p -> at(p, "source", "binlogRetention").put("checkEvery", "5s")))
+        .containsExactly("spec.source.binlogRetention.checkEvery: must be at least 10s");
+    assertThat(failures(TestPipelines.FULL, p -> erp(p, "auth").put("type", "none"))).isEmpty();
+  }
+
+  /** The messages of the rules the (modified) pipeline breaks. */
+  private static List<String> failures(String yaml, Consumer<Map<String, Object>> modify)
+      throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> pipeline = (Map<String, Object>) longs(YAML.readValue(yaml, Map.class));
+    modify.accept(pipeline);
+    List<String> failed = new ArrayList<>();
+    for (Rule rule : RULES) {
+      for (Object self : select(pipeline, rule.path())) {
+        Object result = program(rule).eval(Map.of("self", self));
+        if (!Boolean.TRUE.equals(result)) {
+          failed.add(rule.path() + ": " + rule.message());
+        }
+      }
+    }
+    return failed;
+  }
+
+  private static synchronized CelRuntime.Program program(Rule rule) throws Exception {
+    CelRuntime.Program program = PROGRAMS.get(rule);
+    if (program == null) {
+      CelAbstractSyntaxTree ast = COMPILER.compile(rule.expression()).getAst();
+      program = RUNTIME.createProgram(ast);
+      PROGRAMS.put(rule, program);
+    }
+    return program;
+  }
+
+  private static List<Rule> rules() {
+    JSONSchemaProps root =
+        CrdExport.generated().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+    List<Rule> rules = new ArrayList<>();
+    collect("", root, rules);
+    return rules;
+  }
+
+  private static void collect(String path, JSONSchemaProps props, List<Rule> rules) {
+    if (props.getXKubernetesValidations() != null) {
+      props
+          .getXKubernetesValidations()
+          .forEach(r -> rules.add(new Rule(path.substring(1), r.getRule(), r.getMessage())));
+    }
+    if (props.getProperties() != null) {
+      props.getProperties().forEach((name, child) -> collect(path + "." + name, child, rules));
+    }
+    if (props.getItems() != null && props.getItems().getSchema() != null) {
+      collect(path + "[]", props.getItems().getSchema(), rules);
+    }
+  }
+
+  /** The values at a path such as {@code spec.source.replicas}; absent parts select nothing. */
+  private static List<Object> select(Object root, String path) {
+    List<Object> current = List.of(root);
+    for (String step : path.split("\\.")) {
+      boolean each = step.endsWith("[]");
+      String key = each ? step.substring(0, step.length() - 2) : step;
+      List<Object> next = new ArrayList<>();
+      for (Object node : current) {
+        if (node instanceof Map<?, ?> map && map.get(key) != null) {
+          Object value = map.get(key);
+          if (each && value instanceof List<?> list) {
+            next.addAll(list);
+          } else if (!each) {
+            next.add(value);
+          }
+        }
+      }
+      current = next;
+    }
+    return current;
+  }
+
+  /** CEL integers are 64-bit: YAML's Integers become Longs. */
+  private static Object longs(Object value) {
+    if (value instanceof Integer i) {
+      return i.longValue();
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put((String) k, longs(v)));
+      return copy;
+    }
+    if (value instanceof List<?> list) {
+      return new ArrayList<>(list.stream().map(CelRulesTest::longs).toList());
+    }
+    return value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> at(Map<String, Object> pipeline, String... path) {
+    Map<String, Object> node = (Map<String, Object>) pipeline.get("spec");
+    for (String step : path) {
+      node = (Map<String, Object>) node.get(step);
+    }
+    return node;
+  }
+
+  private static Map<String, Object> include(Map<String, Object> p) {
+    return at(p, "source", "include");
+  }
+
+  private static Map<String, Object> erp(Map<String, Object> p, String child) {
+    return at(p, "sink", "erp", child);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> replica(Map<String, Object> p, int index) {
+    return ((List<Map<String, Object>>) at(p, "source").get("replicas")).get(index);
+  }
+}
