@@ -227,38 +227,67 @@ class SourceCheckerIT {
 
   @Test
   void silentServerTimesOutWithoutDelayingAHealthyCheck() throws Exception {
-    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      List<Socket> accepted = new CopyOnWriteArrayList<>();
-      Thread acceptor =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try {
-                      while (true) {
-                        accepted.add(silent.accept()); // accept, never answer
-                      }
-                    } catch (IOException closed) {
-                      // the test is over
-                    }
-                  });
-      SourceCheckRequest hung =
-          request("replica-hung", "127.0.0.1", silent.getLocalPort(), "cdc", "pw")
-              .withTimeouts(Duration.ofSeconds(8), Duration.ofSeconds(8));
-      CompletableFuture<SourceCheckResult> hungCheck = checker.check(hung);
-      assertThat(checker.check(hung)).as("identical checks share one probe").isSameAs(hungCheck);
+    try (SilentServer silent = new SilentServer()) {
+      // Long timeouts: this check stays stuck until the server hangs up.
+      SourceCheckRequest stuck =
+          request("replica-stuck", "127.0.0.1", silent.port(), "cdc", "pw")
+              .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60));
+      CompletableFuture<SourceCheckResult> stuckCheck = checker.check(stuck);
+      assertThat(checker.check(stuck)).as("identical checks share one probe").isSameAs(stuckCheck);
 
       SourceCheckResult healthy = checker.check(cdc("replica-a", cluster.replica(0))).join();
       assertThat(healthy.reason()).isEqualTo(FindingReason.OK);
-      assertThat(hungCheck).as("the hung check is still waiting on its timeout").isNotDone();
+      assertThat(stuckCheck).as("the healthy check did not wait for the stuck one").isNotDone();
 
-      SourceCheckResult timedOut = hungCheck.join();
+      SourceCheckResult timedOut =
+          checker
+              .check(
+                  request("replica-hung", "127.0.0.1", silent.port(), "cdc", "pw")
+                      .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1)))
+              .join();
       assertThat(timedOut.reason()).isEqualTo(FindingReason.TIMEOUT);
-      assertThat(timedOut.findings().get(0).message()).contains("replica-hung at 127.0.0.1:");
-      silent.close();
-      acceptor.join();
+      assertThat(timedOut.findings().get(0).message())
+          .startsWith("replica-hung at 127.0.0.1:" + silent.port() + " did not answer");
+
+      silent.hangUp();
+      assertThat(stuckCheck.join().healthy()).isFalse();
+    }
+  }
+
+  /** Accepts TCP connections and never sends a byte, like a hung database. */
+  private static final class SilentServer implements AutoCloseable {
+    private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final Thread acceptor =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    while (true) {
+                      accepted.add(socket.accept());
+                    }
+                  } catch (IOException closed) {
+                    // close() ends the loop
+                  }
+                });
+
+    SilentServer() throws IOException {}
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    void hangUp() throws IOException {
       for (Socket s : accepted) {
         s.close();
       }
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+      acceptor.join();
+      hangUp();
     }
   }
 }
