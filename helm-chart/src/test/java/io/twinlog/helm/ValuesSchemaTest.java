@@ -36,6 +36,7 @@ class ValuesSchemaTest {
           extraEnv: [{name: TWINLOG_DEDUP_IMAGE, value: x}]      | extraEnv
           connectSecretAccess: [{namespace: shop, secrets: [a]}] | connectCluster
           connectSecretAccess: [{namespace: shop, connectCluster: c, secrets: []}] | secrets
+          resources: {limits: {memory: lots}}                    | memory
           """)
   void rejects(String values, String offendingKey) {
     assertThatThrownBy(() -> RenderedChart.render(values))
@@ -47,6 +48,7 @@ class ValuesSchemaTest {
   @ValueSource(
       strings = {
         "replicas: 5",
+        "resources: {requests: {cpu: 1, memory: 300Mi}, limits: {cpu: 500m, memory: 1Gi}}",
         "watch: {mode: namespaces, namespaces: [shop, billing-eu]}",
         "image: {tag: 1.2.3-rc.1, pullPolicy: Always}",
         "extraEnv: [{name: HTTPS_PROXY, value: 'http://proxy:3128'}]",
