@@ -63,6 +63,26 @@ public record SourceCheckResult(
     return facts == null ? Optional.empty() : facts.retention();
   }
 
+  /**
+   * The shortest measured retention of {@code results}, for the Retention printer column; an
+   * unlimited retention counts as longer than any other, so {@link Duration#ZERO} means every
+   * measured replica keeps binlogs forever. Empty when none was measured.
+   */
+  public static Optional<Duration> shortestRetention(
+      java.util.Collection<SourceCheckResult> results) {
+    return results.stream()
+        .map(SourceCheckResult::retention)
+        .flatMap(Optional::stream)
+        .min(
+            Comparator.comparing(
+                (Duration d) -> d.isZero() ? Duration.ofSeconds(Long.MAX_VALUE) : d));
+  }
+
+  /** {@code 72h}, {@code 90m}, or {@code unlimited} for {@link Duration#ZERO}. */
+  public static String retentionLabel(Duration retention) {
+    return retention.isZero() ? "unlimited" : SourceRules.human(retention);
+  }
+
   /** Whether any finding has {@code reason}. */
   public boolean has(FindingReason reason) {
     return findings.stream().anyMatch(f -> f.reason() == reason);

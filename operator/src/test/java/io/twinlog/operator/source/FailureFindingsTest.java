@@ -91,6 +91,19 @@ class FailureFindingsTest {
         .extracting(Finding::reason)
         .containsExactly(FindingReason.RETENTION_TOO_SHORT);
     assertThat(result.retention()).contains(Duration.ofHours(1));
+    SourceCheckResult unlimited =
+        new SourceCheckResult(
+            "u",
+            Instant.EPOCH,
+            List.of(),
+            SourceFacts.fromVariables(java.util.Map.of("binlog_expire_logs_seconds", "0")));
+    SourceCheckResult unreachable = new SourceCheckResult("x", Instant.EPOCH, List.of(), null);
+    assertThat(SourceCheckResult.shortestRetention(List.of(unlimited, result, unreachable)))
+        .contains(Duration.ofHours(1));
+    assertThat(SourceCheckResult.shortestRetention(List.of(unlimited))).contains(Duration.ZERO);
+    assertThat(SourceCheckResult.shortestRetention(List.of(unreachable))).isEmpty();
+    assertThat(SourceCheckResult.retentionLabel(Duration.ZERO)).isEqualTo("unlimited");
+    assertThat(SourceCheckResult.retentionLabel(Duration.ofDays(7))).isEqualTo("168h");
     assertThat(FindingReason.BINLOG_FORMAT_NOT_ROW.runbook())
         .isEqualTo("docs/operations/runbooks/source-binlog-format-not-row.md");
   }
