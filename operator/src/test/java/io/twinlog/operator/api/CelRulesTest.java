@@ -123,7 +123,11 @@ class CelRulesTest {
     if (props.getXKubernetesValidations() != null) {
       props
           .getXKubernetesValidations()
-          .forEach(r -> rules.add(new Rule(path.substring(1), r.getRule(), r.getMessage())));
+          .forEach(
+              r ->
+                  rules.add(
+                      new Rule(
+                          path.isEmpty() ? "" : path.substring(1), r.getRule(), r.getMessage())));
     }
     if (props.getProperties() != null) {
       props.getProperties().forEach((name, child) -> collect(path + "." + name, child, rules));
@@ -135,6 +139,9 @@ class CelRulesTest {
 
   /** The values at a path such as {@code spec.source.replicas}; absent parts select nothing. */
   private static List<Object> select(Object root, String path) {
+    if (path.isEmpty()) {
+      return List.of(root);
+    }
     List<Object> current = List.of(root);
     for (String step : path.split("\\.")) {
       boolean each = step.endsWith("[]");
@@ -178,6 +185,11 @@ class CelRulesTest {
       node = (Map<String, Object>) node.get(step);
     }
     return node;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> metadata(Map<String, Object> p) {
+    return (Map<String, Object>) p.get("metadata");
   }
 
   private static Map<String, Object> include(Map<String, Object> p) {
