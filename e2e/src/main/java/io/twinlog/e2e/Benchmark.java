@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * End-to-end benchmark (not run by {@code verify}): on the whole local stack, a steady workload on
  * the primary, then latency (primary commit to ERP receipt) p50/p99 and throughput (changes/s from
- * the first commit to the last ERP 2xx); then failure-to-restart-requested (a source task FAILED
- * in Connect to the restart the operator asked for, as the Strimzi stand-in performed it), several
+ * the first commit to the last ERP 2xx); then failure-to-restart-requested (a source task FAILED in
+ * Connect to the restart the operator asked for, as the Strimzi stand-in performed it), several
  * times. Run: {@code ./dev mvn -B -ntp -q -pl e2e exec:java@benchmark} after installing upstream
  * modules; optional {@code -Dtwinlog.bench.rate=50 -Dtwinlog.bench.seconds=60}.
  */
@@ -34,8 +34,7 @@ public final class Benchmark {
       int before = run.workload().truth().size();
       Instant start = Instant.now();
       run.workload().run(rate * seconds, rate);
-      run.awaitDelivered(wait);
-      run.awaitSinkCaughtUp(wait);
+      run.awaitQuiescent(wait);
       ScenarioReport report = run.check("benchmark", null, 0);
       Instant lastAck =
           stack.erp().requests().stream()
@@ -58,8 +57,15 @@ public final class Benchmark {
       System.out.println();
       System.out.printf(
           "workload: %d transactions at %d/s (%d row changes); machine: %d cores, %s%n",
-          rate * seconds, rate, changes, Runtime.getRuntime().availableProcessors(),
-          System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", JDK " + Runtime.version());
+          rate * seconds,
+          rate,
+          changes,
+          Runtime.getRuntime().availableProcessors(),
+          System.getProperty("os.name")
+              + " "
+              + System.getProperty("os.arch")
+              + ", JDK "
+              + Runtime.version());
       System.out.printf(
           "end-to-end latency (primary commit -> ERP receipt): p50 %d ms, p99 %d ms%n",
           report.latencyP50().toMillis(), report.latencyP99().toMillis());

@@ -34,7 +34,8 @@ final class PlaygroundPipeline {
     try {
       return new KubernetesSerialization().unmarshal(Files.readString(file), CdcPipeline.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + SAMPLE + " (run from the repository root)", e);
+      throw new UncheckedIOException(
+          "cannot read " + SAMPLE + " (run from the repository root)", e);
     }
   }
 

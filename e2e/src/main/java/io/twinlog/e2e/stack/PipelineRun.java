@@ -146,6 +146,52 @@ public final class PipelineRun implements AutoCloseable {
     }
   }
 
+  /** The dedup pods' own metrics (drops by reason, anomalies), for failure messages. */
+  public String dedupMetrics() {
+    StringBuilder out = new StringBuilder();
+    for (DedupProcess pod : stack.dedupPods().pods(namespace(), dedupDeployment())) {
+      pod.metrics()
+          .lines()
+          .filter(l -> l.startsWith("twinlog_") && !l.startsWith("#"))
+          .forEach(l -> out.append("  ").append(l).append('\n'));
+    }
+    return out.toString();
+  }
+
+  /**
+   * The first {@code limit} events of one table as source 0 wrote them (op, key, gtid, file, pos,
+   * row, transaction order), for failure messages.
+   */
+  public String rawSourceEvents(String table, int limit) {
+    String topic =
+        ResourceNames.sourceTopicPrefix(applied, replicaName(0))
+            + "."
+            + workload.database()
+            + "."
+            + table;
+    StringBuilder out = new StringBuilder("raw events of " + topic + ":\n");
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (var record : stack.kafka().consume(topic, limit, Duration.ofSeconds(5))) {
+      try {
+        var value = mapper.readTree(record.value());
+        var source = value.path("source");
+        out.append(
+            String.format(
+                "  %s key=%s gtid=%s file=%s pos=%s row=%s total_order=%s%n",
+                value.path("op").asText(),
+                record.key(),
+                source.path("gtid").asText(),
+                source.path("file").asText(),
+                source.path("pos").asText(),
+                source.path("row").asText(),
+                value.path("transaction").path("total_order").asText()));
+      } catch (Exception e) {
+        out.append("  unreadable: ").append(e).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
   /** The last lines of each dedup pod's log, for failure messages. */
   public String dedupLogTail() {
     StringBuilder out = new StringBuilder();
@@ -153,7 +199,8 @@ public final class PipelineRun implements AutoCloseable {
       try {
         List<String> lines = java.nio.file.Files.readAllLines(pod.log());
         out.append("dedup pod ").append(pod.pid()).append(" log tail:\n");
-        lines.subList(Math.max(0, lines.size() - 40), lines.size())
+        lines
+            .subList(Math.max(0, lines.size() - 40), lines.size())
             .forEach(l -> out.append("  ").append(l).append('\n'));
       } catch (java.io.IOException e) {
         out.append("dedup log unreadable: ").append(e).append('\n');
@@ -246,6 +293,72 @@ public final class PipelineRun implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until nothing more can reach the ERP: a marker committed after the workload has gone
+   * through each given source (all sources when none given), the dedup runtime has committed the
+   * end of every source topic, and the sink has committed the end of every output topic. Then the
+   * ERP's record is final and can be compared with the truth.
+   */
+  public void awaitQuiescent(Duration timeout, int... sources) throws SQLException {
+    stack.mariadb().awaitReplicasCaughtUp(timeout);
+    if (sources.length == 0) {
+      awaitStreaming(timeout);
+    } else {
+      for (int i : sources) {
+        awaitSourceStreams(i, timeout);
+      }
+    }
+    List<String> sourcePrefixes = new java.util.ArrayList<>();
+    for (int i = 0; i < replicaCount(); i++) {
+      sourcePrefixes.add(
+          ResourceNames.sourceTopicPrefix(applied, replicaName(i)) + "." + workload.database() + ".");
+    }
+    awaitGroupCaughtUp(
+        ResourceNames.dedupApplicationId(applied),
+        topic -> sourcePrefixes.stream().anyMatch(topic::startsWith),
+        0,
+        timeout);
+    // Output topics are written in transactions: the last offset of a partition is a commit
+    // marker, which a consumer never commits past.
+    awaitGroupCaughtUp(
+        "connect-" + sinkConnector(),
+        topic -> ResourceNames.outputTopics(applied).contains(topic),
+        1,
+        timeout);
+  }
+
+  private void awaitGroupCaughtUp(
+      String group, java.util.function.Predicate<String> topics, int slack, Duration timeout) {
+    Awaitility.await(namespace() + " group " + group + " caught up")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              var admin = stack.kafka().admin();
+              Map<TopicPartition, OffsetAndMetadata> committed =
+                  admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+              List<String> names =
+                  admin.listTopics().names().get().stream().filter(topics).toList();
+              List<TopicPartition> partitions = new java.util.ArrayList<>();
+              admin
+                  .describeTopics(names)
+                  .allTopicNames()
+                  .get()
+                  .forEach(
+                      (name, d) ->
+                          d.partitions()
+                              .forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
+              Map<TopicPartition, Long> ends = endOffsets(partitions);
+              return ends.entrySet().stream()
+                  .allMatch(
+                      e ->
+                          e.getValue() == 0
+                              || (committed.get(e.getKey()) != null
+                                  && committed.get(e.getKey()).offset() >= e.getValue() - slack));
+            });
+  }
+
   /** Waits until the ERP acknowledged as many distinct changes as the primary committed. */
   public void awaitDelivered(Duration timeout) {
     try {
@@ -264,49 +377,10 @@ public final class PipelineRun implements AutoCloseable {
         why.append(", first: ").append(requests.get(0));
       }
       why.append('\n').append(describe()).append('\n').append(dedupLogTail());
-      throw new AssertionError(why, e);
+      why.append(dedupMetrics());
+      why.append(rawSourceEvents("order_items", 40));
+      throw new AssertionError(why.toString(), e);
     }
-  }
-
-  /**
-   * Waits until the sink's consumer group has committed the end of every output topic: nothing is
-   * left that could still reach the ERP (so a late duplicate would already show).
-   */
-  public void awaitSinkCaughtUp(Duration timeout) {
-    String group = "connect-" + sinkConnector();
-    Awaitility.await(namespace() + " sink caught up")
-        .atMost(timeout)
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              Map<TopicPartition, OffsetAndMetadata> committed =
-                  stack
-                      .kafka()
-                      .admin()
-                      .listConsumerGroupOffsets(group)
-                      .partitionsToOffsetAndMetadata()
-                      .get();
-              Set<TopicPartition> outputs = new HashSet<>();
-              for (String topic : ResourceNames.outputTopics(applied)) {
-                stack
-                    .kafka()
-                    .admin()
-                    .describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions()
-                    .forEach(p -> outputs.add(new TopicPartition(topic, p.partition())));
-              }
-              Map<TopicPartition, Long> ends = endOffsets(List.copyOf(outputs));
-              return ends.entrySet().stream()
-                  .allMatch(
-                      e ->
-                          e.getValue() == 0
-                              || (committed.get(e.getKey()) != null
-                                  && committed.get(e.getKey()).offset() >= e.getValue()));
-            });
   }
 
   /** Records in the dedup and sink dead-letter topics (read_committed). */
