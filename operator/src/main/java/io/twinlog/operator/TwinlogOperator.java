@@ -25,11 +25,17 @@ public final class TwinlogOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TwinlogOperator.class);
 
   private final Operator operator;
+  private final CdcPipelineReconciler reconciler;
   private final PrometheusMeterRegistry registry;
   private final HttpEndpoints http;
 
-  private TwinlogOperator(Operator operator, PrometheusMeterRegistry registry, HttpEndpoints http) {
+  private TwinlogOperator(
+      Operator operator,
+      CdcPipelineReconciler reconciler,
+      PrometheusMeterRegistry registry,
+      HttpEndpoints http) {
     this.operator = operator;
+    this.reconciler = reconciler;
     this.registry = registry;
     this.http = http;
   }
@@ -59,8 +65,9 @@ public final class TwinlogOperator implements AutoCloseable {
                         settings.leaseName(), settings.leaseNamespace(), settings.identity()));
               }
             });
+    CdcPipelineReconciler reconciler = new CdcPipelineReconciler(client, clock, settings);
     operator.register(
-        new CdcPipelineReconciler(client, clock, settings),
+        reconciler,
         c -> {
           if (settings.watchNamespaces().isEmpty()) {
             c.watchingAllNamespaces();
@@ -77,7 +84,7 @@ public final class TwinlogOperator implements AutoCloseable {
     LOG.info(
         "Twinlog operator started, watching {}",
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
-    return new TwinlogOperator(operator, registry, http);
+    return new TwinlogOperator(operator, reconciler, registry, http);
   }
 
   /** The JOSDK operator (runtime info, registered controllers). */
@@ -101,6 +108,7 @@ public final class TwinlogOperator implements AutoCloseable {
       http.close();
     }
     operator.stop();
+    reconciler.close();
   }
 
   /** Runs the operator in a pod, configured from the environment the Helm chart sets. */

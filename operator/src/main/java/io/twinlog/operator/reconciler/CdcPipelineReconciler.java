@@ -26,9 +26,11 @@ import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.desired.DesiredResources;
 import io.twinlog.operator.desired.Labels;
+import io.twinlog.operator.source.SourceChecker;
 import io.twinlog.operator.status.StatusAggregator;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
     name = CdcPipelineReconciler.NAME,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
-public class CdcPipelineReconciler implements Reconciler<CdcPipeline>, Cleaner<CdcPipeline> {
+public class CdcPipelineReconciler
+    implements Reconciler<CdcPipeline>, Cleaner<CdcPipeline>, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CdcPipelineReconciler.class);
 
   /** Controller name (also the field manager and finalizer prefix). */
@@ -57,6 +60,7 @@ public class CdcPipelineReconciler implements Reconciler<CdcPipeline>, Cleaner<C
   private final EventRecorder events;
   private final Applier applier;
   private final PipelineStep steps;
+  private final SourceChecks sourceChecks;
   private OwnedCaches caches;
 
   public CdcPipelineReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
@@ -66,6 +70,8 @@ public class CdcPipelineReconciler implements Reconciler<CdcPipeline>, Cleaner<C
     this.events = new EventRecorder(client, clock, settings.identity());
     this.applier = new Applier(client);
     this.steps = new PipelineStep(client, events);
+    this.sourceChecks =
+        new SourceChecks(client, new SourceChecker(SourceChecker.DEFAULT_THREADS, clock));
   }
 
   @Override
@@ -79,7 +85,9 @@ public class CdcPipelineReconciler implements Reconciler<CdcPipeline>, Cleaner<C
             informer(Deployment.class, context),
             informer(Service.class, context),
             informer(PodDisruptionBudget.class, context));
-    return caches.all();
+    List<EventSource<?, CdcPipeline>> sources = new ArrayList<>(caches.all());
+    sources.add(sourceChecks.eventSource());
+    return sources;
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, CdcPipeline> informer(
@@ -119,9 +127,12 @@ public class CdcPipelineReconciler implements Reconciler<CdcPipeline>, Cleaner<C
           applied.deleted());
     }
 
+    SourceChecks.Seen checked = sourceChecks.observe(pipeline, now);
     Observed observed =
-        steps.observeAndRestart(pipeline, desired, context, caches.connectors(), previous, now);
+        steps.observeAndRestart(
+            pipeline, desired, context, caches.connectors(), previous, checked, now);
     CdcPipelineStatus status = StatusAggregator.aggregate(observed.observation(), previous, now);
+    steps.announceRetention(pipeline, previous, status);
     writeStatus(pipeline, previous, status, context);
     UpdateControl<CdcPipeline> control = UpdateControl.noUpdate();
     observed.recheckAfter(now).ifPresent(control::rescheduleAfter);
@@ -147,6 +158,7 @@ public class CdcPipelineReconciler implements Reconciler<CdcPipeline>, Cleaner<C
   public DeleteControl cleanup(CdcPipeline pipeline, Context<CdcPipeline> context) {
     // Owner references let a real cluster's garbage collector do this too; deleting explicitly
     // makes "nothing left" independent of the GC (and provable on the mock API server).
+    sourceChecks.forget(pipeline);
     int deleted = caches.deleteAll(client, context);
     LOG.info(
         "{}/{}: deleted, removed {} owned resources",
@@ -154,6 +166,12 @@ public class CdcPipelineReconciler implements Reconciler<CdcPipeline>, Cleaner<C
         pipeline.getMetadata().getName(),
         deleted);
     return DeleteControl.defaultDelete();
+  }
+
+  /** Stops the source checks' threads. */
+  @Override
+  public void close() {
+    sourceChecks.close();
   }
 
   private void writeStatus(

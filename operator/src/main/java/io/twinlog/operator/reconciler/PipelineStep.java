@@ -70,6 +70,21 @@ final class PipelineStep {
     }
   }
 
+  /** A Warning Event when binlog retention turns too short (once per transition). */
+  void announceRetention(CdcPipeline pipeline, CdcPipelineStatus previous, CdcPipelineStatus next) {
+    Condition now =
+        Conditions.find(next.getConditions(), ConditionTypes.BINLOG_RETENTION_OK).orElse(null);
+    boolean wasFalse =
+        Conditions.find(
+                previous == null ? null : previous.getConditions(),
+                ConditionTypes.BINLOG_RETENTION_OK)
+            .map(c -> "False".equals(c.getStatus()))
+            .orElse(false);
+    if (now != null && "False".equals(now.getStatus()) && !wasFalse) {
+      events.warning(pipeline, now.getReason(), now.getMessage());
+    }
+  }
+
   /** The desired state, grouped for the applier. */
   DesiredResources desired(CdcPipeline pipeline, OperatorSettings settings) {
     return DesiredResources.of(pipeline, settings.dedupImage(), settings.dedupImagePullPolicy());
@@ -85,6 +100,7 @@ final class PipelineStep {
       Context<CdcPipeline> context,
       InformerEventSource<KafkaConnector, CdcPipeline> connectorCache,
       CdcPipelineStatus previous,
+      SourceChecks.Seen checked,
       Instant now) {
     RestartPolicy policy = RestartPolicy.from(pipeline.getSpec().getRestartPolicy());
     Map<String, KafkaConnector> actual = new HashMap<>();
@@ -92,6 +108,7 @@ final class PipelineStep {
         .getSecondaryResources(KafkaConnector.class)
         .forEach(kc -> actual.put(kc.getMetadata().getName(), kc));
     List<Instant> rechecks = new ArrayList<>();
+    rechecks.add(checked.nextCheckAt());
 
     List<SourceObservation> sources = new ArrayList<>();
     for (int i = 0; i < desired.sourceConnectors().size(); i++) {
@@ -149,7 +166,7 @@ final class PipelineStep {
             sources,
             new DedupObservation(ready, desired.desiredDedupInstances()),
             sink,
-            null);
+            checked.observation());
     return new Observed(observation, rechecks);
   }
 

@@ -3,6 +3,7 @@ package io.twinlog.operator.it;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Timer;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.operator.TwinlogOperator;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Operator scale benchmark (not a test; prints figures for docs/benchmarks.md): N CdcPipelines
@@ -43,6 +45,10 @@ public final class OperatorScaleBenchmark {
         Runtime.getRuntime().maxMemory() / (1024 * 1024),
         System.getProperty("java.vm.name"),
         System.getProperty("java.version"));
+    // The first round runs on a cold JVM (class loading, JIT): reported, but labelled.
+    System.out.println("warm-up round (cold JVM):");
+    run(sizes.get(0));
+    System.out.println("measured rounds:");
     for (int n : sizes) {
       run(n);
     }
@@ -73,15 +79,24 @@ public final class OperatorScaleBenchmark {
       }
       creators.shutdown();
       long createdAt = System.nanoTime();
-      while (!done(client, ns, n)) {
+      // A status is written after the pipeline's resources were applied in the same
+      // reconciliation, so polling statuses (cheaply: the mock server serializes every object
+      // listed) is enough; the resources are counted once at the end.
+      while (withStatus(client, ns) < n) {
         cluster.takeRequests(); // the mock server keeps every request otherwise
-        Thread.sleep(100);
+        Thread.sleep(500);
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      if (!resourcesComplete(client, ns, n)) {
+        throw new IllegalStateException("statuses written but resources missing");
+      }
       cluster.takeRequests();
+      System.out.printf("  %s%n", reconcileTimes(operator));
       long heapWithOperator = usedHeapAfterGc();
       operator.close();
+      operator = null; // let the stopped operator's caches be collected
       long heapWithoutOperator = usedHeapAfterGc();
+      System.out.printf("load average (1/5/15 min) during run: %s%n", loadAverage());
       System.out.printf(
           "N=%d: all resources + status in %.1f s (creates took %.1f s); heap used after GC:"
               + " %d MB with operator, %d MB after stopping it, %d MB before starting it"
@@ -96,20 +111,43 @@ public final class OperatorScaleBenchmark {
     }
   }
 
-  private static boolean done(KubernetesClient client, String ns, int n) {
-    List<CdcPipeline> pipelines =
-        client.resources(CdcPipeline.class).inNamespace(ns).list().getItems();
-    long withStatus =
-        pipelines.stream()
-            .filter(p -> p.getStatus() != null && p.getStatus().getObservedGeneration() != null)
-            .count();
-    if (withStatus < n) {
-      return false;
-    }
+  private static long withStatus(KubernetesClient client, String ns) {
+    return client.resources(CdcPipeline.class).inNamespace(ns).list().getItems().stream()
+        .filter(p -> p.getStatus() != null && p.getStatus().getObservedGeneration() != null)
+        .count();
+  }
+
+  private static boolean resourcesComplete(KubernetesClient client, String ns, int n) {
     int connectors =
         client.resources(KafkaConnector.class).inNamespace(ns).list().getItems().size();
     int deployments = client.resources(Deployment.class).inNamespace(ns).list().getItems().size();
     return connectors == n * CONNECTORS_PER_PIPELINE && deployments == n;
+  }
+
+  /** The operator's own time in reconcile() (JOSDK's timer), apart from the API server's. */
+  private static String reconcileTimes(TwinlogOperator operator) {
+    return operator.meterRegistry().getMeters().stream()
+        .filter(m -> m instanceof Timer)
+        .map(Timer.class::cast)
+        .filter(t -> t.getId().getName().contains("controllers.execution.reconcile"))
+        .map(
+            t ->
+                String.format(
+                    "reconcile(): %d calls, %.1f s in total, mean %.1f ms, max %.1f ms",
+                    t.count(),
+                    t.totalTime(TimeUnit.SECONDS),
+                    t.mean(TimeUnit.MILLISECONDS),
+                    t.max(TimeUnit.MILLISECONDS)))
+        .reduce((a, b) -> a + "; " + b)
+        .orElse("no reconcile timer");
+  }
+
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private static long usedHeapAfterGc() {
