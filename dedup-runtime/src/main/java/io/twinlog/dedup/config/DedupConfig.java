@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -259,6 +260,9 @@ public record DedupConfig(
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+    // Source topics are subscribed by pattern; Debezium creates a table's topic on its first
+    // change, and the clients' default (5 min) would leave it unread for that long.
+    props.put(CommonClientConfigs.METADATA_MAX_AGE_CONFIG, "5000");
     props.putAll(kafka);
     return props;
   }

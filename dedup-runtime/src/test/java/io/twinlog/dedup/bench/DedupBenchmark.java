@@ -82,12 +82,6 @@ public final class DedupBenchmark {
         System.out.printf(
             "ratio (input drained per second, dedup / pass-through): %.2f%n", passSecs / dedupSecs);
 
-        long storeBytes = du(work.resolve("dedup"));
-        long changelogBytes = changelogBytes(kafka);
-        System.out.printf(
-            "state: store %,d bytes + changelog %,d bytes = %.1f bytes per change (%,d changes)%n",
-            storeBytes, changelogBytes, (storeBytes + changelogBytes) / (double) n, n);
-
         List<Long> latencies = latency(kafka, a, b, n, latencyChanges, gtids);
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         System.out.printf(
@@ -97,6 +91,12 @@ public final class DedupBenchmark {
             sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)],
             sorted[sorted.length - 1]);
       }
+      // after close: RocksDB flushed its memtables, so the files hold what the store holds
+      long storeBytes = du(work.resolve("dedup"));
+      long changelogBytes = changelogBytes(kafka);
+      System.out.printf(
+          "state: store %,d bytes + changelog %,d bytes = %.1f bytes per change (%,d changes)%n",
+          storeBytes, changelogBytes, (storeBytes + changelogBytes) / (double) n, n);
     }
     System.exit(0);
   }
