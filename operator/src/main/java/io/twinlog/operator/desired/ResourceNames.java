@@ -174,10 +174,15 @@ public final class ResourceNames {
 
   /** The first 8 hex digits of the SHA-256 of the text: stable across versions and JVMs. */
   static String hash(String text) {
+    return sha256Hex(text).substring(0, HASH_LENGTH);
+  }
+
+  /** The SHA-256 of the UTF-8 text, as 64 lower-case hex digits. */
+  static String sha256Hex(String text) {
     try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

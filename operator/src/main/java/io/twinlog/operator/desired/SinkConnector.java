@@ -1,8 +1,6 @@
 package io.twinlog.operator.desired;
 
-import io.strimzi.api.kafka.model.common.ConnectorState;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
-import io.strimzi.api.kafka.model.connector.KafkaConnectorBuilder;
 import io.twinlog.contracts.ErpSinkConfigKeys;
 import io.twinlog.operator.api.v1alpha1.AuthType;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
@@ -28,23 +26,14 @@ public final class SinkConnector {
     if (pipeline.getSpec().getSink() == null || pipeline.getSpec().getSink().getErp() == null) {
       return null;
     }
-    return new KafkaConnectorBuilder()
-        .withMetadata(
-            Ownership.metadata(
-                pipeline,
-                ResourceNames.sinkConnector(pipeline),
-                Labels.connector(pipeline, Labels.SINK)))
-        .withNewSpec()
-        .withClassName(ErpSinkConfigKeys.CONNECTOR_CLASS)
+    return Connectors.connector(
+        pipeline,
+        ResourceNames.sinkConnector(pipeline),
+        Labels.connector(pipeline, Labels.SINK),
+        ErpSinkConfigKeys.CONNECTOR_CLASS,
         // Per-key order holds per partition; one task per output partition at most.
-        .withTasksMax(pipeline.getSpec().getDedup().getPartitions())
-        .withConfig(config(pipeline))
-        .withNewAutoRestart()
-        .withEnabled(false)
-        .endAutoRestart()
-        .withState(ConnectorState.forValue(pipeline.getSpec().getState().value()))
-        .endSpec()
-        .build();
+        pipeline.getSpec().getDedup().getPartitions(),
+        config(pipeline));
   }
 
   static Map<String, Object> config(CdcPipeline pipeline) {

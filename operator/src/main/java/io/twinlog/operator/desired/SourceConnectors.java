@@ -1,8 +1,6 @@
 package io.twinlog.operator.desired;
 
-import io.strimzi.api.kafka.model.common.ConnectorState;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
-import io.strimzi.api.kafka.model.connector.KafkaConnectorBuilder;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CredentialsSpec;
 import io.twinlog.operator.api.v1alpha1.Durations;
@@ -45,22 +43,13 @@ public final class SourceConnectors {
 
   /** The connector reading one replica. */
   public static KafkaConnector of(CdcPipeline pipeline, ReplicaSpec replica) {
-    return new KafkaConnectorBuilder()
-        .withMetadata(
-            Ownership.metadata(
-                pipeline,
-                ResourceNames.sourceConnector(pipeline, replica.getName()),
-                Labels.sourceConnector(pipeline, replica.getName())))
-        .withNewSpec()
-        .withClassName(connectorClass(pipeline.getSpec().getSource().getType()))
-        .withTasksMax(1)
-        .withConfig(config(pipeline, replica))
-        .withNewAutoRestart()
-        .withEnabled(false)
-        .endAutoRestart()
-        .withState(ConnectorState.forValue(pipeline.getSpec().getState().value()))
-        .endSpec()
-        .build();
+    return Connectors.connector(
+        pipeline,
+        ResourceNames.sourceConnector(pipeline, replica.getName()),
+        Labels.sourceConnector(pipeline, replica.getName()),
+        connectorClass(pipeline.getSpec().getSource().getType()),
+        1,
+        config(pipeline, replica));
   }
 
   /** The Debezium connector class for a source type. */
