@@ -116,24 +116,32 @@ class RbacMatchesOperatorCodeTest {
 
         // A source task fails: the operator restarts it with Strimzi's restart annotation.
         KafkaConnector source = desired.sourceConnectors().get(0);
-        KafkaConnector failing = api.admin.resource(source).get();
-        failing.setStatus(new KafkaConnectorStatus());
-        failing
-            .getStatus()
-            .setConnectorStatus(
-                Map.of(
-                    "connector",
-                    Map.of("state", "RUNNING"),
-                    "tasks",
-                    List.of(
-                        Map.of(
-                            "id",
-                            0,
-                            "state",
-                            "FAILED",
-                            "trace",
-                            "org.apache.kafka.connect.errors.ConnectException: Connection refused"))));
-        api.admin.resource(failing).updateStatus();
+        // Retried: the operator may write the connector between our read and our write.
+        await()
+            .ignoreExceptions()
+            .atMost(WAIT)
+            .until(
+                () -> {
+                  KafkaConnector failing = api.admin.resource(source).get();
+                  failing.setStatus(new KafkaConnectorStatus());
+                  failing
+                      .getStatus()
+                      .setConnectorStatus(
+                          Map.of(
+                              "connector",
+                              Map.of("state", "RUNNING"),
+                              "tasks",
+                              List.of(
+                                  Map.of(
+                                      "id",
+                                      0,
+                                      "state",
+                                      "FAILED",
+                                      "trace",
+                                      "org.apache.kafka.connect.errors.ConnectException: Connection refused"))));
+                  api.admin.resource(failing).updateStatus();
+                  return true;
+                });
         await()
             .atMost(WAIT)
             .until(
@@ -146,9 +154,16 @@ class RbacMatchesOperatorCodeTest {
                         .anyMatch(k -> k.startsWith("strimzi.io/restart")));
 
         // The sink goes away: its connector and dead-letter topic are deleted.
-        CdcPipeline withoutSink = api.admin.resource(created).get();
-        withoutSink.getSpec().setSink(null);
-        api.admin.resource(withoutSink).update();
+        // A JSON patch of the spec only: it cannot conflict with the operator's status writes.
+        api.admin
+            .resources(CdcPipeline.class)
+            .inNamespace(NAMESPACE)
+            .withName(created.getMetadata().getName())
+            .edit(
+                p -> {
+                  p.getSpec().setSink(null);
+                  return p;
+                });
         await().atMost(WAIT).until(() -> api.admin.resource(desired.sinkConnector()).get() == null);
 
         // Deleted: the operator removes what the pipeline owns, then its finalizer.
