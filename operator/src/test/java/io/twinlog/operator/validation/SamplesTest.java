@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.desired.SecretRefs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,36 @@ class SamplesTest {
           .as(file.toString())
           .extracting(ValidationError::toString)
           .contains(expected);
+    }
+  }
+
+  @Test
+  void kafkaConnectSampleCanRunWhatPipelinesCreate() throws IOException {
+    Map<String, Map<String, Object>> byKind = new java.util.HashMap<>();
+    for (String doc : documents(SAMPLES.resolve("01-kafka-connect.yaml"))) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> raw = YAML.readValue(doc, Map.class);
+      byKind.put((String) raw.get("kind"), raw);
+    }
+    String connect = YAML.writeValueAsString(byKind.get("KafkaConnect"));
+    assertThat(connect)
+        .contains("apiVersion: \"kafka.strimzi.io/v1\"")
+        .contains("config.providers: \"" + SecretRefs.PROVIDER + "\"")
+        .contains("config.providers." + SecretRefs.PROVIDER + ".class:")
+        .contains("io.strimzi.kafka.KubernetesSecretConfigProvider")
+        .contains("artifact: \"debezium-connector-mariadb\"")
+        .contains("artifact: \"debezium-connector-mysql\"")
+        .contains("artifact: \"twinlog-erp-connector\"");
+    // The Role lets Connect read exactly the Secrets the sample pipelines reference.
+    String role = YAML.writeValueAsString(byKind.get("Role"));
+    for (String pipeline : List.of("03-pipeline-minimal.yaml", "04-pipeline-full.yaml")) {
+      CdcPipeline p = parse(Files.readString(SAMPLES.resolve(pipeline)));
+      assertThat(role)
+          .contains("- \"" + p.getSpec().getSource().getCredentials().getSecretName() + "\"");
+      assertThat(role)
+          .contains("- \"" + p.getSpec().getSink().getErp().getAuth().getSecretName() + "\"");
+      assertThat(p.getSpec().getKafka().getConnectCluster())
+          .isEqualTo(((Map<?, ?>) byKind.get("KafkaConnect").get("metadata")).get("name"));
     }
   }
 
