@@ -1,0 +1,177 @@
+package io.twinlog.operator.observe;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Kafka cluster's heartbeat reader: a thread owning an assign-only consumer that starts each
+ * heartbeat partition at its latest record and keeps the newest record timestamp per topic.
+ */
+final class ClusterReader {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterReader.class);
+
+  /** How often partitions are looked up again (new heartbeat topics, a connector just created). */
+  private static final Duration METADATA_REFRESH = Duration.ofSeconds(10);
+
+  private final String bootstrap;
+  private final Duration pollTimeout;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Thread thread;
+  private final Map<String, Instant> latestByTopic = new ConcurrentHashMap<>();
+  private volatile Set<String> wantedTopics = Set.of();
+  private volatile boolean changed;
+  private volatile boolean closed;
+
+  ClusterReader(String bootstrap, Map<String, Object> clientProperties, Duration pollTimeout) {
+    this.bootstrap = bootstrap;
+    this.pollTimeout = pollTimeout;
+    Map<String, Object> props = new HashMap<>(clientProperties);
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "twinlog-operator-heartbeats");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    // No group, no commits: the reader only ever wants the newest record.
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // Never create a heartbeat topic by looking for it.
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024);
+    props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    this.consumer = new KafkaConsumer<>(props);
+    this.thread = new Thread(this::run, "twinlog-heartbeats-" + bootstrap);
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Replaces the set of topic prefixes read; picked up by the reader's next loop. */
+  void want(Set<String> topicPrefixes) {
+    Set<String> topics = new HashSet<>();
+    topicPrefixes.forEach(p -> topics.add(HeartbeatWatcher.heartbeatTopic(p)));
+    if (!topics.equals(wantedTopics)) {
+      wantedTopics = Set.copyOf(topics);
+      changed = true;
+      consumer.wakeup();
+      synchronized (this) {
+        notifyAll();
+      }
+    }
+  }
+
+  Optional<Instant> lastSeen(String topicPrefix) {
+    return Optional.ofNullable(latestByTopic.get(HeartbeatWatcher.heartbeatTopic(topicPrefix)));
+  }
+
+  void close() {
+    closed = true;
+    consumer.wakeup();
+    synchronized (this) {
+      notifyAll();
+    }
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(15));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    long nextRefresh = 0;
+    Duration failureBackoff = Duration.ofSeconds(1);
+    try {
+      while (!closed) {
+        try {
+          if (changed || System.nanoTime() - nextRefresh >= 0) {
+            changed = false;
+            assign();
+            nextRefresh = System.nanoTime() + METADATA_REFRESH.toNanos();
+          }
+          if (consumer.assignment().isEmpty()) {
+            pause(pollTimeout);
+            continue;
+          }
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout)) {
+            latestByTopic.merge(
+                record.topic(),
+                Instant.ofEpochMilli(record.timestamp()),
+                (a, b) -> a.isAfter(b) ? a : b);
+          }
+          failureBackoff = Duration.ofSeconds(1);
+        } catch (WakeupException e) {
+          // want() or close(): loop checks both.
+        } catch (InterruptException e) {
+          return;
+        } catch (KafkaException e) {
+          // Kafka unreachable or a topic vanished: keep the last values, retry later. The stall
+          // rule needs a fresh peer, so a reader that sees nothing flags nobody.
+          LOG.warn("Reading heartbeats from {} failed, retrying: {}", bootstrap, e.toString());
+          pause(failureBackoff);
+          failureBackoff =
+              failureBackoff.multipliedBy(2).compareTo(METADATA_REFRESH) > 0
+                  ? METADATA_REFRESH
+                  : failureBackoff.multipliedBy(2);
+          nextRefresh = 0;
+        }
+      }
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Assigns every partition of the wanted topics; a new partition starts at its latest record. */
+  private void assign() {
+    Set<String> topics = wantedTopics;
+    latestByTopic.keySet().retainAll(topics);
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : topics) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic);
+      if (infos != null) {
+        infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+      }
+    }
+    Set<TopicPartition> before = consumer.assignment();
+    List<TopicPartition> added = partitions.stream().filter(p -> !before.contains(p)).toList();
+    if (added.isEmpty() && before.size() == partitions.size()) {
+      return;
+    }
+    consumer.assign(partitions);
+    if (!added.isEmpty()) {
+      consumer
+          .endOffsets(added)
+          .forEach((partition, end) -> consumer.seek(partition, Math.max(0, end - 1)));
+    }
+  }
+
+  private void pause(Duration duration) {
+    // Not a wait for a condition: the reader idles between polls, and close() interrupts it.
+    try {
+      synchronized (this) {
+        if (!closed && !changed) {
+          wait(duration.toMillis());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.twinlog.operator.observe;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tracks when each Debezium source last wrote a heartbeat, by reading the heartbeat topics {@code
+ * __debezium-heartbeat.<topic.prefix>} off the reconcile thread: one assign-only consumer (no
+ * group, no commits) per Kafka bootstrap address, shared by every pipeline on that cluster.
+ *
+ * <p>Pipelines register what they want with {@link #watch} on each reconciliation (idempotent) and
+ * read {@link #lastSeen}; {@link #forget} drops a deleted pipeline, and a cluster's reader stops
+ * when no pipeline watches it any more. At most {@code maxClusters} readers (threads) run.
+ */
+public final class HeartbeatWatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HeartbeatWatcher.class);
+
+  /** Debezium's default {@code topic.heartbeat.prefix}; the operator does not change it. */
+  public static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
+
+  /** Default limit of Kafka clusters watched at once (one thread and one consumer each). */
+  public static final int DEFAULT_MAX_CLUSTERS = 16;
+
+  private final Map<String, Object> clientProperties;
+  private final int maxClusters;
+  private final Duration pollTimeout;
+  // owner (a pipeline) -> bootstrap -> topic prefixes; guarded by this.
+  private final Map<String, Map<String, Set<String>>> wanted = new HashMap<>();
+  private final Map<String, ClusterReader> readers = new LinkedHashMap<>();
+  private boolean closed;
+
+  /**
+   * A watcher.
+   *
+   * @param clientProperties extra Kafka consumer properties (security, for example); never logged
+   * @param maxClusters the most Kafka clusters read at once
+   * @param pollTimeout how long one poll waits for records (bounds the reaction to close)
+   */
+  public HeartbeatWatcher(
+      Map<String, Object> clientProperties, int maxClusters, Duration pollTimeout) {
+    this.clientProperties = Map.copyOf(clientProperties);
+    this.maxClusters = maxClusters;
+    this.pollTimeout = pollTimeout;
+  }
+
+  /** A watcher with no extra client properties and the default limits. */
+  public HeartbeatWatcher() {
+    this(Map.of(), DEFAULT_MAX_CLUSTERS, Duration.ofSeconds(1));
+  }
+
+  /** The heartbeat topic Debezium writes for a {@code topic.prefix}. */
+  public static String heartbeatTopic(String topicPrefix) {
+    return HEARTBEAT_TOPIC_PREFIX + "." + topicPrefix;
+  }
+
+  /**
+   * Sets what one owner (a pipeline, for example {@code namespace/name}) watches: these topic
+   * prefixes on that Kafka cluster, replacing what it watched before. Returns at once; reading
+   * happens on the cluster's own thread.
+   */
+  public synchronized void watch(String owner, String bootstrap, Collection<String> topicPrefixes) {
+    if (closed) {
+      return;
+    }
+    Map<String, Set<String>> mine = Map.of(bootstrap, Set.copyOf(topicPrefixes));
+    if (mine.equals(wanted.get(owner))) {
+      return;
+    }
+    wanted.put(owner, mine);
+    refresh();
+  }
+
+  /** Stops watching what an owner watched. */
+  public synchronized void forget(String owner) {
+    if (wanted.remove(owner) != null) {
+      refresh();
+    }
+  }
+
+  /**
+   * When the source with this topic prefix last wrote a heartbeat (the record's timestamp), or
+   * empty when none was read yet.
+   */
+  public Optional<Instant> lastSeen(String bootstrap, String topicPrefix) {
+    ClusterReader reader;
+    synchronized (this) {
+      reader = readers.get(bootstrap);
+    }
+    return reader == null ? Optional.empty() : reader.lastSeen(topicPrefix);
+  }
+
+  /** The Kafka clusters read now (for tests and metrics). */
+  public synchronized Set<String> clusters() {
+    return Set.copyOf(readers.keySet());
+  }
+
+  private void refresh() {
+    Map<String, Set<String>> byCluster = new HashMap<>();
+    wanted
+        .values()
+        .forEach(
+            m -> m.forEach((b, p) -> byCluster.computeIfAbsent(b, k -> new HashSet<>()).addAll(p)));
+    for (var it = readers.entrySet().iterator(); it.hasNext(); ) {
+      var entry = it.next();
+      if (!byCluster.containsKey(entry.getKey())) {
+        entry.getValue().close();
+        it.remove();
+      }
+    }
+    byCluster.forEach(
+        (bootstrap, prefixes) -> {
+          ClusterReader reader = readers.get(bootstrap);
+          if (reader == null) {
+            if (readers.size() >= maxClusters) {
+              LOG.warn(
+                  "Not watching heartbeats on {}: already {} Kafka clusters (the limit); stall"
+                      + " detection is off for its pipelines",
+                  bootstrap,
+                  maxClusters);
+              return;
+            }
+            reader = new ClusterReader(bootstrap, clientProperties, pollTimeout);
+            readers.put(bootstrap, reader);
+          }
+          reader.want(prefixes);
+        });
+  }
+
+  /** Stops every reader and waits for its thread. */
+  @Override
+  public void close() {
+    Collection<ClusterReader> toClose;
+    synchronized (this) {
+      closed = true;
+      toClose = readers.values().stream().toList();
+      readers.clear();
+      wanted.clear();
+    }
+    toClose.forEach(ClusterReader::close);
+  }
+}
