@@ -1,12 +1,26 @@
 package io.twinlog.operator.health;
 
 /**
- * A FAILED connector or task of one KafkaConnector.
+ * A FAILED connector or task of one KafkaConnector, or a stalled one (see {@link StallDetector}).
  *
  * @param taskId null when the connector instance itself failed
  * @param trace Connect's stack trace, as Strimzi copies it into {@code status.connectorStatus}
+ * @param kind whether restarting can fix it, and the reason to report
  */
-public record Failure(Integer taskId, String trace) {
+public record Failure(Integer taskId, String trace, FailureKind kind) {
+
+  /** A failure Connect reported, classified from its trace. */
+  public Failure(Integer taskId, String trace) {
+    this(taskId, trace, FailureClassifier.classify(trace));
+  }
+
+  /**
+   * A task Connect reports RUNNING that reads nothing: restarting the task (which holds the binlog
+   * connection) is the remedy.
+   */
+  public static Failure stalled(int taskId, String description) {
+    return new Failure(taskId, "Stalled: " + description, FailureKind.STALLED);
+  }
 
   /** Whether the connector instance (not one of its tasks) failed. */
   public boolean connectorLevel() {
@@ -16,11 +30,6 @@ public record Failure(Integer taskId, String trace) {
   /** What restarting or reading this failure is about: {@code connector} or {@code task 0}. */
   public String target() {
     return connectorLevel() ? "connector" : "task " + taskId;
-  }
-
-  /** Whether restarting can fix it, and the reason to report. */
-  public FailureKind kind() {
-    return FailureClassifier.classify(trace);
   }
 
   /** One line for status and Events. */

@@ -8,6 +8,16 @@ public enum FailureKind {
       true,
       "Twinlog restarts it with exponential backoff (spec.restartPolicy)."),
   /**
+   * Connect reports the task RUNNING but it delivered nothing, not even a heartbeat, for {@code
+   * restartPolicy.stallAfter} while another source did (a dead replica the binlog client has not
+   * given up on): restarted with the same backoff as a failure.
+   */
+  STALLED(
+      "Stalled",
+      true,
+      "Twinlog restarts its task with exponential backoff (spec.restartPolicy); if it stays"
+          + " silent, check that the replica runs and replicates (see the runbook stalled)."),
+  /**
    * The binlog position the connector needs is gone from the replica (MariaDB/MySQL error 1236 or
    * Debezium's start-up check): restarting reads the same missing position again.
    */

@@ -43,6 +43,19 @@ public record RestartPolicy(Duration initialBackoff, Duration maxBackoff, Intege
 
   /** Decides what to do about one connector at {@code now}; a pure function. */
   public RestartDecision decide(ConnectorHealth health, RestartHistory history, Instant now) {
+    return decide(health, history, now, null);
+  }
+
+  /**
+   * Decides what to do about one connector at {@code now}, given a {@link Failure#stalled} failure
+   * when the {@link StallDetector} found the source stalled (else null). A stall only counts while
+   * Connect reports the connector healthy; it then takes the same restart loop as a failure.
+   */
+  public RestartDecision decide(
+      ConnectorHealth health, RestartHistory history, Instant now, Failure stall) {
+    if (health.healthy() && stall != null) {
+      return restartOrWait(stall, health, history, now);
+    }
     if (health.healthy()) {
       Instant last = history.lastRestartTime();
       if (history.consecutiveRestarts() == 0 || last == null) {
@@ -61,6 +74,11 @@ public record RestartPolicy(Duration initialBackoff, Duration maxBackoff, Intege
     if (!failure.kind().restartable()) {
       return new RestartDecision.Unrecoverable(failure, history);
     }
+    return restartOrWait(failure, health, history, now);
+  }
+
+  private RestartDecision restartOrWait(
+      Failure failure, ConnectorHealth health, RestartHistory history, Instant now) {
     if (health.restartPending()) {
       return new RestartDecision.Wait(failure, history, null);
     }

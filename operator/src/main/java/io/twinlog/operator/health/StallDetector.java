@@ -93,14 +93,15 @@ public record StallDetector(Duration stallAfter) {
   }
 
   /**
-   * The next instant a source that is not stalled now could become stalled (its silence reaching
-   * {@code stallAfter}), for rescheduling the reconciliation; empty when no source was seen.
+   * The next instant a source that is not stalled now could become stalled (one second after its
+   * silence reaches {@code stallAfter}), for rescheduling the reconciliation; empty when no source
+   * was seen.
    */
   public Optional<Instant> nextCheckAt(List<Progress> sources, Instant now) {
     return sources.stream()
         .map(Progress::silentSince)
         .filter(s -> s != null)
-        .map(s -> s.plus(stallAfter))
+        .map(s -> s.plus(stallAfter).plusSeconds(1))
         .filter(deadline -> deadline.isAfter(now))
         .min(Comparator.naturalOrder());
   }

@@ -35,7 +35,9 @@ final class ClusterReader {
 
   private final String bootstrap;
   private final Duration pollTimeout;
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Map<String, Object> props;
+  // Created on the reader's thread: an unresolvable bootstrap address must not fail the caller.
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
   private final Map<String, Instant> latestByTopic = new ConcurrentHashMap<>();
   private volatile Set<String> wantedTopics = Set.of();
@@ -57,7 +59,7 @@ final class ClusterReader {
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024);
     props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
     props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    this.consumer = new KafkaConsumer<>(props);
+    this.props = props;
     this.thread = new Thread(this::run, "twinlog-heartbeats-" + bootstrap);
     this.thread.setDaemon(true);
     this.thread.start();
@@ -70,7 +72,7 @@ final class ClusterReader {
     if (!topics.equals(wantedTopics)) {
       wantedTopics = Set.copyOf(topics);
       changed = true;
-      consumer.wakeup();
+      wakeup();
       synchronized (this) {
         notifyAll();
       }
@@ -83,7 +85,7 @@ final class ClusterReader {
 
   void close() {
     closed = true;
-    consumer.wakeup();
+    wakeup();
     synchronized (this) {
       notifyAll();
     }
@@ -94,12 +96,23 @@ final class ClusterReader {
     }
   }
 
+  private void wakeup() {
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
   private void run() {
     long nextRefresh = 0;
     Duration failureBackoff = Duration.ofSeconds(1);
+    boolean warned = false;
     try {
       while (!closed) {
         try {
+          if (consumer == null) {
+            consumer = new KafkaConsumer<>(props);
+          }
           if (changed || System.nanoTime() - nextRefresh >= 0) {
             changed = false;
             assign();
@@ -116,6 +129,7 @@ final class ClusterReader {
                 (a, b) -> a.isAfter(b) ? a : b);
           }
           failureBackoff = Duration.ofSeconds(1);
+          warned = false;
         } catch (WakeupException e) {
           // want() or close(): loop checks both.
         } catch (InterruptException e) {
@@ -123,7 +137,12 @@ final class ClusterReader {
         } catch (KafkaException e) {
           // Kafka unreachable or a topic vanished: keep the last values, retry later. The stall
           // rule needs a fresh peer, so a reader that sees nothing flags nobody.
-          LOG.warn("Reading heartbeats from {} failed, retrying: {}", bootstrap, e.toString());
+          if (!warned) {
+            LOG.warn("Reading heartbeats from {} failed, retrying: {}", bootstrap, e.toString());
+            warned = true;
+          } else {
+            LOG.debug("Reading heartbeats from {} failed, retrying: {}", bootstrap, e.toString());
+          }
           pause(failureBackoff);
           failureBackoff =
               failureBackoff.multipliedBy(2).compareTo(METADATA_REFRESH) > 0
@@ -133,7 +152,9 @@ final class ClusterReader {
         }
       }
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      if (consumer != null) {
+        consumer.close(Duration.ofSeconds(5));
+      }
     }
   }
 

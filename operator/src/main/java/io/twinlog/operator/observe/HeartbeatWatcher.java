@@ -36,6 +36,7 @@ public final class HeartbeatWatcher implements AutoCloseable {
   // owner (a pipeline) -> bootstrap -> topic prefixes; guarded by this.
   private final Map<String, Map<String, Set<String>>> wanted = new HashMap<>();
   private final Map<String, ClusterReader> readers = new LinkedHashMap<>();
+  private final Set<String> refused = new HashSet<>();
   private boolean closed;
 
   /**
@@ -121,6 +122,9 @@ public final class HeartbeatWatcher implements AutoCloseable {
           ClusterReader reader = readers.get(bootstrap);
           if (reader == null) {
             if (readers.size() >= maxClusters) {
+              if (!refused.add(bootstrap)) {
+                return;
+              }
               LOG.warn(
                   "Not watching heartbeats on {}: already {} Kafka clusters (the limit); stall"
                       + " detection is off for its pipelines",

@@ -26,6 +26,7 @@ import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.desired.DesiredResources;
 import io.twinlog.operator.desired.Labels;
+import io.twinlog.operator.observe.HeartbeatWatcher;
 import io.twinlog.operator.source.SourceChecker;
 import io.twinlog.operator.status.StatusAggregator;
 import java.time.Clock;
@@ -61,6 +62,7 @@ public class CdcPipelineReconciler
   private final Applier applier;
   private final PipelineStep steps;
   private final SourceChecks sourceChecks;
+  private final SourceStalls stalls;
   private OwnedCaches caches;
 
   public CdcPipelineReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
@@ -72,6 +74,7 @@ public class CdcPipelineReconciler
     this.steps = new PipelineStep(client, events);
     this.sourceChecks =
         new SourceChecks(client, new SourceChecker(SourceChecker.DEFAULT_THREADS, clock));
+    this.stalls = new SourceStalls(new HeartbeatWatcher());
   }
 
   @Override
@@ -128,9 +131,10 @@ public class CdcPipelineReconciler
     }
 
     SourceChecks.Seen checked = sourceChecks.observe(pipeline, now);
+    SourceStalls.Seen stalled = stalls.observe(pipeline, previous, now);
     Observed observed =
         steps.observeAndRestart(
-            pipeline, desired, context, caches.connectors(), previous, checked, now);
+            pipeline, desired, context, caches.connectors(), previous, checked, stalled, now);
     CdcPipelineStatus status = StatusAggregator.aggregate(observed.observation(), previous, now);
     steps.announceRetention(pipeline, previous, status);
     writeStatus(pipeline, previous, status, context);
@@ -159,6 +163,7 @@ public class CdcPipelineReconciler
     // Owner references let a real cluster's garbage collector do this too; deleting explicitly
     // makes "nothing left" independent of the GC (and provable on the mock API server).
     sourceChecks.forget(pipeline);
+    stalls.forget(pipeline);
     int deleted = caches.deleteAll(client, context);
     LOG.info(
         "{}/{}: deleted, removed {} owned resources",
@@ -172,6 +177,7 @@ public class CdcPipelineReconciler
   @Override
   public void close() {
     sourceChecks.close();
+    stalls.close();
   }
 
   private void writeStatus(

@@ -13,6 +13,7 @@ import io.twinlog.operator.api.v1alpha1.PipelineState;
 import io.twinlog.operator.api.v1alpha1.SourceStatus;
 import io.twinlog.operator.desired.DesiredResources;
 import io.twinlog.operator.health.ConnectorHealth;
+import io.twinlog.operator.health.Failure;
 import io.twinlog.operator.health.RestartAnnotations;
 import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
@@ -101,6 +102,7 @@ final class PipelineStep {
       InformerEventSource<KafkaConnector, CdcPipeline> connectorCache,
       CdcPipelineStatus previous,
       SourceChecks.Seen checked,
+      SourceStalls.Seen stalls,
       Instant now) {
     RestartPolicy policy = RestartPolicy.from(pipeline.getSpec().getRestartPolicy());
     Map<String, KafkaConnector> actual = new HashMap<>();
@@ -109,6 +111,7 @@ final class PipelineStep {
         .forEach(kc -> actual.put(kc.getMetadata().getName(), kc));
     List<Instant> rechecks = new ArrayList<>();
     rechecks.add(checked.nextCheckAt());
+    rechecks.add(stalls.nextCheckAt());
 
     List<SourceObservation> sources = new ArrayList<>();
     for (int i = 0; i < desired.sourceConnectors().size(); i++) {
@@ -123,6 +126,7 @@ final class PipelineStep {
               policy,
               StatusAggregator.history(before),
               before == null ? null : before.getReason(),
+              stalls.of(replica),
               connectorCache,
               now);
       rechecks.add(decision.recheckAt());
@@ -142,6 +146,7 @@ final class PipelineStep {
               policy,
               StatusAggregator.history(before),
               sinkReason(previous),
+              null,
               connectorCache,
               now);
       rechecks.add(decision.recheckAt());
@@ -184,10 +189,11 @@ final class PipelineStep {
       RestartPolicy policy,
       RestartHistory history,
       String previousReason,
+      Failure stall,
       InformerEventSource<KafkaConnector, CdcPipeline> cache,
       Instant now) {
     ConnectorHealth health = ConnectorHealth.of(connector);
-    RestartDecision decision = policy.decide(health, history, now);
+    RestartDecision decision = policy.decide(health, history, now, stall);
     // A paused or stopped pipeline is not restarted: Connect reports it as it was asked.
     if (pipeline.getSpec().getState() != null
         && pipeline.getSpec().getState() != PipelineState.RUNNING

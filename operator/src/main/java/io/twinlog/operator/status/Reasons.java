@@ -51,6 +51,12 @@ public final class Reasons {
   /** maxRestarts consecutive restarts did not help; Twinlog stopped restarting. */
   public static final String RESTARTS_EXHAUSTED = "RestartsExhausted";
 
+  /**
+   * Connect reports the connector RUNNING but it delivered nothing, not even a heartbeat, for
+   * restartPolicy.stallAfter while another source did; Twinlog restarts it with backoff.
+   */
+  public static final String STALLED = "Stalled";
+
   /** The binlog position the connector needs was purged (error 1236): restarting cannot help. */
   public static final String BINLOG_POSITION_PURGED = "BinlogPositionPurged";
 

@@ -31,13 +31,13 @@ record SourceVerdict(String reason, String detail, int rank) {
               4);
       case RestartDecision.Restart r ->
           new SourceVerdict(
-              Reasons.CONNECTOR_FAILED,
+              r.failure().kind().reason(),
               r.failure().summary()
                   + ". Restarted (restart "
                   + r.history().consecutiveRestarts()
                   + " in a row).",
               3);
-      case RestartDecision.Wait w -> new SourceVerdict(Reasons.CONNECTOR_FAILED, waiting(w), 3);
+      case RestartDecision.Wait w -> new SourceVerdict(w.failure().kind().reason(), waiting(w), 3);
       case RestartDecision.NotFailing n -> notFailing(health);
     };
   }

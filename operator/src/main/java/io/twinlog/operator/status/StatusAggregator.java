@@ -9,6 +9,8 @@ import io.twinlog.operator.api.v1alpha1.SourceStatus;
 import io.twinlog.operator.api.v1alpha1.TaskStatus;
 import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.Failure;
+import io.twinlog.operator.health.FailureKind;
+import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -296,6 +298,7 @@ public final class StatusAggregator {
   private static SourceStatus sourceStatus(
       SourceObservation source, SourceVerdict verdict, SourceStatus previous, String retention) {
     RestartHistory history = source.decision().history();
+    Failure stall = stall(source.decision());
     return new SourceStatus()
         .withName(source.replica())
         .withConnectorName(source.connectorName())
@@ -306,10 +309,24 @@ public final class StatusAggregator {
         .withLastRestartTime(time(history.lastRestartTime()))
         .withReason(verdict.reason())
         .withLastError(
-            lastError(source.health(), previous == null ? null : previous.getLastError()))
+            stall != null
+                ? stall.summary()
+                : lastError(source.health(), previous == null ? null : previous.getLastError()))
         .withRetention(
             retention != null ? retention : previous == null ? null : previous.getRetention())
-        .withStalled(previous == null ? null : previous.getStalled());
+        .withStalled(stall == null ? null : Boolean.TRUE);
+  }
+
+  /** The stall behind a decision, or null when the decision is not about a stall. */
+  private static Failure stall(RestartDecision decision) {
+    Failure failure =
+        switch (decision) {
+          case RestartDecision.Restart r -> r.failure();
+          case RestartDecision.Wait w -> w.failure();
+          case RestartDecision.Exhausted e -> e.failure();
+          default -> null;
+        };
+    return failure != null && failure.kind() == FailureKind.STALLED ? failure : null;
   }
 
   private static SinkStatus sinkStatus(SinkObservation sink, SinkStatus previous) {
