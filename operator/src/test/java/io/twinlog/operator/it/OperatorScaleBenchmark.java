@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * status; heap after. Run:
  *
  * <pre>
- * ./dev mvn -B -ntp -q -pl operator -am test-compile exec:java -Dtwinlog.target=target-rec \
- *   -Dexec.mainClass=io.twinlog.operator.it.OperatorScaleBenchmark -Dexec.classpathScope=test \
- *   -Dexec.args="10 100 500"
+ * ./dev mvn -B -ntp -q -pl contracts,testkit install -DskipTests -Dtwinlog.target=target-rec
+ * MAVEN_OPTS=-Xmx1g ./dev mvn -B -ntp -q -pl operator test-compile exec:java \
+ *   -Dtwinlog.target=target-rec -Dexec.mainClass=io.twinlog.operator.it.OperatorScaleBenchmark \
+ *   -Dexec.classpathScope=test "-Dexec.args=10 100 500"
  * </pre>
  */
 public final class OperatorScaleBenchmark {
