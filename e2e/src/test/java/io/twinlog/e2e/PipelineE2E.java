@@ -200,7 +200,7 @@ class PipelineE2E {
   @Order(6)
   void purgedReplicaIsReportedWhileTheOtherKeepsDelivering() throws Exception {
     stack.erp().clear();
-    try (PipelineRun run = PipelineRun.apply(stack, "e2e-purge", "purge", 5451, 1)) {
+    try (PipelineRun run = PipelineRun.apply(stack, "e2e-purge", "purged", 5451, 1)) {
       run.awaitReady(READY);
       run.awaitStreaming(READY);
       MariaDbServer replicaB = stack.mariadb().replica(1);

@@ -139,7 +139,10 @@ public final class DeliveryCheck {
     if (problems.size() < MAX_PROBLEMS) {
       problems.add(String.format(format, args));
     } else if (problems.size() == MAX_PROBLEMS) {
-      problems.add("... more problems not listed");
+      problems.add("... 1 more problem not listed");
+    } else {
+      int more = Integer.parseInt(problems.get(MAX_PROBLEMS).split(" ")[1]) + 1;
+      problems.set(MAX_PROBLEMS, "... " + more + " more problems not listed");
     }
   }
 }

@@ -12,7 +12,6 @@ import io.twinlog.testkit.MariaDbServer;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -311,7 +310,10 @@ public final class PipelineRun implements AutoCloseable {
     List<String> sourcePrefixes = new java.util.ArrayList<>();
     for (int i = 0; i < replicaCount(); i++) {
       sourcePrefixes.add(
-          ResourceNames.sourceTopicPrefix(applied, replicaName(i)) + "." + workload.database() + ".");
+          ResourceNames.sourceTopicPrefix(applied, replicaName(i))
+              + "."
+              + workload.database()
+              + ".");
     }
     awaitGroupCaughtUp(
         ResourceNames.dedupApplicationId(applied),
@@ -348,7 +350,8 @@ public final class PipelineRun implements AutoCloseable {
                   .forEach(
                       (name, d) ->
                           d.partitions()
-                              .forEach(p -> partitions.add(new TopicPartition(name, p.partition()))));
+                              .forEach(
+                                  p -> partitions.add(new TopicPartition(name, p.partition()))));
               Map<TopicPartition, Long> ends = endOffsets(partitions);
               return ends.entrySet().stream()
                   .allMatch(
@@ -433,8 +436,15 @@ public final class PipelineRun implements AutoCloseable {
     return deletedAt;
   }
 
+  /** Deletes the pipeline if a failed scenario left it (so it stops loading the shared stack). */
   @Override
   public void close() throws SQLException {
-    workload.close();
+    try {
+      if (current() != null) {
+        delete(Duration.ofSeconds(60));
+      }
+    } finally {
+      workload.close();
+    }
   }
 }
