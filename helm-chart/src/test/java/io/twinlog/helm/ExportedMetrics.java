@@ -5,6 +5,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.twinlog.dedup.metrics.AnomalyKind;
 import io.twinlog.dedup.metrics.DedupMetrics;
 import io.twinlog.erp.ErpSinkMetrics;
+import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
+import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.reconciler.ConditionGauges;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -39,6 +42,10 @@ final class ExportedMetrics {
     metrics.heartbeat("replica-a", 1_000);
     metrics.sourceProgress("replica-a", 1_000);
     metrics.unregister();
+    return scrapedNames(registry);
+  }
+
+  private static Set<String> scrapedNames(PrometheusMeterRegistry registry) {
     Set<String> names = new TreeSet<>();
     for (String line : registry.scrape().split("\n")) {
       if (!line.isBlank() && !line.startsWith("#")) {
@@ -46,6 +53,16 @@ final class ExportedMetrics {
       }
     }
     return names;
+  }
+
+  /** Names scraped from the operator's own registry once a pipeline has a status. */
+  static Set<String> operator() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    CdcPipelineStatus status = new CdcPipelineStatus();
+    status.setConditions(
+        List.of(new Condition().withType("Ready").withStatus("True").withReason("Delivering")));
+    new ConditionGauges(registry).update("shop", "orders", status);
+    return scrapedNames(registry);
   }
 
   /** Names the ERP sink task's MBean gets through Strimzi's JMX exporter rule. */

@@ -41,6 +41,7 @@ class MonitoringTest {
   void alertsAndDashboardNameOnlyExportedMetrics() throws Exception {
     Set<String> exported = new TreeSet<>(ExportedMetrics.dedupRuntime());
     exported.addAll(ExportedMetrics.erpSink());
+    exported.addAll(ExportedMetrics.operator());
 
     Set<String> referenced = new TreeSet<>();
     for (String expr : ruleExpressions()) {

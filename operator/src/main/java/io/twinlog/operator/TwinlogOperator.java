@@ -48,6 +48,13 @@ public final class TwinlogOperator implements AutoCloseable {
    */
   public static TwinlogOperator start(
       KubernetesClient client, Clock clock, OperatorSettings settings) {
+    // In-process (tests, playground) the JVM must outlive the operator: losing the lease on close
+    // must not end it.
+    return start(client, clock, settings, false);
+  }
+
+  private static TwinlogOperator start(
+      KubernetesClient client, Clock clock, OperatorSettings settings, boolean exitOnStopLeading) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Operator operator =
         new Operator(
@@ -62,10 +69,17 @@ public final class TwinlogOperator implements AutoCloseable {
               if (settings.leaderElection()) {
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
-                        settings.leaseName(), settings.leaseNamespace(), settings.identity()));
+                        settings.leaseName(),
+                        settings.leaseNamespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        settings.identity(),
+                        null,
+                        exitOnStopLeading));
               }
             });
-    CdcPipelineReconciler reconciler = new CdcPipelineReconciler(client, clock, settings);
+    CdcPipelineReconciler reconciler = new CdcPipelineReconciler(client, clock, settings, registry);
     operator.register(
         reconciler,
         c -> {
@@ -115,7 +129,8 @@ public final class TwinlogOperator implements AutoCloseable {
   public static void main(String[] args) {
     OperatorSettings settings = OperatorSettings.fromEnv(System.getenv());
     KubernetesClient client = new KubernetesClientBuilder().build();
-    TwinlogOperator running = start(client, Clock.systemUTC(), settings);
+    // A pod that lost the lease exits, and Kubernetes restarts it as a follower.
+    TwinlogOperator running = start(client, Clock.systemUTC(), settings, true);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

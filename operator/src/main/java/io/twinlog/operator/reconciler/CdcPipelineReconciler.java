@@ -20,6 +20,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
@@ -56,6 +58,7 @@ public class CdcPipelineReconciler
   public static final String NAME = "cdcpipeline";
 
   private final KubernetesClient client;
+  private final ConditionGauges gauges;
   private final Clock clock;
   private final OperatorSettings settings;
   private final EventRecorder events;
@@ -66,6 +69,13 @@ public class CdcPipelineReconciler
   private OwnedCaches caches;
 
   public CdcPipelineReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
+    this(client, clock, settings, new SimpleMeterRegistry());
+  }
+
+  /** A reconciler that exports each pipeline's conditions into {@code registry}. */
+  public CdcPipelineReconciler(
+      KubernetesClient client, Clock clock, OperatorSettings settings, MeterRegistry registry) {
+    this.gauges = new ConditionGauges(registry);
     this.client = client;
     this.clock = clock;
     this.settings = settings;
@@ -131,7 +141,7 @@ public class CdcPipelineReconciler
     }
 
     SourceChecks.Seen checked = sourceChecks.observe(pipeline, now);
-    SourceStalls.Seen stalled = stalls.observe(pipeline, previous, now);
+    SourceStalls.Seen stalled = stalls.observe(pipeline, now);
     Observed observed =
         steps.observeAndRestart(
             pipeline, desired, context, caches.connectors(), previous, checked, stalled, now);
@@ -164,6 +174,7 @@ public class CdcPipelineReconciler
     // makes "nothing left" independent of the GC (and provable on the mock API server).
     sourceChecks.forget(pipeline);
     stalls.forget(pipeline);
+    gauges.remove(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
     int deleted = caches.deleteAll(client, context);
     LOG.info(
         "{}/{}: deleted, removed {} owned resources",
@@ -185,6 +196,7 @@ public class CdcPipelineReconciler
       CdcPipelineStatus previous,
       CdcPipelineStatus status,
       Context<CdcPipeline> context) {
+    gauges.update(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), status);
     if (Objects.equals(previous, status)) {
       return;
     }

@@ -59,6 +59,10 @@ class TwinlogOperatorIT {
         HttpResponse<String> metrics = get(port, "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("operator_sdk_reconciliations");
+        assertThat(metrics.body())
+            .containsPattern(
+                "twinlog_pipeline_condition\\{[^}]*namespace=\"watched\",pipeline=\"orders\",reason=\"\\w+\",type=\"Ready\"\\} [01]")
+            .doesNotContain("namespace=\"ignored\"");
         assertThat(
                 client
                     .resources(CdcPipeline.class)
