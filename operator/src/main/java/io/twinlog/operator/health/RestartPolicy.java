@@ -18,8 +18,16 @@ import java.util.Optional;
  * least {@code initialBackoff} (which the schema keeps above zero).
  *
  * @param maxRestarts consecutive restarts after which Twinlog gives up, or null for no limit
+ * @param stallAfter the least time between two restarts of a stalled source: a restarted task gets
+ *     that long to resume sending heartbeats before the same stall restarts it again
  */
-public record RestartPolicy(Duration initialBackoff, Duration maxBackoff, Integer maxRestarts) {
+public record RestartPolicy(
+    Duration initialBackoff, Duration maxBackoff, Integer maxRestarts, Duration stallAfter) {
+
+  /** A policy with the default {@code stallAfter} (2 minutes). */
+  public RestartPolicy(Duration initialBackoff, Duration maxBackoff, Integer maxRestarts) {
+    this(initialBackoff, maxBackoff, maxRestarts, Duration.ofMinutes(2));
+  }
 
   /** The policy of a spec block; defaults when the block is absent. */
   public static RestartPolicy from(RestartPolicySpec spec) {
@@ -27,7 +35,8 @@ public record RestartPolicy(Duration initialBackoff, Duration maxBackoff, Intege
     return new RestartPolicy(
         Durations.parse(s.getInitialBackoff()),
         Durations.parse(s.getMaxBackoff()),
-        s.getMaxRestarts());
+        s.getMaxRestarts(),
+        Durations.parse(s.getStallAfter()));
   }
 
   /** The wait after the last restart before the next one, given the restarts so far. */
@@ -87,6 +96,12 @@ public record RestartPolicy(Duration initialBackoff, Duration maxBackoff, Intege
     }
     Instant last = history.lastRestartTime();
     Instant notBefore = last == null ? now : last.plus(delayAfter(history.consecutiveRestarts()));
+    if (failure.kind() == FailureKind.STALLED
+        && last != null
+        && notBefore.isBefore(last.plus(stallAfter))) {
+      // A restart does not end a stall, a heartbeat does: give the restarted task stallAfter.
+      notBefore = last.plus(stallAfter);
+    }
     if (now.isBefore(notBefore)) {
       return new RestartDecision.Wait(failure, history, notBefore);
     }

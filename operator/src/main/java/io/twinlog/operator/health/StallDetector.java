@@ -15,9 +15,9 @@ import java.util.Optional;
  * source of the same pipeline progressed within {@code stallAfter}. The peer rule is what keeps a
  * quiet database, a Kafka outage or a slow heartbeat reader from flagging every source at once:
  * silence is only suspicious when a sibling reading the same primary's changes is not silent. A
- * source never seen is not judged (a new connector may still be snapshotting), and a source's
- * silence counts only from its {@link Progress#graceFrom} on (its last restart), so a restarted
- * connector gets a full {@code stallAfter} to resume before it counts as stalled again.
+ * source never seen is not judged (a new connector may still be snapshotting). A restart does not
+ * end a stall (only a heartbeat does); {@link RestartPolicy} keeps one stall from being restarted
+ * again before the restarted task had {@code stallAfter} to resume.
  *
  * @param stallAfter how long a source may be silent while a sibling progresses
  */
@@ -34,18 +34,8 @@ public record StallDetector(Duration stallAfter) {
    *
    * @param source the replica name
    * @param lastProgress the latest heartbeat or change event seen, or null when none was seen
-   * @param graceFrom silence before this instant does not count (the last restart), or null
    */
-  public record Progress(String source, Instant lastProgress, Instant graceFrom) {
-
-    /** The instant its silence counts from, or null when nothing was seen. */
-    Instant silentSince() {
-      if (lastProgress == null) {
-        return null;
-      }
-      return graceFrom != null && graceFrom.isAfter(lastProgress) ? graceFrom : lastProgress;
-    }
-  }
+  public record Progress(String source, Instant lastProgress) {}
 
   /**
    * One stalled source.
@@ -75,7 +65,7 @@ public record StallDetector(Duration stallAfter) {
   public List<Stall> stalled(List<Progress> sources, Instant now) {
     List<Stall> stalls = new ArrayList<>();
     for (Progress candidate : sources) {
-      Instant silentSince = candidate.silentSince();
+      Instant silentSince = candidate.lastProgress();
       if (silentSince == null || !silentLongerThanLimit(silentSince, now)) {
         continue;
       }
@@ -99,7 +89,7 @@ public record StallDetector(Duration stallAfter) {
    */
   public Optional<Instant> nextCheckAt(List<Progress> sources, Instant now) {
     return sources.stream()
-        .map(Progress::silentSince)
+        .map(Progress::lastProgress)
         .filter(s -> s != null)
         .map(s -> s.plus(stallAfter).plusSeconds(1))
         .filter(deadline -> deadline.isAfter(now))

@@ -119,7 +119,7 @@ final class ClusterReader {
             nextRefresh = System.nanoTime() + METADATA_REFRESH.toNanos();
           }
           if (consumer.assignment().isEmpty()) {
-            pause(pollTimeout);
+            pause(pollTimeout, true);
             continue;
           }
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout)) {
@@ -143,7 +143,7 @@ final class ClusterReader {
           } else {
             LOG.debug("Reading heartbeats from {} failed, retrying: {}", bootstrap, e.toString());
           }
-          pause(failureBackoff);
+          pause(failureBackoff, false);
           failureBackoff =
               failureBackoff.multipliedBy(2).compareTo(METADATA_REFRESH) > 0
                   ? METADATA_REFRESH
@@ -182,11 +182,12 @@ final class ClusterReader {
     }
   }
 
-  private void pause(Duration duration) {
+  /** Idles; {@code wakeOnChange}: a new set of topics ends the pause (not after a failure). */
+  private void pause(Duration duration, boolean wakeOnChange) {
     // Not a wait for a condition: the reader idles between polls, and close() interrupts it.
     try {
       synchronized (this) {
-        if (!closed && !changed) {
+        if (!closed && !(wakeOnChange && changed)) {
           wait(duration.toMillis());
         }
       }

@@ -1,7 +1,6 @@
 package io.twinlog.operator.reconciler;
 
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
-import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.api.v1alpha1.RestartPolicySpec;
@@ -9,7 +8,6 @@ import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.health.Failure;
 import io.twinlog.operator.health.StallDetector;
 import io.twinlog.operator.observe.HeartbeatWatcher;
-import io.twinlog.operator.status.StatusAggregator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,9 +45,9 @@ final class SourceStalls implements AutoCloseable {
 
   /**
    * Registers the pipeline's heartbeat topics with the watcher (idempotent) and judges its sources
-   * from what the watcher has read so far; the grace of each source is its last restart.
+   * from what the watcher has read so far.
    */
-  Seen observe(CdcPipeline pipeline, CdcPipelineStatus previous, Instant now) {
+  Seen observe(CdcPipeline pipeline, Instant now) {
     List<ReplicaSpec> replicas = pipeline.getSpec().getSource().getReplicas();
     String bootstrap = bootstrap(pipeline);
     Map<String, String> prefixes = new HashMap<>();
@@ -60,10 +58,7 @@ final class SourceStalls implements AutoCloseable {
     List<StallDetector.Progress> progress = new ArrayList<>();
     for (ReplicaSpec replica : replicas) {
       Instant seen = watcher.lastSeen(bootstrap, prefixes.get(replica.getName())).orElse(null);
-      Instant restarted =
-          StatusAggregator.history(StatusAggregator.previousSourceOf(previous, replica.getName()))
-              .lastRestartTime();
-      progress.add(new StallDetector.Progress(replica.getName(), seen, restarted));
+      progress.add(new StallDetector.Progress(replica.getName(), seen));
     }
     RestartPolicySpec policy =
         Objects.requireNonNullElseGet(

@@ -92,8 +92,8 @@ class HeartbeatWatcherIT {
     List<StallDetector.Stall> stalls =
         detector.stalled(
             List.of(
-                new Progress(sources.replicaName(0), aLatest, null),
-                new Progress(sources.replicaName(1), bLast, null)),
+                new Progress(sources.replicaName(0), aLatest),
+                new Progress(sources.replicaName(1), bLast)),
             aLatest);
     assertThat(stalls)
         .containsExactly(

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class StalledSourceStatusTest {
   private static final Instant T0 = Instant.parse("2026-11-21T02:00:00Z");
   private static final RestartPolicy POLICY =
-      new RestartPolicy(Duration.ofSeconds(10), Duration.ofMinutes(10), null);
+      new RestartPolicy(
+          Duration.ofSeconds(10), Duration.ofMinutes(10), null, Duration.ofMinutes(2));
   private static final Failure STALL =
       Failure.stalled(0, "no heartbeat or change event since 2026-11-21T01:57:00Z");
 
@@ -81,13 +82,18 @@ class StalledSourceStatusTest {
     assertThat(POLICY.decide(pending, afterRestart, T0.plusSeconds(1), STALL))
         .as("annotation not consumed yet")
         .isInstanceOf(RestartDecision.Wait.class);
-    RestartDecision backoff = POLICY.decide(running(), afterRestart, T0.plusSeconds(5), STALL);
-    assertThat(backoff).isInstanceOf(RestartDecision.Wait.class);
-    assertThat(backoff.recheckAt()).isEqualTo(T0.plusSeconds(10));
+    RestartDecision backoff = POLICY.decide(running(), afterRestart, T0.plusSeconds(30), STALL);
+    assertThat(backoff)
+        .as("the restarted task gets stallAfter to resume, longer than the 10 s backoff")
+        .isInstanceOf(RestartDecision.Wait.class);
+    assertThat(backoff.recheckAt()).isEqualTo(T0.plus(Duration.ofMinutes(2)));
     assertThat(status(backoff).getSources().get(1))
         .extracting(SourceStatus::getReason, SourceStatus::getStalled)
         .containsExactly(Reasons.STALLED, true);
 
+    assertThat(POLICY.decide(running(), afterRestart, T0.plus(Duration.ofMinutes(2)), STALL))
+        .as("still stalled stallAfter after the restart: restarted again")
+        .isInstanceOf(RestartDecision.Restart.class);
     assertThat(POLICY.decide(running(), afterRestart, T0.plusSeconds(30), null))
         .as("heartbeats resumed: healthy, backoff settles later")
         .isInstanceOf(RestartDecision.Healthy.class);
