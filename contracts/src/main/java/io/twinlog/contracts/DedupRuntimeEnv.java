@@ -19,8 +19,9 @@ public final class DedupRuntimeEnv {
   public static final String APPLICATION_ID = "TWINLOG_APPLICATION_ID";
 
   /**
-   * Comma-separated {@code name=topicPrefix} pairs, one per source (2 to 5), in the order of the
-   * spec's replicas; {@code topicPrefix} is the Debezium connector's {@code topic.prefix}.
+   * Comma-separated {@code name=topicPrefix} pairs, one per source (1 to 5; one source gives no
+   * high availability but the same change ids and replay handling), in the order of the spec's
+   * replicas; {@code topicPrefix} is the Debezium connector's {@code topic.prefix}.
    */
   public static final String SOURCES = "TWINLOG_SOURCES";
 

@@ -149,7 +149,7 @@ public record DedupConfig(
   private static List<SourceSpec> parseSources(String value, List<String> problems) {
     List<SourceSpec> sources = new ArrayList<>();
     if (blankToNull(value) == null) {
-      problems.add(SOURCES + " is required (comma-separated name=topicPrefix pairs, 2 to 5)");
+      problems.add(SOURCES + " is required (comma-separated name=topicPrefix pairs, 1 to 5)");
       return sources;
     }
     Set<String> names = new HashSet<>();
@@ -176,8 +176,8 @@ public record DedupConfig(
       }
       sources.add(source);
     }
-    if (sources.size() < 2 || sources.size() > 5) {
-      problems.add(SOURCES + " must list 2 to 5 sources, got " + sources.size());
+    if (sources.size() > 5) {
+      problems.add(SOURCES + " must list 1 to 5 sources, got " + sources.size());
     }
     return sources;
   }
