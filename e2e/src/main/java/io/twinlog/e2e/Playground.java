@@ -36,7 +36,11 @@ public final class Playground {
     this.duration = duration;
   }
 
+  // Held so the level sticks: the binlog client logs reconnect attempts through java.util.logging.
+  private static final java.util.logging.Logger JUL_ROOT = java.util.logging.Logger.getLogger("");
+
   public static void main(String[] args) throws Exception {
+    JUL_ROOT.setLevel(java.util.logging.Level.WARNING);
     Duration duration = PlaygroundArgs.duration(args);
     boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));
     Playground playground = new Playground(new PlaygroundView(System.out, terminal), duration);

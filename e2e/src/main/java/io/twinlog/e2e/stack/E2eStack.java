@@ -89,6 +89,7 @@ public final class E2eStack implements AutoCloseable {
 
   private void startAll() {
     long t0 = System.nanoTime();
+    registerJdbcDriver();
     CompletableFuture<MariaDbCluster> db =
         CompletableFuture.supplyAsync(() -> MariaDbCluster.builder().replicas(2).start());
     kafka = register(EmbeddedKafka.start());
@@ -107,6 +108,19 @@ public final class E2eStack implements AutoCloseable {
                 kubernetes.client(), Clock.systemUTC(), OperatorSettings.inProcess()));
     erp = register(ErpStandIn.start());
     LOG.info("e2e stack up in {} ms (temp root {})", (System.nanoTime() - t0) / 1_000_000, root);
+  }
+
+  /**
+   * Under Maven's exec:java the classpath is a child class loader, whose JDBC drivers
+   * DriverManager's ServiceLoader scan (system class loader) never registers; loading the class
+   * registers it, so {@code DriverManager.getConnection} (the testkit's and ours) finds it.
+   */
+  private static void registerJdbcDriver() {
+    try {
+      Class.forName("org.mariadb.jdbc.Driver", true, E2eStack.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("MariaDB JDBC driver missing from the classpath", e);
+    }
   }
 
   private EmbeddedConnect startConnect() {
