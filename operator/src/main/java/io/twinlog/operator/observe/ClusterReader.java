@@ -104,7 +104,7 @@ final class ClusterReader {
   }
 
   private void run() {
-    long nextRefresh = 0;
+    long nextRefresh = System.nanoTime();
     Duration failureBackoff = Duration.ofSeconds(1);
     boolean warned = false;
     try {
@@ -148,7 +148,7 @@ final class ClusterReader {
               failureBackoff.multipliedBy(2).compareTo(METADATA_REFRESH) > 0
                   ? METADATA_REFRESH
                   : failureBackoff.multipliedBy(2);
-          nextRefresh = 0;
+          nextRefresh = System.nanoTime();
         }
       }
     } finally {
