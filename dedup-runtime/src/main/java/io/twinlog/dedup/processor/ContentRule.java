@@ -33,7 +33,7 @@ final class ContentRule {
     SourceCursor cursor = stores.cursor(source, table);
     ContentEntry entry = stores.content(table, e.contentHash(), e.tsMs());
     boolean beyondWindow = newestCommit != Long.MIN_VALUE && e.tsMs() + windowMs < newestCommit;
-    if (cursor != null && e.position().compareTo(cursor.position()) <= 0) {
+    if (cursor != null && isReplay(cursor, e)) {
       if ((entry != null && entry.occurrences(source) > 0) || beyondWindow) {
         return Verdict.drop("replay");
       }
@@ -46,7 +46,8 @@ final class ContentRule {
               + cursor.position()
               + ") but this change was never seen from this source; treating it as new");
     }
-    stores.putCursor(source, table, new SourceCursor(e.position(), null, 0));
+    stores.putCursor(
+        source, table, new SourceCursor(e.position(), null, Math.max(0, e.totalOrder())));
     if (entry == null && beyondWindow) {
       anomalies.report(
           source,
@@ -73,5 +74,19 @@ final class ContentRule {
     return emit
         ? Verdict.emit("content/" + table + "/" + e.contentHash() + "/" + occurrence)
         : Verdict.drop("other-source");
+  }
+
+  /**
+   * A source reads an event again after a restart: from an earlier transaction, or inside the same
+   * one with {@code total_order} numbered from 1 again. (Positions alone cannot tell: every event
+   * of a transaction carries the transaction's start position.)
+   */
+  private static boolean isReplay(SourceCursor cursor, ChangeEvent e) {
+    if (e.totalOrder() < 0) {
+      // No transaction metadata (provide.transaction.metadata=false): the position is all there is.
+      return e.position().compareTo(cursor.position()) <= 0;
+    }
+    int byTransaction = e.position().compareTransaction(cursor.position());
+    return byTransaction < 0 || (byTransaction == 0 && e.totalOrder() <= cursor.ordinal());
   }
 }

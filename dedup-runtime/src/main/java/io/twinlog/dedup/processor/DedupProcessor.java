@@ -92,7 +92,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
           metrics.lagMs(source),
           windowMs);
     }
-    Verdict verdict = decide(source, table, meta.partition(), event);
+    Verdict verdict = decide(source, table, event);
     if (!verdict.emit()) {
       metrics.duplicate(table, verdict.reason());
       return;
@@ -106,7 +106,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     }
   }
 
-  private Verdict decide(String source, String table, int partition, ChangeEvent e) {
+  private Verdict decide(String source, String table, ChangeEvent e) {
     long newestCommit = stores.newestCommit();
     if (e.tsMs() > newestCommit) {
       stores.putNewestCommit(e.tsMs());
@@ -116,7 +116,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     }
     Verdict verdict =
         e.gtid() != null
-            ? gtidRule.decide(source, table, partition, e)
+            ? gtidRule.decide(source, table, e)
             : contentRule.decide(source, table, e, newestCommit);
     return snapshotRule.olderThanSnapshot(source, table, e, verdict);
   }

@@ -18,6 +18,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 public final class DedupStores {
   public static final String PROGRESS = "twinlog-dedup-progress";
   public static final String SEEN = "twinlog-dedup-seen";
+  private static final String EMITTED = "e|";
+  private static final String COUNT = "k|";
 
   private final KeyValueStore<String, byte[]> progress;
   private final WindowStore<String, byte[]> seen;
@@ -46,6 +48,83 @@ public final class DedupStores {
 
   public void putWatermark(String table, String domain, Watermark watermark) {
     progress.put("w|" + table + "|" + domain, StateValues.encode(watermark));
+  }
+
+  /**
+   * Highest sequence number of the domain known to be complete in this table-partition: a source
+   * read past it, and sources read in commit order, so all of it was emitted.
+   */
+  public Watermark completed(String table, String domain) {
+    return watermark(table, domain);
+  }
+
+  /** Raises the completed mark and forgets the per-change state of everything up to it. */
+  public void complete(String table, String domain, long seq, String gtid) {
+    Watermark done = completed(table, domain);
+    if (done != null && done.seq() >= seq) {
+      return;
+    }
+    putWatermark(table, domain, new Watermark(seq, 0, gtid));
+    deleteRange(EMITTED + table + "|" + domain + "|", seq);
+    deleteRange(COUNT + table + "|" + domain + "|", seq);
+  }
+
+  /** The newest GTID emitted for the table-partition and domain, or null. */
+  public Watermark newestEmitted(String table, String domain) {
+    byte[] bytes = progress.get("m|" + table + "|" + domain);
+    return bytes == null ? null : StateValues.decodeWatermark(bytes);
+  }
+
+  /**
+   * Counts one more occurrence of {@code hash} in GTID {@code seq} as read by {@code source} in its
+   * current run through the transaction, and returns the count (1 for the first).
+   */
+  public int nextOccurrence(String source, String table, String domain, long seq, String hash) {
+    String key = COUNT + table + "|" + domain + "|" + pad(seq) + "|" + source + "|" + hash;
+    byte[] bytes = progress.get(key);
+    int k = bytes == null ? 1 : java.nio.ByteBuffer.wrap(bytes).getInt() + 1;
+    progress.put(key, java.nio.ByteBuffer.allocate(4).putInt(k).array());
+    return k;
+  }
+
+  /** Forgets the source's occurrence counts in a transaction: it starts reading it (again). */
+  public void restartOccurrences(String source, String table, String domain, long seq) {
+    String prefix = COUNT + table + "|" + domain + "|" + pad(seq) + "|" + source + "|";
+    deleteKeys(prefix, prefix + "\uffff");
+  }
+
+  /**
+   * Records that the change {@code (gtid, hash, k)} was emitted; false when it already was (by any
+   * source), true when this call is the first.
+   */
+  public boolean markEmitted(String table, String domain, long seq, String gtid, String hashK) {
+    String key = EMITTED + table + "|" + domain + "|" + pad(seq) + "|" + hashK;
+    if (progress.get(key) != null) {
+      return false;
+    }
+    progress.put(key, new byte[0]);
+    Watermark newest = newestEmitted(table, domain);
+    if (newest == null || newest.seq() < seq) {
+      progress.put("m|" + table + "|" + domain, StateValues.encode(new Watermark(seq, 0, gtid)));
+    }
+    return true;
+  }
+
+  private void deleteRange(String prefix, long upToSeq) {
+    deleteKeys(prefix, prefix + pad(upToSeq) + "|\uffff");
+  }
+
+  private void deleteKeys(String from, String to) {
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    try (var it = progress.range(from, to)) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    keys.forEach(progress::delete);
+  }
+
+  /** Zero-padded so that the store's byte order is the numeric order of sequence numbers. */
+  private static String pad(long seq) {
+    return String.format("%020d", seq);
   }
 
   /** Newest {@code ts_ms} of any snapshot row emitted for the table in this partition. */

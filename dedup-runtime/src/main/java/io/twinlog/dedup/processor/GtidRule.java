@@ -8,13 +8,19 @@ import io.twinlog.dedup.serde.StateValues.SourceCursor;
 import io.twinlog.dedup.serde.StateValues.Watermark;
 
 /**
- * Deduplicates changes that carry a GTID, with O(sources + domains) state per table-partition.
+ * Deduplicates changes that carry a GTID.
  *
- * <p>A change's identity is {@code (gtid, n)} where n counts the GTID's events in this
- * topic-partition, in the order every replica emits them. n is counted by us, per source, from the
- * source's own binlog positions, because a connector resuming inside a transaction numbers the rest
- * of it from 1. An event at or before the source's last position is that source's own replay. A new
- * event is emitted iff {@code (seq, n)} is above the domain's watermark.
+ * <p>A change's identity is {@code (gtid, content digest, k)}: the k-th change with that content
+ * (table, key, op, before, after) in that transaction. Every replica emits the same changes of a
+ * transaction in the same order, so the identity is replica-independent. It does not rest on binlog
+ * positions (Debezium gives every rows event of a transaction the same {@code source.pos}, and
+ * {@code source.row} restarts at 0 per event) nor on {@code transaction.total_order} (a connector
+ * resuming inside a transaction numbers the rest of it from 1). A source that starts a transaction
+ * again, after a restart, counts its occurrences again from there.
+ *
+ * <p>State stays small: per table-partition and GTID domain a "completed" mark, the highest
+ * sequence number some source has read past (sources read in commit order, so everything up to it
+ * was emitted), and the identities of the transactions above it only.
  */
 final class GtidRule {
   private final DedupStores stores;
@@ -25,71 +31,68 @@ final class GtidRule {
     this.anomalies = anomalies;
   }
 
-  Verdict decide(String source, String table, int partition, ChangeEvent e) {
+  Verdict decide(String source, String table, ChangeEvent e) {
     Gtid g = e.gtid();
     SourceCursor cursor = stores.cursor(source, table);
-    Watermark watermark = stores.watermark(table, g.domain());
-    if (cursor != null && e.position().compareTo(cursor.position()) <= 0) {
-      if (watermark != null && g.seq() <= watermark.seq()) {
-        return Verdict.drop("replay");
-      }
-      anomalies.report(
-          source,
-          AnomalyKind.POSITION_REGRESSED,
-          "binlog position "
-              + e.position()
-              + " is not after the last one read ("
-              + cursor.position()
-              + ") but GTID "
-              + g.text()
-              + " was never emitted; treating it as new (replica rebuilt or binlog reset?)");
-      cursor = null;
-    }
     Gtid last = cursor == null ? null : lastGtid(cursor);
-    int ordinal = last != null && last.text().equals(g.text()) ? cursor.ordinal() + 1 : 1;
-    stores.putCursor(source, table, new SourceCursor(e.position(), g.text(), ordinal));
-    String changeId = g.text() + "/" + table + "/" + partition + "/" + ordinal;
-    if (last != null && last.sameDomain(g) && g.seq() < last.seq()) {
-      anomalies.report(
-          source,
-          AnomalyKind.GTID_NOT_MONOTONIC,
-          "GTID "
-              + g.text()
-              + " follows "
-              + last.text()
-              + " in this source's binlog: domain "
-              + g.domain()
-              + " is not strictly ordered (gtid_strict_mode off?); delivering it rather than risking"
-              + " loss, downstream may see it twice under the same change id");
-      return Verdict.emit(changeId);
-    }
-    if (watermark == null || watermark.compareTo(g.seq(), ordinal) < 0) {
-      if (watermark != null
-          && last != null
-          && last.sameDomain(g)
-          && watermark.compareTo(last.seq(), cursor.ordinal()) > 0) {
+    boolean sameTransaction = last != null && last.text().equals(g.text());
+    boolean resumedInside =
+        sameTransaction && e.totalOrder() > 0 && e.totalOrder() <= cursor.ordinal();
+    if (last != null && !sameTransaction && last.sameDomain(g)) {
+      if (g.seq() > last.seq()) {
+        reportSkip(source, table, last, g);
+        // This source read past everything before g: all of it is in the output.
+        stores.complete(table, g.domain(), g.seq() - 1, last.text());
+      } else if (e.position().compareTo(cursor.position()) > 0) {
         anomalies.report(
             source,
-            AnomalyKind.SOURCE_SKIPPED,
-            "source went from "
-                + last.text()
-                + "#"
-                + cursor.ordinal()
-                + " to "
+            AnomalyKind.GTID_NOT_MONOTONIC,
+            "GTID "
                 + g.text()
-                + "#"
-                + ordinal
-                + " without delivering "
-                + watermark.gtid()
-                + "#"
-                + watermark.ordinal()
-                + " (already emitted from another source): it resumed from an inconsistent"
-                + " position and would have lost changes on its own");
+                + " follows "
+                + last.text()
+                + " further on in this source's binlog: domain "
+                + g.domain()
+                + " is not strictly ordered (gtid_strict_mode off?)");
       }
-      stores.putWatermark(table, g.domain(), new Watermark(g.seq(), ordinal, g.text()));
-      return Verdict.emit(changeId);
     }
-    return Verdict.drop("other-source");
+    if (!sameTransaction || resumedInside) {
+      stores.restartOccurrences(source, table, g.domain(), g.seq());
+    }
+    stores.putCursor(
+        source, table, new SourceCursor(e.position(), g.text(), Math.max(0, e.totalOrder())));
+
+    Watermark completed = stores.completed(table, g.domain());
+    if (completed != null && g.seq() <= completed.seq()) {
+      // Its own replay when this source had read this far already; else another source was first.
+      boolean ownReplay =
+          resumedInside || (last != null && last.sameDomain(g) && last.seq() > g.seq());
+      return Verdict.drop(ownReplay ? "replay" : "other-source");
+    }
+    int k = stores.nextOccurrence(source, table, g.domain(), g.seq(), e.contentHash());
+    String hashK = e.contentHash() + "/" + k;
+    if (!stores.markEmitted(table, g.domain(), g.seq(), g.text(), hashK)) {
+      return Verdict.drop("other-source");
+    }
+    return Verdict.emit(g.text() + "/" + table + "/" + hashK);
+  }
+
+  /** A source that moves from {@code last} to {@code next} over an emitted GTID skipped it. */
+  private void reportSkip(String source, String table, Gtid last, Gtid next) {
+    Watermark newest = stores.newestEmitted(table, next.domain());
+    if (newest != null && newest.seq() > last.seq() && newest.seq() < next.seq()) {
+      anomalies.report(
+          source,
+          AnomalyKind.SOURCE_SKIPPED,
+          "source went from "
+              + last.text()
+              + " to "
+              + next.text()
+              + " without delivering "
+              + newest.gtid()
+              + " (already emitted from another source): it resumed from an inconsistent"
+              + " position and would have lost changes on its own");
+    }
   }
 
   private static Gtid lastGtid(SourceCursor cursor) {

@@ -4,8 +4,9 @@ import java.util.Comparator;
 
 /**
  * Where one source read an event in its replica's binlog: {@code source.file}, {@code source.pos}
- * (the rows event) and {@code source.row} (the row within it). Stable across that source's own
- * restarts, meaningless across sources.
+ * and {@code source.row}. Meaningless across sources. Debezium gives every event of a transaction
+ * the transaction's start position and restarts {@code row} per rows event, so within one source it
+ * orders transactions, not the events inside one: see {@link #compareTransaction}.
  */
 public record BinlogPosition(String file, long pos, int row) implements Comparable<BinlogPosition> {
   private static final Comparator<BinlogPosition> ORDER =
@@ -25,6 +26,12 @@ public record BinlogPosition(String file, long pos, int row) implements Comparab
       }
     }
     return -1;
+  }
+
+  /** Orders by transaction only (file and position), ignoring the row. */
+  public int compareTransaction(BinlogPosition other) {
+    return ORDER.compare(
+        new BinlogPosition(file, pos, 0), new BinlogPosition(other.file, other.pos, 0));
   }
 
   @Override

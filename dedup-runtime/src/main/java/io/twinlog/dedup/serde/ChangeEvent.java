@@ -8,9 +8,10 @@ package io.twinlog.dedup.serde;
  * @param position null for snapshot rows
  * @param tsMs {@code source.ts_ms}: commit time on the primary (whole seconds on MariaDB)
  * @param canonicalKey the message key's payload as compact JSON (schema envelope removed)
- * @param contentHash without GTID: digest of table, key, op, before, after and {@code source.ts_ms}
- *     (what replicas agree on); for snapshot rows: digest of table and key; null when a GTID
- *     identifies the change
+ * @param contentHash what every replica agrees on: with a GTID, digest of table, key, op, before
+ *     and after; without, the same plus {@code source.ts_ms}; for snapshot rows: digest of table
+ *     and key
+ * @param totalOrder {@code transaction.total_order}, or -1 when the event has no transaction block
  */
 public record ChangeEvent(
     char op,
@@ -18,7 +19,8 @@ public record ChangeEvent(
     BinlogPosition position,
     long tsMs,
     String canonicalKey,
-    String contentHash) {
+    String contentHash,
+    int totalOrder) {
 
   public boolean snapshot() {
     return op == 'r';

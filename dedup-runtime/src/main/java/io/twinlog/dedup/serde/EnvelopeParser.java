@@ -37,7 +37,7 @@ public final class EnvelopeParser {
     }
     if (op == 'r') {
       return new ChangeEvent(
-          op, null, null, ts.asLong(), canonicalKey, keyDigest(table, canonicalKey));
+          op, null, null, ts.asLong(), canonicalKey, keyDigest(table, canonicalKey), -1);
     }
     String file = text(source, "file");
     JsonNode pos = source.get("pos");
@@ -47,19 +47,24 @@ public final class EnvelopeParser {
     JsonNode row = source.get("row");
     BinlogPosition position =
         new BinlogPosition(file, pos.asLong(), row == null || row.isNull() ? 0 : row.asInt());
+    String before = String.valueOf(envelope.get("before"));
+    String after = String.valueOf(envelope.get("after"));
+    JsonNode transaction = envelope.get("transaction");
+    JsonNode order = transaction == null ? null : transaction.get("total_order");
+    int totalOrder = order == null || !order.canConvertToInt() ? -1 : order.asInt();
     String gtidText = text(source, "gtid");
     if (gtidText != null && !gtidText.isEmpty()) {
-      return new ChangeEvent(op, Gtid.parse(gtidText), position, ts.asLong(), canonicalKey, null);
+      return new ChangeEvent(
+          op,
+          Gtid.parse(gtidText),
+          position,
+          ts.asLong(),
+          canonicalKey,
+          digest(table, canonicalKey, opText, before, after),
+          totalOrder);
     }
-    String content =
-        digest(
-            table,
-            canonicalKey,
-            opText,
-            String.valueOf(envelope.get("before")),
-            String.valueOf(envelope.get("after")),
-            ts.asText());
-    return new ChangeEvent(op, null, position, ts.asLong(), canonicalKey, content);
+    String content = digest(table, canonicalKey, opText, before, after, ts.asText());
+    return new ChangeEvent(op, null, position, ts.asLong(), canonicalKey, content, totalOrder);
   }
 
   private static String canonicalKey(byte[] key) throws BadRecordException {
