@@ -62,6 +62,13 @@ public final class SinkConnector {
     config.put(ErpSinkConfigKeys.TOMBSTONES, erp.getTombstones().value());
     config.put("key.converter", CONVERTER);
     config.put("value.converter", CONVERTER);
+    // Keeps the twinlog.change.id header byte-exact (the default converter parses values).
+    config.put("header.converter", CONVERTER);
+    // The dedup runtime writes in Kafka transactions; a read_uncommitted consumer would post
+    // changes of aborted transactions (a crashed dedup pod) and post them again once re-committed.
+    // Needs the worker's connector.client.config.override.policy to allow it (Kafka's default:
+    // All).
+    config.put("consumer.override.isolation.level", "read_committed");
     // What the ERP still rejects after the retries goes to the dead-letter topic, with the error.
     config.put("errors.tolerance", "all");
     config.put("errors.deadletterqueue.topic.name", ResourceNames.sinkDeadLetterTopic(pipeline));

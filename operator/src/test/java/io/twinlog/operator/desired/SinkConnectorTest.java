@@ -39,6 +39,8 @@ class SinkConnectorTest {
             entry(ErpSinkConfigKeys.TOMBSTONES, "delete"),
             entry("key.converter", SinkConnector.CONVERTER),
             entry("value.converter", SinkConnector.CONVERTER),
+            entry("header.converter", SinkConnector.CONVERTER),
+            entry("consumer.override.isolation.level", "read_committed"),
             entry("errors.tolerance", "all"),
             entry("errors.deadletterqueue.topic.name", "erp-dead-letters"),
             entry("errors.deadletterqueue.context.headers.enable", true))
