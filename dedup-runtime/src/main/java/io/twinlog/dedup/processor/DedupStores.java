@@ -41,21 +41,13 @@ public final class DedupStores {
     progress.put("c|" + source + "|" + table, StateValues.encode(cursor));
   }
 
-  public Watermark watermark(String table, String domain) {
-    byte[] bytes = progress.get("w|" + table + "|" + domain);
-    return bytes == null ? null : StateValues.decodeWatermark(bytes);
-  }
-
-  public void putWatermark(String table, String domain, Watermark watermark) {
-    progress.put("w|" + table + "|" + domain, StateValues.encode(watermark));
-  }
-
   /**
    * Highest sequence number of the domain known to be complete in this table-partition: a source
    * read past it, and sources read in commit order, so all of it was emitted.
    */
   public Watermark completed(String table, String domain) {
-    return watermark(table, domain);
+    byte[] bytes = progress.get("w|" + table + "|" + domain);
+    return bytes == null ? null : StateValues.decodeWatermark(bytes);
   }
 
   /** Raises the completed mark and forgets the per-change state of everything up to it. */
@@ -64,7 +56,7 @@ public final class DedupStores {
     if (done != null && done.seq() >= seq) {
       return;
     }
-    putWatermark(table, domain, new Watermark(seq, 0, gtid));
+    progress.put("w|" + table + "|" + domain, StateValues.encode(new Watermark(seq, 0, gtid)));
     deleteRange(EMITTED + table + "|" + domain + "|", seq);
     deleteRange(COUNT + table + "|" + domain + "|", seq);
   }

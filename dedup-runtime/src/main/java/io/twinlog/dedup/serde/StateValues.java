@@ -19,14 +19,11 @@ public final class StateValues {
    */
   public record SourceCursor(BinlogPosition position, String gtid, int ordinal) {}
 
-  /** The newest change emitted for one table-partition and GTID domain. */
-  public record Watermark(long seq, int ordinal, String gtid) {
-    /** Orders {@code (seq, ordinal)} pairs of one domain. */
-    public int compareTo(long otherSeq, int otherOrdinal) {
-      int bySeq = Long.compare(seq, otherSeq);
-      return bySeq != 0 ? bySeq : Integer.compare(ordinal, otherOrdinal);
-    }
-  }
+  /**
+   * A GTID mark of one table-partition and domain (completed, or newest emitted); {@code ordinal}
+   * is kept for the stored format and is 0.
+   */
+  public record Watermark(long seq, int ordinal, String gtid) {}
 
   /**
    * A change identified by content (no GTID): its commit time (the window store's timestamp), how
