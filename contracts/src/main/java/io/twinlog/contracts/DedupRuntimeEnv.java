@@ -37,6 +37,12 @@ public final class DedupRuntimeEnv {
   /** Topic for records the runtime cannot process, with the error in headers. Required. */
   public static final String DEAD_LETTER_TOPIC = "TWINLOG_DEAD_LETTER_TOPIC";
 
+  /**
+   * Topic the runtime writes {@link DedupAnomalyRecord}s to (inside its exactly-once transactions)
+   * when it has to distrust a source. Optional: when unset, the runtime writes none.
+   */
+  public static final String ANOMALY_TOPIC = "TWINLOG_ANOMALY_TOPIC";
+
   /** How long a change is remembered, in milliseconds. Default 48 h. */
   public static final String WINDOW_MS = "TWINLOG_DEDUP_WINDOW_MS";
 
