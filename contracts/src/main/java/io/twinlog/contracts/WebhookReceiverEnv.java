@@ -1,0 +1,125 @@
+package io.twinlog.contracts;
+
+/**
+ * The webhook receiver's configuration contract: environment variables the operator (or a
+ * hand-written Deployment) sets on the receiver container and the receiver reads at start-up. The
+ * receiver takes an ERP's webhooks over HTTP and writes each one to a Kafka topic; see
+ * docs/concepts/webhooks.md.
+ *
+ * <p>Every value is a plain string; durations are whole milliseconds. Any variable starting with
+ * {@link #KAFKA_PASSTHROUGH_PREFIX} is handed to the Kafka clients with the prefix removed,
+ * lower-cased and underscores turned into dots, as for the dedup runtime ({@link
+ * DedupRuntimeEnv#KAFKA_PASSTHROUGH_PREFIX}).
+ */
+public final class WebhookReceiverEnv {
+  private WebhookReceiverEnv() {}
+
+  /** Kafka bootstrap servers, {@code host:port[,host:port]}. Required. */
+  public static final String BOOTSTRAP_SERVERS = DedupRuntimeEnv.BOOTSTRAP_SERVERS;
+
+  /**
+   * The receiver's name; stamped on every record as {@link ChangeHeaders#SOURCE} and used as the
+   * Kafka client id. Default {@code twinlog-webhook}.
+   */
+  public static final String NAME = "TWINLOG_WEBHOOK_NAME";
+
+  /** Topic every accepted webhook is written to, keyed by entity. Required. */
+  public static final String TOPIC = "TWINLOG_WEBHOOK_TOPIC";
+
+  /** Port the webhooks arrive on (plain HTTP; TLS ends at the ingress). Default 8080. */
+  public static final String PORT = "TWINLOG_WEBHOOK_PORT";
+
+  /** Path the webhooks are POSTed to. Default {@code /webhook}. */
+  public static final String PATH = "TWINLOG_WEBHOOK_PATH";
+
+  /**
+   * Port serving {@link #METRICS_PATH}, {@link #LIVENESS_PATH} and {@link #READINESS_PATH}, kept
+   * apart from {@link #PORT} so the Service the ERP calls does not expose them. Default 9090.
+   */
+  public static final String MANAGEMENT_PORT = "TWINLOG_WEBHOOK_MANAGEMENT_PORT";
+
+  /** Largest accepted body in bytes; larger ones get 413 and nothing is written. Default 1 MiB. */
+  public static final String MAX_BODY_BYTES = "TWINLOG_WEBHOOK_MAX_BODY_BYTES";
+
+  /** Authentication: {@code hmac} (default) or {@code bearer}. There is no unauthenticated mode. */
+  public static final String AUTH_TYPE = "TWINLOG_WEBHOOK_AUTH_TYPE";
+
+  /**
+   * Path of a file holding the HMAC secret or the bearer token (a mounted Secret key). Leading and
+   * trailing whitespace is ignored. Either this or {@link #SECRET}.
+   */
+  public static final String SECRET_FILE = "TWINLOG_WEBHOOK_SECRET_FILE";
+
+  /** The HMAC secret or bearer token itself (from a Secret via {@code secretKeyRef}). */
+  public static final String SECRET = "TWINLOG_WEBHOOK_SECRET";
+
+  /** Header carrying the HMAC-SHA256 signature. Default {@code X-Signature}. */
+  public static final String SIGNATURE_HEADER = "TWINLOG_WEBHOOK_SIGNATURE_HEADER";
+
+  /** Text before the signature in its header, e.g. {@code sha256=}. Default empty. */
+  public static final String SIGNATURE_PREFIX = "TWINLOG_WEBHOOK_SIGNATURE_PREFIX";
+
+  /** How the signature bytes are written: {@code hex} (default) or {@code base64}. */
+  public static final String SIGNATURE_ENCODING = "TWINLOG_WEBHOOK_SIGNATURE_ENCODING";
+
+  /**
+   * Header carrying the time the ERP signed the request, in Unix seconds. Default {@code
+   * X-Timestamp}; empty turns the replay check off (not recommended).
+   */
+  public static final String TIMESTAMP_HEADER = "TWINLOG_WEBHOOK_TIMESTAMP_HEADER";
+
+  /**
+   * What the signature covers: {@code timestamp.body} (default: the timestamp header's value, a
+   * dot, then the body, so the timestamp cannot be changed without the secret) or {@code body}.
+   */
+  public static final String SIGNED_CONTENT = "TWINLOG_WEBHOOK_SIGNED_CONTENT";
+
+  /**
+   * How far the timestamp may be from the receiver's clock, either way, in milliseconds; older or
+   * newer requests get 401. Default 300000 (5 minutes).
+   */
+  public static final String REPLAY_WINDOW_MS = "TWINLOG_WEBHOOK_REPLAY_WINDOW_MS";
+
+  /**
+   * Where the event id is: a JSON pointer into the body ({@code /id}) or {@code header:Name}.
+   * Default {@code /id}. It becomes the {@link ChangeHeaders#CHANGE_ID} header, which the ERP sink
+   * sends to the system as its idempotency key.
+   */
+  public static final String EVENT_ID = "TWINLOG_WEBHOOK_EVENT_ID";
+
+  /** Where the entity key is (the record key): a JSON pointer or {@code header:Name}. Required. */
+  public static final String ENTITY_KEY = "TWINLOG_WEBHOOK_ENTITY_KEY";
+
+  /**
+   * Longest wait for Kafka's acknowledgement, in milliseconds (the producer's {@code
+   * delivery.timeout.ms} and {@code max.block.ms}); after it the request gets 503. Default 10000.
+   */
+  public static final String ACK_TIMEOUT_MS = "TWINLOG_WEBHOOK_ACK_TIMEOUT_MS";
+
+  /**
+   * Requests waiting for Kafka at once; one more gets 503 at once, which bounds memory to about
+   * this many bodies. Default 128.
+   */
+  public static final String MAX_IN_FLIGHT = "TWINLOG_WEBHOOK_MAX_IN_FLIGHT";
+
+  /** Prefix of variables passed through to the Kafka producer (security settings and the like). */
+  public static final String KAFKA_PASSTHROUGH_PREFIX = DedupRuntimeEnv.KAFKA_PASSTHROUGH_PREFIX;
+
+  /** Prefix of {@link #EVENT_ID} / {@link #ENTITY_KEY} values that name a request header. */
+  public static final String HEADER_LOCATION_PREFIX = "header:";
+
+  /** Prometheus scrape path on {@link #MANAGEMENT_PORT}. */
+  public static final String METRICS_PATH = "/metrics";
+
+  /** Liveness probe path: 200 while the HTTP server and the producer are open. */
+  public static final String LIVENESS_PATH = "/livez";
+
+  /** Readiness probe path: 200 once the receiver accepts webhooks, 503 while it stops. */
+  public static final String READINESS_PATH = "/readyz";
+
+  /** Default for {@link #PORT}. */
+  public static final int DEFAULT_PORT = 8080;
+
+  /** Default for {@link #MANAGEMENT_PORT}. */
+  public static final int DEFAULT_MANAGEMENT_PORT = 9090;
+}

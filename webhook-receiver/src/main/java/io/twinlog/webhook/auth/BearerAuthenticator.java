@@ -1,0 +1,41 @@
+package io.twinlog.webhook.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/** {@code Authorization: Bearer <token>}, compared in constant time. */
+public final class BearerAuthenticator implements Authenticator {
+  private static final String SCHEME = "Bearer ";
+  private final byte[] expectedDigest;
+
+  public BearerAuthenticator(Secret token) {
+    this.expectedDigest = sha256(token.bytes());
+  }
+
+  @Override
+  public AuthFailure check(HeaderLookup headers, byte[] body) {
+    String authorization = headers.first("Authorization");
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+      return AuthFailure.MISSING_TOKEN;
+    }
+    byte[] given =
+        authorization.substring(SCHEME.length()).strip().getBytes(StandardCharsets.UTF_8);
+    // Digests first, so the comparison takes as long whatever the given token's length is.
+    return MessageDigest.isEqual(expectedDigest, sha256(given)) ? null : AuthFailure.BAD_TOKEN;
+  }
+
+  @Override
+  public boolean needsBody() {
+    return false;
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.twinlog.webhook.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.twinlog.webhook.auth.AuthFailure;
+import io.twinlog.webhook.auth.Authenticator;
+import io.twinlog.webhook.auth.HeaderLookup;
+import io.twinlog.webhook.extract.BadWebhookException;
+import io.twinlog.webhook.extract.EventExtractor;
+import io.twinlog.webhook.extract.WebhookEvent;
+import io.twinlog.webhook.kafka.EventPublisher;
+import io.twinlog.webhook.metrics.ReceiverMetrics;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One webhook request: method and path, authentication, size limit, event id and entity key, then
+ * the write to Kafka. It answers 200 only after Kafka acknowledged the record; every refusal writes
+ * nothing. The answers and why: docs/concepts/webhooks.md, section "Answers".
+ */
+public final class WebhookHandler implements HttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
+
+  /** Seconds an ERP is asked to wait before retrying a 503. */
+  static final String RETRY_AFTER_SECONDS = "5";
+
+  private final String path;
+  private final Authenticator authenticator;
+  private final int maxBodyBytes;
+  private final EventExtractor extractor;
+  private final EventPublisher publisher;
+  private final ReceiverMetrics metrics;
+  private final Duration ackTimeout;
+  private final Semaphore inFlight;
+  private final int maxInFlight;
+
+  public WebhookHandler(
+      String path,
+      Authenticator authenticator,
+      int maxBodyBytes,
+      EventExtractor extractor,
+      EventPublisher publisher,
+      ReceiverMetrics metrics,
+      Duration ackTimeout,
+      int maxInFlight) {
+    this.path = path;
+    this.authenticator = authenticator;
+    this.maxBodyBytes = maxBodyBytes;
+    this.extractor = extractor;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.ackTimeout = ackTimeout;
+    this.maxInFlight = maxInFlight;
+    this.inFlight = new Semaphore(maxInFlight);
+  }
+
+  /** Requests holding a slot now (reading a body or waiting for Kafka). */
+  public int inFlight() {
+    return maxInFlight - inFlight.availablePermits();
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      int status = answer(exchange);
+      metrics.answered(status);
+    } catch (IOException e) {
+      // The client went away mid-request; it did not get a 2xx, so it will retry.
+      LOG.debug("request failed: {}", e.toString());
+    }
+  }
+
+  private int answer(HttpExchange exchange) throws IOException {
+    if (!exchange.getRequestURI().getPath().equals(path)) {
+      return refuse(exchange, 404, "no webhook endpoint at this path");
+    }
+    if (!"POST".equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", "POST");
+      return refuse(exchange, 405, "webhooks are POSTed");
+    }
+    if (!inFlight.tryAcquire()) {
+      // Bounded memory: at most maxInFlight bodies are held at once.
+      exchange.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+      return refuse(exchange, 503, "receiver busy; retry later");
+    }
+    try {
+      return accept(exchange);
+    } finally {
+      inFlight.release();
+    }
+  }
+
+  private int accept(HttpExchange exchange) throws IOException {
+    HeaderLookup headers = exchange.getRequestHeaders()::getFirst;
+    if (!authenticator.needsBody()) {
+      AuthFailure failure = authenticator.check(headers, null);
+      if (failure != null) {
+        return unauthorized(exchange, failure);
+      }
+    }
+    byte[] body;
+    try {
+      body = BodyReader.read(exchange, maxBodyBytes);
+    } catch (BodyReader.TooLargeException e) {
+      return refuse(exchange, 413, "body larger than " + maxBodyBytes + " bytes");
+    }
+    if (authenticator.needsBody()) {
+      AuthFailure failure = authenticator.check(headers, body);
+      if (failure != null) {
+        return unauthorized(exchange, failure);
+      }
+    }
+    WebhookEvent event;
+    try {
+      event = extractor.extract(body, headers);
+    } catch (BadWebhookException e) {
+      return refuse(exchange, 400, e.getMessage());
+    }
+    return publish(exchange, event);
+  }
+
+  private int publish(HttpExchange exchange, WebhookEvent event) throws IOException {
+    long start = System.nanoTime();
+    RecordMetadata metadata;
+    try {
+      metadata = publisher.publish(event).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return unavailable(exchange, event, "no acknowledgement from Kafka within " + ackTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return unavailable(exchange, event, "receiver stopping");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof org.apache.kafka.common.errors.TimeoutException
+          || cause instanceof RetriableException) {
+        return unavailable(
+            exchange, event, "Kafka unavailable: " + cause.getClass().getSimpleName());
+      }
+      if (cause instanceof RecordTooLargeException) {
+        // The topic's or broker's limit is below maxBodyBytes: a configuration to fix, not retry.
+        LOG.error("event {} is larger than Kafka accepts: {}", event.eventId(), cause.toString());
+        return refuse(exchange, 413, "body larger than the Kafka topic accepts");
+      }
+      LOG.error("event {} was not written: {}", event.eventId(), cause.toString());
+      return refuse(exchange, 500, "not written: " + cause.getClass().getSimpleName());
+    }
+    metrics.acked(System.nanoTime() - start);
+    Responses.json(
+        exchange,
+        200,
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("eventId", event.eventId())
+            .put("partition", metadata.partition())
+            .put("offset", metadata.offset()));
+    return 200;
+  }
+
+  private int unavailable(HttpExchange exchange, WebhookEvent event, String why)
+      throws IOException {
+    LOG.warn("event {} answered 503: {}", event.eventId(), why);
+    exchange.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
+    return refuse(exchange, 503, why + "; nothing acknowledged, retry later");
+  }
+
+  private int unauthorized(HttpExchange exchange, AuthFailure failure) throws IOException {
+    metrics.signatureFailure(failure.tag());
+    return refuse(exchange, 401, failure.message());
+  }
+
+  private static int refuse(HttpExchange exchange, int status, String message) throws IOException {
+    Responses.error(exchange, status, message);
+    return status;
+  }
+}
