@@ -102,6 +102,25 @@ public final class WebhookReceiverEnv {
    */
   public static final String MAX_IN_FLIGHT = "TWINLOG_WEBHOOK_MAX_IN_FLIGHT";
 
+  /**
+   * The dedup-by-event-id step (a Kafka Streams application in the same image, main class {@code
+   * io.twinlog.webhook.dedup.EventDedup}) reads {@link #TOPIC} and writes each event id once to
+   * this topic, within {@link #DEDUP_WINDOW_MS}, exactly once (EOS). Required for that step.
+   */
+  public static final String DEDUP_OUTPUT_TOPIC = "TWINLOG_WEBHOOK_DEDUP_OUTPUT_TOPIC";
+
+  /** How long the dedup step remembers an event id, in milliseconds. Default 24 h. */
+  public static final String DEDUP_WINDOW_MS = "TWINLOG_WEBHOOK_DEDUP_WINDOW_MS";
+
+  /** The dedup step's Kafka Streams application id (consumer group, internal topic prefix). */
+  public static final String DEDUP_APPLICATION_ID = DedupRuntimeEnv.APPLICATION_ID;
+
+  /** The dedup step's Kafka Streams state directory. Default {@code /var/lib/twinlog/state}. */
+  public static final String DEDUP_STATE_DIR = DedupRuntimeEnv.STATE_DIR;
+
+  /** Default for {@link #DEDUP_WINDOW_MS}: 24 hours. */
+  public static final long DEFAULT_DEDUP_WINDOW_MS = 24L * 60 * 60 * 1000;
+
   /** Prefix of variables passed through to the Kafka producer (security settings and the like). */
   public static final String KAFKA_PASSTHROUGH_PREFIX = DedupRuntimeEnv.KAFKA_PASSTHROUGH_PREFIX;
 
