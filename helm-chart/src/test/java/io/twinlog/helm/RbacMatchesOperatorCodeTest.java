@@ -17,6 +17,7 @@ import io.twinlog.operator.TwinlogOperator;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.desired.DesiredResources;
 import io.twinlog.operator.desired.Labels;
+import io.twinlog.operator.observe.ConnectStatusWatcher;
 import io.twinlog.operator.reconciler.OperatorSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -232,7 +233,9 @@ class RbacMatchesOperatorCodeTest {
         "twinlog-0",
         DEDUP_IMAGE,
         "IfNotPresent",
-        -1);
+        -1,
+        null,
+        ConnectStatusWatcher.DEFAULT_INTERVAL);
   }
 
   /**

@@ -32,6 +32,7 @@ public final class DedupConfig {
         String.join(",", pipeline.getSpec().getSource().getInclude().getTables()));
     env.put(DedupRuntimeEnv.OUTPUT_TOPIC_PREFIX, ResourceNames.outputTopicPrefix(pipeline));
     env.put(DedupRuntimeEnv.DEAD_LETTER_TOPIC, ResourceNames.dedupDeadLetterTopic(pipeline));
+    env.put(DedupRuntimeEnv.ANOMALY_TOPIC, ResourceNames.dedupAnomalyTopic(pipeline));
     env.put(
         DedupRuntimeEnv.WINDOW_MS,
         Long.toString(Durations.toMillis(pipeline.getSpec().getDedup().getWindow())));

@@ -97,6 +97,14 @@ public final class ResourceNames {
   }
 
   /**
+   * Topic the dedup runtime reports distrusted sources on ({@code DedupAnomalyRecord}s): {@code
+   * <namespace>.<pipeline>.dedup-anomalies}.
+   */
+  public static String dedupAnomalyTopic(CdcPipeline pipeline) {
+    return topicName(base(pipeline) + ".dedup-anomalies");
+  }
+
+  /**
    * Dead-letter topic of the ERP sink: {@code spec.sink.erp.deadLetterTopic}, or {@code
    * <namespace>.<pipeline>.sink-dlq}.
    */
@@ -123,6 +131,24 @@ public final class ResourceNames {
     return explicit != null
         ? explicit
         : pipeline.getSpec().getKafka().getCluster() + "-kafka-bootstrap:9092";
+  }
+
+  /**
+   * Where the operator reaches a Connect cluster's REST API: the Service Strimzi creates for a
+   * KafkaConnect, {@code <connectCluster>-connect-api}, port 8083, in the pipeline's namespace. The
+   * placeholders {@code {connectCluster}} and {@code {namespace}} are filled in.
+   */
+  public static final String STRIMZI_CONNECT_API_URL =
+      "http://{connectCluster}-connect-api.{namespace}.svc:8083";
+
+  /**
+   * The base URL of the Connect REST API that runs a pipeline's connectors, from {@code template}
+   * ({@link #STRIMZI_CONNECT_API_URL} unless the operator is configured otherwise).
+   */
+  public static String connectApiUrl(CdcPipeline pipeline, String template) {
+    return (template == null ? STRIMZI_CONNECT_API_URL : template)
+        .replace("{connectCluster}", pipeline.getSpec().getKafka().getConnectCluster())
+        .replace("{namespace}", pipeline.getMetadata().getNamespace());
   }
 
   /**

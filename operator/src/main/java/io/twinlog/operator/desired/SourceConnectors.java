@@ -103,8 +103,11 @@ public final class SourceConnectors {
     return config;
   }
 
-  /** Heartbeats at least four times per stall window, at most every 10 s. */
-  static long heartbeatMillis(CdcPipeline pipeline) {
+  /**
+   * Heartbeats at least four times per stall window, at most every 10 s; three intervals without
+   * one (while a sibling beats) make a source unhealthy.
+   */
+  public static long heartbeatMillis(CdcPipeline pipeline) {
     long stallMs = Durations.toMillis(pipeline.getSpec().getRestartPolicy().getStallAfter());
     return Math.max(1_000, Math.min(MAX_HEARTBEAT_MS, stallMs / 4));
   }

@@ -54,9 +54,17 @@ public record ConnectorHealth(
             .map(Condition::getMessage)
             .findFirst()
             .orElse(null);
-    Map<String, Object> cs = status.getConnectorStatus();
+    return fromConnect(status.getConnectorStatus(), notReady, pending);
+  }
+
+  /**
+   * Reads Connect's {@code GET /connectors/NAME/status} JSON (as a map; null when unknown), as
+   * Strimzi copies it into {@code status.connectorStatus} or as Connect's REST API answers it.
+   */
+  public static ConnectorHealth fromConnect(
+      Map<String, Object> cs, String notReadyMessage, boolean restartPending) {
     if (cs == null) {
-      return new ConnectorHealth(UNKNOWN, List.of(), null, notReady, pending);
+      return new ConnectorHealth(UNKNOWN, List.of(), null, notReadyMessage, restartPending);
     }
     String state = UNKNOWN;
     String trace = null;
@@ -75,7 +83,12 @@ public record ConnectorHealth(
       }
     }
     tasks.sort(Comparator.comparingInt(TaskHealth::id));
-    return new ConnectorHealth(state, List.copyOf(tasks), trace, notReady, pending);
+    return new ConnectorHealth(state, List.copyOf(tasks), trace, notReadyMessage, restartPending);
+  }
+
+  /** The same health with a restart counted as pending (its effect not seen yet). */
+  public ConnectorHealth withRestartPending() {
+    return new ConnectorHealth(state, tasks, trace, notReadyMessage, true);
   }
 
   private static String text(Object value, String fallback) {

@@ -1,5 +1,6 @@
 package io.twinlog.operator.observe;
 
+import io.twinlog.contracts.DedupAnomalyRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,9 +12,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -24,8 +27,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Kafka cluster's heartbeat reader: a thread owning an assign-only consumer that starts each
- * heartbeat partition at its latest record and keeps the newest record timestamp per topic.
+ * One Kafka cluster's reader of Debezium heartbeats and dedup anomalies: a thread owning an
+ * assign-only, {@code read_committed} consumer (the anomalies are written in the dedup runtime's
+ * transactions). A heartbeat partition starts at its latest record and only the newest record
+ * timestamp per topic is kept; an anomaly partition starts {@link #ANOMALY_LOOKBACK} back (so an
+ * operator restart still sees recent anomalies) and the latest record per source and kind is kept.
  */
 final class ClusterReader {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterReader.class);
@@ -39,13 +45,26 @@ final class ClusterReader {
   // Created on the reader's thread: an unresolvable bootstrap address must not fail the caller.
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private final Thread thread;
+
+  /** How far back a newly assigned anomaly partition is read (longer than any hold time). */
+  static final Duration ANOMALY_LOOKBACK = Duration.ofHours(6);
+
   private final Map<String, Instant> latestByTopic = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, DedupAnomalyRecord>> anomaliesByTopic =
+      new ConcurrentHashMap<>();
+  private final Consumer<String> onAnomaly;
   private volatile Set<String> wantedTopics = Set.of();
+  private volatile Set<String> anomalyTopics = Set.of();
   private volatile boolean changed;
   private volatile boolean closed;
 
-  ClusterReader(String bootstrap, Map<String, Object> clientProperties, Duration pollTimeout) {
+  ClusterReader(
+      String bootstrap,
+      Map<String, Object> clientProperties,
+      Duration pollTimeout,
+      Consumer<String> onAnomaly) {
     this.bootstrap = bootstrap;
+    this.onAnomaly = onAnomaly;
     this.pollTimeout = pollTimeout;
     Map<String, Object> props = new HashMap<>(clientProperties);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -54,6 +73,8 @@ final class ClusterReader {
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     // No group, no commits: the reader only ever wants the newest record.
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // Anomalies come from exactly-once transactions; heartbeats are not transactional (no effect).
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     // Never create a heartbeat topic by looking for it.
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024);
@@ -65,11 +86,16 @@ final class ClusterReader {
     this.thread.start();
   }
 
-  /** Replaces the set of topic prefixes read; picked up by the reader's next loop. */
-  void want(Set<String> topicPrefixes) {
+  /**
+   * Replaces the heartbeat topic prefixes and anomaly topics read; picked up by the reader's next
+   * loop.
+   */
+  void want(Set<String> topicPrefixes, Set<String> anomalies) {
     Set<String> topics = new HashSet<>();
     topicPrefixes.forEach(p -> topics.add(HeartbeatWatcher.heartbeatTopic(p)));
+    topics.addAll(anomalies);
     if (!topics.equals(wantedTopics)) {
+      anomalyTopics = Set.copyOf(anomalies);
       wantedTopics = Set.copyOf(topics);
       changed = true;
       wakeup();
@@ -81,6 +107,12 @@ final class ClusterReader {
 
   Optional<Instant> lastSeen(String topicPrefix) {
     return Optional.ofNullable(latestByTopic.get(HeartbeatWatcher.heartbeatTopic(topicPrefix)));
+  }
+
+  /** The latest anomaly per source and kind read from an anomaly topic. */
+  List<DedupAnomalyRecord> anomalies(String topic) {
+    Map<String, DedupAnomalyRecord> byKey = anomaliesByTopic.get(topic);
+    return byKey == null ? List.of() : List.copyOf(byKey.values());
   }
 
   void close() {
@@ -123,10 +155,14 @@ final class ClusterReader {
             continue;
           }
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout)) {
-            latestByTopic.merge(
-                record.topic(),
-                Instant.ofEpochMilli(record.timestamp()),
-                (a, b) -> a.isAfter(b) ? a : b);
+            if (anomalyTopics.contains(record.topic())) {
+              anomaly(record);
+            } else {
+              latestByTopic.merge(
+                  record.topic(),
+                  Instant.ofEpochMilli(record.timestamp()),
+                  (a, b) -> a.isAfter(b) ? a : b);
+            }
           }
           failureBackoff = Duration.ofSeconds(1);
           warned = false;
@@ -158,10 +194,29 @@ final class ClusterReader {
     }
   }
 
-  /** Assigns every partition of the wanted topics; a new partition starts at its latest record. */
+  private void anomaly(ConsumerRecord<byte[], byte[]> record) {
+    DedupAnomalyRecord anomaly = AnomalyRecords.parse(record.value());
+    if (anomaly == null) {
+      LOG.debug("Ignoring an unreadable record on {} at {}", record.topic(), record.offset());
+      return;
+    }
+    DedupAnomalyRecord kept =
+        anomaliesByTopic
+            .computeIfAbsent(record.topic(), t -> new ConcurrentHashMap<>())
+            .merge(anomaly.key(), anomaly, (a, b) -> a.atMs() >= b.atMs() ? a : b);
+    if (kept == anomaly) {
+      onAnomaly.accept(record.topic());
+    }
+  }
+
+  /**
+   * Assigns every partition of the wanted topics; a new heartbeat partition starts at its latest
+   * record, a new anomaly partition {@link #ANOMALY_LOOKBACK} back.
+   */
   private void assign() {
     Set<String> topics = wantedTopics;
     latestByTopic.keySet().retainAll(topics);
+    anomaliesByTopic.keySet().retainAll(topics);
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : topics) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic);
@@ -176,9 +231,23 @@ final class ClusterReader {
     }
     consumer.assign(partitions);
     if (!added.isEmpty()) {
+      Map<TopicPartition, Long> since = new HashMap<>();
+      added.stream()
+          .filter(p -> anomalyTopics.contains(p.topic()))
+          .forEach(p -> since.put(p, System.currentTimeMillis() - ANOMALY_LOOKBACK.toMillis()));
+      Map<TopicPartition, OffsetAndTimestamp> found =
+          since.isEmpty() ? Map.of() : consumer.offsetsForTimes(since);
       consumer
           .endOffsets(added)
-          .forEach((partition, end) -> consumer.seek(partition, Math.max(0, end - 1)));
+          .forEach(
+              (partition, end) -> {
+                if (since.containsKey(partition)) {
+                  OffsetAndTimestamp at = found.get(partition);
+                  consumer.seek(partition, at == null ? end : at.offset());
+                } else {
+                  consumer.seek(partition, Math.max(0, end - 1));
+                }
+              });
     }
   }
 

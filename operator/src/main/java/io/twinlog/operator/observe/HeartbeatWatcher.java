@@ -1,21 +1,25 @@
 package io.twinlog.operator.observe;
 
+import io.twinlog.contracts.DedupAnomalyRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tracks when each Debezium source last wrote a heartbeat, by reading the heartbeat topics {@code
  * __debezium-heartbeat.<topic.prefix>} off the reconcile thread: one assign-only consumer (no
- * group, no commits) per Kafka bootstrap address, shared by every pipeline on that cluster.
+ * group, no commits) per Kafka bootstrap address, shared by every pipeline on that cluster. The
+ * same consumer reads each pipeline's dedup anomaly topic ({@link #anomalies}).
  *
  * <p>Pipelines register what they want with {@link #watch} on each reconciliation (idempotent) and
  * read {@link #lastSeen}; {@link #forget} drops a deleted pipeline, and a cluster's reader stops
@@ -33,8 +37,13 @@ public final class HeartbeatWatcher implements AutoCloseable {
   private final Map<String, Object> clientProperties;
   private final int maxClusters;
   private final Duration pollTimeout;
-  // owner (a pipeline) -> bootstrap -> topic prefixes; guarded by this.
-  private final Map<String, Map<String, Set<String>>> wanted = new HashMap<>();
+
+  /** What one owner reads on one Kafka cluster. */
+  private record Wanted(String bootstrap, Set<String> prefixes, String anomalyTopic) {}
+
+  // owner (a pipeline) -> what it reads; guarded by this.
+  private final Map<String, Wanted> wanted = new HashMap<>();
+  private volatile Consumer<String> anomalyListener = owner -> {};
   private final Map<String, ClusterReader> readers = new LinkedHashMap<>();
   private final Set<String> refused = new HashSet<>();
   private boolean closed;
@@ -68,11 +77,20 @@ public final class HeartbeatWatcher implements AutoCloseable {
    * prefixes on that Kafka cluster, replacing what it watched before. Returns at once; reading
    * happens on the cluster's own thread.
    */
-  public synchronized void watch(String owner, String bootstrap, Collection<String> topicPrefixes) {
+  public void watch(String owner, String bootstrap, Collection<String> topicPrefixes) {
+    watch(owner, bootstrap, topicPrefixes, null);
+  }
+
+  /**
+   * As {@link #watch(String, String, Collection)}, and also the dedup runtime's anomaly topic (null
+   * for none), read {@code read_committed}.
+   */
+  public synchronized void watch(
+      String owner, String bootstrap, Collection<String> topicPrefixes, String anomalyTopic) {
     if (closed) {
       return;
     }
-    Map<String, Set<String>> mine = Map.of(bootstrap, Set.copyOf(topicPrefixes));
+    Wanted mine = new Wanted(bootstrap, Set.copyOf(topicPrefixes), anomalyTopic);
     if (mine.equals(wanted.get(owner))) {
       return;
     }
@@ -99,6 +117,35 @@ public final class HeartbeatWatcher implements AutoCloseable {
     return reader == null ? Optional.empty() : reader.lastSeen(topicPrefix);
   }
 
+  /**
+   * The latest anomaly per source and kind read from an anomaly topic (records up to six hours old
+   * are read when the topic is first watched), in no particular order.
+   */
+  public List<DedupAnomalyRecord> anomalies(String bootstrap, String anomalyTopic) {
+    ClusterReader reader;
+    synchronized (this) {
+      reader = readers.get(bootstrap);
+    }
+    return reader == null ? List.of() : reader.anomalies(anomalyTopic);
+  }
+
+  /** Who hears of a new anomaly: called with each owner watching that topic, off-thread. */
+  public void onAnomaly(Consumer<String> listener) {
+    this.anomalyListener = listener;
+  }
+
+  private void anomalyRead(String topic) {
+    List<String> owners;
+    synchronized (this) {
+      owners =
+          wanted.entrySet().stream()
+              .filter(e -> topic.equals(e.getValue().anomalyTopic()))
+              .map(Map.Entry::getKey)
+              .toList();
+    }
+    owners.forEach(anomalyListener);
+  }
+
   /** The Kafka clusters read now (for tests and metrics). */
   public synchronized Set<String> clusters() {
     return Set.copyOf(readers.keySet());
@@ -106,10 +153,18 @@ public final class HeartbeatWatcher implements AutoCloseable {
 
   private void refresh() {
     Map<String, Set<String>> byCluster = new HashMap<>();
+    Map<String, Set<String>> anomaliesByCluster = new HashMap<>();
     wanted
         .values()
         .forEach(
-            m -> m.forEach((b, p) -> byCluster.computeIfAbsent(b, k -> new HashSet<>()).addAll(p)));
+            w -> {
+              byCluster.computeIfAbsent(w.bootstrap(), k -> new HashSet<>()).addAll(w.prefixes());
+              Set<String> anomalies =
+                  anomaliesByCluster.computeIfAbsent(w.bootstrap(), k -> new HashSet<>());
+              if (w.anomalyTopic() != null) {
+                anomalies.add(w.anomalyTopic());
+              }
+            });
     for (var it = readers.entrySet().iterator(); it.hasNext(); ) {
       var entry = it.next();
       if (!byCluster.containsKey(entry.getKey())) {
@@ -132,10 +187,10 @@ public final class HeartbeatWatcher implements AutoCloseable {
                   maxClusters);
               return;
             }
-            reader = new ClusterReader(bootstrap, clientProperties, pollTimeout);
+            reader = new ClusterReader(bootstrap, clientProperties, pollTimeout, this::anomalyRead);
             readers.put(bootstrap, reader);
           }
-          reader.want(prefixes);
+          reader.want(prefixes, anomaliesByCluster.get(bootstrap));
         });
   }
 

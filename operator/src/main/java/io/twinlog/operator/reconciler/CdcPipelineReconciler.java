@@ -28,6 +28,7 @@ import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.desired.DesiredResources;
 import io.twinlog.operator.desired.Labels;
+import io.twinlog.operator.observe.ConnectStatusWatcher;
 import io.twinlog.operator.observe.HeartbeatWatcher;
 import io.twinlog.operator.source.SourceChecker;
 import io.twinlog.operator.status.StatusAggregator;
@@ -65,7 +66,8 @@ public class CdcPipelineReconciler
   private final Applier applier;
   private final PipelineStep steps;
   private final SourceChecks sourceChecks;
-  private final SourceStalls stalls;
+  private final SourceSignals signals;
+  private final ConnectStatuses connectStatuses;
   private OwnedCaches caches;
 
   public CdcPipelineReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
@@ -84,7 +86,12 @@ public class CdcPipelineReconciler
     this.steps = new PipelineStep(client, events);
     this.sourceChecks =
         new SourceChecks(client, new SourceChecker(SourceChecker.DEFAULT_THREADS, clock));
-    this.stalls = new SourceStalls(new HeartbeatWatcher());
+    this.signals = new SourceSignals(new HeartbeatWatcher());
+    this.connectStatuses =
+        new ConnectStatuses(
+            new ConnectStatusWatcher(
+                clock, settings.connectPollInterval(), ConnectStatusWatcher.DEFAULT_MAX_IN_FLIGHT),
+            settings.connectApiUrl());
   }
 
   @Override
@@ -100,6 +107,8 @@ public class CdcPipelineReconciler
             informer(PodDisruptionBudget.class, context));
     List<EventSource<?, CdcPipeline>> sources = new ArrayList<>(caches.all());
     sources.add(sourceChecks.eventSource());
+    sources.add(signals.eventSource());
+    sources.add(connectStatuses.eventSource());
     return sources;
   }
 
@@ -141,10 +150,23 @@ public class CdcPipelineReconciler
     }
 
     SourceChecks.Seen checked = sourceChecks.observe(pipeline, now);
-    SourceStalls.Seen stalled = stalls.observe(pipeline, now);
+    SourceSignals.Seen signalled = signals.observe(pipeline, now);
+    ConnectStatuses.Seen connect =
+        connectStatuses.observe(
+            pipeline,
+            desired.connectors().stream().map(c -> c.getMetadata().getName()).toList(),
+            now);
     Observed observed =
         steps.observeAndRestart(
-            pipeline, desired, context, caches.connectors(), previous, checked, stalled, now);
+            pipeline,
+            desired,
+            context,
+            caches.connectors(),
+            previous,
+            checked,
+            signalled,
+            connect,
+            now);
     CdcPipelineStatus status = StatusAggregator.aggregate(observed.observation(), previous, now);
     steps.announceRetention(pipeline, previous, status);
     writeStatus(pipeline, previous, status, context);
@@ -173,7 +195,8 @@ public class CdcPipelineReconciler
     // Owner references let a real cluster's garbage collector do this too; deleting explicitly
     // makes "nothing left" independent of the GC (and provable on the mock API server).
     sourceChecks.forget(pipeline);
-    stalls.forget(pipeline);
+    signals.forget(pipeline);
+    connectStatuses.forget(pipeline);
     gauges.remove(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
     int deleted = caches.deleteAll(client, context);
     LOG.info(
@@ -188,7 +211,8 @@ public class CdcPipelineReconciler
   @Override
   public void close() {
     sourceChecks.close();
-    stalls.close();
+    signals.close();
+    connectStatuses.close();
   }
 
   private void writeStatus(

@@ -1,6 +1,8 @@
 package io.twinlog.operator.reconciler;
 
 import io.twinlog.contracts.OperatorEnv;
+import io.twinlog.operator.observe.ConnectStatusWatcher;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +19,10 @@ import java.util.stream.Collectors;
  * @param dedupImage the dedup runtime image used unless a pipeline overrides it, or null
  * @param dedupImagePullPolicy pull policy of that image, or null
  * @param httpPort port of /metrics, /livez and /readyz; 0 picks a free port, -1 serves none
+ * @param connectApiUrl where Connect's REST API is, as a template with {@code {connectCluster}} and
+ *     {@code {namespace}}; null for Strimzi's Service ({@code
+ *     ResourceNames.STRIMZI_CONNECT_API_URL})
+ * @param connectPollInterval time between two status sweeps of one Connect cluster
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -26,11 +32,41 @@ public record OperatorSettings(
     String identity,
     String dedupImage,
     String dedupImagePullPolicy,
-    int httpPort) {
+    int httpPort,
+    String connectApiUrl,
+    Duration connectPollInterval) {
 
   /** Settings for an in-process operator (tests, playground): all namespaces, no HTTP server. */
   public static OperatorSettings inProcess() {
-    return new OperatorSettings(Set.of(), false, null, null, "twinlog-in-process", null, null, -1);
+    return new OperatorSettings(
+        Set.of(),
+        false,
+        null,
+        null,
+        "twinlog-in-process",
+        null,
+        null,
+        -1,
+        null,
+        ConnectStatusWatcher.DEFAULT_INTERVAL);
+  }
+
+  /**
+   * Returns a copy reaching every Connect cluster's REST API at {@code url} (a template as {@link
+   * #connectApiUrl}; tests and the playground run one Connect worker for all namespaces).
+   */
+  public OperatorSettings withConnectApiUrl(String url) {
+    return new OperatorSettings(
+        watchNamespaces,
+        leaderElection,
+        leaseName,
+        leaseNamespace,
+        identity,
+        dedupImage,
+        dedupImagePullPolicy,
+        httpPort,
+        url,
+        connectPollInterval);
   }
 
   /** Returns a copy serving HTTP on the given port (0: any free port). */
@@ -43,7 +79,9 @@ public record OperatorSettings(
         identity,
         dedupImage,
         dedupImagePullPolicy,
-        port);
+        port,
+        connectApiUrl,
+        connectPollInterval);
   }
 
   /** Returns a copy watching only the given namespaces. */
@@ -56,7 +94,9 @@ public record OperatorSettings(
         identity,
         dedupImage,
         dedupImagePullPolicy,
-        httpPort);
+        httpPort,
+        connectApiUrl,
+        connectPollInterval);
   }
 
   /** Reads the settings from environment variables. */
@@ -76,6 +116,8 @@ public record OperatorSettings(
         env.getOrDefault(OperatorEnv.POD_NAME, "twinlog-operator"),
         env.get(OperatorEnv.DEDUP_IMAGE),
         env.get(OperatorEnv.DEDUP_IMAGE_PULL_POLICY),
-        port == null || port.isBlank() ? OperatorEnv.DEFAULT_HTTP_PORT : Integer.parseInt(port));
+        port == null || port.isBlank() ? OperatorEnv.DEFAULT_HTTP_PORT : Integer.parseInt(port),
+        null,
+        ConnectStatusWatcher.DEFAULT_INTERVAL);
   }
 }

@@ -6,9 +6,11 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.twinlog.contracts.DedupAnomalyRecord;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.PipelineState;
 import io.twinlog.operator.api.v1alpha1.SourceStatus;
 import io.twinlog.operator.desired.DesiredResources;
@@ -18,6 +20,8 @@ import io.twinlog.operator.health.RestartAnnotations;
 import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
 import io.twinlog.operator.health.RestartPolicy;
+import io.twinlog.operator.health.SourceAnomalies;
+import io.twinlog.operator.observe.ConnectReading;
 import io.twinlog.operator.status.ConditionTypes;
 import io.twinlog.operator.status.Conditions;
 import io.twinlog.operator.status.DedupObservation;
@@ -25,6 +29,7 @@ import io.twinlog.operator.status.Observation;
 import io.twinlog.operator.status.Reasons;
 import io.twinlog.operator.status.SinkObservation;
 import io.twinlog.operator.status.SourceObservation;
+import io.twinlog.operator.status.SourceProblem;
 import io.twinlog.operator.status.StatusAggregator;
 import io.twinlog.operator.validation.SpecValidator;
 import io.twinlog.operator.validation.ValidationError;
@@ -92,8 +97,9 @@ final class PipelineStep {
   }
 
   /**
-   * Reads each connector's health, lets the restart policy decide, performs restarts (annotation +
-   * Event), reports new unrecoverable failures (Event), and collects the observation.
+   * Reads each connector's health (Connect's REST API when it answered recently, else Strimzi's
+   * status), lets the restart policy decide, performs restarts (annotation + Event), reports new
+   * unrecoverable failures, silences and anomalies (Event), and collects the observation.
    */
   Observed observeAndRestart(
       CdcPipeline pipeline,
@@ -102,7 +108,8 @@ final class PipelineStep {
       InformerEventSource<KafkaConnector, CdcPipeline> connectorCache,
       CdcPipelineStatus previous,
       SourceChecks.Seen checked,
-      SourceStalls.Seen stalls,
+      SourceSignals.Seen signals,
+      ConnectStatuses.Seen connect,
       Instant now) {
     RestartPolicy policy = RestartPolicy.from(pipeline.getSpec().getRestartPolicy());
     Map<String, KafkaConnector> actual = new HashMap<>();
@@ -111,47 +118,61 @@ final class PipelineStep {
         .forEach(kc -> actual.put(kc.getMetadata().getName(), kc));
     List<Instant> rechecks = new ArrayList<>();
     rechecks.add(checked.nextCheckAt());
-    rechecks.add(stalls.nextCheckAt());
+    rechecks.add(signals.nextCheckAt());
 
     List<SourceObservation> sources = new ArrayList<>();
     for (int i = 0; i < desired.sourceConnectors().size(); i++) {
       String replica = desired.replicaNames().get(i);
       String name = desired.sourceConnectors().get(i).getMetadata().getName();
       SourceStatus before = StatusAggregator.previousSourceOf(previous, replica);
+      RestartHistory history = StatusAggregator.history(before);
+      ConnectorHealth health = health(actual.get(name), connect.of(name), history);
       RestartDecision decision =
           act(
               pipeline,
               replica,
               actual.get(name),
+              health,
               policy,
-              StatusAggregator.history(before),
+              history,
               before == null ? null : before.getReason(),
-              stalls.of(replica),
+              signals.of(replica),
               connectorCache,
               now);
       rechecks.add(decision.recheckAt());
-      sources.add(
-          new SourceObservation(replica, name, ConnectorHealth.of(actual.get(name)), decision));
+      SourceProblem silence =
+          signals.silent().containsKey(replica)
+              ? new SourceProblem(Reasons.SOURCE_SILENT, signals.silent().get(replica))
+              : null;
+      SourceProblem anomaly = anomaly(signals.anomalies().get(replica), pipeline);
+      announceProblems(pipeline, replica, name, before, previous, silence, anomaly);
+      sources.add(new SourceObservation(replica, name, health, decision, silence, anomaly));
     }
 
     SinkObservation sink = null;
     if (desired.sinkConnector() != null) {
       String name = desired.sinkConnector().getMetadata().getName();
       var before = previous == null ? null : previous.getSink();
+      RestartHistory history = StatusAggregator.history(before);
+      ConnectorHealth health = health(actual.get(name), connect.of(name), history);
       RestartDecision decision =
           act(
               pipeline,
               "sink",
               actual.get(name),
+              health,
               policy,
-              StatusAggregator.history(before),
+              history,
               sinkReason(previous),
               null,
               connectorCache,
               now);
       rechecks.add(decision.recheckAt());
-      sink = new SinkObservation(name, ConnectorHealth.of(actual.get(name)), decision);
+      sink = new SinkObservation(name, health, decision);
     }
+
+    String fallback = connectFallback(connect);
+    announceFallback(pipeline, previous, fallback);
 
     Deployment dedup =
         context.getSecondaryResources(Deployment.class).stream()
@@ -171,8 +192,113 @@ final class PipelineStep {
             sources,
             new DedupObservation(ready, desired.desiredDedupInstances()),
             sink,
-            checked.observation());
+            checked.observation(),
+            fallback);
     return new Observed(observation, rechecks);
+  }
+
+  /**
+   * A connector's health: Connect's own answer when there is a fresh one (a 404 means Strimzi has
+   * not created it yet, so only Strimzi's NotReady message is kept), else Strimzi's status. An
+   * answer older than the last restart does not show that restart's effect yet: it counts as a
+   * restart still pending, so one failure is never restarted twice.
+   */
+  static ConnectorHealth health(
+      KafkaConnector connector, ConnectReading reading, RestartHistory history) {
+    ConnectorHealth strimzi = ConnectorHealth.of(connector);
+    if (reading == null || connector == null) {
+      return strimzi;
+    }
+    ConnectorHealth rest =
+        ConnectorHealth.fromConnect(
+            reading.status(), strimzi.notReadyMessage(), strimzi.restartPending());
+    Instant lastRestart = history.lastRestartTime();
+    return lastRestart != null && reading.at().isBefore(lastRestart)
+        ? rest.withRestartPending()
+        : rest;
+  }
+
+  /** The note for the conditions when Connect's REST API could not be read, else null. */
+  static String connectFallback(ConnectStatuses.Seen connect) {
+    if (connect.unreachable() == null) {
+      return null;
+    }
+    return CONNECT_FALLBACK
+        + " at "
+        + connect.url()
+        + " ("
+        + connect.unreachable()
+        + "): connector health comes from Strimzi's KafkaConnector status, which Strimzi refreshes"
+        + " only when it reconciles (every 2 minutes by default).";
+  }
+
+  /** How every Connect fallback note starts (the Event is sent once per note appearing). */
+  static final String CONNECT_FALLBACK = "Connect's REST API is unreachable";
+
+  private void announceFallback(CdcPipeline pipeline, CdcPipelineStatus previous, String note) {
+    if (note == null) {
+      return;
+    }
+    boolean noted =
+        Conditions.find(
+                previous == null ? null : previous.getConditions(), ConditionTypes.SOURCES_HEALTHY)
+            .map(Condition::getMessage)
+            .filter(m -> m != null && m.contains(CONNECT_FALLBACK))
+            .isPresent();
+    if (!noted) {
+      events.warning(pipeline, Reasons.CONNECT_REST_UNREACHABLE, note);
+    }
+  }
+
+  /** The status problem for a held anomaly, or null. */
+  private static SourceProblem anomaly(DedupAnomalyRecord record, CdcPipeline pipeline) {
+    if (record == null) {
+      return null;
+    }
+    String hold = pipeline.getSpec().getDedup().getAnomalyHold();
+    Instant at = Instant.ofEpochMilli(record.atMs());
+    return new SourceProblem(
+        Reasons.forAnomalyKind(record.kind()),
+        "the dedup runtime reported "
+            + record.kind()
+            + " at "
+            + at
+            + ": "
+            + record.message()
+            + (record.gtids().isEmpty() ? "" : " (GTIDs " + String.join(", ", record.gtids()) + ")")
+            + "; unhealthy until "
+            + SourceAnomalies.until(record, Durations.parse(hold))
+            + " (spec.dedup.anomalyHold "
+            + hold
+            + ")");
+  }
+
+  /** A Warning Event when a source turns silent, and one per new anomaly. */
+  private void announceProblems(
+      CdcPipeline pipeline,
+      String replica,
+      String connector,
+      SourceStatus before,
+      CdcPipelineStatus previous,
+      SourceProblem silence,
+      SourceProblem anomaly) {
+    if (silence != null && (before == null || !Reasons.SOURCE_SILENT.equals(before.getReason()))) {
+      events.warning(
+          pipeline, Reasons.SOURCE_SILENT, replica + " (" + connector + "): " + silence.detail());
+    }
+    if (anomaly != null) {
+      boolean reported =
+          Conditions.find(
+                  previous == null ? null : previous.getConditions(),
+                  ConditionTypes.SOURCES_HEALTHY)
+              .map(Condition::getMessage)
+              .filter(m -> m != null && m.contains(anomaly.detail()))
+              .isPresent();
+      if (!reported) {
+        events.warning(
+            pipeline, anomaly.reason(), replica + " (" + connector + "): " + anomaly.detail());
+      }
+    }
   }
 
   private static String sinkReason(CdcPipelineStatus previous) {
@@ -186,13 +312,13 @@ final class PipelineStep {
       CdcPipeline pipeline,
       String part,
       KafkaConnector connector,
+      ConnectorHealth health,
       RestartPolicy policy,
       RestartHistory history,
       String previousReason,
       Failure stall,
       InformerEventSource<KafkaConnector, CdcPipeline> cache,
       Instant now) {
-    ConnectorHealth health = ConnectorHealth.of(connector);
     RestartDecision decision = policy.decide(health, history, now, stall);
     // A paused or stopped pipeline is not restarted: Connect reports it as it was asked.
     if (pipeline.getSpec().getState() != null

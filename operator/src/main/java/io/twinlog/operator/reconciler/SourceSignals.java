@@ -1,11 +1,15 @@
 package io.twinlog.operator.reconciler;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.twinlog.contracts.DedupAnomalyRecord;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
-import io.twinlog.operator.api.v1alpha1.RestartPolicySpec;
 import io.twinlog.operator.desired.ResourceNames;
+import io.twinlog.operator.desired.SourceConnectors;
 import io.twinlog.operator.health.Failure;
+import io.twinlog.operator.health.SourceAnomalies;
 import io.twinlog.operator.health.StallDetector;
 import io.twinlog.operator.observe.HeartbeatWatcher;
 import java.time.Duration;
@@ -15,63 +19,121 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
- * Connects the {@link HeartbeatWatcher} (which reads heartbeats off the reconcile thread) with the
- * pure {@link StallDetector}: which sources of a pipeline are stalled now, as restartable failures.
+ * Connects the {@link HeartbeatWatcher} (which reads heartbeats and the dedup runtime's anomaly
+ * topic off the reconcile thread) with the pure judges: which sources are silent (unhealthy: no
+ * heartbeat for three heartbeat intervals while a sibling beats), which are stalled (silent for
+ * {@code restartPolicy.stallAfter}: restart them), and which the dedup runtime distrusts now.
  */
-final class SourceStalls implements AutoCloseable {
+final class SourceSignals implements AutoCloseable {
+
+  /** Silence longer than this many heartbeat intervals (while a sibling beats) is unhealthy. */
+  static final int SILENT_AFTER_HEARTBEATS = 3;
 
   /**
-   * Stalls of one pipeline: a {@link Failure#stalled} per stalled replica, and when to look again.
+   * What the signals say of one pipeline's sources.
+   *
+   * @param stalls a {@link Failure#stalled} per stalled replica
+   * @param silent a one-line description per silent replica (stalled ones included)
+   * @param anomalies the latest anomaly still held, per replica
+   * @param nextCheckAt when to look again even if nothing changes, or null
    */
-  record Seen(Map<String, Failure> byReplica, Instant nextCheckAt) {
+  record Seen(
+      Map<String, Failure> stalls,
+      Map<String, String> silent,
+      Map<String, DedupAnomalyRecord> anomalies,
+      Instant nextCheckAt) {
 
     static Seen none() {
-      return new Seen(Map.of(), null);
+      return new Seen(Map.of(), Map.of(), Map.of(), null);
     }
 
     /** The stall failure of a replica, or null. */
     Failure of(String replica) {
-      return byReplica.get(replica);
+      return stalls.get(replica);
     }
   }
 
   private final HeartbeatWatcher watcher;
+  private final SimpleInboundEventSource<CdcPipeline> anomalyEvents =
+      new SimpleInboundEventSource<>("dedup-anomalies");
 
-  SourceStalls(HeartbeatWatcher watcher) {
+  SourceSignals(HeartbeatWatcher watcher) {
     this.watcher = watcher;
+    watcher.onAnomaly(owner -> anomalyEvents.propagateEvent(resourceId(owner)));
+  }
+
+  /** The event source through which a new anomaly triggers a reconciliation. */
+  SimpleInboundEventSource<CdcPipeline> eventSource() {
+    return anomalyEvents;
   }
 
   /**
-   * Registers the pipeline's heartbeat topics with the watcher (idempotent) and judges its sources
-   * from what the watcher has read so far.
+   * Registers the pipeline's heartbeat and anomaly topics with the watcher (idempotent) and judges
+   * its sources from what the watcher has read so far.
    */
   Seen observe(CdcPipeline pipeline, Instant now) {
     List<ReplicaSpec> replicas = pipeline.getSpec().getSource().getReplicas();
     String bootstrap = bootstrap(pipeline);
+    String anomalyTopic = ResourceNames.dedupAnomalyTopic(pipeline);
     Map<String, String> prefixes = new HashMap<>();
     replicas.forEach(
         r -> prefixes.put(r.getName(), ResourceNames.sourceTopicPrefix(pipeline, r.getName())));
-    watcher.watch(owner(pipeline), bootstrap, prefixes.values());
+    watcher.watch(owner(pipeline), bootstrap, prefixes.values(), anomalyTopic);
 
     List<StallDetector.Progress> progress = new ArrayList<>();
     for (ReplicaSpec replica : replicas) {
       Instant seen = watcher.lastSeen(bootstrap, prefixes.get(replica.getName())).orElse(null);
       progress.add(new StallDetector.Progress(replica.getName(), seen));
     }
-    RestartPolicySpec policy =
-        Objects.requireNonNullElseGet(
-            pipeline.getSpec().getRestartPolicy(), RestartPolicySpec::new);
-    Duration stallAfter = Durations.parse(policy.getStallAfter());
-    StallDetector detector = new StallDetector(stallAfter);
+    Duration stallAfter = Durations.parse(pipeline.getSpec().getRestartPolicy().getStallAfter());
+    StallDetector stallDetector = new StallDetector(stallAfter);
     Map<String, Failure> stalls = new HashMap<>();
     // Task 0: Twinlog runs every source connector with tasks.max=1, and the task holds the binlog
     // connection.
-    detector
+    stallDetector
         .stalled(progress, now)
         .forEach(s -> stalls.put(s.source(), Failure.stalled(0, s.describe(stallAfter))));
-    return new Seen(stalls, detector.nextCheckAt(progress, now).orElse(null));
+
+    Duration heartbeat = Duration.ofMillis(SourceConnectors.heartbeatMillis(pipeline));
+    Duration silentAfter = heartbeat.multipliedBy(SILENT_AFTER_HEARTBEATS);
+    StallDetector silenceDetector = new StallDetector(silentAfter);
+    Map<String, String> silent = new HashMap<>();
+    silenceDetector
+        .stalled(progress, now)
+        .forEach(
+            s ->
+                silent.put(
+                    s.source(),
+                    "no heartbeat since "
+                        + s.lastProgress()
+                        + " ("
+                        + SILENT_AFTER_HEARTBEATS
+                        + " heartbeat intervals of "
+                        + Durations.format(heartbeat)
+                        + ") while "
+                        + s.peer()
+                        + " delivered at "
+                        + s.peerProgress()
+                        + "; its replica or its binlog connection is down"));
+
+    Duration hold = Durations.parse(pipeline.getSpec().getDedup().getAnomalyHold());
+    Map<String, DedupAnomalyRecord> anomalies =
+        SourceAnomalies.held(watcher.anomalies(bootstrap, anomalyTopic), hold, now);
+
+    // A silent source is looked at again every heartbeat interval, so its return shows quickly.
+    Instant nextCheckAt =
+        Stream.of(
+                stallDetector.nextCheckAt(progress, now).orElse(null),
+                silenceDetector.nextCheckAt(progress, now).orElse(null),
+                silent.isEmpty() ? null : now.plus(heartbeat),
+                SourceAnomalies.nextExpiry(anomalies.values(), hold, now).orElse(null))
+            .filter(Objects::nonNull)
+            .min(Instant::compareTo)
+            .orElse(null);
+    return new Seen(stalls, silent, anomalies, nextCheckAt);
   }
 
   /** Stops watching a deleted pipeline's sources. */
@@ -86,6 +148,11 @@ final class SourceStalls implements AutoCloseable {
 
   private static String owner(CdcPipeline pipeline) {
     return pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
+  }
+
+  private static ResourceID resourceId(String owner) {
+    int slash = owner.indexOf('/');
+    return new ResourceID(owner.substring(slash + 1), owner.substring(0, slash));
   }
 
   /**

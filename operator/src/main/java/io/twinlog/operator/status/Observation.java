@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param sink null when the pipeline has no sink
  * @param retention null when no retention check has completed
+ * @param connectFallback null when connector health came from Connect's REST API (or nothing is
+ *     known yet); else why it came from Strimzi's KafkaConnector status instead
  */
 public record Observation(
     long generation,
@@ -15,4 +17,17 @@ public record Observation(
     List<SourceObservation> sources,
     DedupObservation dedup,
     SinkObservation sink,
-    RetentionObservation retention) {}
+    RetentionObservation retention,
+    String connectFallback) {
+
+  /** An observation without a Connect REST fallback note. */
+  public Observation(
+      long generation,
+      PipelineState state,
+      List<SourceObservation> sources,
+      DedupObservation dedup,
+      SinkObservation sink,
+      RetentionObservation retention) {
+    this(generation, state, sources, dedup, sink, retention, null);
+  }
+}

@@ -1,5 +1,7 @@
 package io.twinlog.operator.status;
 
+import io.twinlog.contracts.DedupAnomalyRecord;
+
 /**
  * Every condition reason the operator writes, in CamelCase; docs/concepts/reconciliation.md lists
  * them with their meaning and docs/operations/runbooks/ says what to do about the False ones.
@@ -56,6 +58,64 @@ public final class Reasons {
    * restartPolicy.stallAfter while another source did; Twinlog restarts it with backoff.
    */
   public static final String STALLED = "Stalled";
+
+  /**
+   * Connect reports the source RUNNING, but it wrote no heartbeat for three heartbeat intervals
+   * while another source did: its replica or binlog connection is down. Unhealthy at once;
+   * restarted only if it stays silent for restartPolicy.stallAfter ({@link #STALLED}).
+   */
+  public static final String SOURCE_SILENT = "SourceSilent";
+
+  /**
+   * Event: the operator cannot read Connect's REST API, so connector health comes from Strimzi's
+   * KafkaConnector status, which Strimzi refreshes only when it reconciles (2 minutes by default).
+   */
+  public static final String CONNECT_REST_UNREACHABLE = "ConnectRestUnreachable";
+
+  /** The dedup runtime reported an anomaly of a kind this operator does not know by name. */
+  public static final String DEDUP_ANOMALY = "DedupAnomaly";
+
+  /**
+   * The reason for a dedup anomaly kind: the kind in CamelCase ({@code source-skipped} becomes
+   * {@code SourceSkipped}) for every kind of {@link DedupAnomalyRecord#KINDS}, else {@link
+   * #DEDUP_ANOMALY}.
+   */
+  public static String forAnomalyKind(String kind) {
+    if (!DedupAnomalyRecord.KINDS.contains(kind)) {
+      return DEDUP_ANOMALY;
+    }
+    StringBuilder reason = new StringBuilder();
+    for (String part : kind.split("-")) {
+      reason.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+    }
+    return reason.toString();
+  }
+
+  /** The runbook of a reason: {@code docs/operations/runbooks/<reason in kebab-case>.md}. */
+  public static String runbook(String reason) {
+    return "docs/operations/runbooks/"
+        + reason.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT)
+        + ".md";
+  }
+
+  /** Every reason that has a runbook (a test checks each file exists). */
+  public static java.util.List<String> withRunbook() {
+    java.util.List<String> reasons =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                INVALID_SPEC,
+                NO_HEALTHY_SOURCE,
+                CONNECTOR_FAILED,
+                RESTARTS_EXHAUSTED,
+                STALLED,
+                SOURCE_SILENT,
+                BINLOG_POSITION_PURGED,
+                SCHEMA_HISTORY_MISSING,
+                CONNECT_REST_UNREACHABLE,
+                DEDUP_ANOMALY));
+    DedupAnomalyRecord.KINDS.forEach(k -> reasons.add(forAnomalyKind(k)));
+    return java.util.List.copyOf(reasons);
+  }
 
   /** The binlog position the connector needs was purged (error 1236): restarting cannot help. */
   public static final String BINLOG_POSITION_PURGED = "BinlogPositionPurged";

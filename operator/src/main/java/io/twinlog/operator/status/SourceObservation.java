@@ -3,6 +3,23 @@ package io.twinlog.operator.status;
 import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.RestartDecision;
 
-/** What the reconciler saw of one source replica's connector, and what it decided. */
+/**
+ * What the reconciler saw of one source replica's connector, and what it decided.
+ *
+ * @param silence set when the source wrote no heartbeat for three intervals while a sibling did
+ * @param anomaly set while the dedup runtime's latest anomaly for this source is held
+ */
 public record SourceObservation(
-    String replica, String connectorName, ConnectorHealth health, RestartDecision decision) {}
+    String replica,
+    String connectorName,
+    ConnectorHealth health,
+    RestartDecision decision,
+    SourceProblem silence,
+    SourceProblem anomaly) {
+
+  /** An observation without silence or anomaly. */
+  public SourceObservation(
+      String replica, String connectorName, ConnectorHealth health, RestartDecision decision) {
+    this(replica, connectorName, health, decision, null, null);
+  }
+}

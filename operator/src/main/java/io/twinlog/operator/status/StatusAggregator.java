@@ -40,7 +40,7 @@ public final class StatusAggregator {
     SourceVerdict worst = null;
     int healthy = 0;
     for (SourceObservation source : observation.sources()) {
-      SourceVerdict verdict = SourceVerdict.of(source.health(), source.decision());
+      SourceVerdict verdict = SourceVerdict.of(source);
       if (verdict.reason() == null) {
         healthy++;
       } else {
@@ -57,19 +57,26 @@ public final class StatusAggregator {
           sourceStatus(source, verdict, previousSource(previous, source.replica()), measured));
     }
     int total = observation.sources().size();
+    String fallback =
+        observation.connectFallback() == null ? "" : " " + observation.connectFallback();
     Condition sourcesHealthy =
         worst == null
             ? Conditions.of(
                 ConditionTypes.SOURCES_HEALTHY,
                 TRUE,
                 Reasons.ALL_SOURCES_RUNNING,
-                "All " + total + " source connectors run.",
+                "All " + total + " source connectors run." + fallback,
                 generation)
             : Conditions.of(
                 ConditionTypes.SOURCES_HEALTHY,
                 FALSE,
                 worst.reason(),
-                healthy + "/" + total + " sources healthy. " + String.join(" ", problems),
+                healthy
+                    + "/"
+                    + total
+                    + " sources healthy. "
+                    + String.join(" ", problems)
+                    + fallback,
                 generation);
 
     DedupObservation dedup = observation.dedup();
@@ -103,7 +110,7 @@ public final class StatusAggregator {
               ConditionTypes.SINK_READY,
               sinkOk ? TRUE : FALSE,
               sinkOk ? Reasons.CONNECTOR_RUNNING : verdict.reason(),
-              sink.connectorName() + ": " + verdict.detail(),
+              sink.connectorName() + ": " + verdict.detail() + fallback,
               generation);
       sinkStatus = sinkStatus(sink, previous == null ? null : previous.getSink());
     }
@@ -311,10 +318,20 @@ public final class StatusAggregator {
         .withLastError(
             stall != null
                 ? stall.summary()
-                : lastError(source.health(), previous == null ? null : previous.getLastError()))
+                : problem(source, verdict) != null
+                    ? problem(source, verdict)
+                    : lastError(source.health(), previous == null ? null : previous.getLastError()))
         .withRetention(
             retention != null ? retention : previous == null ? null : previous.getRetention())
         .withStalled(stall == null ? null : Boolean.TRUE);
+  }
+
+  /** The detail of the verdict when an anomaly or silence decided it, else null. */
+  private static String problem(SourceObservation source, SourceVerdict verdict) {
+    boolean byProblem =
+        (source.anomaly() != null && source.anomaly().reason().equals(verdict.reason()))
+            || (source.silence() != null && source.silence().reason().equals(verdict.reason()));
+    return byProblem ? verdict.detail() : null;
   }
 
   /** The stall behind a decision, or null when the decision is not about a stall. */

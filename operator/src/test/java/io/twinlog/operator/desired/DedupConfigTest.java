@@ -30,6 +30,7 @@ class DedupConfigTest {
             entry(DedupRuntimeEnv.TABLES, "shop.orders,shop.order_items"),
             entry(DedupRuntimeEnv.OUTPUT_TOPIC_PREFIX, "shop.orders.cdc"),
             entry(DedupRuntimeEnv.DEAD_LETTER_TOPIC, "shop.orders.dedup-dlq"),
+            entry(DedupRuntimeEnv.ANOMALY_TOPIC, "shop.orders.dedup-anomalies"),
             entry(DedupRuntimeEnv.WINDOW_MS, Long.toString(DedupRuntimeEnv.DEFAULT_WINDOW_MS)),
             entry(DedupRuntimeEnv.STATE_DIR, "/var/lib/twinlog/state"),
             entry(DedupRuntimeEnv.METRICS_PORT, "8080"));

@@ -24,7 +24,7 @@ class DesiredResourcesTest {
   void everythingIsOwnedByThePipelineAsController() {
     CdcPipeline p = TestPipelines.full();
     List<HasMetadata> all = DesiredResources.of(p).all();
-    assertThat(all).hasSize(3 + 1 + 4 + 1 + 1 + 1 + 1);
+    assertThat(all).hasSize(3 + 1 + 5 + 1 + 1 + 1 + 1);
     for (HasMetadata r : all) {
       assertThat(r.getMetadata().getNamespace()).isEqualTo("shop");
       assertThat(r.getMetadata().getOwnerReferences())

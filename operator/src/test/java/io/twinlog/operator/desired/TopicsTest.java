@@ -20,11 +20,15 @@ class TopicsTest {
             "cdc.shop.shop.orders",
             "cdc.shop.billing.Invoice_Lines",
             "shop.orders.dedup-dlq",
+            "shop.orders.dedup-anomalies",
             "erp-dead-letters");
     assertThat(topics)
         .allSatisfy(t -> assertThat(t.getApiVersion()).isEqualTo("kafka.strimzi.io/v1"));
     assertThat(topics.get(0).getSpec().getPartitions()).isEqualTo(6);
     assertThat(topics.get(2).getSpec().getPartitions()).isNull();
+    assertThat(topics.get(3).getSpec().getPartitions()).isEqualTo(1);
+    assertThat(topics.get(3).getSpec().getConfig())
+        .containsEntry("cleanup.policy", "compact,delete");
     assertThat(topics).allSatisfy(t -> assertThat(t.getSpec().getReplicas()).isNull());
     assertThat(topics)
         .extracting(t -> t.getMetadata().getName())
@@ -39,6 +43,7 @@ class TopicsTest {
         .containsExactly(
             "shop.orders.cdc.shop.orders",
             "shop.orders.cdc.shop.order_items",
-            "shop.orders.dedup-dlq");
+            "shop.orders.dedup-dlq",
+            "shop.orders.dedup-anomalies");
   }
 }

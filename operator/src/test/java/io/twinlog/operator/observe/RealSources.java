@@ -94,6 +94,11 @@ public final class RealSources implements AutoCloseable {
     return kafka;
   }
 
+  /** Connect's REST base URL. */
+  public java.net.URI restUri() {
+    return connect.restUri();
+  }
+
   public ConnectRest rest() {
     return connect.rest();
   }

@@ -33,6 +33,16 @@ public class DedupSpec {
   @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
   private String window;
 
+  @JsonPropertyDescription(
+      "How long a source the dedup runtime reported an anomaly for (it skipped or diverged, for"
+          + " example) counts as unhealthy after the latest such report (a duration). Default:"
+          + " 15m.")
+  @Default("15m")
+  @Pattern(ApiPatterns.DURATION)
+  @Size(max = 32)
+  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  private String anomalyHold;
+
   @JsonPropertyDescription("Number of dedup runtime pods (1 to 10).")
   @Default("2")
   @Min(1)
@@ -69,6 +79,14 @@ public class DedupSpec {
 
   public void setWindow(String window) {
     this.window = window;
+  }
+
+  public String getAnomalyHold() {
+    return anomalyHold == null ? "15m" : anomalyHold;
+  }
+
+  public void setAnomalyHold(String anomalyHold) {
+    this.anomalyHold = anomalyHold;
   }
 
   public Integer getInstances() {

@@ -1,0 +1,99 @@
+package io.twinlog.operator.reconciler;
+
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.desired.ResourceNames;
+import io.twinlog.operator.observe.ConnectReading;
+import io.twinlog.operator.observe.ConnectStatusWatcher;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Connects the {@link ConnectStatusWatcher} (Connect's REST API, read off the reconcile thread) to
+ * reconciliations: registers a pipeline's connectors, turns a change it hears into a reconciliation
+ * of the owning pipeline, and hands over the fresh readings.
+ */
+final class ConnectStatuses implements AutoCloseable {
+
+  /**
+   * What Connect's REST API said about one pipeline's connectors.
+   *
+   * @param url the Connect REST base URL
+   * @param readings fresh readings by connector name (absent: none, or too old)
+   * @param unreachable why the REST API could not be read, when a connector has no fresh reading
+   *     because of it; null otherwise
+   */
+  record Seen(String url, Map<String, ConnectReading> readings, String unreachable) {
+
+    /** The fresh reading of a connector, or null (then Strimzi's status is all there is). */
+    ConnectReading of(String connector) {
+      return readings.get(connector);
+    }
+  }
+
+  private final ConnectStatusWatcher watcher;
+  private final String urlTemplate;
+  private final SimpleInboundEventSource<CdcPipeline> changes =
+      new SimpleInboundEventSource<>("connect-status");
+
+  ConnectStatuses(ConnectStatusWatcher watcher, String urlTemplate) {
+    this.watcher = watcher;
+    this.urlTemplate = urlTemplate;
+    watcher.onChange(owner -> changes.propagateEvent(resourceId(owner)));
+  }
+
+  /** The event source through which Connect status changes trigger reconciliations. */
+  SimpleInboundEventSource<CdcPipeline> eventSource() {
+    return changes;
+  }
+
+  /**
+   * A reading older than this is not trusted (three sweeps, at least 15 s): the cluster stopped
+   * answering for that connector, and Strimzi's status is used instead.
+   */
+  Duration staleAfter() {
+    Duration three = watcher.interval().multipliedBy(3);
+    return three.compareTo(Duration.ofSeconds(15)) < 0 ? Duration.ofSeconds(15) : three;
+  }
+
+  /** Registers the pipeline's connectors (idempotent) and returns what is known of them. */
+  Seen observe(CdcPipeline pipeline, Collection<String> connectors, Instant now) {
+    String url = ResourceNames.connectApiUrl(pipeline, urlTemplate);
+    watcher.watch(owner(pipeline), url, connectors);
+    Map<String, ConnectReading> fresh = new HashMap<>();
+    boolean missing = false;
+    for (String connector : connectors) {
+      ConnectReading reading = watcher.reading(url, connector).orElse(null);
+      if (reading != null && !reading.at().plus(staleAfter()).isBefore(now)) {
+        fresh.put(connector, reading);
+      } else {
+        missing = true;
+      }
+    }
+    String error = missing ? watcher.lastError(url).orElse(null) : null;
+    return new Seen(url, Map.copyOf(fresh), error);
+  }
+
+  /** Stops watching a deleted pipeline's connectors. */
+  void forget(CdcPipeline pipeline) {
+    watcher.forget(owner(pipeline));
+  }
+
+  @Override
+  public void close() {
+    watcher.close();
+  }
+
+  private static String owner(CdcPipeline pipeline) {
+    return pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
+  }
+
+  private static ResourceID resourceId(String owner) {
+    int slash = owner.indexOf('/');
+    return new ResourceID(owner.substring(slash + 1), owner.substring(0, slash));
+  }
+}
