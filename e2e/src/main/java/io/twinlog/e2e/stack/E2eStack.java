@@ -105,7 +105,11 @@ public final class E2eStack implements AutoCloseable {
     operator =
         register(
             TwinlogOperator.start(
-                kubernetes.client(), Clock.systemUTC(), OperatorSettings.inProcess()));
+                kubernetes.client(),
+                Clock.systemUTC(),
+                // One Connect worker serves every namespace here; on a cluster the operator
+                // reaches each KafkaConnect's <name>-connect-api Service.
+                OperatorSettings.inProcess().withConnectApiUrl(connect.restUri().toString())));
     erp = register(ErpStandIn.start());
     LOG.info("e2e stack up in {} ms (temp root {})", (System.nanoTime() - t0) / 1_000_000, root);
   }

@@ -1,5 +1,9 @@
 package io.twinlog.e2e.strimzi;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.strimzi.api.kafka.model.common.Condition;
@@ -8,12 +12,15 @@ import io.strimzi.api.kafka.model.common.ConnectorState;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.connector.KafkaConnectorStatus;
 import io.twinlog.testkit.ConnectRest;
+import io.twinlog.testkit.ConnectRest.ConnectorOffset;
 import io.twinlog.testkit.ConnectRest.ConnectorStatus;
 import io.twinlog.testkit.ConnectRest.TaskStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,22 +32,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TEST CODE standing in for the KafkaConnector part of Strimzi's Cluster Operator, which cannot run
- * here. Each pass applies every KafkaConnector on the (mock) API server to one Connect worker's
- * REST API the way Strimzi does: create, config update, delete when the resource is gone, {@code
- * spec.state} running|paused|stopped, the {@code strimzi.io/restart} annotation (values per Strimzi
- * proposal 105: {@code true}, {@code includeTasks}, {@code onlyFailed}, combined with commas) and
- * {@code strimzi.io/restart-task=<id>}, both removed once acted on; then writes {@code
- * status.connectorStatus} (Connect's status JSON), {@code status.conditions} (Ready, or NotReady
- * with the REST error) and {@code status.observedGeneration}.
+ * TEST CODE standing in for the KafkaConnector part of Strimzi's Cluster Operator (1.2), which
+ * cannot run here. It imitates Strimzi's behaviour, not its code; {@link StrimziStandIn} decides
+ * when it runs, the way Strimzi does: on every watch event of a KafkaConnector (ADDED, MODIFIED,
+ * DELETED, including the status writes that Strimzi and others make) and on the periodic full
+ * reconciliation ({@code STRIMZI_FULL_RECONCILIATION_INTERVAL_MS}, 120 s by default). Nothing else
+ * copies Connect's status into the resource: a task that fails while nobody touches its
+ * KafkaConnector shows in {@code status.connectorStatus} only at the next full reconciliation.
  *
- * <p>Differences from Strimzi, on purpose: it polls (every {@code pass} call, driven by {@link
- * StrimziStandIn}) instead of reconciling every two minutes plus on events, so status follows
- * Connect within about half a second; it ignores {@code strimzi.io/cluster} (one Connect cluster
- * here); no auto-restart, no offsets annotations.
+ * <p>One reconciliation of one connector, in Strimzi's order: read its config from Connect; absent
+ * (404): create it in {@code spec.state} (KIP-980 {@code initial_state}); config differs: PUT it
+ * and apply {@code spec.state}; config equal: apply {@code spec.state}
+ * (RUNNING/PAUSED/STOPPED/FAILED transitions as Strimzi makes them, UNASSIGNED and RESTARTING left
+ * alone), the {@code strimzi.io/connector-offsets} annotation ({@code list} into {@code
+ * spec.listOffsets.toConfigMap}, {@code alter} from {@code spec.alterOffsets.fromConfigMap}, {@code
+ * reset}; only on a STOPPED connector; key {@code offsets.json}), {@code strimzi.io/restart}
+ * (values per Strimzi: {@code true}, or {@code includeTasks} and/or {@code onlyFailed}; any {@code
+ * false} means none; other values are refused with a warning condition) and {@code
+ * strimzi.io/restart-task=<id>}, each annotation removed once acted on. Then Connect's status is
+ * read and written to {@code status.connectorStatus}, with {@code Ready} or {@code NotReady} (a
+ * failed connector or task, or the REST error), {@code tasksMax} and {@code observedGeneration},
+ * only when it differs from what is there (ignoring {@code lastTransitionTime}, as Strimzi's
+ * StatusDiff does). A full reconciliation also deletes connectors Connect runs that no
+ * KafkaConnector declares; a DELETED event deletes that connector at once.
+ *
+ * <p>Left out, on purpose: {@code strimzi.io/cluster} and namespaces (one Connect cluster serves
+ * every namespace here), {@code spec.autoRestart} (Twinlog never enables it), {@code
+ * status.topics}, {@code strimzi.io/pause-reconciliation}, the 10 s lock timeout after which
+ * Strimzi drops an event (events here wait in order on one thread, which also serialises
+ * reconciliations the way Strimzi's per-Connect-cluster lock does), and the KafkaConnect resource's
+ * own reconciliation.
  */
 public final class ConnectorStandIn {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectorStandIn.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Strimzi's restart annotation. */
   public static final String RESTART = "strimzi.io/restart";
@@ -48,13 +73,24 @@ public final class ConnectorStandIn {
   /** Strimzi's task restart annotation. */
   public static final String RESTART_TASK = "strimzi.io/restart-task";
 
+  /** Strimzi's offsets annotation: {@code list}, {@code alter} or {@code reset}. */
+  public static final String CONNECTOR_OFFSETS = "strimzi.io/connector-offsets";
+
+  /** The ConfigMap key Strimzi lists offsets into and alters them from (KafkaConnector). */
+  public static final String OFFSETS_KEY = "offsets.json";
+
+  /** Strimzi retries reading a just-created connector's status on 404: 200 ms doubling, 10x. */
+  private static final Duration STATUS_BACKOFF = Duration.ofMillis(200);
+
+  private static final int STATUS_ATTEMPTS = 10;
+
   private final KubernetesClient client;
   private final ConnectRest connect;
   private final Clock clock;
-  private final Set<String> applied = ConcurrentHashMap.newKeySet();
   private final List<RestartDone> restarts = new CopyOnWriteArrayList<>();
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
+  private volatile Runnable onRelease = () -> {};
 
   /** A restart the stand-in performed because of an annotation. */
   public record RestartDone(String namespace, String connector, String annotation, Instant at) {}
@@ -79,134 +115,339 @@ public final class ConnectorStandIn {
     held.add(connector);
   }
 
-  /** Ends {@link #hold}. */
+  /**
+   * Ends {@link #hold} and reconciles the connector's resources at once, as the edit of a user
+   * handing the connector back (a watch event) would make Strimzi do.
+   */
   public void release(String connector) {
     held.remove(connector);
+    onRelease.run();
   }
 
-  /** One reconciliation pass over every KafkaConnector. */
-  void pass() {
+  void onRelease(Runnable action) {
+    this.onRelease = action;
+  }
+
+  /** A watch event: reconcile that one connector (DELETED: remove it from Connect). */
+  void onEvent(boolean deleted, KafkaConnector resource) {
+    String name = resource.getMetadata().getName();
+    if (held.contains(name)) {
+      return;
+    }
+    if (deleted) {
+      deleteFromConnect(name);
+      return;
+    }
+    reconcileAndReport(resource);
+  }
+
+  /**
+   * The periodic full reconciliation: every KafkaConnector reconciled (and its status refreshed),
+   * every connector in Connect without a KafkaConnector deleted.
+   */
+  void fullReconciliation() {
     List<KafkaConnector> resources =
         client.resources(KafkaConnector.class).inAnyNamespace().list().getItems();
-    Set<String> wanted = new java.util.HashSet<>();
-    List<String> existing = connect.list();
+    Set<String> wanted = new HashSet<>();
+    resources.forEach(r -> wanted.add(r.getMetadata().getName()));
+    for (String name : connect.list()) {
+      if (!wanted.contains(name) && !held.contains(name)) {
+        deleteFromConnect(name);
+      }
+    }
     for (KafkaConnector resource : resources) {
-      String name = resource.getMetadata().getName();
-      if (resource.getMetadata().getDeletionTimestamp() != null) {
-        continue;
-      }
-      wanted.add(name);
-      if (held.contains(name)) {
-        continue;
-      }
-      try {
-        reconcile(resource, existing.contains(name));
-      } catch (ConnectRest.ConnectRestException | KubernetesClientException e) {
-        String message = String.valueOf(e.getMessage());
-        if (!message.equals(lastErrors.put(name, message))) {
-          LOG.info("KafkaConnector {} not applied: {}", name, message);
-        }
-        if (e instanceof ConnectRest.ConnectRestException rest && rest.statusCode() == 400) {
-          writeStatus(resource, null, notReady(e.getMessage()));
-        }
-      }
-    }
-    for (String name : existing) {
-      if (applied.contains(name) && !wanted.contains(name)) {
-        try {
-          connect.delete(name);
-          applied.remove(name);
-          LOG.info("deleted connector {} (its KafkaConnector is gone)", name);
-        } catch (ConnectRest.ConnectRestException e) {
-          LOG.debug("delete of {} failed: {}", name, e.getMessage());
-        }
+      if (!held.contains(resource.getMetadata().getName())) {
+        reconcileAndReport(resource);
       }
     }
   }
 
-  private void reconcile(KafkaConnector resource, boolean exists) {
+  /** Reconciles every KafkaConnector not held (after {@link #release}). */
+  void reconcileAll() {
+    client.resources(KafkaConnector.class).inAnyNamespace().list().getItems().stream()
+        .filter(r -> !held.contains(r.getMetadata().getName()))
+        .forEach(this::reconcileAndReport);
+  }
+
+  private void deleteFromConnect(String name) {
+    try {
+      connect.delete(name);
+      LOG.info("deleted connector {} (its KafkaConnector is gone)", name);
+    } catch (ConnectRest.ConnectRestException e) {
+      if (e.statusCode() != 404) {
+        LOG.debug("delete of {} failed: {}", name, e.getMessage());
+      }
+    }
+  }
+
+  private void reconcileAndReport(KafkaConnector resource) {
     String name = resource.getMetadata().getName();
-    Map<String, String> config = desiredConfig(resource);
-    ConnectorState state =
-        resource.getSpec().getState() == null
-            ? ConnectorState.RUNNING
-            : resource.getSpec().getState();
-    if (!exists) {
-      if (state == ConnectorState.STOPPED) {
-        connect.createConnectorStopped(name, config);
-      } else {
-        connect.createConnector(name, config);
+    if (resource.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    List<Condition> warnings = new ArrayList<>();
+    try {
+      ConnectorStatus status = reconcile(resource, warnings);
+      writeStatus(resource, status, warnings, failureOf(status));
+      lastErrors.remove(name);
+    } catch (ConnectRest.ConnectRestException | KubernetesClientException e) {
+      String message = String.valueOf(e.getMessage());
+      if (!message.equals(lastErrors.put(name, message))) {
+        LOG.info("KafkaConnector {} not reconciled: {}", name, message);
       }
-      applied.add(name);
-      LOG.info("created connector {} ({})", name, state);
-      return; // status next pass, once Connect has started it
+      writeStatus(resource, null, warnings, message);
+    } catch (RuntimeException e) {
+      // Connect unreachable and the like: Strimzi reports the error in the status, too.
+      writeStatus(resource, null, warnings, String.valueOf(e.getMessage()));
     }
-    applied.add(name);
-    if (!config.equals(connect.config(name))) {
-      connect.putConfig(name, config);
-      LOG.info("updated config of connector {}", name);
-    }
-    ConnectorStatus status = connect.status(name);
-    applyState(name, state, status.state());
-    handleAnnotations(resource);
-    writeStatus(resource, connect.status(name), ready());
   }
 
-  private void applyState(String name, ConnectorState wanted, String current) {
-    switch (wanted) {
-      case RUNNING -> {
-        if ("PAUSED".equals(current) || "STOPPED".equals(current)) {
-          connect.resume(name);
-        }
+  private ConnectorStatus reconcile(KafkaConnector resource, List<Condition> warnings) {
+    String name = resource.getMetadata().getName();
+    Map<String, String> desired = desiredConfig(resource);
+    ConnectorState state =
+        Objects.requireNonNullElse(resource.getSpec().getState(), ConnectorState.RUNNING);
+    Map<String, String> current;
+    try {
+      current = connect.config(name);
+    } catch (ConnectRest.ConnectRestException e) {
+      if (e.statusCode() != 404) {
+        throw e;
       }
-      case PAUSED -> {
-        if (!"PAUSED".equals(current)) {
+      if (state == ConnectorState.STOPPED) {
+        connect.createConnectorStopped(name, desired);
+      } else {
+        connect.createConnector(name, desired);
+        if (state == ConnectorState.PAUSED) {
           connect.pause(name);
         }
       }
-      case STOPPED -> {
-        if (!"STOPPED".equals(current)) {
+      LOG.info("created connector {} ({})", name, state);
+      return statusWithBackoff(name);
+    }
+    if (!desired.equals(current)) {
+      connect.putConfig(name, desired);
+      LOG.info("updated config of connector {}", name);
+      applyState(name, state, statusWithBackoff(name).state());
+      return connect.status(name);
+    }
+    applyState(name, state, connect.status(name).state());
+    manageOffsets(resource, warnings);
+    restart(resource, warnings);
+    restartTask(resource, warnings);
+    return statusWithBackoff(name);
+  }
+
+  private ConnectorStatus statusWithBackoff(String name) {
+    long delay = STATUS_BACKOFF.toMillis();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return connect.status(name);
+      } catch (ConnectRest.ConnectRestException e) {
+        if (e.statusCode() != 404 || attempt == STATUS_ATTEMPTS) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(delay); // Strimzi's own back-off between status reads, not a test wait
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      delay *= 2;
+    }
+  }
+
+  private void applyState(String name, ConnectorState wanted, String current) {
+    switch (current) {
+      case "RUNNING" -> {
+        if (wanted == ConnectorState.PAUSED) {
+          connect.pause(name);
+        } else if (wanted == ConnectorState.STOPPED) {
           connect.stop(name);
         }
+      }
+      case "PAUSED" -> {
+        if (wanted == ConnectorState.RUNNING) {
+          connect.resume(name);
+        } else if (wanted == ConnectorState.STOPPED) {
+          connect.stop(name);
+        }
+      }
+      case "STOPPED" -> {
+        if (wanted == ConnectorState.RUNNING) {
+          connect.resume(name);
+        } else if (wanted == ConnectorState.PAUSED) {
+          connect.pause(name);
+        }
+      }
+      case "FAILED" -> {
+        if (wanted == ConnectorState.STOPPED) {
+          connect.stop(name);
+        } else if (wanted == ConnectorState.PAUSED) {
+          throw new IllegalStateException(
+              "Connector " + name + " cannot be paused since it is in failed state.");
+        }
+      }
+      default -> {
+        // UNASSIGNED, RESTARTING: transient; Strimzi waits for the next reconciliation.
       }
     }
   }
 
-  private void handleAnnotations(KafkaConnector resource) {
-    Map<String, String> annotations = resource.getMetadata().getAnnotations();
-    if (annotations == null) {
+  private void restart(KafkaConnector resource, List<Condition> warnings) {
+    String value = annotation(resource, RESTART);
+    if (value == null || value.isBlank() || value.contains("false")) {
       return;
     }
     String name = resource.getMetadata().getName();
-    String restart = annotations.get(RESTART);
-    if (restart != null) {
-      List<String> parts = List.of(restart.split(","));
-      boolean includeTasks = parts.contains("includeTasks");
-      boolean onlyFailed = parts.contains("onlyFailed");
-      if (!parts.contains("false")) {
-        connect.restart(name, includeTasks, onlyFailed);
-        restarts.add(
-            new RestartDone(
-                resource.getMetadata().getNamespace(),
-                name,
-                RESTART + "=" + restart,
-                clock.instant()));
-        LOG.info("restarted connector {} ({}={})", name, RESTART, restart);
+    if (!validRestart(value)) {
+      warnings.add(warning("RestartConnector", "Invalid annotation format"));
+      return;
+    }
+    try {
+      connect.restart(name, value.contains("includeTasks"), value.contains("onlyFailed"));
+    } catch (ConnectRest.ConnectRestException e) {
+      // Strimzi keeps the annotation and tries again at the next reconciliation.
+      warnings.add(warning("RestartConnector", "Failed to restart connector " + name + ". " + e));
+      return;
+    }
+    restarts.add(
+        new RestartDone(
+            resource.getMetadata().getNamespace(), name, RESTART + "=" + value, clock.instant()));
+    LOG.info("restarted connector {} ({}={})", name, RESTART, value);
+    removeAnnotation(resource, RESTART);
+  }
+
+  /** Strimzi's rule: {@code true} alone, or {@code includeTasks}/{@code onlyFailed}, not both. */
+  static boolean validRestart(String value) {
+    boolean bool = false;
+    boolean args = false;
+    for (String part : value.split(",")) {
+      String v = part.strip();
+      if ("true".equalsIgnoreCase(v)) {
+        bool = true;
+      } else if ("includeTasks".equalsIgnoreCase(v) || "onlyFailed".equalsIgnoreCase(v)) {
+        args = true;
+      } else {
+        return false;
       }
-      removeAnnotation(resource, RESTART);
     }
-    String task = annotations.get(RESTART_TASK);
-    if (task != null) {
-      connect.restartTask(name, Integer.parseInt(task.strip()));
-      restarts.add(
-          new RestartDone(
-              resource.getMetadata().getNamespace(),
-              name,
-              RESTART_TASK + "=" + task,
-              clock.instant()));
-      LOG.info("restarted task {} of connector {}", task, name);
-      removeAnnotation(resource, RESTART_TASK);
+    return bool != args;
+  }
+
+  private void restartTask(KafkaConnector resource, List<Condition> warnings) {
+    String value = annotation(resource, RESTART_TASK);
+    int task;
+    try {
+      task = value == null ? -1 : Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      task = -1; // Strimzi reads a non-number as "no task"
     }
+    if (task < 0) {
+      return;
+    }
+    String name = resource.getMetadata().getName();
+    try {
+      connect.restartTask(name, task);
+    } catch (ConnectRest.ConnectRestException e) {
+      warnings.add(
+          warning(
+              "RestartConnectorTask",
+              "Failed to restart connector task " + name + ":" + task + ". " + e));
+      return;
+    }
+    restarts.add(
+        new RestartDone(
+            resource.getMetadata().getNamespace(),
+            name,
+            RESTART_TASK + "=" + value,
+            clock.instant()));
+    LOG.info("restarted task {} of connector {}", task, name);
+    removeAnnotation(resource, RESTART_TASK);
+  }
+
+  private void manageOffsets(KafkaConnector resource, List<Condition> warnings) {
+    String operation = annotation(resource, CONNECTOR_OFFSETS);
+    if (operation == null) {
+      return;
+    }
+    String name = resource.getMetadata().getName();
+    String namespace = resource.getMetadata().getNamespace();
+    try {
+      switch (operation) {
+        case "list" -> {
+          if (resource.getSpec().getListOffsets() == null) {
+            warnings.add(warning("ListOffsets", "missing property listOffsets"));
+            return;
+          }
+          String configMap = resource.getSpec().getListOffsets().getToConfigMap().getName();
+          String offsets = JSON.writeValueAsString(Map.of("offsets", connect.offsets(name)));
+          writeOffsetsConfigMap(namespace, configMap, offsets);
+        }
+        case "alter" -> {
+          if (resource.getSpec().getAlterOffsets() == null) {
+            warnings.add(warning("AlterOffsets", "missing property alterOffsets"));
+            return;
+          }
+          requireStopped(name);
+          String configMap = resource.getSpec().getAlterOffsets().getFromConfigMap().getName();
+          ConfigMap source = client.configMaps().inNamespace(namespace).withName(configMap).get();
+          if (source == null || source.getData() == null) {
+            throw new IllegalStateException(
+                "ConfigMap " + namespace + "/" + configMap + " missing");
+          }
+          Map<String, List<ConnectorOffset>> parsed =
+              JSON.readValue(source.getData().get(OFFSETS_KEY), new TypeReference<>() {});
+          connect.alterOffsets(name, parsed.get("offsets"));
+        }
+        case "reset" -> {
+          requireStopped(name);
+          connect.resetOffsets(name);
+        }
+        default -> {
+          warnings.add(warning("ManageOffsets", "unknown value " + operation));
+          return;
+        }
+      }
+      LOG.info("{} offsets of connector {}", operation, name);
+      removeAnnotation(resource, CONNECTOR_OFFSETS);
+    } catch (Exception e) {
+      // Strimzi keeps the annotation and repeats the operation at the next reconciliation.
+      warnings.add(warning("ManageOffsets", "Encountered error: " + e.getMessage()));
+    }
+  }
+
+  private void requireStopped(String name) {
+    if (!"STOPPED".equals(connect.status(name).state())) {
+      throw new IllegalStateException("Connector is not in STOPPED state");
+    }
+  }
+
+  private void writeOffsetsConfigMap(String namespace, String name, String offsets) {
+    ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
+    Map<String, String> data = new HashMap<>();
+    if (existing != null && existing.getData() != null) {
+      data.putAll(existing.getData());
+    }
+    data.put(OFFSETS_KEY, offsets);
+    client
+        .configMaps()
+        .inNamespace(namespace)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withData(data)
+                .build())
+        .createOr(c -> c.update());
+  }
+
+  private static String annotation(KafkaConnector resource, String key) {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
   }
 
   private void removeAnnotation(KafkaConnector resource, String annotation) {
@@ -263,21 +504,38 @@ public final class ConnectorStandIn {
     return json;
   }
 
-  private Condition ready() {
-    return new ConditionBuilder().withType("Ready").withStatus("True").build();
+  /** Strimzi's NotReady message for a failed connector or failed tasks, else null. */
+  private static String failureOf(ConnectorStatus status) {
+    if ("FAILED".equals(status.state())) {
+      return "Connector has failed, see connectorStatus for more details.";
+    }
+    List<String> failed =
+        status.tasks().stream()
+            .filter(t -> "FAILED".equals(t.state()))
+            .map(t -> Integer.toString(t.id()))
+            .toList();
+    return failed.isEmpty()
+        ? null
+        : "The following tasks have failed: "
+            + String.join(", ", failed)
+            + ", see connectorStatus for more details.";
   }
 
-  private Condition notReady(String message) {
+  private Condition warning(String reason, String message) {
     return new ConditionBuilder()
-        .withType("NotReady")
+        .withType("Warning")
         .withStatus("True")
-        .withReason("ConnectRestException")
+        .withReason(reason)
         .withMessage(message)
+        .withLastTransitionTime(clock.instant().toString())
         .build();
   }
 
   private void writeStatus(
-      KafkaConnector resource, ConnectorStatus connectStatus, Condition condition) {
+      KafkaConnector resource,
+      ConnectorStatus connectStatus,
+      List<Condition> warnings,
+      String notReady) {
     KafkaConnector current =
         client
             .resources(KafkaConnector.class)
@@ -289,35 +547,51 @@ public final class ConnectorStandIn {
     }
     KafkaConnectorStatus status = new KafkaConnectorStatus();
     status.setObservedGeneration(
-        Objects.requireNonNullElse(current.getMetadata().getGeneration(), 0L));
+        Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L));
     if (connectStatus != null) {
       status.setConnectorStatus(connectorStatusJson(connectStatus));
       status.setTasksMax(connectStatus.tasks().size());
     }
-    KafkaConnectorStatus previous = current.getStatus();
-    String since =
-        previous != null
-                && previous.getConditions() != null
-                && previous.getConditions().stream()
-                    .anyMatch(c -> c.getType().equals(condition.getType()))
-            ? previous.getConditions().stream()
-                .filter(c -> c.getType().equals(condition.getType()))
-                .findFirst()
-                .orElseThrow()
-                .getLastTransitionTime()
-            : clock.instant().toString();
-    condition.setLastTransitionTime(since);
-    status.setConditions(List.of(condition));
-    if (previous != null && sameStatus(previous, status)) {
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(
+        notReady == null
+            ? new ConditionBuilder()
+                .withType("Ready")
+                .withStatus("True")
+                .withLastTransitionTime(clock.instant().toString())
+                .build()
+            : new ConditionBuilder()
+                .withType("NotReady")
+                .withStatus("True")
+                .withReason(connectStatus == null ? "ConnectRestException" : "Throwable")
+                .withMessage(notReady)
+                .withLastTransitionTime(clock.instant().toString())
+                .build());
+    conditions.addAll(warnings);
+    status.setConditions(conditions);
+    if (current.getStatus() != null && sameIgnoringTransitionTimes(current.getStatus(), status)) {
       return;
     }
     current.setStatus(status);
     client.resource(current).updateStatus();
   }
 
-  private static boolean sameStatus(KafkaConnectorStatus a, KafkaConnectorStatus b) {
+  private static boolean sameIgnoringTransitionTimes(
+      KafkaConnectorStatus a, KafkaConnectorStatus b) {
     return Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
         && Objects.equals(a.getConnectorStatus(), b.getConnectorStatus())
-        && Objects.equals(a.getConditions(), b.getConditions());
+        && Objects.equals(a.getTasksMax(), b.getTasksMax())
+        && Objects.equals(withoutTimes(a.getConditions()), withoutTimes(b.getConditions()));
+  }
+
+  private static List<List<String>> withoutTimes(List<Condition> conditions) {
+    return conditions == null
+        ? List.of()
+        : conditions.stream()
+            .map(
+                c ->
+                    java.util.Arrays.asList(
+                        c.getType(), c.getStatus(), c.getReason(), c.getMessage()))
+            .toList();
   }
 }
