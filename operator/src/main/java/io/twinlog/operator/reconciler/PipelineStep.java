@@ -22,6 +22,9 @@ import io.twinlog.operator.health.RestartHistory;
 import io.twinlog.operator.health.RestartPolicy;
 import io.twinlog.operator.health.SourceAnomalies;
 import io.twinlog.operator.observe.ConnectReading;
+import io.twinlog.operator.source.Finding;
+import io.twinlog.operator.source.Severity;
+import io.twinlog.operator.source.SourceCheckResult;
 import io.twinlog.operator.status.ConditionTypes;
 import io.twinlog.operator.status.Conditions;
 import io.twinlog.operator.status.DedupObservation;
@@ -145,8 +148,11 @@ final class PipelineStep {
               ? new SourceProblem(Reasons.SOURCE_SILENT, signals.silent().get(replica))
               : null;
       SourceProblem anomaly = anomaly(signals.anomalies().get(replica), pipeline);
+      SourceProblem preflight =
+          preflight(checked.results().get(replica), signals.lastHeartbeat().get(replica));
       announceProblems(pipeline, replica, name, before, previous, silence, anomaly);
-      sources.add(new SourceObservation(replica, name, health, decision, silence, anomaly));
+      sources.add(
+          new SourceObservation(replica, name, health, decision, silence, anomaly, preflight));
     }
 
     SinkObservation sink = null;
@@ -248,6 +254,34 @@ final class PipelineStep {
     if (!noted) {
       events.warning(pipeline, Reasons.CONNECT_REST_UNREACHABLE, note);
     }
+  }
+
+  /**
+   * The worst non-retention finding of a replica's last source check (missing grants, binlog
+   * format, GTID mode, unreachable, ...), or null. "Unreachable" is dropped once the source wrote a
+   * heartbeat after the check: Connect evidently reaches the replica again.
+   */
+  static SourceProblem preflight(SourceCheckResult result, Instant lastHeartbeat) {
+    if (result == null) {
+      return null;
+    }
+    return result.sourceFindings().stream()
+        .filter(f -> f.severity() != Severity.INFO)
+        .filter(
+            f ->
+                !(SourceChecks.UNREACHABLE.contains(f.reason())
+                    && lastHeartbeat != null
+                    && lastHeartbeat.isAfter(result.checkedAt())))
+        .min(java.util.Comparator.comparing(Finding::severity))
+        .map(
+            f ->
+                new SourceProblem(
+                    f.reason().conditionReason(),
+                    "source check at "
+                        + result.checkedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + ": "
+                        + f.message()))
+        .orElse(null);
   }
 
   /** The status problem for a held anomaly, or null. */

@@ -12,6 +12,8 @@ import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.health.RestartPolicy;
 import io.twinlog.operator.source.Finding;
+import io.twinlog.operator.source.FindingReason;
+import io.twinlog.operator.source.Severity;
 import io.twinlog.operator.source.SourceCheckRequest;
 import io.twinlog.operator.source.SourceCheckResult;
 import io.twinlog.operator.source.SourceChecker;
@@ -40,10 +42,26 @@ import java.util.stream.Collectors;
 final class SourceChecks implements AutoCloseable {
 
   private record State(
-      long generation, Instant startedAt, boolean running, RetentionObservation observation) {}
+      long generation,
+      Instant startedAt,
+      boolean running,
+      RetentionObservation observation,
+      Map<String, SourceCheckResult> results) {}
 
-  /** The last completed check (or null), and when the next one is due. */
-  record Seen(RetentionObservation observation, Instant nextCheckAt) {}
+  /**
+   * The last completed check (or null), when the next one is due, and the last result per replica
+   * (empty before the first check, or when no check could start).
+   */
+  record Seen(
+      RetentionObservation observation,
+      Instant nextCheckAt,
+      Map<String, SourceCheckResult> results) {}
+
+  /**
+   * While a replica could not be reached, it is checked again this often (unless checkEvery is
+   * shorter), so a replica that returns does not stay reported for a whole checkEvery.
+   */
+  static final Duration UNREACHABLE_RECHECK = Duration.ofSeconds(30);
 
   private final KubernetesClient client;
   private final SourceChecker checker;
@@ -66,20 +84,36 @@ final class SourceChecks implements AutoCloseable {
     ResourceID id = ResourceID.fromResource(pipeline);
     long generation = Objects.requireNonNullElse(pipeline.getMetadata().getGeneration(), 0L);
     BinlogRetentionSpec retention = pipeline.getSpec().getSource().getBinlogRetention();
-    Duration every = Durations.parse(retention.getCheckEvery());
     State state = states.get(id);
+    Duration every = Durations.parse(retention.getCheckEvery());
+    if (state != null
+        && state.results().values().stream().anyMatch(SourceChecks::unreachable)
+        && UNREACHABLE_RECHECK.compareTo(every) < 0) {
+      every = UNREACHABLE_RECHECK;
+    }
     boolean due =
         state == null
             || (!state.running() && state.generation() != generation)
             || (!state.running() && !now.isBefore(state.startedAt().plus(every)));
     if (due) {
       RetentionObservation previous = state == null ? null : state.observation();
-      states.put(id, new State(generation, now, true, previous));
+      Map<String, SourceCheckResult> results = state == null ? Map.of() : state.results();
+      states.put(id, new State(generation, now, true, previous, results));
       start(pipeline, id, generation, now);
       state = states.get(id);
     }
-    return new Seen(state.observation(), state.startedAt().plus(every));
+    return new Seen(state.observation(), state.startedAt().plus(every), state.results());
   }
+
+  /** Whether a result says the operator could not reach or log in to the replica at all. */
+  static boolean unreachable(SourceCheckResult result) {
+    return result.sourceFindings().stream()
+        .anyMatch(f -> f.severity() != Severity.INFO && UNREACHABLE.contains(f.reason()));
+  }
+
+  /** Findings that mean "the operator could not talk to the replica". */
+  static final Set<FindingReason> UNREACHABLE =
+      Set.of(FindingReason.UNREACHABLE, FindingReason.DNS_FAILURE, FindingReason.TIMEOUT);
 
   /** Forgets a deleted pipeline. */
   void forget(CdcPipeline pipeline) {
@@ -98,7 +132,8 @@ final class SourceChecks implements AutoCloseable {
               generation,
               startedAt,
               false,
-              new RetentionObservation(null, Map.of(), null, e.getMessage())));
+              new RetentionObservation(null, Map.of(), null, e.getMessage()),
+              Map.of()));
       return;
     }
     Duration minimum = requests.get(0).minimumRetention();
@@ -106,17 +141,22 @@ final class SourceChecks implements AutoCloseable {
         requests.stream().map(checker::check).toList();
     CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
         .thenRun(
-            () ->
-                finish(
-                    id,
-                    generation,
-                    startedAt,
-                    observation(futures.stream().map(CompletableFuture::join).toList(), minimum)));
+            () -> {
+              List<SourceCheckResult> results =
+                  futures.stream().map(CompletableFuture::join).toList();
+              Map<String, SourceCheckResult> byReplica = new LinkedHashMap<>();
+              results.forEach(r -> byReplica.put(r.replicaName(), r));
+              finish(id, generation, startedAt, observation(results, minimum), byReplica);
+            });
   }
 
   private void finish(
-      ResourceID id, long generation, Instant startedAt, RetentionObservation observation) {
-    states.put(id, new State(generation, startedAt, false, observation));
+      ResourceID id,
+      long generation,
+      Instant startedAt,
+      RetentionObservation observation,
+      Map<String, SourceCheckResult> results) {
+    states.put(id, new State(generation, startedAt, false, observation, Map.copyOf(results)));
     completions.propagateEvent(id);
   }
 

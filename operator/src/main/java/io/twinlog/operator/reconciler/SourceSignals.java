@@ -38,16 +38,18 @@ final class SourceSignals implements AutoCloseable {
    * @param stalls a {@link Failure#stalled} per stalled replica
    * @param silent a one-line description per silent replica (stalled ones included)
    * @param anomalies the latest anomaly still held, per replica
+   * @param lastHeartbeat the latest heartbeat read, per replica (absent: none yet)
    * @param nextCheckAt when to look again even if nothing changes, or null
    */
   record Seen(
       Map<String, Failure> stalls,
       Map<String, String> silent,
       Map<String, DedupAnomalyRecord> anomalies,
+      Map<String, Instant> lastHeartbeat,
       Instant nextCheckAt) {
 
     static Seen none() {
-      return new Seen(Map.of(), Map.of(), Map.of(), null);
+      return new Seen(Map.of(), Map.of(), Map.of(), Map.of(), null);
     }
 
     /** The stall failure of a replica, or null. */
@@ -84,9 +86,13 @@ final class SourceSignals implements AutoCloseable {
     watcher.watch(owner(pipeline), bootstrap, prefixes.values(), anomalyTopic);
 
     List<StallDetector.Progress> progress = new ArrayList<>();
+    Map<String, Instant> lastHeartbeat = new HashMap<>();
     for (ReplicaSpec replica : replicas) {
       Instant seen = watcher.lastSeen(bootstrap, prefixes.get(replica.getName())).orElse(null);
       progress.add(new StallDetector.Progress(replica.getName(), seen));
+      if (seen != null) {
+        lastHeartbeat.put(replica.getName(), seen);
+      }
     }
     Duration stallAfter = Durations.parse(pipeline.getSpec().getRestartPolicy().getStallAfter());
     StallDetector stallDetector = new StallDetector(stallAfter);
@@ -133,7 +139,7 @@ final class SourceSignals implements AutoCloseable {
             .filter(Objects::nonNull)
             .min(Instant::compareTo)
             .orElse(null);
-    return new Seen(stalls, silent, anomalies, nextCheckAt);
+    return new Seen(stalls, silent, anomalies, lastHeartbeat, nextCheckAt);
   }
 
   /** Stops watching a deleted pipeline's sources. */

@@ -8,6 +8,7 @@ import io.twinlog.operator.health.RestartDecision;
  *
  * @param silence set when the source wrote no heartbeat for three intervals while a sibling did
  * @param anomaly set while the dedup runtime's latest anomaly for this source is held
+ * @param preflight set when the last source check found the replica unfit or unreachable
  */
 public record SourceObservation(
     String replica,
@@ -15,11 +16,23 @@ public record SourceObservation(
     ConnectorHealth health,
     RestartDecision decision,
     SourceProblem silence,
-    SourceProblem anomaly) {
+    SourceProblem anomaly,
+    SourceProblem preflight) {
 
-  /** An observation without silence or anomaly. */
+  /** An observation without silence, anomaly or preflight finding. */
   public SourceObservation(
       String replica, String connectorName, ConnectorHealth health, RestartDecision decision) {
-    this(replica, connectorName, health, decision, null, null);
+    this(replica, connectorName, health, decision, null, null, null);
+  }
+
+  /** An observation without preflight finding. */
+  public SourceObservation(
+      String replica,
+      String connectorName,
+      ConnectorHealth health,
+      RestartDecision decision,
+      SourceProblem silence,
+      SourceProblem anomaly) {
+    this(replica, connectorName, health, decision, silence, anomaly, null);
   }
 }

@@ -12,13 +12,17 @@ import java.time.temporal.ChronoUnit;
 record SourceVerdict(String reason, String detail, int rank) {
 
   /**
-   * The verdict of a source: its connector's, unless the source is silent or distrusted by the
-   * dedup runtime while its connector looks fine or less bad (an anomaly ranks 5, silence 2).
+   * The verdict of a source: its connector's, unless the source is distrusted by the dedup runtime,
+   * found unfit or unreachable by the source check, or silent while its connector looks fine or
+   * less bad (an anomaly ranks 5, a preflight finding 4, silence 2).
    */
   static SourceVerdict of(SourceObservation source) {
     SourceVerdict verdict = of(source.health(), source.decision());
     if (source.anomaly() != null && verdict.rank() < 5) {
       verdict = new SourceVerdict(source.anomaly().reason(), source.anomaly().detail(), 5);
+    }
+    if (source.preflight() != null && verdict.rank() < 4) {
+      verdict = new SourceVerdict(source.preflight().reason(), source.preflight().detail(), 4);
     }
     if (source.silence() != null && verdict.rank() < 2) {
       verdict = new SourceVerdict(source.silence().reason(), source.silence().detail(), 2);

@@ -330,6 +330,7 @@ public final class StatusAggregator {
   private static String problem(SourceObservation source, SourceVerdict verdict) {
     boolean byProblem =
         (source.anomaly() != null && source.anomaly().reason().equals(verdict.reason()))
+            || (source.preflight() != null && source.preflight().reason().equals(verdict.reason()))
             || (source.silence() != null && source.silence().reason().equals(verdict.reason()));
     return byProblem ? verdict.detail() : null;
   }

@@ -6,7 +6,13 @@ import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.ConnectorStatuses;
 import io.twinlog.operator.health.RestartHistory;
 import io.twinlog.operator.observe.ConnectReading;
+import io.twinlog.operator.source.Finding;
+import io.twinlog.operator.source.FindingReason;
+import io.twinlog.operator.source.Severity;
+import io.twinlog.operator.source.SourceCheckResult;
+import io.twinlog.operator.status.SourceProblem;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +46,41 @@ class PipelineStepHealthTest {
     assertThat(PipelineStep.health(connector, before, restarted).restartPending()).isTrue();
     var after = new ConnectReading(ConnectorStatuses.taskFailed("c", "boom"), T0.plusSeconds(2));
     assertThat(PipelineStep.health(connector, after, restarted).restartPending()).isFalse();
+  }
+
+  @Test
+  void theWorstSourceFindingIsTheProblemAndUnreachableEndsWithTheNextHeartbeat() {
+    var unfit =
+        new SourceCheckResult(
+            "replica-b",
+            T0,
+            List.of(
+                new Finding(FindingReason.REPLICA_UPDATES_NOT_LOGGED, Severity.WARNING, "w"),
+                new Finding(FindingReason.BINLOG_FORMAT_NOT_ROW, Severity.ERROR, "statements"),
+                new Finding(FindingReason.RETENTION_TOO_SHORT, Severity.WARNING, "retention")),
+            null);
+    assertThat(PipelineStep.preflight(unfit, null))
+        .extracting(SourceProblem::reason, SourceProblem::detail)
+        .containsExactly("BinlogFormatNotRow", "source check at " + T0 + ": statements");
+
+    var down =
+        new SourceCheckResult(
+            "replica-a",
+            T0,
+            List.of(new Finding(FindingReason.UNREACHABLE, Severity.ERROR, "refused")),
+            null);
+    assertThat(PipelineStep.preflight(down, T0.minusSeconds(5)).reason())
+        .isEqualTo("SourceUnreachable");
+    assertThat(PipelineStep.preflight(down, T0.plusSeconds(5)))
+        .as("Connect reaches the replica again: its heartbeat is newer than the check")
+        .isNull();
+    var retentionOnly =
+        new SourceCheckResult(
+            "replica-a",
+            T0,
+            List.of(new Finding(FindingReason.RETENTION_TOO_SHORT, Severity.WARNING, "r")),
+            null);
+    assertThat(PipelineStep.preflight(retentionOnly, null)).isNull();
   }
 
   @Test
