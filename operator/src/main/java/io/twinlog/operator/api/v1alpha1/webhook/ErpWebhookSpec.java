@@ -1,0 +1,111 @@
+package io.twinlog.operator.api.v1alpha1.webhook;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.twinlog.operator.api.v1alpha1.ErpSinkSpec;
+import io.twinlog.operator.api.v1alpha1.KafkaSpec;
+
+/** What an {@link ErpWebhook} declares. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ErpWebhookSpec {
+
+  @JsonPropertyDescription(
+      "The Strimzi Kafka and KafkaConnect the webhooks go through (the KafkaConnect needs the"
+          + " Twinlog ERP sink plugin and the 'secrets' config provider).")
+  @Required
+  private KafkaSpec kafka;
+
+  @JsonPropertyDescription("Where the ERP's webhooks arrive: the receiver pods.")
+  @Default("{}")
+  private ReceiverSpec receiver;
+
+  @JsonPropertyDescription("How the receiver tells the ERP's requests from anyone else's.")
+  @Required
+  @ValidationRule(
+      value = "self.type != 'bearer' || !has(self.hmac)",
+      message = "hmac settings apply only when type is hmac")
+  private WebhookAuthSpec auth;
+
+  @JsonPropertyDescription("Where the event id and the entity key are in each webhook.")
+  @Default("{}")
+  private WebhookEventSpec event;
+
+  @JsonPropertyDescription("The Kafka topic the receiver writes to (and the dedup output's).")
+  @Default("{}")
+  private WebhookTopicSpec topic;
+
+  @JsonPropertyDescription("The dedup step that keeps one copy of each event id.")
+  @Default("{}")
+  private WebhookDedupSpec dedup;
+
+  @JsonPropertyDescription(
+      "Delivery to the system: the same HTTP settings as a CdcPipeline's spec.sink.erp; the event"
+          + " id is the Idempotency-Key and the body is sent as the ERP sent it. The dead-letter"
+          + " topic defaults to <namespace>.<name>.webhooks.dlq.")
+  @Required
+  @ValidationRule(
+      value =
+          "!has(self.auth) || !has(self.auth.type) || self.auth.type == 'none' ||"
+              + " has(self.auth.secretName)",
+      message = "auth.secretName is required when auth.type is bearer or basic")
+  private ErpSinkSpec delivery;
+
+  public KafkaSpec getKafka() {
+    return kafka;
+  }
+
+  public void setKafka(KafkaSpec kafka) {
+    this.kafka = kafka;
+  }
+
+  public ReceiverSpec getReceiver() {
+    return receiver == null ? new ReceiverSpec() : receiver;
+  }
+
+  public void setReceiver(ReceiverSpec receiver) {
+    this.receiver = receiver;
+  }
+
+  public WebhookAuthSpec getAuth() {
+    return auth;
+  }
+
+  public void setAuth(WebhookAuthSpec auth) {
+    this.auth = auth;
+  }
+
+  public WebhookEventSpec getEvent() {
+    return event == null ? new WebhookEventSpec() : event;
+  }
+
+  public void setEvent(WebhookEventSpec event) {
+    this.event = event;
+  }
+
+  public WebhookTopicSpec getTopic() {
+    return topic == null ? new WebhookTopicSpec() : topic;
+  }
+
+  public void setTopic(WebhookTopicSpec topic) {
+    this.topic = topic;
+  }
+
+  public WebhookDedupSpec getDedup() {
+    return dedup == null ? new WebhookDedupSpec() : dedup;
+  }
+
+  public void setDedup(WebhookDedupSpec dedup) {
+    this.dedup = dedup;
+  }
+
+  public ErpSinkSpec getDelivery() {
+    return delivery;
+  }
+
+  public void setDelivery(ErpSinkSpec delivery) {
+    this.delivery = delivery;
+  }
+}

@@ -1,0 +1,77 @@
+package io.twinlog.operator.api.v1alpha1.webhook;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.twinlog.operator.api.v1alpha1.Condition;
+import java.util.List;
+
+/** What the operator observed of an {@link ErpWebhook} (docs/concepts/webhooks.md). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ErpWebhookStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Conditions: Ready, with a reason and message when False.")
+  private List<Condition> conditions;
+
+  @JsonPropertyDescription("In-cluster URL of the receiver's Service and path.")
+  private String endpoint;
+
+  @JsonPropertyDescription("Webhooks acknowledged by Kafka since the receiver pods started.")
+  private Long received;
+
+  @JsonPropertyDescription("Events the system acknowledged.")
+  private Long delivered;
+
+  @JsonPropertyDescription("Events on the dead-letter topic.")
+  private Long deadLetters;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  public Long getReceived() {
+    return received;
+  }
+
+  public void setReceived(Long received) {
+    this.received = received;
+  }
+
+  public Long getDelivered() {
+    return delivered;
+  }
+
+  public void setDelivered(Long delivered) {
+    this.delivered = delivered;
+  }
+
+  public Long getDeadLetters() {
+    return deadLetters;
+  }
+
+  public void setDeadLetters(Long deadLetters) {
+    this.deadLetters = deadLetters;
+  }
+}

@@ -1,0 +1,124 @@
+package io.twinlog.operator.api.v1alpha1.webhook;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.twinlog.operator.api.v1alpha1.ApiPatterns;
+
+/** The receiver pods: stateless, any number of replicas behind one Service. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ReceiverSpec {
+
+  @JsonPropertyDescription("Number of receiver pods (1 to 20). Default: 2.")
+  @Default("2")
+  @Min(1)
+  @Max(20)
+  private Integer replicas;
+
+  @JsonPropertyDescription("Port of the receiver's Service the ERP's webhooks go to. Default: 80.")
+  @Default("80")
+  @Min(1)
+  @Max(65535)
+  private Integer port;
+
+  @JsonPropertyDescription("Path the webhooks are POSTed to. Default: /webhook.")
+  @Default("/webhook")
+  @Pattern("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")
+  @Size(max = 256)
+  private String path;
+
+  @JsonPropertyDescription(
+      "Largest accepted body in bytes; larger ones are answered 413 and nothing is written."
+          + " Default: 1048576 (1 MiB).")
+  @Default("1048576")
+  @Min(1)
+  @Max(8388608)
+  private Integer maxBodyBytes;
+
+  @JsonPropertyDescription(
+      "Longest wait for Kafka's acknowledgement before the ERP is answered 503 (a duration)."
+          + " Default: 10s.")
+  @Default("10s")
+  @Pattern(ApiPatterns.DURATION)
+  @Size(max = 32)
+  @ValidationRule(
+      value = "duration(self) >= duration('1s') && duration(self) <= duration('120s')",
+      message = "must be between 1s and 120s")
+  private String ackTimeout;
+
+  @JsonPropertyDescription(
+      "Container image of the receiver and the dedup step. Default: the image matching the"
+          + " operator's version.")
+  @Size(min = 1, max = 512)
+  @Pattern("^[^\\s]+$")
+  private String image;
+
+  @JsonPropertyDescription(
+      "CPU and memory of each receiver container. Default: requests 100m CPU and 192Mi memory,"
+          + " limit 384Mi memory.")
+  private ResourceRequirements resources;
+
+  public Integer getReplicas() {
+    return replicas == null ? 2 : replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getPort() {
+    return port == null ? 80 : port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+
+  public String getPath() {
+    return path == null ? "/webhook" : path;
+  }
+
+  public void setPath(String path) {
+    this.path = path;
+  }
+
+  public Integer getMaxBodyBytes() {
+    return maxBodyBytes == null ? 1048576 : maxBodyBytes;
+  }
+
+  public void setMaxBodyBytes(Integer maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  public String getAckTimeout() {
+    return ackTimeout == null ? "10s" : ackTimeout;
+  }
+
+  public void setAckTimeout(String ackTimeout) {
+    this.ackTimeout = ackTimeout;
+  }
+
+  /** The image as written in the spec, or null. */
+  public String getImage() {
+    return image;
+  }
+
+  public void setImage(String image) {
+    this.image = image;
+  }
+
+  /** The resources as written in the spec, or null. */
+  public ResourceRequirements getResources() {
+    return resources;
+  }
+
+  public void setResources(ResourceRequirements resources) {
+    this.resources = resources;
+  }
+}

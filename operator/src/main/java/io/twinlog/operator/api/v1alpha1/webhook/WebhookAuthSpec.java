@@ -1,0 +1,69 @@
+package io.twinlog.operator.api.v1alpha1.webhook;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.twinlog.operator.api.v1alpha1.ApiPatterns;
+
+/** The ERP's credentials: a Secret holding an HMAC secret or a bearer token, never inlined. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class WebhookAuthSpec {
+
+  @JsonPropertyDescription(
+      "hmac (default): an HMAC-SHA256 signature over the body, with a signed timestamp and a"
+          + " replay window; bearer: Authorization: Bearer <token>.")
+  @Default("hmac")
+  private WebhookAuthType type;
+
+  @JsonPropertyDescription(
+      "Secret (in this namespace) holding the HMAC secret or the bearer token; mounted into the"
+          + " receiver pods as a file.")
+  @Required
+  @Pattern(ApiPatterns.DNS_SUBDOMAIN)
+  @Size(min = 1, max = 253)
+  private String secretName;
+
+  @JsonPropertyDescription("Key of that Secret. Default: secret.")
+  @Default("secret")
+  @Pattern(ApiPatterns.SECRET_KEY)
+  @Size(min = 1, max = 253)
+  private String secretKey;
+
+  @JsonPropertyDescription("Signature details when type is hmac.")
+  private HmacSpec hmac;
+
+  public WebhookAuthType getType() {
+    return type == null ? WebhookAuthType.HMAC : type;
+  }
+
+  public void setType(WebhookAuthType type) {
+    this.type = type;
+  }
+
+  public String getSecretName() {
+    return secretName;
+  }
+
+  public void setSecretName(String secretName) {
+    this.secretName = secretName;
+  }
+
+  public String getSecretKey() {
+    return secretKey == null ? "secret" : secretKey;
+  }
+
+  public void setSecretKey(String secretKey) {
+    this.secretKey = secretKey;
+  }
+
+  public HmacSpec getHmac() {
+    return hmac == null ? new HmacSpec() : hmac;
+  }
+
+  public void setHmac(HmacSpec hmac) {
+    this.hmac = hmac;
+  }
+}

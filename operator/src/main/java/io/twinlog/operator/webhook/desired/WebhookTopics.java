@@ -1,0 +1,47 @@
+package io.twinlog.operator.webhook.desired;
+
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicBuilder;
+import io.twinlog.operator.api.v1alpha1.Durations;
+import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three KafkaTopics of a webhook. The receiver's topic and the dedup output have the same
+ * partitions (the dedup step keeps each record's key, so its partition), the dead-letter topic one.
+ */
+public final class WebhookTopics {
+  private WebhookTopics() {}
+
+  public static List<KafkaTopic> of(ErpWebhook webhook) {
+    int partitions = webhook.getSpec().getTopic().getPartitions();
+    Map<String, Object> retention =
+        Map.of("retention.ms", Durations.toMillis(webhook.getSpec().getTopic().getRetention()));
+    return List.of(
+        topic(webhook, WebhookNames.topic(webhook), WebhookLabels.RECEIVER, partitions, retention),
+        topic(
+            webhook, WebhookNames.dedupTopic(webhook), WebhookLabels.DEDUP, partitions, retention),
+        topic(webhook, WebhookNames.deadLetterTopic(webhook), WebhookLabels.SINK, 1, Map.of()));
+  }
+
+  private static KafkaTopic topic(
+      ErpWebhook webhook,
+      String topicName,
+      String component,
+      int partitions,
+      Map<String, Object> config) {
+    return new KafkaTopicBuilder()
+        .withMetadata(
+            WebhookOwnership.metadata(
+                webhook,
+                WebhookNames.kafkaTopicResource(topicName),
+                WebhookLabels.topic(webhook, component)))
+        .withNewSpec()
+        .withTopicName(topicName)
+        .withPartitions(partitions)
+        .withConfig(config.isEmpty() ? null : config)
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,236 @@
+package io.twinlog.operator.webhook.desired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.twinlog.contracts.ChangeHeaders;
+import io.twinlog.contracts.ErpSinkConfigKeys;
+import io.twinlog.contracts.WebhookReceiverEnv;
+import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The desired state of an ErpWebhook, as a function of the example in docs/concepts/webhooks.md.
+ */
+class WebhookResourcesTest {
+  /** The ErpWebhook example of the concept doc, so the doc and the builders cannot drift apart. */
+  static ErpWebhook fromDocs() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "concepts", "webhooks.md"));
+    Matcher yaml =
+        Pattern.compile(
+                "```yaml\n(apiVersion: cdc.twinlog.io/v1alpha1\nkind: ErpWebhook\n.*?)```",
+                Pattern.DOTALL)
+            .matcher(doc);
+    assertThat(yaml.find()).as("an ErpWebhook example in docs/concepts/webhooks.md").isTrue();
+    ErpWebhook webhook = new KubernetesSerialization().unmarshal(yaml.group(1), ErpWebhook.class);
+    webhook.getMetadata().setUid("uid-1");
+    return webhook;
+  }
+
+  @Test
+  void theDocsExampleParses() throws Exception {
+    ErpWebhook webhook = fromDocs();
+    assertThat(webhook.getSpec().getAuth().getSecretName()).isEqualTo("erp-webhook");
+    assertThat(webhook.getSpec().getEvent().getEntityKey()).isEqualTo("/invoice/number");
+    assertThat(webhook.getSpec().getReceiver().getPath()).isEqualTo("/webhooks/erp");
+    assertThat(webhook.getSpec().getDelivery().getUrl())
+        .isEqualTo("https://shop.internal/api/erp-events");
+  }
+
+  @Test
+  void everythingIsOwnedLabelledAndInTheNamespace() throws Exception {
+    ErpWebhook webhook = fromDocs();
+    List<HasMetadata> resources = WebhookResources.desired(webhook, null);
+    assertThat(resources)
+        .extracting(HasMetadata::getKind)
+        .containsExactly(
+            "KafkaTopic",
+            "KafkaTopic",
+            "KafkaTopic",
+            "ConfigMap",
+            "Deployment",
+            "Service",
+            "PodDisruptionBudget",
+            "ConfigMap",
+            "Deployment",
+            "KafkaConnector");
+    for (HasMetadata resource : resources) {
+      assertThat(resource.getMetadata().getNamespace()).isEqualTo("shop");
+      assertThat(resource.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(
+              ref -> {
+                assertThat(ref.getKind()).isEqualTo("ErpWebhook");
+                assertThat(ref.getUid()).isEqualTo("uid-1");
+                assertThat(ref.getController()).isTrue();
+              });
+      assertThat(resource.getMetadata().getLabels())
+          .containsEntry(WebhookLabels.WEBHOOK, "erp-invoices")
+          .containsEntry("app.kubernetes.io/managed-by", "twinlog-operator");
+    }
+    // A pure function: the same input gives the same output.
+    assertThat(WebhookResources.desired(fromDocs(), null)).isEqualTo(resources);
+  }
+
+  @Test
+  void topicsAreKeyedPartitionedAlikeAndOnTheKafkaCluster() throws Exception {
+    List<KafkaTopic> topics = WebhookTopics.of(fromDocs());
+    assertThat(topics)
+        .extracting(t -> t.getSpec().getTopicName())
+        .containsExactly(
+            "shop.erp-invoices.webhooks",
+            "shop.erp-invoices.webhooks.dedup",
+            "shop.erp-invoices.webhooks.dlq");
+    assertThat(topics).extracting(t -> t.getSpec().getPartitions()).containsExactly(3, 3, 1);
+    assertThat(topics.get(0).getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "main");
+  }
+
+  @Test
+  void receiverIsHardenedProbedAndReadsItsSecretFromAFile() throws Exception {
+    ErpWebhook webhook = fromDocs();
+    ConfigMap config = WebhookWorkloads.receiverConfigMap(webhook);
+    Deployment deployment = WebhookWorkloads.receiver(webhook, config, "registry.internal/wh:1");
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(container.getImage()).isEqualTo("registry.internal/wh:1");
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal())
+        .isEqualTo(WebhookWorkloads.MANAGEMENT_PORT_NAME);
+    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(25L);
+    assertThat(pod.getVolumes())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("erp-webhook");
+              assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("secret");
+            });
+
+    Map<String, String> env = config.getData();
+    assertThat(env)
+        .containsEntry(WebhookReceiverEnv.BOOTSTRAP_SERVERS, "main-kafka-bootstrap:9092")
+        .containsEntry(WebhookReceiverEnv.TOPIC, "shop.erp-invoices.webhooks")
+        .containsEntry(WebhookReceiverEnv.PATH, "/webhooks/erp")
+        .containsEntry(WebhookReceiverEnv.AUTH_TYPE, "hmac")
+        .containsEntry(WebhookReceiverEnv.SECRET_FILE, "/etc/twinlog/webhook-secret/secret")
+        .containsEntry(WebhookReceiverEnv.REPLAY_WINDOW_MS, "300000")
+        .containsEntry(WebhookReceiverEnv.ENTITY_KEY, "/invoice/number")
+        .containsEntry(WebhookReceiverEnv.ACK_TIMEOUT_MS, "10000")
+        .doesNotContainKey(WebhookReceiverEnv.SECRET);
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsKey(WebhookWorkloads.CONFIG_HASH_ANNOTATION);
+
+    // A config change rolls the pods.
+    webhook.getSpec().getReceiver().setMaxBodyBytes(4096);
+    ConfigMap changed = WebhookWorkloads.receiverConfigMap(webhook);
+    assertThat(
+            WebhookWorkloads.receiver(webhook, changed, null)
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations())
+        .isNotEqualTo(deployment.getSpec().getTemplate().getMetadata().getAnnotations());
+  }
+
+  @Test
+  void serviceExposesOnlyTheWebhookPortAndThePdbKeepsAllButOne() throws Exception {
+    ErpWebhook webhook = fromDocs();
+    Service service = WebhookWorkloads.receiverService(webhook);
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getPort()).isEqualTo(80);
+              assertThat(p.getTargetPort().getStrVal())
+                  .isEqualTo(WebhookWorkloads.WEBHOOK_PORT_NAME);
+            });
+    Deployment deployment =
+        WebhookWorkloads.receiver(webhook, WebhookWorkloads.receiverConfigMap(webhook), null);
+    assertThat(service.getSpec().getSelector())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    PodDisruptionBudget pdb = WebhookWorkloads.receiverDisruptionBudget(webhook);
+    assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(WebhookNames.endpoint(webhook))
+        .isEqualTo("http://erp-invoices-webhook.shop.svc/webhooks/erp");
+  }
+
+  @Test
+  void dedupStepRunsTheOtherMainClassWithStateInAnEmptyDir() throws Exception {
+    ErpWebhook webhook = fromDocs();
+    ConfigMap config = WebhookWorkloads.dedupConfigMap(webhook);
+    Deployment dedup = WebhookWorkloads.dedup(webhook, config, null);
+    Container container = dedup.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getImage()).isEqualTo(WebhookWorkloads.DEFAULT_IMAGE);
+    assertThat(container.getCommand()).contains(WebhookWorkloads.DEDUP_MAIN_CLASS);
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(dedup.getSpec().getTemplate().getSpec().getVolumes())
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(config.getData())
+        .containsEntry(WebhookReceiverEnv.TOPIC, "shop.erp-invoices.webhooks")
+        .containsEntry(WebhookReceiverEnv.DEDUP_OUTPUT_TOPIC, "shop.erp-invoices.webhooks.dedup")
+        .containsEntry(WebhookReceiverEnv.DEDUP_WINDOW_MS, "86400000")
+        .containsEntry(WebhookReceiverEnv.DEDUP_APPLICATION_ID, "shop.erp-invoices.webhook-dedup");
+  }
+
+  @Test
+  void sinkDeliversRawBodiesReadCommittedWithSecretsByReference() throws Exception {
+    ErpWebhook webhook = fromDocs();
+    KafkaConnector connector = WebhookSinkConnector.of(webhook);
+    Map<String, Object> config = connector.getSpec().getConfig();
+    assertThat(connector.getSpec().getClassName()).isEqualTo(ErpSinkConfigKeys.CONNECTOR_CLASS);
+    assertThat(connector.getMetadata().getLabels())
+        .containsEntry("strimzi.io/cluster", "cdc-connect");
+    assertThat(connector.getSpec().getTasksMax()).isEqualTo(3);
+    assertThat(config)
+        .containsEntry("topics", "shop.erp-invoices.webhooks.dedup")
+        .containsEntry(ErpSinkConfigKeys.BODY_FORMAT, "raw")
+        .containsEntry(ErpSinkConfigKeys.URL, "https://shop.internal/api/erp-events")
+        .containsEntry(ErpSinkConfigKeys.AUTH_TYPE, "bearer")
+        .containsEntry(ErpSinkConfigKeys.AUTH_TOKEN, "${secrets:shop/shop-api-token:token}")
+        .containsEntry(ErpSinkConfigKeys.RETRY_MAX_ATTEMPTS, 12)
+        .containsEntry("header.converter", WebhookSinkConnector.CONVERTER)
+        .containsEntry("consumer.override.isolation.level", "read_committed")
+        .containsEntry("errors.deadletterqueue.topic.name", "shop.erp-invoices.webhooks.dlq");
+    // The sink takes its idempotency key from the header the receiver writes.
+    assertThat(ChangeHeaders.CHANGE_ID).isEqualTo("twinlog.change.id");
+  }
+
+  @Test
+  void thesePureFunctionsNeverReadSecretsOrTalkToTheApiServer() throws Exception {
+    try (var files = Files.walk(Path.of("src/main/java/io/twinlog/operator/webhook/desired"))) {
+      List<Path> sources = files.filter(Files::isRegularFile).toList();
+      assertThat(sources).hasSizeGreaterThan(5);
+      for (Path file : sources) {
+        assertThat(Files.readString(file))
+            .as(file.toString())
+            .doesNotContain("api.model.Secret;")
+            .doesNotContain("KubernetesClient")
+            .doesNotContain("System.getenv");
+      }
+    }
+  }
+}
