@@ -316,21 +316,17 @@ final class PipelineStep {
       CdcPipelineStatus previous,
       SourceProblem silence,
       SourceProblem anomaly) {
-    if (silence != null && (before == null || !Reasons.SOURCE_SILENT.equals(before.getReason()))) {
-      events.warning(
-          pipeline, Reasons.SOURCE_SILENT, replica + " (" + connector + "): " + silence.detail());
-    }
-    if (anomaly != null) {
-      boolean reported =
-          Conditions.find(
-                  previous == null ? null : previous.getConditions(),
-                  ConditionTypes.SOURCES_HEALTHY)
-              .map(Condition::getMessage)
-              .filter(m -> m != null && m.contains(anomaly.detail()))
-              .isPresent();
-      if (!reported) {
+    // The SourcesHealthy message names every held problem of every source (StatusAggregator), so a
+    // problem it already names was announced.
+    String said =
+        Conditions.find(
+                previous == null ? null : previous.getConditions(), ConditionTypes.SOURCES_HEALTHY)
+            .map(Condition::getMessage)
+            .orElse("");
+    for (SourceProblem problem : java.util.Arrays.asList(silence, anomaly)) {
+      if (problem != null && !said.contains(problem.detail())) {
         events.warning(
-            pipeline, anomaly.reason(), replica + " (" + connector + "): " + anomaly.detail());
+            pipeline, problem.reason(), replica + " (" + connector + "): " + problem.detail());
       }
     }
   }

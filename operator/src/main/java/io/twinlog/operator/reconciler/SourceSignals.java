@@ -121,9 +121,7 @@ final class SourceSignals implements AutoCloseable {
                         + Durations.format(heartbeat)
                         + ") while "
                         + s.peer()
-                        + " delivered at "
-                        + s.peerProgress()
-                        + "; its replica or its binlog connection is down"));
+                        + " still beats; its replica or its binlog connection is down"));
 
     Duration hold = Durations.parse(pipeline.getSpec().getDedup().getAnomalyHold());
     Map<String, DedupAnomalyRecord> anomalies =

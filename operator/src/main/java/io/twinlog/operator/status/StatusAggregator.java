@@ -44,7 +44,14 @@ public final class StatusAggregator {
       if (verdict.reason() == null) {
         healthy++;
       } else {
-        problems.add(source.replica() + " (" + source.connectorName() + "): " + verdict.detail());
+        problems.add(
+            source.replica()
+                + " ("
+                + source.connectorName()
+                + "): "
+                + verdict.detail()
+                + also(source.anomaly(), verdict)
+                + also(source.silence(), verdict));
         if (worst == null || verdict.rank() > worst.rank()) {
           worst = verdict;
         }
@@ -324,6 +331,13 @@ public final class StatusAggregator {
         .withRetention(
             retention != null ? retention : previous == null ? null : previous.getRetention())
         .withStalled(stall == null ? null : Boolean.TRUE);
+  }
+
+  /** A held problem the verdict does not already show, so the message names every one. */
+  private static String also(SourceProblem problem, SourceVerdict verdict) {
+    return problem == null || problem.reason().equals(verdict.reason())
+        ? ""
+        : "; " + problem.detail();
   }
 
   /** The detail of the verdict when an anomaly or silence decided it, else null. */

@@ -169,6 +169,15 @@ class StalledSourceOperatorIT {
                 .filter(e -> e.getMessage().contains("Stalled")))
         .hasSize(1);
 
+    // Silent too (3 heartbeat intervals), announced once however often it was reconciled since.
+    assertThat(
+            client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> Reasons.SOURCE_SILENT.equals(e.getReason())))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains("no heartbeat since " + T0));
+    assertThat(condition(ConditionTypes.SOURCES_HEALTHY).getMessage())
+        .contains("no heartbeat since " + T0 + " (3 heartbeat intervals of 10s)");
+
     // Strimzi restarts the task; B stays stalled, but gets a full stallAfter from the restart.
     assertThat(strimzi.performRestart(b)).isPresent();
     clock.set(T0.plus(Duration.ofMinutes(4)));

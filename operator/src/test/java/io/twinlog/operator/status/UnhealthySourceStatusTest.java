@@ -87,6 +87,10 @@ class UnhealthySourceStatusTest {
     CdcPipelineStatus failedAndSilent = status(b(failed(), silence, null), null);
     assertThat(failedAndSilent.getSources().get(1).getReason()).isEqualTo(Reasons.CONNECTOR_FAILED);
     assertThat(failedAndSilent.getSources().get(1).getLastError()).contains("Connection refused");
+    assertThat(condition(failedAndSilent, ConditionTypes.SOURCES_HEALTHY).getMessage())
+        .as("the message names every held problem, so each is announced once")
+        .contains("Connection refused")
+        .contains("; silent");
 
     SourceProblem anomaly =
         new SourceProblem("SourceSkipped", "the dedup runtime reported source-skipped");
