@@ -72,8 +72,7 @@ public final class WebhookHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      int status = answer(exchange);
-      metrics.answered(status);
+      answer(exchange);
     } catch (IOException e) {
       // The client went away mid-request; it did not get a 2xx, so it will retry.
       LOG.debug("request failed: {}", e.toString());
@@ -155,6 +154,8 @@ public final class WebhookHandler implements HttpHandler {
       return refuse(exchange, 500, "not written: " + cause.getClass().getSimpleName());
     }
     metrics.acked(System.nanoTime() - start);
+    // Counted before the answer is written, so whoever saw the answer also sees the count.
+    metrics.answered(200);
     Responses.json(
         exchange,
         200,
@@ -178,7 +179,8 @@ public final class WebhookHandler implements HttpHandler {
     return refuse(exchange, 401, failure.message());
   }
 
-  private static int refuse(HttpExchange exchange, int status, String message) throws IOException {
+  private int refuse(HttpExchange exchange, int status, String message) throws IOException {
+    metrics.answered(status);
     Responses.error(exchange, status, message);
     return status;
   }

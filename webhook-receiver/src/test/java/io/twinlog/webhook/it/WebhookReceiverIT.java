@@ -280,6 +280,31 @@ class WebhookReceiverIT {
   }
 
   @Test
+  void overTheInFlightLimitTheAnswerIs503AtOnce() throws Exception {
+    Map<String, String> env = Receivers.hmacEnv("127.0.0.1:1", "nowhere");
+    env.put(WebhookReceiverEnv.ACK_TIMEOUT_MS, "3000");
+    env.put(WebhookReceiverEnv.MAX_IN_FLIGHT, "1");
+    try (WebhookReceiver receiver = WebhookReceiver.start(env)) {
+      WebhookClient client = client(receiver);
+      var first =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return client.post(event("slow", "k", 1));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> receiver.registry().get("twinlog_webhook_in_flight").gauge().value() == 1);
+      assertStatus(client.post(event("second", "k", 2)), 503, "receiver busy");
+      assertStatus(first.get(), 503, "retry later");
+      assertThat(receiver.metrics().requests(503)).isEqualTo(2);
+    }
+  }
+
+  @Test
   void bearerTokenFromAMountedFile(@TempDir Path dir) throws Exception {
     String topic = newTopic(1);
     Path token = dir.resolve("token");

@@ -13,6 +13,7 @@ import io.twinlog.testkit.EmbeddedConnect;
 import io.twinlog.testkit.EmbeddedKafka;
 import io.twinlog.webhook.WebhookReceiver;
 import io.twinlog.webhook.dedup.EventDedup;
+import io.twinlog.webhook.fixtures.ReceiverProcess;
 import io.twinlog.webhook.fixtures.Receivers;
 import io.twinlog.webhook.fixtures.StandInSystem;
 import io.twinlog.webhook.fixtures.WebhookClient;
@@ -31,10 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole inbound flow on real parts: an ERP posting signed webhooks (and retrying, which makes
- * duplicates) to two receivers, one of them stopped mid-stream; the real broker; the dedup step
- * (restarted mid-stream, state restored from its changelog); Twinlog's ERP sink on a real Connect
- * worker; a stand-in for the system. Each event reaches the system once, with its event id as the
- * idempotency key, in per-entity order.
+ * duplicates) to two receivers, one of them killed (SIGKILL) mid-stream; the real broker; the dedup
+ * step (restarted mid-stream, state restored from its changelog); Twinlog's ERP sink on a real
+ * Connect worker; a stand-in for the system. Each event reaches the system once, with its event id
+ * as the idempotency key, in per-entity order.
  */
 class WebhookToSystemIT {
   static final String RAW = "erp.webhooks";
@@ -58,14 +59,17 @@ class WebhookToSystemIT {
       dedupEnv.put(WebhookReceiverEnv.DEDUP_APPLICATION_ID, "erp-webhooks-dedup");
       dedupEnv.put(WebhookReceiverEnv.KAFKA_PASSTHROUGH_PREFIX + "COMMIT_INTERVAL_MS", "100");
 
-      WebhookReceiver a = WebhookReceiver.start(Receivers.hmacEnv(kafka.bootstrapServers(), RAW));
+      // Receiver A runs in its own JVM, so it can die the way a pod does.
+      ReceiverProcess a = ReceiverProcess.start(Receivers.hmacEnv(kafka.bootstrapServers(), RAW));
       WebhookReceiver b = WebhookReceiver.start(Receivers.hmacEnv(kafka.bootstrapServers(), RAW));
       EventDedup dedup = EventDedup.start(dedupEnv);
       try (EmbeddedConnect connect = EmbeddedConnect.start(kafka)) {
         ConnectRest rest = connect.rest();
         rest.createConnector("system-sink", sinkConfig(system.uri()));
 
-        List<WebhookClient> receivers = new ArrayList<>(List.of(client(a), client(b)));
+        List<WebhookClient> receivers =
+            new ArrayList<>(List.of(client(a.port()), client(b.port())));
+        Thread killer = null;
         Map<String, List<String>> postedPerEntity = new LinkedHashMap<>();
         Map<String, String> bodies = new HashMap<>();
         int duplicatesPosted = 0;
@@ -87,7 +91,17 @@ class WebhookToSystemIT {
             duplicatesPosted++;
           }
           if (i == EVENTS / 3) {
-            a.close(); // a receiver pod stopped mid-stream: the ERP's calls to it fail over
+            // Killed while the ERP keeps posting (perhaps mid-request): its calls fail over.
+            killer =
+                Thread.ofPlatform()
+                    .start(
+                        () -> {
+                          try {
+                            a.kill();
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                        });
           }
           if (i == EVENTS / 2) {
             // The dedup pod replaced mid-stream: the new one restores what it remembered.
@@ -96,6 +110,7 @@ class WebhookToSystemIT {
           }
         }
 
+        killer.join();
         await()
             .atMost(Duration.ofSeconds(90))
             .untilAsserted(
@@ -153,9 +168,8 @@ class WebhookToSystemIT {
     throw new AssertionError("no receiver acknowledged " + body);
   }
 
-  static WebhookClient client(WebhookReceiver receiver) {
-    return new WebhookClient(
-        URI.create("http://127.0.0.1:" + receiver.port() + "/webhook"), Receivers.SECRET);
+  static WebhookClient client(int port) {
+    return new WebhookClient(URI.create("http://127.0.0.1:" + port + "/webhook"), Receivers.SECRET);
   }
 
   /**
