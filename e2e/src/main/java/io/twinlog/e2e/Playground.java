@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Playground {
   private static final Duration KILL_AT = Duration.ofSeconds(15);
-  private static final Duration REVIVE_AT = Duration.ofSeconds(35);
+  // 45 s down: longer than the 30 s (3 heartbeat intervals) after which a silent source shows as
+  // unhealthy with the sample's default stallAfter (2m), shorter than stallAfter (no restart).
+  private static final Duration REVIVE_AT = Duration.ofSeconds(60);
   private static final int TRANSACTIONS_PER_SECOND = 20;
 
   private final PlaygroundView view;
@@ -141,14 +143,17 @@ public final class Playground {
         if (!killed && elapsed.compareTo(KILL_AT) >= 0) {
           replicaA.kill();
           killed = true;
+          killedAt = Instant.now();
           view.event(
               "Killed replica-a's mariadbd (SIGKILL). Changes keep flowing through replica-b.");
         }
         if (killed && !revived && elapsed.compareTo(REVIVE_AT) >= 0) {
           replicaA.start();
           revived = true;
+          revivedAt = Instant.now();
           view.event("Started replica-a again; its connector reconnects and catches up.");
         }
+        announceSources(killed ? (revived ? revivedAt : killedAt) : null, revived);
         redraw(killed && !revived ? "replica-a down, streaming from replica-b" : "streaming");
         pause(Duration.ofSeconds(1));
       }
@@ -165,6 +170,39 @@ public final class Playground {
       pause(Duration.ofMillis(500));
     }
     summary();
+  }
+
+  private Instant killedAt;
+  private Instant revivedAt;
+  private String lastSources;
+
+  /** An event line each time the SOURCES column changes, with the time since the kill/revival. */
+  private void announceSources(Instant since, boolean revived) {
+    CdcPipeline pipeline = run.current();
+    String sources =
+        pipeline == null || pipeline.getStatus() == null
+            ? null
+            : pipeline.getStatus().getSourcesReady();
+    if (sources == null || sources.equals(lastSources)) {
+      return;
+    }
+    if (lastSources != null && since != null) {
+      String why =
+          run.condition("SourcesHealthy")
+              .map(c -> "SourcesHealthy=" + c.getStatus() + " " + c.getReason())
+              .orElse("");
+      view.event(
+          "SOURCES "
+              + sources
+              + " ("
+              + why
+              + "), "
+              + Duration.between(since, Instant.now()).toSeconds()
+              + " s after replica-a was "
+              + (revived ? "started again" : "killed")
+              + ".");
+    }
+    lastSources = sources;
   }
 
   private boolean ready() {
