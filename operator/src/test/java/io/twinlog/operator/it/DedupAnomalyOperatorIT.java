@@ -149,6 +149,21 @@ class DedupAnomalyOperatorIT {
         .forEach(
             d -> strimzi.deploymentReady(d.getMetadata().getName(), d.getSpec().getReplicas()));
     pokeUntil(strimzi, a, s -> "2/2".equals(s.getSourcesReady()));
+    // No Connect REST API here (cdc-connect-connect-api.anomaly.svc does not resolve): health
+    // comes from Strimzi's status, and the operator says so once.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(condition(ConditionTypes.SOURCES_HEALTHY).getMessage())
+                  .contains(
+                      "Connect's REST API is unreachable at"
+                          + " http://cdc-connect-connect-api.anomaly.svc:8083");
+              assertThat(
+                      client.v1().events().inNamespace(NS).list().getItems().stream()
+                          .filter(e -> Reasons.CONNECT_REST_UNREACHABLE.equals(e.getReason())))
+                  .hasSize(1);
+            });
     assertThat(
             client
                 .configMaps()
