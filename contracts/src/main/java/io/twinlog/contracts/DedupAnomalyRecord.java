@@ -35,37 +35,49 @@ public record DedupAnomalyRecord(
   public static final String FIELD_GTIDS = "gtids";
   public static final String FIELD_AT_MS = "atMs";
 
-  /** A source stepped forward past changes no other source delivered (re-seeded ahead, purge). */
+  /**
+   * A source stepped over changes another source delivered (re-seeded ahead, or it stopped inside a
+   * transaction and went on after it).
+   */
   public static final String KIND_SOURCE_SKIPPED = "source-skipped";
 
-  /** A source delivered different content for a change another source already delivered. */
+  /**
+   * Two sources hold different histories (two transactions under one GTID, or different content at
+   * the same place of one transaction).
+   */
   public static final String KIND_SOURCE_DIVERGED = "source-diverged";
 
-  /** A source resumed at a position that does not line up with what the output already holds. */
+  /**
+   * A source resumed inside a transaction and what it re-sent fits more than one place of the
+   * output.
+   */
   public static final String KIND_RESUME_UNALIGNED = "resume-unaligned";
 
-  /** Two sources disagree on the order of changes to one key. */
+  /** A change arrived after a later change of its key was emitted (dead-lettered, not emitted). */
   public static final String KIND_KEY_ORDER_CONFLICT = "key-order-conflict";
 
   /** A source's GTID sequence jumped (a gap within one domain). */
   public static final String KIND_GTID_JUMP = "gtid-jump";
 
-  /** A source's binlog position went backwards without a restart explaining it. */
+  /**
+   * A source's binlog position went backwards to changes never emitted (binlog reset, rebuilt
+   * replica).
+   */
   public static final String KIND_POSITION_REGRESSED = "position-regressed";
 
-  /** A source's GTIDs within one domain are not increasing. */
+  /** Sequence numbers in a GTID domain went backwards within one source (no strict mode). */
   public static final String KIND_GTID_NOT_MONOTONIC = "gtid-not-monotonic";
 
-  /** A change arrived older than the dedup window, so it cannot be checked for duplicates. */
+  /** A change without GTID arrived after its twin may have left the dedup window. */
   public static final String KIND_BEYOND_WINDOW = "beyond-window";
 
-  /** A source lags the others by more than the dedup window. */
+  /** A source's commit time fell behind the leading source by more than the window. */
   public static final String KIND_LAG_BEYOND_WINDOW = "lag-beyond-window";
 
-  /** A source sent a second initial snapshot. */
+  /** A second source sent snapshot rows for keys another source already snapshotted. */
   public static final String KIND_SECOND_SNAPSHOT = "second-snapshot";
 
-  /** A source sent a change older than the snapshot the output already holds. */
+  /** A source delivered a change older than the snapshot already emitted for its key. */
   public static final String KIND_OLDER_THAN_SNAPSHOT = "older-than-snapshot";
 
   /** Every kind the runtime emits today, in no particular order. */
