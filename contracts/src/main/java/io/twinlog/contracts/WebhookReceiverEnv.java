@@ -53,6 +53,13 @@ public final class WebhookReceiverEnv {
   /** The HMAC secret or bearer token itself (from a Secret via {@code secretKeyRef}). */
   public static final String SECRET = "TWINLOG_WEBHOOK_SECRET";
 
+  /**
+   * After {@link #SECRET_FILE} changes (a rotated Secret; the file is looked at every 10 s), how
+   * long the previous secret or token is still accepted, in milliseconds, so the ERP can switch at
+   * its own pace. Default 600000 (10 minutes).
+   */
+  public static final String PREVIOUS_SECRET_VALID_MS = "TWINLOG_WEBHOOK_PREVIOUS_SECRET_VALID_MS";
+
   /** Header carrying the HMAC-SHA256 signature. Default {@code X-Signature}. */
   public static final String SIGNATURE_HEADER = "TWINLOG_WEBHOOK_SIGNATURE_HEADER";
 

@@ -4,13 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** {@code Authorization: Bearer <token>}, compared in constant time. */
+/**
+ * {@code Authorization: Bearer <token>}, compared in constant time with every valid token (two
+ * during a rotation, see {@link SecretSource}).
+ */
 public final class BearerAuthenticator implements Authenticator {
   private static final String SCHEME = "Bearer ";
-  private final byte[] expectedDigest;
+  private final SecretSource tokens;
 
-  public BearerAuthenticator(Secret token) {
-    this.expectedDigest = sha256(token.bytes());
+  public BearerAuthenticator(SecretSource tokens) {
+    this.tokens = tokens;
   }
 
   @Override
@@ -23,7 +26,12 @@ public final class BearerAuthenticator implements Authenticator {
     byte[] given =
         authorization.substring(SCHEME.length()).strip().getBytes(StandardCharsets.UTF_8);
     // Digests first, so the comparison takes as long whatever the given token's length is.
-    return MessageDigest.isEqual(expectedDigest, sha256(given)) ? null : AuthFailure.BAD_TOKEN;
+    byte[] givenDigest = sha256(given);
+    boolean match = false;
+    for (Secret token : tokens.valid()) {
+      match |= MessageDigest.isEqual(sha256(token.bytes()), givenDigest);
+    }
+    return match ? null : AuthFailure.BAD_TOKEN;
   }
 
   @Override

@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -32,7 +34,8 @@ public final class HmacAuthenticator implements Authenticator {
     TIMESTAMP_DOT_BODY
   }
 
-  private final Mac prototype;
+  private final SecretSource secrets;
+  private final Map<Secret, Mac> prototypes = new ConcurrentHashMap<>();
   private final String signatureHeader;
   private final String prefix;
   private final Encoding encoding;
@@ -45,7 +48,7 @@ public final class HmacAuthenticator implements Authenticator {
    * @param timestampHeader null: no replay check, and {@code content} must be {@code BODY}
    */
   public HmacAuthenticator(
-      Secret secret,
+      SecretSource secrets,
       String signatureHeader,
       String prefix,
       Encoding encoding,
@@ -60,12 +63,7 @@ public final class HmacAuthenticator implements Authenticator {
     this.content = timestampHeader == null ? SignedContent.BODY : content;
     this.windowMs = replayWindow.toMillis();
     this.clock = clock;
-    try {
-      prototype = Mac.getInstance(ALGORITHM);
-      prototype.init(new SecretKeySpec(secret.bytes(), ALGORITHM));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JDK has " + ALGORITHM, e);
-    }
+    this.secrets = secrets;
   }
 
   @Override
@@ -88,7 +86,14 @@ public final class HmacAuthenticator implements Authenticator {
       }
     }
     byte[] given = decode(signature.strip());
-    if (given == null || !MessageDigest.isEqual(sign(timestamp, body), given)) {
+    if (given == null) {
+      return AuthFailure.BAD_SIGNATURE;
+    }
+    boolean match = false;
+    for (Secret secret : secrets.valid()) {
+      match |= MessageDigest.isEqual(sign(secret, timestamp, body), given);
+    }
+    if (!match) {
       return AuthFailure.BAD_SIGNATURE;
     }
     // Checked after the signature, so a replay is a genuinely signed request that is too old.
@@ -103,9 +108,13 @@ public final class HmacAuthenticator implements Authenticator {
     return true;
   }
 
-  /** The signature bytes for a request; public for tests and the benchmark's client. */
+  /** The signature bytes for a request with the current secret; public for tests. */
   public byte[] sign(String timestamp, byte[] body) {
-    Mac mac = newMac();
+    return sign(secrets.valid().get(0), timestamp, body);
+  }
+
+  private byte[] sign(Secret secret, String timestamp, byte[] body) {
+    Mac mac = newMac(secret);
     if (content == SignedContent.TIMESTAMP_DOT_BODY) {
       mac.update(timestamp.strip().getBytes(StandardCharsets.US_ASCII));
       mac.update((byte) '.');
@@ -113,11 +122,25 @@ public final class HmacAuthenticator implements Authenticator {
     return mac.doFinal(body);
   }
 
-  private Mac newMac() {
+  private Mac newMac(Secret secret) {
+    if (prototypes.size() > 4) {
+      prototypes.keySet().retainAll(secrets.valid()); // rotated-out secrets
+    }
+    Mac prototype = prototypes.computeIfAbsent(secret, HmacAuthenticator::keyed);
     try {
       return (Mac) prototype.clone();
     } catch (CloneNotSupportedException e) {
       throw new IllegalStateException("the JDK's HmacSHA256 is cloneable", e);
+    }
+  }
+
+  private static Mac keyed(Secret secret) {
+    try {
+      Mac mac = Mac.getInstance(ALGORITHM);
+      mac.init(new SecretKeySpec(secret.bytes(), ALGORITHM));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has " + ALGORITHM, e);
     }
   }
 

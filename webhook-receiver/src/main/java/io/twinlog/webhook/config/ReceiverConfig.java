@@ -14,6 +14,7 @@ import static io.twinlog.contracts.WebhookReceiverEnv.MAX_IN_FLIGHT;
 import static io.twinlog.contracts.WebhookReceiverEnv.NAME;
 import static io.twinlog.contracts.WebhookReceiverEnv.PATH;
 import static io.twinlog.contracts.WebhookReceiverEnv.PORT;
+import static io.twinlog.contracts.WebhookReceiverEnv.PREVIOUS_SECRET_VALID_MS;
 import static io.twinlog.contracts.WebhookReceiverEnv.REPLAY_WINDOW_MS;
 import static io.twinlog.contracts.WebhookReceiverEnv.SECRET;
 import static io.twinlog.contracts.WebhookReceiverEnv.SECRET_FILE;
@@ -30,6 +31,7 @@ import io.twinlog.webhook.auth.HmacAuthenticator;
 import io.twinlog.webhook.auth.HmacAuthenticator.Encoding;
 import io.twinlog.webhook.auth.HmacAuthenticator.SignedContent;
 import io.twinlog.webhook.auth.Secret;
+import io.twinlog.webhook.auth.SecretSource;
 import io.twinlog.webhook.extract.FieldLocator;
 import java.time.Clock;
 import java.time.Duration;
@@ -161,6 +163,13 @@ public final class ReceiverConfig extends AbstractConfig {
             null,
             Importance.HIGH,
             "The HMAC secret or bearer token itself. Never logged.")
+        .define(
+            PREVIOUS_SECRET_VALID_MS,
+            Type.LONG,
+            600_000L,
+            Range.atLeast(0),
+            Importance.LOW,
+            "After the secret file changes, how long the previous secret stays valid, in ms.")
         .define(
             SIGNATURE_HEADER,
             Type.STRING,
@@ -307,13 +316,20 @@ public final class ReceiverConfig extends AbstractConfig {
     return kafka;
   }
 
+  /** How often a mounted secret file is looked at again for a rotation. */
+  public static final Duration SECRET_CHECK_INTERVAL = Duration.ofSeconds(10);
+
   /** The configured authenticator, holding the secret it read (file or variable). */
   public Authenticator authenticator(Clock clock) {
     Password inline = getPassword(SECRET);
-    Secret secret =
+    SecretSource secret =
         getString(SECRET_FILE).isBlank()
-            ? Secret.of(inline.value())
-            : Secret.fromFile(java.nio.file.Path.of(getString(SECRET_FILE)));
+            ? SecretSource.fixed(Secret.of(inline.value()))
+            : SecretSource.file(
+                java.nio.file.Path.of(getString(SECRET_FILE)),
+                SECRET_CHECK_INTERVAL,
+                Duration.ofMillis(getLong(PREVIOUS_SECRET_VALID_MS)),
+                clock);
     if ("bearer".equalsIgnoreCase(getString(AUTH_TYPE))) {
       return new BearerAuthenticator(secret);
     }

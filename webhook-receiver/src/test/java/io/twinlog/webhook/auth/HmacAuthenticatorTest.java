@@ -76,7 +76,7 @@ class HmacAuthenticatorTest {
 
   static HmacAuthenticator bodyOnly(String prefix, Encoding encoding) {
     return new HmacAuthenticator(
-        Secret.of("Jefe"),
+        SecretSource.fixed(Secret.of("Jefe")),
         "X-Sig",
         prefix,
         encoding,
@@ -88,7 +88,7 @@ class HmacAuthenticatorTest {
 
   static HmacAuthenticator timestamped() {
     return new HmacAuthenticator(
-        Secret.of("whsec"),
+        SecretSource.fixed(Secret.of("whsec")),
         "X-Sig",
         "",
         Encoding.HEX,

@@ -49,7 +49,8 @@ class WebhookToSystemIT {
   void eachEventReachesTheSystemOnceInEntityOrder() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start();
         StandInSystem system = new StandInSystem()) {
-      kafka.createTopic(RAW, 3);
+      // As the operator creates it (docs/concepts/webhooks.md): the broker stamps the time.
+      kafka.createTopic(RAW, 3, Map.of("message.timestamp.type", "LogAppendTime"));
       kafka.createTopic(OUT, 3);
       kafka.createTopic("erp.webhooks.dlq", 1);
       Map<String, String> dedupEnv =

@@ -16,10 +16,14 @@ public final class WebhookTopics {
 
   public static List<KafkaTopic> of(ErpWebhook webhook) {
     int partitions = webhook.getSpec().getTopic().getPartitions();
-    Map<String, Object> retention =
-        Map.of("retention.ms", Durations.toMillis(webhook.getSpec().getTopic().getRetention()));
+    long retentionMs = Durations.toMillis(webhook.getSpec().getTopic().getRetention());
+    Map<String, Object> retention = Map.of("retention.ms", retentionMs);
+    // The broker's clock, not the receiver pods': the dedup window runs on record time, and one
+    // pod with a clock a day ahead would otherwise move stream time on and expire the window.
+    Map<String, Object> received =
+        Map.of("retention.ms", retentionMs, "message.timestamp.type", "LogAppendTime");
     return List.of(
-        topic(webhook, WebhookNames.topic(webhook), WebhookLabels.RECEIVER, partitions, retention),
+        topic(webhook, WebhookNames.topic(webhook), WebhookLabels.RECEIVER, partitions, received),
         topic(
             webhook, WebhookNames.dedupTopic(webhook), WebhookLabels.DEDUP, partitions, retention),
         topic(webhook, WebhookNames.deadLetterTopic(webhook), WebhookLabels.SINK, 1, Map.of()));

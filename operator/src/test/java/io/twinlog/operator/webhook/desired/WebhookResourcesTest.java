@@ -97,6 +97,9 @@ class WebhookResourcesTest {
             "shop.erp-invoices.webhooks.dlq");
     assertThat(topics).extracting(t -> t.getSpec().getPartitions()).containsExactly(3, 3, 1);
     assertThat(topics.get(0).getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "main");
+    assertThat(topics.get(0).getSpec().getConfig())
+        .containsEntry("message.timestamp.type", "LogAppendTime")
+        .containsEntry("retention.ms", 168L * 3600 * 1000);
   }
 
   @Test
