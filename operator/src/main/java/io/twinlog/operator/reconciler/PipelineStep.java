@@ -218,8 +218,10 @@ final class PipelineStep {
     ConnectorHealth rest =
         ConnectorHealth.fromConnect(
             reading.status(), strimzi.notReadyMessage(), strimzi.restartPending());
+    // The status keeps restart times in whole seconds: an answer from the restart's own second may
+    // predate it.
     Instant lastRestart = history.lastRestartTime();
-    return lastRestart != null && reading.at().isBefore(lastRestart)
+    return lastRestart != null && reading.at().isBefore(lastRestart.plusSeconds(1))
         ? rest.withRestartPending()
         : rest;
   }

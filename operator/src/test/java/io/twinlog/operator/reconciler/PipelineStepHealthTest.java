@@ -44,6 +44,11 @@ class PipelineStepHealthTest {
     var before = new ConnectReading(ConnectorStatuses.taskFailed("c", "boom"), T0);
     RestartHistory restarted = new RestartHistory(1, 1, T0.plusSeconds(1));
     assertThat(PipelineStep.health(connector, before, restarted).restartPending()).isTrue();
+    var sameSecond =
+        new ConnectReading(ConnectorStatuses.taskFailed("c", "boom"), T0.plusMillis(1_500));
+    assertThat(PipelineStep.health(connector, sameSecond, restarted).restartPending())
+        .as("restart times are whole seconds in status: the same second may predate it")
+        .isTrue();
     var after = new ConnectReading(ConnectorStatuses.taskFailed("c", "boom"), T0.plusSeconds(2));
     assertThat(PipelineStep.health(connector, after, restarted).restartPending()).isFalse();
   }
