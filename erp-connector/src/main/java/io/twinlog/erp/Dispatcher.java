@@ -194,6 +194,10 @@ final class Dispatcher {
       switch (outcome) {
         case ACKNOWLEDGED -> {
           metrics.sent.incrementAndGet();
+          Long timestamp = pending.record.timestamp();
+          if (timestamp != null && timestamp >= 0) {
+            metrics.endToEnd.record(Math.max(0, now - timestamp));
+          }
           finish(pending, queues, ready, now);
         }
         case RETRY -> {

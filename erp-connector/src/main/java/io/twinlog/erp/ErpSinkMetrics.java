@@ -37,6 +37,12 @@ public final class ErpSinkMetrics implements DynamicMBean {
   final AtomicLong pendingRecords = new AtomicLong();
   final LatencyHistogram latency = new LatencyHistogram();
 
+  /**
+   * From a record's Kafka timestamp to the ERP's acknowledgement: for an ErpWebhook the webhook's
+   * arrival (its topic uses LogAppendTime) to the system's 2xx (docs/concepts/webhooks.md).
+   */
+  final LatencyHistogram endToEnd = new LatencyHistogram();
+
   private final Map<String, Supplier<Object>> attributes = new LinkedHashMap<>();
   private final Map<String, String> descriptions = new LinkedHashMap<>();
   private final ObjectName name;
@@ -76,6 +82,22 @@ public final class ErpSinkMetrics implements DynamicMBean {
           "request-latency-le-" + bound + "ms-count",
           "Requests answered within " + bound + " ms (cumulative histogram bucket).",
           () -> latency.cumulative(index));
+    }
+    histogram("record-end-to-end-latency", "Records acknowledged", endToEnd);
+  }
+
+  private void histogram(String prefix, String what, LatencyHistogram histogram) {
+    attribute(prefix + "-count", what + " measured.", histogram::count);
+    attribute(prefix + "-sum-ms", "Sum of " + what + " latencies in ms.", histogram::sumMs);
+    attribute(prefix + "-avg-ms", "Mean " + what + " latency in ms.", histogram::avgMs);
+    attribute(prefix + "-max-ms", "Longest " + what + " latency in ms.", histogram::maxMs);
+    for (int i = 0; i < LatencyHistogram.BOUNDS_MS.length; i++) {
+      int index = i;
+      long bound = LatencyHistogram.BOUNDS_MS[i];
+      attribute(
+          prefix + "-le-" + bound + "ms-count",
+          what + " within " + bound + " ms (cumulative histogram bucket).",
+          () -> histogram.cumulative(index));
     }
   }
 

@@ -136,6 +136,11 @@ class WebhookToSystemIT {
               .add(delivery.idempotencyKey());
         }
         assertThat(deliveredPerEntity).isEqualTo(postedPerEntity);
+        // The sink measured webhook received -> system acknowledged for every record it sent
+        // (per-task counters: a task restarted by a rebalance starts again from 0).
+        long sent = sinkMetric("records-sent-total");
+        assertThat(sent).isPositive();
+        assertThat(sinkMetric("record-end-to-end-latency-count")).isEqualTo(sent);
         long rawRecords =
             kafka.consume(RAW, EVENTS + duplicatesPosted, Duration.ofSeconds(20)).size();
         assertThat(rawRecords).isGreaterThanOrEqualTo(EVENTS + duplicatesPosted);
@@ -149,6 +154,20 @@ class WebhookToSystemIT {
         a.close();
       }
     }
+  }
+
+  /** Sum over the sink's tasks of one attribute of its JMX metrics (Connect runs in this JVM). */
+  static long sinkMetric(String attribute) throws Exception {
+    var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    long sum = 0;
+    for (var name :
+        server.queryNames(
+            new javax.management.ObjectName(
+                "kafka.connect:type=erp-sink-task-metrics,connector=system-sink,task=*"),
+            null)) {
+      sum += ((Number) server.getAttribute(name, attribute)).longValue();
+    }
+    return sum;
   }
 
   /** The ERP's retry loop: another receiver after a connection error, again after a 503. */
