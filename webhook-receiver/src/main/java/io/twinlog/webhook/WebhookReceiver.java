@@ -62,9 +62,8 @@ public final class WebhookReceiver implements AutoCloseable {
     publisher = new EventPublisher(config);
     producerMetrics = new KafkaClientMetrics(publisher.producer());
     producerMetrics.bindTo(registry);
-    WebhookHandler[] handler = new WebhookHandler[1];
-    metrics = new ReceiverMetrics(registry, () -> handler[0] == null ? 0 : handler[0].inFlight());
-    handler[0] =
+    metrics = new ReceiverMetrics(registry);
+    WebhookHandler handler =
         new WebhookHandler(
             config.path(),
             authenticator,
@@ -74,6 +73,7 @@ public final class WebhookReceiver implements AutoCloseable {
             metrics,
             config.ackTimeout(),
             config.maxInFlight());
+    metrics.inFlight(handler::inFlight);
     try {
       server = HttpServer.create(new InetSocketAddress(config.port()), 128);
     } catch (IOException e) {
@@ -85,7 +85,7 @@ public final class WebhookReceiver implements AutoCloseable {
     handlers = Executors.newVirtualThreadPerTaskExecutor();
     server.setExecutor(handlers);
     // At "/" so a wrong path is answered (and counted) by the handler too.
-    server.createContext("/", handler[0]);
+    server.createContext("/", handler);
     management =
         new ManagementServer(
             config.managementPort(), registry, () -> !closing.get(), () -> !closing.get());

@@ -21,7 +21,7 @@ public final class ReceiverMetrics {
   private final Map<String, Counter> signatureFailures = new ConcurrentHashMap<>();
   private final Timer ackLatency;
 
-  public ReceiverMetrics(MeterRegistry registry, Supplier<Number> inFlight) {
+  public ReceiverMetrics(MeterRegistry registry) {
     this.registry = registry;
     // Registered at zero, so a rate() or an alert on them works before the first failure.
     for (int code : List.of(200, 400, 401, 404, 405, 413, 500, 503)) {
@@ -38,8 +38,12 @@ public final class ReceiverMetrics {
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
+  }
+
+  /** Reports the handler's open requests (the handler is built after its metrics). */
+  public void inFlight(Supplier<Number> inFlight) {
     Gauge.builder(PREFIX + "in_flight", inFlight)
-        .description("Requests waiting for Kafka's acknowledgement")
+        .description("Requests being read or waiting for Kafka's acknowledgement")
         .register(registry);
   }
 
