@@ -1,27 +1,18 @@
 package io.twinlog.e2e.strimzi;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.strimzi.api.kafka.model.common.Condition;
-import io.strimzi.api.kafka.model.common.ConditionBuilder;
 import io.strimzi.api.kafka.model.common.ConnectorState;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
-import io.strimzi.api.kafka.model.connector.KafkaConnectorStatus;
 import io.twinlog.testkit.ConnectRest;
-import io.twinlog.testkit.ConnectRest.ConnectorOffset;
 import io.twinlog.testkit.ConnectRest.ConnectorStatus;
-import io.twinlog.testkit.ConnectRest.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * failed connector or task, or the REST error), {@code tasksMax} and {@code observedGeneration},
  * only when it differs from what is there (ignoring {@code lastTransitionTime}, as Strimzi's
  * StatusDiff does). A full reconciliation also deletes connectors Connect runs that no
- * KafkaConnector declares; a DELETED event deletes that connector at once.
+ * KafkaConnector declares; a DELETED event deletes that connector at once. Offsets: {@link
+ * ConnectorOffsets}; the status write: {@link ConnectorStatusWriter}.
  *
  * <p>Left out, on purpose: {@code strimzi.io/cluster} and namespaces (one Connect cluster serves
  * every namespace here), {@code spec.autoRestart} (Twinlog never enables it), {@code
@@ -65,7 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectorStandIn {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectorStandIn.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Strimzi's restart annotation. */
   public static final String RESTART = "strimzi.io/restart";
@@ -74,10 +65,7 @@ public final class ConnectorStandIn {
   public static final String RESTART_TASK = "strimzi.io/restart-task";
 
   /** Strimzi's offsets annotation: {@code list}, {@code alter} or {@code reset}. */
-  public static final String CONNECTOR_OFFSETS = "strimzi.io/connector-offsets";
-
-  /** The ConfigMap key Strimzi lists offsets into and alters them from (KafkaConnector). */
-  public static final String OFFSETS_KEY = "offsets.json";
+  public static final String CONNECTOR_OFFSETS = ConnectorOffsets.ANNOTATION;
 
   /** Strimzi retries reading a just-created connector's status on 404: 200 ms doubling, 10x. */
   private static final Duration STATUS_BACKOFF = Duration.ofMillis(200);
@@ -90,6 +78,8 @@ public final class ConnectorStandIn {
   private final List<RestartDone> restarts = new CopyOnWriteArrayList<>();
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
+  private final ConnectorStatusWriter statusWriter;
+  private final ConnectorOffsets offsets;
   private volatile Runnable onRelease = () -> {};
 
   /** A restart the stand-in performed because of an annotation. */
@@ -99,6 +89,8 @@ public final class ConnectorStandIn {
     this.client = client;
     this.connect = connect;
     this.clock = clock;
+    this.statusWriter = new ConnectorStatusWriter(client, clock);
+    this.offsets = new ConnectorOffsets(client, connect, statusWriter);
   }
 
   /** Restarts performed so far (in order), for failure-to-restart figures. */
@@ -188,17 +180,17 @@ public final class ConnectorStandIn {
     List<Condition> warnings = new ArrayList<>();
     try {
       ConnectorStatus status = reconcile(resource, warnings);
-      writeStatus(resource, status, warnings, failureOf(status));
+      statusWriter.write(resource, status, warnings, ConnectorStatusWriter.failureOf(status));
       lastErrors.remove(name);
     } catch (ConnectRest.ConnectRestException | KubernetesClientException e) {
       String message = String.valueOf(e.getMessage());
       if (!message.equals(lastErrors.put(name, message))) {
         LOG.info("KafkaConnector {} not reconciled: {}", name, message);
       }
-      writeStatus(resource, null, warnings, message);
+      statusWriter.write(resource, null, warnings, message);
     } catch (RuntimeException e) {
       // Connect unreachable and the like: Strimzi reports the error in the status, too.
-      writeStatus(resource, null, warnings, String.valueOf(e.getMessage()));
+      statusWriter.write(resource, null, warnings, String.valueOf(e.getMessage()));
     }
   }
 
@@ -232,7 +224,9 @@ public final class ConnectorStandIn {
       return connect.status(name);
     }
     applyState(name, state, connect.status(name).state());
-    manageOffsets(resource, warnings);
+    if (offsets.manage(resource, warnings)) {
+      removeAnnotation(resource, CONNECTOR_OFFSETS);
+    }
     restart(resource, warnings);
     restartTask(resource, warnings);
     return statusWithBackoff(name);
@@ -302,14 +296,16 @@ public final class ConnectorStandIn {
     }
     String name = resource.getMetadata().getName();
     if (!validRestart(value)) {
-      warnings.add(warning("RestartConnector", "Invalid annotation format"));
+      warnings.add(statusWriter.warning("RestartConnector", "Invalid annotation format"));
       return;
     }
     try {
       connect.restart(name, value.contains("includeTasks"), value.contains("onlyFailed"));
     } catch (ConnectRest.ConnectRestException e) {
       // Strimzi keeps the annotation and tries again at the next reconciliation.
-      warnings.add(warning("RestartConnector", "Failed to restart connector " + name + ". " + e));
+      warnings.add(
+          statusWriter.warning(
+              "RestartConnector", "Failed to restart connector " + name + ". " + e));
       return;
     }
     restarts.add(
@@ -352,7 +348,7 @@ public final class ConnectorStandIn {
       connect.restartTask(name, task);
     } catch (ConnectRest.ConnectRestException e) {
       warnings.add(
-          warning(
+          statusWriter.warning(
               "RestartConnectorTask",
               "Failed to restart connector task " + name + ":" + task + ". " + e));
       return;
@@ -365,84 +361,6 @@ public final class ConnectorStandIn {
             clock.instant()));
     LOG.info("restarted task {} of connector {}", task, name);
     removeAnnotation(resource, RESTART_TASK);
-  }
-
-  private void manageOffsets(KafkaConnector resource, List<Condition> warnings) {
-    String operation = annotation(resource, CONNECTOR_OFFSETS);
-    if (operation == null) {
-      return;
-    }
-    String name = resource.getMetadata().getName();
-    String namespace = resource.getMetadata().getNamespace();
-    try {
-      switch (operation) {
-        case "list" -> {
-          if (resource.getSpec().getListOffsets() == null) {
-            warnings.add(warning("ListOffsets", "missing property listOffsets"));
-            return;
-          }
-          String configMap = resource.getSpec().getListOffsets().getToConfigMap().getName();
-          String offsets = JSON.writeValueAsString(Map.of("offsets", connect.offsets(name)));
-          writeOffsetsConfigMap(namespace, configMap, offsets);
-        }
-        case "alter" -> {
-          if (resource.getSpec().getAlterOffsets() == null) {
-            warnings.add(warning("AlterOffsets", "missing property alterOffsets"));
-            return;
-          }
-          requireStopped(name);
-          String configMap = resource.getSpec().getAlterOffsets().getFromConfigMap().getName();
-          ConfigMap source = client.configMaps().inNamespace(namespace).withName(configMap).get();
-          if (source == null || source.getData() == null) {
-            throw new IllegalStateException(
-                "ConfigMap " + namespace + "/" + configMap + " missing");
-          }
-          Map<String, List<ConnectorOffset>> parsed =
-              JSON.readValue(source.getData().get(OFFSETS_KEY), new TypeReference<>() {});
-          connect.alterOffsets(name, parsed.get("offsets"));
-        }
-        case "reset" -> {
-          requireStopped(name);
-          connect.resetOffsets(name);
-        }
-        default -> {
-          warnings.add(warning("ManageOffsets", "unknown value " + operation));
-          return;
-        }
-      }
-      LOG.info("{} offsets of connector {}", operation, name);
-      removeAnnotation(resource, CONNECTOR_OFFSETS);
-    } catch (Exception e) {
-      // Strimzi keeps the annotation and repeats the operation at the next reconciliation.
-      warnings.add(warning("ManageOffsets", "Encountered error: " + e.getMessage()));
-    }
-  }
-
-  private void requireStopped(String name) {
-    if (!"STOPPED".equals(connect.status(name).state())) {
-      throw new IllegalStateException("Connector is not in STOPPED state");
-    }
-  }
-
-  private void writeOffsetsConfigMap(String namespace, String name, String offsets) {
-    ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
-    Map<String, String> data = new HashMap<>();
-    if (existing != null && existing.getData() != null) {
-      data.putAll(existing.getData());
-    }
-    data.put(OFFSETS_KEY, offsets);
-    client
-        .configMaps()
-        .inNamespace(namespace)
-        .resource(
-            new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(namespace)
-                .endMetadata()
-                .withData(data)
-                .build())
-        .createOr(c -> c.update());
   }
 
   private static String annotation(KafkaConnector resource, String key) {
@@ -475,123 +393,5 @@ public final class ConnectorStandIn {
     }
     config.put("name", resource.getMetadata().getName());
     return config;
-  }
-
-  /** Connect's {@code GET /connectors/NAME/status} JSON, as Strimzi copies it into the status. */
-  static Map<String, Object> connectorStatusJson(ConnectorStatus status) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("name", status.name());
-    Map<String, Object> connector = new LinkedHashMap<>();
-    connector.put("state", status.state());
-    connector.put("worker_id", status.workerId());
-    if (status.trace() != null) {
-      connector.put("trace", status.trace());
-    }
-    json.put("connector", connector);
-    List<Map<String, Object>> tasks = new ArrayList<>();
-    for (TaskStatus task : status.tasks()) {
-      Map<String, Object> t = new LinkedHashMap<>();
-      t.put("id", task.id());
-      t.put("state", task.state());
-      t.put("worker_id", task.workerId());
-      if (task.trace() != null) {
-        t.put("trace", task.trace());
-      }
-      tasks.add(t);
-    }
-    json.put("tasks", tasks);
-    json.put("type", status.type());
-    return json;
-  }
-
-  /** Strimzi's NotReady message for a failed connector or failed tasks, else null. */
-  private static String failureOf(ConnectorStatus status) {
-    if ("FAILED".equals(status.state())) {
-      return "Connector has failed, see connectorStatus for more details.";
-    }
-    List<String> failed =
-        status.tasks().stream()
-            .filter(t -> "FAILED".equals(t.state()))
-            .map(t -> Integer.toString(t.id()))
-            .toList();
-    return failed.isEmpty()
-        ? null
-        : "The following tasks have failed: "
-            + String.join(", ", failed)
-            + ", see connectorStatus for more details.";
-  }
-
-  private Condition warning(String reason, String message) {
-    return new ConditionBuilder()
-        .withType("Warning")
-        .withStatus("True")
-        .withReason(reason)
-        .withMessage(message)
-        .withLastTransitionTime(clock.instant().toString())
-        .build();
-  }
-
-  private void writeStatus(
-      KafkaConnector resource,
-      ConnectorStatus connectStatus,
-      List<Condition> warnings,
-      String notReady) {
-    KafkaConnector current =
-        client
-            .resources(KafkaConnector.class)
-            .inNamespace(resource.getMetadata().getNamespace())
-            .withName(resource.getMetadata().getName())
-            .get();
-    if (current == null) {
-      return;
-    }
-    KafkaConnectorStatus status = new KafkaConnectorStatus();
-    status.setObservedGeneration(
-        Objects.requireNonNullElse(resource.getMetadata().getGeneration(), 0L));
-    if (connectStatus != null) {
-      status.setConnectorStatus(connectorStatusJson(connectStatus));
-      status.setTasksMax(connectStatus.tasks().size());
-    }
-    List<Condition> conditions = new ArrayList<>();
-    conditions.add(
-        notReady == null
-            ? new ConditionBuilder()
-                .withType("Ready")
-                .withStatus("True")
-                .withLastTransitionTime(clock.instant().toString())
-                .build()
-            : new ConditionBuilder()
-                .withType("NotReady")
-                .withStatus("True")
-                .withReason(connectStatus == null ? "ConnectRestException" : "Throwable")
-                .withMessage(notReady)
-                .withLastTransitionTime(clock.instant().toString())
-                .build());
-    conditions.addAll(warnings);
-    status.setConditions(conditions);
-    if (current.getStatus() != null && sameIgnoringTransitionTimes(current.getStatus(), status)) {
-      return;
-    }
-    current.setStatus(status);
-    client.resource(current).updateStatus();
-  }
-
-  private static boolean sameIgnoringTransitionTimes(
-      KafkaConnectorStatus a, KafkaConnectorStatus b) {
-    return Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
-        && Objects.equals(a.getConnectorStatus(), b.getConnectorStatus())
-        && Objects.equals(a.getTasksMax(), b.getTasksMax())
-        && Objects.equals(withoutTimes(a.getConditions()), withoutTimes(b.getConditions()));
-  }
-
-  private static List<List<String>> withoutTimes(List<Condition> conditions) {
-    return conditions == null
-        ? List.of()
-        : conditions.stream()
-            .map(
-                c ->
-                    java.util.Arrays.asList(
-                        c.getType(), c.getStatus(), c.getReason(), c.getMessage()))
-            .toList();
   }
 }
