@@ -219,7 +219,9 @@ class WebhookReceiverIT {
         long waitedMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).contains("5");
-        assertThat(waitedMs).as("bounded by the ack timeout").isLessThan(10_000);
+        // Bounded by the ack timeout (2 s for metadata plus 2 s for the ack), with room for a
+        // loaded machine: the point is that it ends, not how fast.
+        assertThat(waitedMs).as("bounded by the ack timeout").isLessThan(30_000);
 
         // An ERP retrying until acknowledged, while Kafka stays away for a few seconds.
         Thread restorer =
@@ -274,7 +276,7 @@ class WebhookReceiverIT {
       long start = System.nanoTime();
       HttpResponse<String> response = client(receiver).post(event("e", "k", 1));
       assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
-      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+      assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(30_000);
       assertThat(scrape(receiver, WebhookReceiverEnv.READINESS_PATH)).isEqualTo("ready\n");
     }
   }
