@@ -197,6 +197,7 @@ public final class WebhookWorkloads {
         .withContainerPort(MANAGEMENT_PORT_NUMBER)
         .withProtocol("TCP")
         .endPort()
+        .addToVolumeMounts(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build())
         .withLivenessProbe(probe(WebhookReceiverEnv.LIVENESS_PATH, 3))
         .withReadinessProbe(probe(WebhookReceiverEnv.READINESS_PATH, 2))
         .withSecurityContext(
@@ -253,8 +254,18 @@ public final class WebhookWorkloads {
         .endPodAntiAffinity()
         .endAffinity()
         .withContainers(container)
-        .withVolumes(new ArrayList<>(volumes))
+        .withVolumes(withTmp(volumes))
         .build();
+  }
+
+  /**
+   * Volumes plus an emptyDir for /tmp: with a read-only root filesystem, JNI libraries (RocksDB in
+   * the dedup step, zstd or snappy when compression is passed through) are unpacked there.
+   */
+  private static List<Volume> withTmp(List<Volume> volumes) {
+    List<Volume> all = new ArrayList<>(volumes);
+    all.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    return all;
   }
 
   private static Deployment deployment(

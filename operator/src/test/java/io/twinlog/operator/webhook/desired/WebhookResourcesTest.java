@@ -122,13 +122,14 @@ class WebhookResourcesTest {
     assertThat(container.getReadinessProbe().getHttpGet().getPort().getStrVal())
         .isEqualTo(WebhookWorkloads.MANAGEMENT_PORT_NAME);
     assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(25L);
-    assertThat(pod.getVolumes())
-        .singleElement()
+    assertThat(pod.getVolumes()).hasSize(2);
+    assertThat(pod.getVolumes().get(0))
         .satisfies(
             v -> {
               assertThat(v.getSecret().getSecretName()).isEqualTo("erp-webhook");
               assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo("secret");
             });
+    assertWritableTmp(pod, container);
 
     Map<String, String> env = config.getData();
     assertThat(env)
@@ -189,9 +190,14 @@ class WebhookResourcesTest {
     assertThat(container.getImage()).isEqualTo(WebhookWorkloads.DEFAULT_IMAGE);
     assertThat(container.getCommand()).contains(WebhookWorkloads.DEDUP_MAIN_CLASS);
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-    assertThat(dedup.getSpec().getTemplate().getSpec().getVolumes())
-        .singleElement()
-        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    var pod = dedup.getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes())
+        .hasSize(2)
+        .allSatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(container.getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/twinlog/state"));
+    // RocksDB unpacks its JNI library into /tmp; the root filesystem is read-only.
+    assertWritableTmp(pod, container);
     assertThat(config.getData())
         .containsEntry(WebhookReceiverEnv.TOPIC, "shop.erp-invoices.webhooks")
         .containsEntry(WebhookReceiverEnv.DEDUP_OUTPUT_TOPIC, "shop.erp-invoices.webhooks.dedup")
@@ -235,5 +241,19 @@ class WebhookResourcesTest {
             .doesNotContain("System.getenv");
       }
     }
+  }
+
+  static void assertWritableTmp(io.fabric8.kubernetes.api.model.PodSpec pod, Container container) {
+    assertThat(container.getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/tmp");
+              assertThat(pod.getVolumes())
+                  .anySatisfy(
+                      v -> {
+                        assertThat(v.getName()).isEqualTo(m.getName());
+                        assertThat(v.getEmptyDir()).isNotNull();
+                      });
+            });
   }
 }
