@@ -40,6 +40,23 @@ public final class OperatorEnv {
   /** HTTP port serving {@link #METRICS_PATH}, {@link #LIVENESS_PATH}, {@link #READINESS_PATH}. */
   public static final String HTTP_PORT = "TWINLOG_HTTP_PORT";
 
+  /**
+   * Where the operator reaches each Connect cluster's REST API, as a template with {@code
+   * {connectCluster}} (the KafkaConnect's name) and {@code {namespace}} (the pipeline's) filled in;
+   * default {@link #DEFAULT_CONNECT_API_URL}, the Service Strimzi creates.
+   */
+  public static final String CONNECT_API_URL = "TWINLOG_CONNECT_API_URL";
+
+  /** Default for {@link #CONNECT_API_URL}. */
+  public static final String DEFAULT_CONNECT_API_URL =
+      "http://{connectCluster}-connect-api.{namespace}.svc:8083";
+
+  /** Milliseconds between two status sweeps of one Connect cluster (jittered by +-20%). */
+  public static final String CONNECT_POLL_INTERVAL_MS = "TWINLOG_CONNECT_POLL_INTERVAL_MS";
+
+  /** Default for {@link #CONNECT_POLL_INTERVAL_MS}: 5 s. */
+  public static final long DEFAULT_CONNECT_POLL_INTERVAL_MS = 5_000;
+
   /** Default for {@link #HTTP_PORT}. */
   public static final int DEFAULT_HTTP_PORT = 8080;
 

@@ -1,5 +1,6 @@
 package io.twinlog.operator.desired;
 
+import io.twinlog.contracts.OperatorEnv;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.DedupSpec;
 import io.twinlog.operator.api.v1alpha1.SinkSpec;
@@ -138,8 +139,7 @@ public final class ResourceNames {
    * KafkaConnect, {@code <connectCluster>-connect-api}, port 8083, in the pipeline's namespace. The
    * placeholders {@code {connectCluster}} and {@code {namespace}} are filled in.
    */
-  public static final String STRIMZI_CONNECT_API_URL =
-      "http://{connectCluster}-connect-api.{namespace}.svc:8083";
+  public static final String STRIMZI_CONNECT_API_URL = OperatorEnv.DEFAULT_CONNECT_API_URL;
 
   /**
    * The base URL of the Connect REST API that runs a pipeline's connectors, from {@code template}

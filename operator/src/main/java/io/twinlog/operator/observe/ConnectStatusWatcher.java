@@ -1,5 +1,6 @@
 package io.twinlog.operator.observe;
 
+import io.twinlog.contracts.OperatorEnv;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,8 @@ import java.util.function.Consumer;
 public final class ConnectStatusWatcher implements AutoCloseable {
 
   /** Default time between two sweeps of one Connect cluster (jittered by +-20%). */
-  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_INTERVAL =
+      Duration.ofMillis(OperatorEnv.DEFAULT_CONNECT_POLL_INTERVAL_MS);
 
   /** Default most status requests in flight per Connect cluster. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 4;

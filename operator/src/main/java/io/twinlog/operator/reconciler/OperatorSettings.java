@@ -117,7 +117,15 @@ public record OperatorSettings(
         env.get(OperatorEnv.DEDUP_IMAGE),
         env.get(OperatorEnv.DEDUP_IMAGE_PULL_POLICY),
         port == null || port.isBlank() ? OperatorEnv.DEFAULT_HTTP_PORT : Integer.parseInt(port),
-        null,
-        ConnectStatusWatcher.DEFAULT_INTERVAL);
+        blankToNull(env.get(OperatorEnv.CONNECT_API_URL)),
+        Duration.ofMillis(
+            Long.parseLong(
+                env.getOrDefault(
+                    OperatorEnv.CONNECT_POLL_INTERVAL_MS,
+                    Long.toString(OperatorEnv.DEFAULT_CONNECT_POLL_INTERVAL_MS)))));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 }

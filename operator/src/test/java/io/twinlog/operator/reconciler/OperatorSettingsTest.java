@@ -2,6 +2,7 @@ package io.twinlog.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,9 @@ class OperatorSettingsTest {
                 "TWINLOG_OPERATOR_NAMESPACE", "twinlog-system",
                 "TWINLOG_POD_NAME", "twinlog-operator-7d9f",
                 "TWINLOG_DEDUP_IMAGE", "ghcr.io/twinlog/dedup:0.1.0",
-                "TWINLOG_HTTP_PORT", "9090"));
+                "TWINLOG_HTTP_PORT", "9090",
+                "TWINLOG_CONNECT_API_URL", "http://{connectCluster}-api.{namespace}.svc.corp:8083",
+                "TWINLOG_CONNECT_POLL_INTERVAL_MS", "2000"));
 
     assertThat(settings.watchNamespaces()).isEqualTo(Set.of("shop", "billing"));
     assertThat(settings.leaderElection()).isTrue();
@@ -28,6 +31,9 @@ class OperatorSettingsTest {
     assertThat(settings.identity()).isEqualTo("twinlog-operator-7d9f");
     assertThat(settings.dedupImage()).isEqualTo("ghcr.io/twinlog/dedup:0.1.0");
     assertThat(settings.httpPort()).isEqualTo(9090);
+    assertThat(settings.connectApiUrl())
+        .isEqualTo("http://{connectCluster}-api.{namespace}.svc.corp:8083");
+    assertThat(settings.connectPollInterval()).isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test
@@ -37,5 +43,7 @@ class OperatorSettingsTest {
     assertThat(settings.watchNamespaces()).isEmpty();
     assertThat(settings.leaderElection()).isFalse();
     assertThat(settings.httpPort()).isEqualTo(8080);
+    assertThat(settings.connectApiUrl()).isNull();
+    assertThat(settings.connectPollInterval()).isEqualTo(Duration.ofSeconds(5));
   }
 }
