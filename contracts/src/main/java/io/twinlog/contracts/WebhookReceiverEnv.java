@@ -143,6 +143,13 @@ public final class WebhookReceiverEnv {
   /** Readiness probe path: 200 once the receiver accepts webhooks, 503 while it stops. */
   public static final String READINESS_PATH = "/readyz";
 
+  /**
+   * Room for key, headers and batch framing on top of a body of {@link #MAX_BODY_BYTES}: the
+   * receiver's producer and the dedup step's producer allow {@code max.request.size} of the body
+   * limit plus this, and the topics need {@code max.message.bytes} of as much.
+   */
+  public static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
+
   /** Default for {@link #PORT}. */
   public static final int DEFAULT_PORT = 8080;
 

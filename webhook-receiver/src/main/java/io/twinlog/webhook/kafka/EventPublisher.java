@@ -1,6 +1,7 @@
 package io.twinlog.webhook.kafka;
 
 import io.twinlog.contracts.ChangeHeaders;
+import io.twinlog.contracts.WebhookReceiverEnv;
 import io.twinlog.webhook.config.ReceiverConfig;
 import io.twinlog.webhook.extract.WebhookEvent;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,10 @@ public final class EventPublisher implements AutoCloseable {
     props.put(
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(30_000, ackTimeoutMs - lingerMs(props)));
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ackTimeoutMs);
+    // Whatever the receiver admits must fit in one request: the body plus key and headers.
+    props.put(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        Math.max(1024 * 1024, config.maxBodyBytes() + WebhookReceiverEnv.RECORD_OVERHEAD_BYTES));
     return props;
   }
 

@@ -48,7 +48,11 @@ class ReceiverConfigTest {
         .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
         .containsEntry("security.protocol", "SSL")
         .containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 4000)
-        .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 4000);
+        .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 4000)
+        .containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1024 * 1024 + 64 * 1024);
+    env.put(MAX_BODY_BYTES, Integer.toString(4 * 1024 * 1024));
+    assertThat(EventPublisher.producerProps(ReceiverConfig.fromEnv(env)))
+        .containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024 + 64 * 1024);
     // Kafka refuses delivery.timeout < linger + request.timeout; this must construct.
     Map<String, Object> withSerializers = new HashMap<>(props);
     withSerializers.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

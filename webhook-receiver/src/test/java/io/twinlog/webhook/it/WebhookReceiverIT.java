@@ -282,6 +282,44 @@ class WebhookReceiverIT {
   }
 
   @Test
+  void bodiesUpToTheLimitFitInKafkaAndWhatTheTopicRefusesIsA413() throws Exception {
+    String big = "erp-webhooks-big-" + TOPICS.incrementAndGet();
+    kafka.createTopic(big, 1, Map.of("max.message.bytes", Integer.toString(3 * 1024 * 1024)));
+    String small = "erp-webhooks-small-" + TOPICS.incrementAndGet();
+    kafka.createTopic(small, 1, Map.of("max.message.bytes", Integer.toString(512 * 1024)));
+    // 1.5 MB: over the producer's and the broker's 1 MiB defaults, under the receiver's limit.
+    String body =
+        "{\"id\":\"evt-large\",\"entity\":{\"id\":\"inv-1\"},\"pad\":\""
+            + "x".repeat(1_500_000)
+            + "\"}";
+    for (String topic : List.of(big, small)) {
+      Map<String, String> env = Receivers.hmacEnv(bootstrap(), topic);
+      env.put(WebhookReceiverEnv.MAX_BODY_BYTES, Integer.toString(2 * 1024 * 1024));
+      try (WebhookReceiver receiver = WebhookReceiver.start(env)) {
+        HttpResponse<String> response = client(receiver).post(body);
+        if (topic.equals(big)) {
+          assertStatus(response, 200, "evt-large");
+        } else {
+          // The topic's own limit is below the receiver's: a clear refusal, nothing written.
+          assertStatus(response, 413, "larger than the Kafka topic accepts");
+        }
+      }
+    }
+    var consumer = kafka.bytesConsumer("big-" + System.nanoTime());
+    try (consumer) {
+      consumer.subscribe(List.of(big));
+      List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> read =
+          new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (read.isEmpty() && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+      }
+      assertThat(read).singleElement().satisfies(r -> assertThat(r.value()).hasSize(body.length()));
+    }
+    assertThat(kafka.consume(small, 1, Duration.ofSeconds(3))).isEmpty();
+  }
+
+  @Test
   void overTheInFlightLimitTheAnswerIs503AtOnce() throws Exception {
     Map<String, String> env = Receivers.hmacEnv("127.0.0.1:1", "nowhere");
     env.put(WebhookReceiverEnv.ACK_TIMEOUT_MS, "3000");

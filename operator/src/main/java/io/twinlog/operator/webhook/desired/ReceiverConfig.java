@@ -73,6 +73,10 @@ public final class ReceiverConfig {
     env.put(DEDUP_APPLICATION_ID, WebhookNames.dedupApplicationId(webhook));
     env.put(DEDUP_STATE_DIR, STATE_DIR);
     env.put(MANAGEMENT_PORT, Integer.toString(MANAGEMENT_PORT_NUMBER));
+    // Kafka Streams' producer refuses records over 1 MiB by default; the receiver admits more.
+    env.put(
+        KAFKA_PASSTHROUGH_PREFIX + "PRODUCER_MAX_REQUEST_SIZE",
+        Integer.toString(WebhookTopics.maxMessageBytes(webhook)));
     return env;
   }
 

@@ -99,7 +99,10 @@ class WebhookResourcesTest {
     assertThat(topics.get(0).getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "main");
     assertThat(topics.get(0).getSpec().getConfig())
         .containsEntry("message.timestamp.type", "LogAppendTime")
-        .containsEntry("retention.ms", 168L * 3600 * 1000);
+        .containsEntry("retention.ms", 168L * 3600 * 1000)
+        .containsEntry("max.message.bytes", 1048576 + 65536);
+    assertThat(topics.get(1).getSpec().getConfig())
+        .containsEntry("max.message.bytes", 1048576 + 65536);
   }
 
   @Test
@@ -202,7 +205,8 @@ class WebhookResourcesTest {
         .containsEntry(WebhookReceiverEnv.TOPIC, "shop.erp-invoices.webhooks")
         .containsEntry(WebhookReceiverEnv.DEDUP_OUTPUT_TOPIC, "shop.erp-invoices.webhooks.dedup")
         .containsEntry(WebhookReceiverEnv.DEDUP_WINDOW_MS, "86400000")
-        .containsEntry(WebhookReceiverEnv.DEDUP_APPLICATION_ID, "shop.erp-invoices.webhook-dedup");
+        .containsEntry(WebhookReceiverEnv.DEDUP_APPLICATION_ID, "shop.erp-invoices.webhook-dedup")
+        .containsEntry("TWINLOG_KAFKA_PRODUCER_MAX_REQUEST_SIZE", "1114112");
   }
 
   @Test
