@@ -43,6 +43,10 @@ public final class WebhookHandler implements HttpHandler {
   private final Duration ackTimeout;
   private final Semaphore inFlight;
   private final int maxInFlight;
+  private final ThrottledLog unavailableLog =
+      new ThrottledLog(LOG, TimeUnit.SECONDS.toNanos(5), System::nanoTime);
+  private final ThrottledLog refusedByKafkaLog =
+      new ThrottledLog(LOG, TimeUnit.SECONDS.toNanos(5), System::nanoTime);
 
   public WebhookHandler(
       String path,
@@ -142,15 +146,15 @@ public final class WebhookHandler implements HttpHandler {
       Throwable cause = e.getCause();
       if (cause instanceof org.apache.kafka.common.errors.TimeoutException
           || cause instanceof RetriableException) {
-        return unavailable(
-            exchange, event, "Kafka unavailable: " + cause.getClass().getSimpleName());
+        return unavailable(exchange, event, "Kafka unavailable: " + cause);
       }
       if (cause instanceof RecordTooLargeException) {
         // The topic's or broker's limit is below maxBodyBytes: a configuration to fix, not retry.
-        LOG.error("event {} is larger than Kafka accepts: {}", event.eventId(), cause.toString());
+        refusedByKafkaLog.warn(
+            "event " + event.eventId() + " is larger than Kafka accepts: " + cause);
         return refuse(exchange, 413, "body larger than the Kafka topic accepts");
       }
-      LOG.error("event {} was not written: {}", event.eventId(), cause.toString());
+      refusedByKafkaLog.warn("event " + event.eventId() + " was not written: " + cause);
       return refuse(exchange, 500, "not written: " + cause.getClass().getSimpleName());
     }
     metrics.acked(System.nanoTime() - start);
@@ -169,9 +173,9 @@ public final class WebhookHandler implements HttpHandler {
 
   private int unavailable(HttpExchange exchange, WebhookEvent event, String why)
       throws IOException {
-    LOG.warn("event {} answered 503: {}", event.eventId(), why);
+    unavailableLog.warn("event " + event.eventId() + " answered 503: " + why);
     exchange.getResponseHeaders().set("Retry-After", RETRY_AFTER_SECONDS);
-    return refuse(exchange, 503, why + "; nothing acknowledged, retry later");
+    return refuse(exchange, 503, "not acknowledged by Kafka; retry later");
   }
 
   private int unauthorized(HttpExchange exchange, AuthFailure failure) throws IOException {
