@@ -45,6 +45,8 @@ public final class WebhookHandler implements HttpHandler {
   private final int maxInFlight;
   private final ThrottledLog unavailableLog =
       new ThrottledLog(LOG, TimeUnit.SECONDS.toNanos(5), System::nanoTime);
+  private final ThrottledLog unauthorizedLog =
+      new ThrottledLog(LOG, TimeUnit.SECONDS.toNanos(5), System::nanoTime);
   private final ThrottledLog refusedByKafkaLog =
       new ThrottledLog(LOG, TimeUnit.SECONDS.toNanos(5), System::nanoTime);
 
@@ -180,6 +182,9 @@ public final class WebhookHandler implements HttpHandler {
 
   private int unauthorized(HttpExchange exchange, AuthFailure failure) throws IOException {
     metrics.signatureFailure(failure.tag());
+    // The reason and the peer only: never a header value, a signature or the body.
+    unauthorizedLog.warn(
+        "401 (" + failure.tag() + ") for a request from " + exchange.getRemoteAddress());
     return refuse(exchange, 401, failure.message());
   }
 
