@@ -138,7 +138,10 @@ public final class WebhookHandler implements HttpHandler {
     long start = System.nanoTime();
     RecordMetadata metadata;
     try {
-      metadata = publisher.publish(event).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      var acked = publisher.publish(event);
+      // One deadline for both waits the producer may make (metadata in send, then the ack).
+      long left = ackTimeout.toNanos() - (System.nanoTime() - start);
+      metadata = acked.get(Math.max(0, left), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       return unavailable(exchange, event, "no acknowledgement from Kafka within " + ackTimeout);
     } catch (InterruptedException e) {
