@@ -10,6 +10,7 @@ import io.twinlog.webhook.WebhookReceiver;
 import io.twinlog.webhook.fixtures.Receivers;
 import io.twinlog.webhook.fixtures.WebhookClient;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -96,6 +97,10 @@ class WebhookReceiverIT {
   @Test
   void everyBadRequestGetsItsAnswerAndWritesNothing() throws Exception {
     String topic = newTopic(1);
+    // The receiver's log (slf4j-simple writes to System.err) must never show the secret.
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(new TeeStream(stderr, logged), true));
     try (WebhookReceiver receiver = WebhookReceiver.start(Receivers.hmacEnv(bootstrap(), topic))) {
       WebhookClient client = client(receiver);
       long now = System.currentTimeMillis() / 1000;
@@ -194,6 +199,34 @@ class WebhookReceiverIT {
           .contains("twinlog_webhook_signature_failures_total{reason=\"replay_window\"} 2.0")
           .contains("twinlog_webhook_ack_latency_seconds_count 1")
           .doesNotContain(Receivers.SECRET);
+    } finally {
+      System.setErr(stderr);
+    }
+    String log = logged.toString(StandardCharsets.UTF_8);
+    assertThat(log).contains("401 (mismatch)").contains("secret=(variable)");
+    assertThat(log).doesNotContain(Receivers.SECRET);
+  }
+
+  /** Writes to both streams: the test's own output stays visible. */
+  static final class TeeStream extends java.io.OutputStream {
+    private final java.io.OutputStream a;
+    private final java.io.OutputStream b;
+
+    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public synchronized void write(int c) throws IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int off, int len) throws IOException {
+      a.write(bytes, off, len);
+      b.write(bytes, off, len);
     }
   }
 
