@@ -140,7 +140,10 @@ public final class WebhookReceiverEnv {
   /** Liveness probe path: 200 while the HTTP server and the producer are open. */
   public static final String LIVENESS_PATH = "/livez";
 
-  /** Readiness probe path: 200 once the receiver accepts webhooks, 503 while it stops. */
+  /**
+   * Readiness probe path: 200 once the receiver reached Kafka and found its topic (then also while
+   * Kafka is away: every pod answers 503 alike), 503 before that and while it stops.
+   */
   public static final String READINESS_PATH = "/readyz";
 
   /**

@@ -11,11 +11,13 @@ import io.twinlog.webhook.extract.EventExtractor;
 import io.twinlog.webhook.http.ManagementServer;
 import io.twinlog.webhook.http.WebhookHandler;
 import io.twinlog.webhook.kafka.EventPublisher;
+import io.twinlog.webhook.kafka.TopicReachable;
 import io.twinlog.webhook.metrics.ReceiverMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +52,7 @@ public final class WebhookReceiver implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService handlers;
   private final ManagementServer management;
+  private final TopicReachable topicReachable;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -86,9 +89,14 @@ public final class WebhookReceiver implements AutoCloseable {
     server.setExecutor(handlers);
     // At "/" so a wrong path is answered (and counted) by the handler too.
     server.createContext("/", handler);
+    topicReachable =
+        new TopicReachable(publisher.producer(), config.topic(), Duration.ofSeconds(1));
     management =
         new ManagementServer(
-            config.managementPort(), registry, () -> !closing.get(), () -> !closing.get());
+            config.managementPort(),
+            registry,
+            () -> !closing.get(),
+            () -> topicReachable.reached() && !closing.get());
   }
 
   /** Starts a receiver in this JVM from environment-style variables (the operator's contract). */
@@ -150,6 +158,7 @@ public final class WebhookReceiver implements AutoCloseable {
       return;
     }
     LOG.info("Webhook receiver {} stopping", config.name());
+    topicReachable.close();
     server.stop((int) Math.max(1, config.ackTimeout().toSeconds() + 1));
     handlers.shutdown();
     publisher.close();

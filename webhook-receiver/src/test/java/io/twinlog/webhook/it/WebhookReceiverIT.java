@@ -90,6 +90,9 @@ class WebhookReceiverIT {
       assertThat(records.stream().map(r -> header(r, ChangeHeaders.CHANGE_ID)).distinct())
           .hasSize(30);
       assertThat(receiver.metrics().requests(200)).isEqualTo(30);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> scrape(receiver, WebhookReceiverEnv.READINESS_PATH).equals("ready\n"));
       assertThat(receiver.metrics().ackLatency().count()).isEqualTo(30);
     }
   }
@@ -310,7 +313,9 @@ class WebhookReceiverIT {
       HttpResponse<String> response = client(receiver).post(event("e", "k", 1));
       assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
       assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(30_000);
-      assertThat(scrape(receiver, WebhookReceiverEnv.READINESS_PATH)).isEqualTo("ready\n");
+      // Never reached Kafka: not ready, so a rolling update would stop at this pod.
+      assertThat(scrape(receiver, WebhookReceiverEnv.READINESS_PATH)).isEqualTo("not ready\n");
+      assertThat(scrape(receiver, WebhookReceiverEnv.LIVENESS_PATH)).isEqualTo("live\n");
     }
   }
 
