@@ -10,11 +10,13 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -172,6 +174,31 @@ public final class EmbeddedKafka implements AutoCloseable {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
       return records;
+    }
+  }
+
+  /**
+   * The sum of {@code topic}'s partitions' end offsets (records written, transaction markers
+   * included), 0 when the topic does not exist yet.
+   */
+  public long endOffset(String topic) {
+    try {
+      if (!admin.listTopics().names().get().contains(topic)) {
+        return 0;
+      }
+      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      partitions
+          .partitions()
+          .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      return admin.listOffsets(request).all().get().values().stream()
+          .mapToLong(i -> i.offset())
+          .sum();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
     }
   }
 

@@ -31,22 +31,62 @@ public final class MariaDbCluster implements AutoCloseable {
   static final String REPL_PASSWORD = "repl-secret";
 
   private final Path root;
-  private final MariaDbServer primary;
+  private final List<MariaDbServer> servers;
   private final List<MariaDbServer> replicas;
+  private volatile MariaDbServer primary;
 
   private MariaDbCluster(Path root, MariaDbServer primary, List<MariaDbServer> replicas) {
     this.root = root;
     this.primary = primary;
     this.replicas = List.copyOf(replicas);
+    List<MariaDbServer> all = new ArrayList<>(replicas);
+    all.add(primary);
+    this.servers = List.copyOf(all);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The server all writes go to (server_id 1). */
+  /** The server all writes go to: server_id 1, or the replica last {@link #promote}d. */
   public MariaDbServer primary() {
     return primary;
+  }
+
+  /**
+   * A failover: replica {@code i} stops replicating, forgets its primary and becomes the primary
+   * (writes go to it from now on, under its own server id; with {@code gtid_strict_mode} its
+   * transactions continue the sequence numbers after the last one it applied, so they reuse those
+   * of any transactions of the old primary it lacked). The old primary is left as it is (kill it
+   * first to imitate its loss); other replicas keep their primary until {@link #repoint}. {@link
+   * #replicas()} keeps its order, the promoted server included.
+   */
+  public MariaDbServer promote(int i) {
+    MariaDbServer promoted = replica(i);
+    promoted.execute("STOP SLAVE", "RESET SLAVE ALL", "SET GLOBAL read_only = OFF");
+    primary = promoted;
+    return promoted;
+  }
+
+  /**
+   * Points replica {@code i} at the current {@link #primary()} by GTID ({@code
+   * MASTER_USE_GTID=slave_pos}) and starts replication. A replica holding transactions the new
+   * primary never had cannot follow it: with {@code gtid_strict_mode} its replication stops with
+   * error 1236, which {@link MariaDbServer#replicationError()} then tells.
+   */
+  public void repoint(int i) {
+    MariaDbServer replica = replica(i);
+    replica.execute("STOP SLAVE", changeMasterTo(primary), "START SLAVE");
+  }
+
+  private static String changeMasterTo(MariaDbServer primary) {
+    return "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT="
+        + primary.port()
+        + ", MASTER_USER='"
+        + REPL_USER
+        + "', MASTER_PASSWORD='"
+        + REPL_PASSWORD
+        + "', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_SSL=0";
   }
 
   /** The replicas, server_id 2, 3, ... in order. */
@@ -62,7 +102,7 @@ public final class MariaDbCluster implements AutoCloseable {
   /** Waits until every running replica has applied everything in the primary's binlog. */
   public void awaitReplicasCaughtUp(Duration timeout) {
     for (MariaDbServer replica : replicas) {
-      if (replica.isRunning()) {
+      if (replica.isRunning() && replica != primary) {
         awaitReplicaCaughtUp(replica, timeout);
       }
     }
@@ -70,6 +110,9 @@ public final class MariaDbCluster implements AutoCloseable {
 
   /** Waits until {@code replica}'s {@code gtid_slave_pos} covers the primary's binlog position. */
   public void awaitReplicaCaughtUp(MariaDbServer replica, Duration timeout) {
+    if (replica == primary) {
+      return;
+    }
     String target = primary.gtidBinlogPos();
     if (target == null || target.isEmpty()) {
       return;
@@ -94,10 +137,7 @@ public final class MariaDbCluster implements AutoCloseable {
   /** Stops every server and deletes all data directories. */
   @Override
   public void close() {
-    for (MariaDbServer replica : replicas) {
-      replica.kill();
-    }
-    primary.kill();
+    servers.forEach(MariaDbServer::kill);
     EmbeddedConnect.deleteRecursively(root);
   }
 
@@ -161,15 +201,7 @@ public final class MariaDbCluster implements AutoCloseable {
             "CREATE USER '" + CDC_USER + "'@'%' IDENTIFIED BY '" + CDC_PASSWORD + "'",
             "GRANT " + CDC_GRANTS + " ON *.* TO '" + CDC_USER + "'@'%'");
         for (MariaDbServer replica : servers.subList(1, servers.size())) {
-          replica.execute(
-              "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT="
-                  + primary.port()
-                  + ", MASTER_USER='"
-                  + REPL_USER
-                  + "', MASTER_PASSWORD='"
-                  + REPL_PASSWORD
-                  + "', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_SSL=0",
-              "START SLAVE");
+          replica.execute(changeMasterTo(primary), "START SLAVE");
         }
         MariaDbCluster cluster =
             new MariaDbCluster(root, primary, servers.subList(1, servers.size()));

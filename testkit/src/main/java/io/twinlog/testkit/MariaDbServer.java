@@ -233,6 +233,35 @@ public final class MariaDbServer {
     return queryString("SELECT @@GLOBAL.gtid_current_pos");
   }
 
+  /** {@code STOP SLAVE}: this replica stops applying the primary's binlog (it lags from now). */
+  public void stopReplication() {
+    execute("STOP SLAVE");
+  }
+
+  /** {@code START SLAVE}: this replica catches up from where it stopped. */
+  public void startReplication() {
+    execute("START SLAVE");
+  }
+
+  /**
+   * The replication threads' last errors ({@code Last_IO_Error}, {@code Last_SQL_Error} of {@code
+   * SHOW SLAVE STATUS}), empty when there are none or this server replicates from nobody.
+   */
+  public String replicationError() {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+      if (!rs.next()) {
+        return "";
+      }
+      String io = rs.getString("Last_IO_Error");
+      String sql = rs.getString("Last_SQL_Error");
+      return ((io == null ? "" : io) + " " + (sql == null ? "" : sql)).trim();
+    } catch (SQLException e) {
+      throw new IllegalStateException(name + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Starts a new binlog file. */
   public void flushBinaryLogs() {
     execute("FLUSH LOCAL BINARY LOGS");

@@ -65,4 +65,34 @@ class MariaDbClusterIT {
           .isEqualTo(primary.gtidBinlogPos());
     }
   }
+
+  @Test
+  void aLaggingReplicaPromotedReusesTheOldPrimarysSequenceNumbersAndTheOtherCannotFollowIt()
+      throws Exception {
+    try (MariaDbCluster cluster = MariaDbCluster.builder().replicas(2).start()) {
+      MariaDbServer oldPrimary = cluster.primary();
+      oldPrimary.execute("CREATE DATABASE shop", "CREATE TABLE shop.t (id INT PRIMARY KEY)");
+      cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+      MariaDbServer a = cluster.replica(0);
+      MariaDbServer b = cluster.replica(1);
+      a.stopReplication();
+      String aAt = a.gtidSlavePos();
+      oldPrimary.execute("INSERT INTO shop.t VALUES (1)", "INSERT INTO shop.t VALUES (2)");
+      cluster.awaitReplicaCaughtUp(b, Duration.ofSeconds(30));
+      oldPrimary.kill();
+
+      assertThat(cluster.promote(0)).isSameAs(a);
+      assertThat(cluster.primary()).isSameAs(a);
+      a.execute("INSERT INTO shop.t VALUES (10)");
+      long seq = Long.parseLong(aAt.substring(aAt.lastIndexOf('-') + 1));
+      assertThat(a.gtidBinlogPos()).isEqualTo("0-2-" + (seq + 1));
+      cluster.awaitReplicasCaughtUp(Duration.ofSeconds(5)); // the primary itself is skipped
+
+      cluster.repoint(1);
+      org.awaitility.Awaitility.await("replica-2 refuses the promoted primary")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> b.replicationError().contains("1236"));
+      assertThat(b.queryString("SELECT COUNT(*) FROM shop.t")).isEqualTo("2");
+    }
+  }
 }
