@@ -5,19 +5,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.twinlog.contracts.DedupAnomalyRecord;
+import io.twinlog.e2e.check.ExcusedCheck;
 import io.twinlog.e2e.check.ScenarioReport;
 import io.twinlog.e2e.erp.ErpRequest;
 import io.twinlog.e2e.stack.Background;
+import io.twinlog.e2e.stack.DeadLetters;
 import io.twinlog.e2e.stack.DedupProcess;
 import io.twinlog.e2e.stack.E2eStack;
 import io.twinlog.e2e.stack.Faults;
 import io.twinlog.e2e.stack.PipelineRun;
 import io.twinlog.e2e.stack.PipelineTemplate;
+import io.twinlog.e2e.stack.SourceReports;
+import io.twinlog.e2e.workload.TruthChange;
+import io.twinlog.operator.api.v1alpha1.Condition;
 import io.twinlog.testkit.ConnectRest;
+import io.twinlog.testkit.ConnectRest.ConnectorOffset;
 import io.twinlog.testkit.MariaDbServer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The promise on real parts: each scenario applies a fresh pipeline (own namespace, database and
  * topics) to one shared stack, runs a workload on the primary, injects its fault, and checks that
- * the ERP's record equals the primary's truth. Each prints the figures the issue asks for.
+ * the ERP's record equals the primary's truth. Each prints the figures the issue asks for. The
+ * failover scenario runs last: it kills the shared stack's primary.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineE2E {
@@ -39,6 +53,18 @@ class PipelineE2E {
 
   /** The ERP outage: the issue asks for 30 s; 10 s keeps the suite inside CI's budget. */
   private static final Duration ERP_OUTAGE = Duration.ofSeconds(10);
+
+  /** How long replica A's replication stays stopped while B is re-seeded ahead (issue 10). */
+  private static final Duration LAG = Duration.ofSeconds(30);
+
+  /**
+   * Filler rows per half of the large transaction: issue 10 says 50,000; 20,000 keeps the scenario
+   * well inside its time on 2 cores and still gives Debezium seconds inside the transaction.
+   */
+  private static final int FILLER = Integer.getInteger("twinlog.e2e.filler", 20_000);
+
+  /** The dedup dead-letter error class of a change that arrived after a later one of its row. */
+  private static final String KEY_ORDER_CONFLICT = "KeyOrderConflict";
 
   /** The reasons a killed replica's source may show while Connect still says RUNNING. */
   private static final java.util.Set<String> SHOWN_DOWN =
@@ -348,6 +374,328 @@ class PipelineE2E {
               + Duration.between(deleted, allGone).toMillis()
               + "ms");
       assertThat(report.problems()).isEmpty();
+    }
+  }
+
+  @Test
+  @Order(8)
+  void sourceReseededAheadWhileTheOtherLags() throws Exception {
+    stack.erp().clear();
+    try (PipelineRun run = PipelineRun.apply(stack, "e2e-reseed-ahead", "reseed", 5471, 1)) {
+      run.awaitReady(READY);
+      run.awaitStreaming(READY);
+      MariaDbServer primary = stack.mariadb().primary();
+      MariaDbServer replicaA = stack.mariadb().replica(0);
+      MariaDbServer replicaB = stack.mariadb().replica(1);
+      String connectorB = run.sourceConnector(1);
+      ConnectRest connect = stack.connect().rest();
+      Background load = Background.run(run.workload(), 1800, 40);
+      Awaitility.await().atMost(DELIVERY).until(() -> run.workload().truth().size() > 100);
+      replicaA.stopReplication();
+      Instant lagging = Instant.now();
+      String lagFrom = replicaA.gtidSlavePos();
+      String bStoppedAt;
+      String seed;
+      // B's connector has read past where A stopped (a marker committed after it came through):
+      // the re-seed then steps over changes nobody delivered yet, as in issue 10.
+      run.awaitSourceStreams(1, DELIVERY);
+      stack.strimzi().connectors().hold(connectorB);
+      try {
+        connect.stop(connectorB);
+        Awaitility.await(connectorB + " STOPPED")
+            .atMost(DELIVERY)
+            .ignoreExceptions()
+            .until(() -> "STOPPED".equals(connect.status(connectorB).state()));
+        List<ConnectorOffset> offsets = connect.offsets(connectorB);
+        bStoppedAt = String.valueOf(offsets.get(0).offset().get("gtids"));
+        // The primary moves on while B's connector is stopped: the seed steps over those changes,
+        // which only the lagging A will deliver.
+        int before = run.workload().truth().size();
+        Awaitility.await()
+            .atMost(DELIVERY)
+            .until(() -> run.workload().truth().size() > before + 200);
+        seed = primary.gtidBinlogPos();
+        stack.mariadb().awaitReplicaCaughtUp(replicaB, Duration.ofSeconds(30));
+        Map<String, Object> offset = new LinkedHashMap<>();
+        offset.put("gtids", seed);
+        offset.put("file", "");
+        offset.put("pos", 0);
+        connect.alterOffsets(
+            connectorB, List.of(new ConnectorOffset(offsets.get(0).partition(), offset)));
+        connect.resume(connectorB);
+      } finally {
+        stack.strimzi().connectors().release(connectorB);
+      }
+      Awaitility.await("replica-a lagging for " + LAG)
+          .atMost(LAG.plus(DELIVERY))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> Duration.between(lagging, Instant.now()).compareTo(LAG) >= 0);
+      String lagTo = primary.gtidBinlogPos();
+      replicaA.startReplication();
+      Duration lagged = Duration.between(lagging, Instant.now());
+      load.join(180);
+      run.awaitQuiescent(DELIVERY);
+      System.out.println(
+          "E2E   reseed-ahead: replica-a stopped at "
+              + lagFrom
+              + " for "
+              + lagged.toSeconds()
+              + "s (primary at "
+              + lagTo
+              + " when it resumed); replica-b's connector stopped at "
+              + bStoppedAt
+              + ", re-seeded to "
+              + seed);
+
+      List<DeadLetters.Letter> letters = run.dedupDeadLetters();
+      List<TruthChange> conflicts = new ArrayList<>();
+      List<DeadLetters.Letter> otherLetters = new ArrayList<>();
+      for (DeadLetters.Letter letter : letters) {
+        if (letter.errorClass() != null && letter.errorClass().endsWith(KEY_ORDER_CONFLICT)) {
+          conflicts.add(new TruthChange(letter.key(), letter.op(), letter.after(), 0, null));
+        } else {
+          otherLetters.add(letter);
+        }
+      }
+      ExcusedCheck.Result result =
+          ExcusedCheck.check(
+              "reseed-ahead",
+              run.workload().truth().changes(),
+              stack.erp().requests(),
+              Set.copyOf(run.workload().qualifiedTables()),
+              conflicts,
+              List.of());
+      print(result.report());
+      System.out.println("E2E   reseed-ahead: " + result.counts());
+      letters.stream().limit(3).forEach(l -> System.out.println("E2E   dead letter: " + l));
+      SourceReports.printAnomalies(run);
+      Condition sources =
+          SourceReports.awaitSourceAnomaly(
+              run,
+              PipelineTemplate.replicaName(1),
+              Set.of(
+                  DedupAnomalyRecord.KIND_SOURCE_SKIPPED,
+                  DedupAnomalyRecord.KIND_KEY_ORDER_CONFLICT));
+      System.out.println(
+          "E2E   SourcesHealthy " + sources.getReason() + ": " + sources.getMessage());
+      assertThat(otherLetters).as("dead letters that are no key-order conflict").isEmpty();
+      assertThat(result.report().problems()).isEmpty();
+      assertThat(result.unusedDeadLetters())
+          .as("dead letters no committed change explains")
+          .isZero();
+      assertThat(run.anomalies())
+          .as("a source-skipped or key-order-conflict anomaly for replica-b")
+          .anyMatch(
+              a ->
+                  a.source().equals(PipelineTemplate.replicaName(1))
+                      && Set.of(
+                              DedupAnomalyRecord.KIND_SOURCE_SKIPPED,
+                              DedupAnomalyRecord.KIND_KEY_ORDER_CONFLICT)
+                          .contains(a.kind()));
+      run.delete(READY);
+    }
+  }
+
+  @Test
+  @Order(9)
+  void restartInsideALargeTransactionWhileTheOtherReplicaLags() throws Exception {
+    stack.erp().clear();
+    // Batches of 500 per ERP request: the transaction's rows reach the ERP in seconds, not minutes.
+    try (PipelineRun run =
+        PipelineRun.apply(
+            stack,
+            "e2e-large-tx",
+            "largetx",
+            5481,
+            1,
+            p -> p.getSpec().getSink().getErp().getBatch().setMaxRecords(500))) {
+      run.awaitReady(READY);
+      run.awaitStreaming(READY);
+      MariaDbServer replicaB = stack.mariadb().replica(1);
+      String connectorA = run.sourceConnector(0);
+      ConnectRest connect = stack.connect().rest();
+      run.workload().run(20, 0);
+      // Replica-a's connector is held for the rest of the scenario and runs with a small producer
+      // buffer and Debezium queue: with the defaults (32 MiB, 8,192) its task has read the whole
+      // transaction while its topic shows a fraction, and a restart commits the end of it.
+      String itemsTopic = run.sourceTopic(0, "order_items");
+      String ordersTopic = run.sourceTopic(0, "orders");
+      List<Integer> flipped;
+      String crash = "none (no mid-transaction offset was committed while A read it)";
+      stack.strimzi().connectors().hold(connectorA);
+      try {
+        Map<String, String> small = new LinkedHashMap<>(connect.config(connectorA));
+        small.put("producer.override.buffer.memory", "262144");
+        small.put("max.queue.size", "1024");
+        small.put("max.batch.size", "256");
+        connect.putConfig(connectorA, small);
+        Awaitility.await(connectorA + " running with the small buffers")
+            .atMost(DELIVERY)
+            .ignoreExceptions()
+            .until(() -> connect.status(connectorA).isRunning());
+        run.awaitSourceStreams(0, DELIVERY);
+        stack.mariadb().awaitReplicasCaughtUp(Duration.ofSeconds(30));
+        replicaB.stopReplication();
+        long itemsBefore = stack.kafka().endOffset(itemsTopic);
+        long ordersBefore = stack.kafka().endOffset(ordersTopic);
+        AtomicReference<ConnectorOffset> midTransaction = new AtomicReference<>();
+        // An offset inside the large transaction has the position before it as "gtids" and counts
+        // the events already emitted (docs/operations/reseeding.md).
+        String beforeTx = stack.mariadb().primary().gtidBinlogPos();
+        CompletableFuture<List<Integer>> tx =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return run.workload().largeTransactionWithRepeats(FILLER);
+                  } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+        // Graceful restart inside the second filler, at a quarter of it as A's topic shows it.
+        long restartAt = itemsBefore + FILLER + FILLER / 4;
+        Awaitility.await("replica-a's connector inside the second filler")
+            .atMost(DELIVERY)
+            .pollInterval(Duration.ofMillis(20))
+            .until(
+                () -> {
+                  SourceReports.keepMidTransactionOffset(
+                      connect, connectorA, beforeTx, midTransaction);
+                  return stack.kafka().endOffset(itemsTopic) >= restartAt;
+                });
+        connect.restartTask(connectorA, 0);
+        flipped = tx.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        // A has the whole transaction when its orders topic holds the holder row and S1, S2, S3.
+        Awaitility.await("replica-a's connector past the large transaction")
+            .atMost(DELIVERY)
+            .pollInterval(Duration.ofMillis(100))
+            .ignoreExceptions()
+            .until(
+                () -> {
+                  SourceReports.keepMidTransactionOffset(
+                      connect, connectorA, beforeTx, midTransaction);
+                  return stack.kafka().endOffset(ordersTopic) >= ordersBefore + 10;
+                });
+        ConnectorOffset older = midTransaction.get();
+        if (older != null) {
+          // A crash-like resume: back to an offset A had committed inside the transaction, so it
+          // re-sends what came after it.
+          connect.stop(connectorA);
+          Awaitility.await(connectorA + " STOPPED")
+              .atMost(DELIVERY)
+              .ignoreExceptions()
+              .until(() -> "STOPPED".equals(connect.status(connectorA).state()));
+          connect.alterOffsets(connectorA, List.of(older));
+          connect.resume(connectorA);
+          crash = "to " + older.offset();
+        }
+        run.workload().run(30, 0);
+        replicaB.startReplication();
+        run.awaitQuiescent(DELIVERY);
+      } finally {
+        stack.strimzi().connectors().release(connectorA);
+      }
+      ScenarioReport report = run.check("large-tx-restart", null, 0);
+      print(report);
+      System.out.println(
+          "E2E   large-tx: 1 transaction of "
+              + (1 + 9 + 2 * FILLER)
+              + " row changes (flipped orders "
+              + flipped
+              + "); graceful restart of replica-a's task requested at item "
+              + (FILLER + FILLER / 4)
+              + " of "
+              + 2 * FILLER
+              + " as its topic showed it; crash-like resume "
+              + crash);
+      for (String line : SourceReports.flipEvents(stack.kafka(), ordersTopic, flipped)) {
+        System.out.println("E2E   replica-a " + line);
+      }
+      SourceReports.printAnomalies(run);
+      System.out.println(
+          "E2E   SourcesHealthy "
+              + run.condition("SourcesHealthy")
+                  .map(c -> c.getReason() + ": " + c.getMessage())
+                  .orElse("-"));
+      assertThat(report.problems()).isEmpty();
+      run.delete(READY);
+    }
+  }
+
+  @Test
+  @Order(20) // last: the shared stack's primary is gone afterwards
+  void primaryFailoverToALaggingReplica() throws Exception {
+    stack.erp().clear();
+    try (PipelineRun run = PipelineRun.apply(stack, "e2e-failover", "failover", 5491, 1)) {
+      run.awaitReady(READY);
+      run.awaitStreaming(READY);
+      MariaDbServer oldPrimary = stack.mariadb().primary();
+      MariaDbServer replicaA = stack.mariadb().replica(0);
+      MariaDbServer replicaB = stack.mariadb().replica(1);
+      run.workload().run(100, 50);
+      stack.mariadb().awaitReplicasCaughtUp(Duration.ofSeconds(30));
+      replicaA.stopReplication();
+      String aStoppedAt = replicaA.gtidSlavePos();
+      int applied = run.workload().truth().size();
+      run.workload().run(150, 50);
+      // The old primary's tail reaches the ERP through B before the primary is lost.
+      run.awaitQuiescent(DELIVERY, 1);
+      String oldPrimaryAt = oldPrimary.gtidBinlogPos();
+      oldPrimary.kill();
+      MariaDbServer newPrimary = stack.mariadb().promote(0);
+      List<TruthChange> tail =
+          run.workload()
+              .moveTo(
+                  newPrimary.jdbcUrl(),
+                  MariaDbServer.ADMIN_USER,
+                  MariaDbServer.ADMIN_PASSWORD,
+                  applied);
+      stack.mariadb().repoint(1);
+      run.workload().run(150, 50);
+      String newPrimaryAt = newPrimary.gtidBinlogPos();
+      Awaitility.await("replica-b refuses the new primary (its history diverged)")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> !replicaB.replicationError().isEmpty());
+      run.awaitQuiescent(DELIVERY, 0);
+      ExcusedCheck.Result result =
+          ExcusedCheck.check(
+              "failover",
+              run.workload().truth().changes(),
+              stack.erp().requests(),
+              Set.copyOf(run.workload().qualifiedTables()),
+              List.of(),
+              tail);
+      print(result.report());
+      System.out.println(
+          "E2E   failover: replica-a stopped at "
+              + aStoppedAt
+              + ", old primary lost at "
+              + oldPrimaryAt
+              + " (tail of "
+              + tail.size()
+              + " changes only replica-b had), replica-a promoted, now at "
+              + newPrimaryAt
+              + "; replica-b re-pointed: "
+              + replicaB.replicationError());
+      System.out.println("E2E   failover: " + result.counts());
+      List<DeadLetters.Letter> letters = run.dedupDeadLetters();
+      letters.stream().limit(3).forEach(l -> System.out.println("E2E   dead letter: " + l));
+      SourceReports.printAnomalies(run);
+      Condition sources =
+          SourceReports.awaitSourceAnomaly(
+              run,
+              PipelineTemplate.replicaName(1),
+              Set.of(DedupAnomalyRecord.KIND_SOURCE_DIVERGED));
+      System.out.println(
+          "E2E   SourcesHealthy " + sources.getReason() + ": " + sources.getMessage());
+      assertThat(result.report().problems()).isEmpty();
+      assertThat(letters).as("dedup dead letters").isEmpty();
+      assertThat(run.anomalies())
+          .as("a source-diverged anomaly naming GTIDs")
+          .anyMatch(
+              a ->
+                  a.kind().equals(DedupAnomalyRecord.KIND_SOURCE_DIVERGED) && !a.gtids().isEmpty());
+      run.delete(READY);
     }
   }
 }

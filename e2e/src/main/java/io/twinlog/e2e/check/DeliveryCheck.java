@@ -135,7 +135,7 @@ public final class DeliveryCheck {
     return sorted.get(Math.max(0, rank - 1));
   }
 
-  private static void problem(List<String> problems, String format, Object... args) {
+  static void problem(List<String> problems, String format, Object... args) {
     if (problems.size() < MAX_PROBLEMS) {
       problems.add(String.format(format, args));
     } else if (problems.size() == MAX_PROBLEMS) {

@@ -46,6 +46,18 @@ public final class PipelineRun implements AutoCloseable {
   public static PipelineRun apply(
       E2eStack stack, String namespace, String database, int firstServerId, int dedupInstances)
       throws SQLException {
+    return apply(stack, namespace, database, firstServerId, dedupInstances, p -> {});
+  }
+
+  /** As {@link #apply(E2eStack, String, String, int, int)}, the pipeline edited before applying. */
+  public static PipelineRun apply(
+      E2eStack stack,
+      String namespace,
+      String database,
+      int firstServerId,
+      int dedupInstances,
+      java.util.function.Consumer<CdcPipeline> edit)
+      throws SQLException {
     stack.prepareNamespace(namespace);
     MariaDbServer primary = stack.mariadb().primary();
     Workload workload =
@@ -68,7 +80,9 @@ public final class PipelineRun implements AutoCloseable {
             stack.erp().url(),
             dedupInstances);
     KubernetesClient client = stack.kubernetes().client();
-    return apply(stack, template.toPipeline(client.getKubernetesSerialization()), workload);
+    CdcPipeline pipeline = template.toPipeline(client.getKubernetesSerialization());
+    edit.accept(pipeline);
+    return apply(stack, pipeline, workload);
   }
 
   /** Applies a pipeline whose tables the workload writes (namespace and Secret prepared). */
@@ -299,10 +313,14 @@ public final class PipelineRun implements AutoCloseable {
    * ERP's record is final and can be compared with the truth.
    */
   public void awaitQuiescent(Duration timeout, int... sources) throws SQLException {
-    stack.mariadb().awaitReplicasCaughtUp(timeout);
     if (sources.length == 0) {
+      stack.mariadb().awaitReplicasCaughtUp(timeout);
       awaitStreaming(timeout);
     } else {
+      // Only the given sources' replicas: another may have left the primary for good (failover).
+      for (int i : sources) {
+        stack.mariadb().awaitReplicaCaughtUp(stack.mariadb().replica(i), timeout);
+      }
       for (int i : sources) {
         awaitSourceStreams(i, timeout);
       }
@@ -384,6 +402,36 @@ public final class PipelineRun implements AutoCloseable {
       why.append(rawSourceEvents("order_items", 40));
       throw new AssertionError(why.toString(), e);
     }
+  }
+
+  /** The records of the dedup runtime's dead-letter topic (read_committed), with their headers. */
+  public List<DeadLetters.Letter> dedupDeadLetters() {
+    return DeadLetters.read(stack.kafka(), ResourceNames.dedupDeadLetterTopic(applied));
+  }
+
+  /** The dedup runtime's anomaly records so far (read_committed), in topic order per partition. */
+  public List<io.twinlog.contracts.DedupAnomalyRecord> anomalies() {
+    return Anomalies.read(stack.kafka(), ResourceNames.dedupAnomalyTopic(applied));
+  }
+
+  /**
+   * The dedup pods' {@code twinlog_dedup_anomalies_total} by {@code source|kind}, summed over pods.
+   */
+  public Map<String, Double> anomalyCounts() {
+    Map<String, Double> counts = new java.util.TreeMap<>();
+    for (DedupProcess pod : stack.dedupPods().pods(namespace(), dedupDeployment())) {
+      Anomalies.counts(pod.metrics()).forEach((k, v) -> counts.merge(k, v, Double::sum));
+    }
+    return counts;
+  }
+
+  /** Source connector of replica {@code i}'s topic prefix. */
+  public String sourceTopic(int i, String table) {
+    return ResourceNames.sourceTopicPrefix(applied, replicaName(i))
+        + "."
+        + workload.database()
+        + "."
+        + table;
   }
 
   /** Records in the dedup and sink dead-letter topics (read_committed). */

@@ -15,6 +15,16 @@ public final class Truth {
     changes.addAll(transaction);
   }
 
+  /**
+   * Keeps the first {@code size} changes and returns the rest, in commit order: a failover to a
+   * replica that had applied only those makes the rest another history.
+   */
+  public synchronized List<TruthChange> truncate(int size) {
+    List<TruthChange> tail = new ArrayList<>(changes.subList(size, changes.size()));
+    changes.subList(size, changes.size()).clear();
+    return List.copyOf(tail);
+  }
+
   /** Every change in commit order. */
   public synchronized List<TruthChange> changes() {
     return List.copyOf(changes);

@@ -30,7 +30,7 @@ public final class Workload implements AutoCloseable {
   private static final String[] STATUSES = {"NEW", "PAID", "PACKED", "SHIPPED", "DONE"};
 
   private final String database;
-  private final Connection connection;
+  private Connection connection;
   private final Truth truth = new Truth();
   private final Random random;
   private final Clock clock = Clock.systemUTC();
@@ -102,6 +102,102 @@ public final class Workload implements AutoCloseable {
     RowKey key = RowKey.of(database + ".markers", Map.of("id", id));
     commit(List.of(change(key, "c", Map.of("id", String.valueOf(id), "note", note))));
     return key;
+  }
+
+  /**
+   * One large transaction with repeated identical changes: three orders flipped (S1), {@code
+   * filler} item inserts, the three flipped back (S2), {@code filler} more inserts, flipped again
+   * (S3, the same row images as S1). The filler rows are items of one new order (inserted first in
+   * the same transaction), written by multi-row statements of 1,000 rows. Returns the ids of the
+   * flipped orders; needs at least three live orders.
+   */
+  public synchronized List<Integer> largeTransactionWithRepeats(int filler) throws SQLException {
+    operations++;
+    List<Integer> flipped = new ArrayList<>(orders.keySet()).subList(0, 3);
+    List<TruthChange> tx = new ArrayList<>();
+    int holder = nextOrder++;
+    try (Statement s = connection.createStatement()) {
+      s.executeUpdate("INSERT INTO " + database + ".orders VALUES (" + holder + ", 'NEW', 0, 0)");
+      Map<String, String> row =
+          Map.of("id", s(holder), "status", "NEW", "amount", s(0), "flag", s(0));
+      // The holder order is not offered to later steps: deleting or updating its items would be
+      // another transaction of this size.
+      tx.add(change(orderKey(holder), "c", row));
+      int line = 1;
+      for (int series = 0; series < 3; series++) {
+        for (int id : flipped) {
+          Map<String, String> after = new LinkedHashMap<>(orders.get(id));
+          after.put("flag", s(1 - Integer.parseInt(after.get("flag"))));
+          s.executeUpdate("UPDATE " + database + ".orders SET flag = 1 - flag WHERE id = " + id);
+          tx.add(change(orderKey(id), "u", after));
+          orders.put(id, Map.copyOf(after));
+        }
+        if (series == 2) {
+          break;
+        }
+        int end = line + filler;
+        while (line < end) {
+          int chunk = Math.min(1000, end - line);
+          StringBuilder insert =
+              new StringBuilder("INSERT INTO " + database + ".order_items VALUES ");
+          for (int k = 0; k < chunk; k++, line++) {
+            insert.append(k == 0 ? "" : ",").append("(" + holder + "," + line + ",'FILL',1)");
+            tx.add(
+                change(
+                    itemKey(holder, line),
+                    "c",
+                    Map.of("order_id", s(holder), "line", s(line), "sku", "FILL", "qty", s(1))));
+          }
+          s.executeUpdate(insert.toString());
+        }
+      }
+    }
+    commit(tx);
+    return List.copyOf(flipped);
+  }
+
+  /**
+   * Goes on writing on another server (a promoted replica) whose data are what this workload had
+   * committed up to change {@code applied}: the truth keeps those changes and returns the rest (the
+   * old primary's tail, which the new primary never had), and the rows are re-read from the new
+   * server so the next steps change what it holds. Ids of new orders and markers stay above any
+   * used before.
+   */
+  public synchronized List<TruthChange> moveTo(
+      String jdbcUrl, String user, String password, int applied) throws SQLException {
+    try {
+      connection.close();
+    } catch (SQLException deadServer) {
+      // the old primary is gone; its connection with it
+    }
+    connection = DriverManager.getConnection(jdbcUrl, user, password);
+    connection.setAutoCommit(false);
+    orders.clear();
+    itemCount.clear();
+    try (Statement s = connection.createStatement()) {
+      try (var rows =
+          s.executeQuery("SELECT id, status, amount, flag FROM " + database + ".orders")) {
+        while (rows.next()) {
+          orders.put(
+              rows.getInt(1),
+              Map.of(
+                  "id", s(rows.getInt(1)),
+                  "status", rows.getString(2),
+                  "amount", s(rows.getInt(3)),
+                  "flag", s(rows.getInt(4))));
+        }
+      }
+      try (var rows =
+          s.executeQuery(
+              "SELECT order_id, MAX(line) FROM " + database + ".order_items GROUP BY order_id")) {
+        while (rows.next()) {
+          itemCount.put(rows.getInt(1), rows.getInt(2));
+        }
+      }
+    }
+    connection.commit();
+    orders.keySet().forEach(id -> itemCount.putIfAbsent(id, 0));
+    return truth.truncate(applied);
   }
 
   /** Runs {@code transactions} steps, pacing them to at most {@code perSecond} (0: no pacing). */
