@@ -26,6 +26,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * @param tables explicit {@code database.table} names; empty when {@code tablePattern} is used
  * @param tablePattern regular expression over {@code database.table}; null when tables are listed
+ * @param anomalyTopic where anomalies are also written for the operator; null: metrics and logs
+ *     only
  * @param kafka client properties passed through from {@code TWINLOG_KAFKA_*} variables
  */
 public record DedupConfig(
@@ -36,6 +38,7 @@ public record DedupConfig(
     Pattern tablePattern,
     String outputTopicPrefix,
     String deadLetterTopic,
+    String anomalyTopic,
     long windowMs,
     String stateDir,
     int metricsPort,
@@ -119,6 +122,7 @@ public record DedupConfig(
       }
     }
     String deadLetter = required(env, DEAD_LETTER_TOPIC, problems);
+    String anomalies = blankToNull(env.get(ANOMALY_TOPIC));
     long window = positiveLong(env, WINDOW_MS, DEFAULT_WINDOW_MS, problems);
     String stateDir = orDefault(env, STATE_DIR, DEFAULT_STATE_DIR);
     int port = (int) rangedLong(env, METRICS_PORT, DEFAULT_METRICS_PORT, 0, 65535, problems);
@@ -138,6 +142,7 @@ public record DedupConfig(
         pattern,
         output,
         deadLetter,
+        anomalies,
         window,
         stateDir,
         port,
@@ -279,6 +284,7 @@ public record DedupConfig(
         tablePattern,
         outputTopicPrefix,
         deadLetterTopic,
+        anomalyTopic,
         windowMs,
         stateDir,
         metricsPort,

@@ -1,6 +1,7 @@
 package io.twinlog.dedup.processor;
 
 import io.twinlog.contracts.ChangeHeaders;
+import io.twinlog.contracts.DedupAnomalyRecord;
 import io.twinlog.dedup.metrics.AnomalyKind;
 import io.twinlog.dedup.metrics.DedupMetrics;
 import io.twinlog.dedup.serde.BadRecordException;
@@ -9,9 +10,13 @@ import io.twinlog.dedup.serde.EnvelopeParser;
 import io.twinlog.dedup.topology.TopicNames;
 import io.twinlog.dedup.topology.TopicNames.InputTopic;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -29,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   public static final String OUTPUT = "output";
   public static final String DEAD_LETTERS = "dead-letters";
+  public static final String ANOMALIES = "anomalies";
   private static final Logger LOG = LoggerFactory.getLogger(DedupProcessor.class);
   private static final Map<String, AtomicLong> ANOMALY_LOG_COUNT = new ConcurrentHashMap<>();
 
@@ -42,10 +48,18 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
   private SnapshotRule snapshotRule;
   private DedupStores stores;
 
-  public DedupProcessor(TopicNames topics, DedupMetrics metrics, long windowMs) {
+  private final boolean anomalyTopic;
+
+  /**
+   * @param anomalyTopic whether anomalies are also forwarded to {@link #ANOMALIES} (the anomaly
+   *     topic the operator reads)
+   */
+  public DedupProcessor(
+      TopicNames topics, DedupMetrics metrics, long windowMs, boolean anomalyTopic) {
     this.topics = topics;
     this.metrics = metrics;
     this.windowMs = windowMs;
+    this.anomalyTopic = anomalyTopic;
   }
 
   @Override
@@ -148,8 +162,32 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
         message);
   }
 
+  /** The GTIDs a rule names in its message ({@code d-s-n} or {@code uuid:n}), in order. */
+  static List<String> gtidsIn(String why) {
+    List<String> gtids = new ArrayList<>();
+    Matcher m = GTID.matcher(why);
+    while (m.find()) {
+      if (!gtids.contains(m.group())) {
+        gtids.add(m.group());
+      }
+    }
+    return gtids;
+  }
+
+  private static final Pattern GTID =
+      Pattern.compile("\\b(\\d+-\\d+-\\d+|[0-9A-Fa-f]{8}-[0-9A-Fa-f-]{27}:\\d+)\\b");
+
   private void anomaly(String source, AnomalyKind kind, String why) {
     metrics.anomaly(source, kind);
+    if (anomalyTopic) {
+      // Forwarded inside the task's transaction: the operator sees it exactly when the output does.
+      DedupAnomalyRecord record =
+          new DedupAnomalyRecord(
+              source, kind.label(), why, gtidsIn(why), context.currentSystemTimeMs());
+      context.forward(
+          new Record<>(record.keyBytes(), record.valueBytes(), context.currentSystemTimeMs()),
+          ANOMALIES);
+    }
     long n =
         ANOMALY_LOG_COUNT.computeIfAbsent(source + kind, k -> new AtomicLong()).incrementAndGet();
     if (Long.bitCount(n) == 1) { // 1st, 2nd, 4th, 8th ... occurrence: loud but never a flood

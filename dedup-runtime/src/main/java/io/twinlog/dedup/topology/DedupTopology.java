@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   &lt;prefix&gt;.&lt;db&gt;.&lt;table&gt; (every source, one pattern) -> dedup -> &lt;output prefix&gt;.&lt;db&gt;.&lt;table&gt;
  *                                                              \-> dead-letter topic
+ *                                                              \-> anomaly topic (optional)
  *   __debezium-heartbeat.&lt;prefix&gt; -> heartbeat metrics
  * </pre>
  *
@@ -46,8 +47,11 @@ public final class DedupTopology {
     Topology topology = new Topology();
     topology.addSource(
         Topology.AutoOffsetReset.EARLIEST, "changes", bytesIn, bytesIn, topics.inputPattern());
+    boolean anomalies = config.anomalyTopic() != null;
     topology.addProcessor(
-        "dedup", () -> new DedupProcessor(topics, metrics, config.windowMs()), "changes");
+        "dedup",
+        () -> new DedupProcessor(topics, metrics, config.windowMs(), anomalies),
+        "changes");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DedupStores.PROGRESS),
@@ -74,6 +78,10 @@ public final class DedupTopology {
         "dedup");
     topology.addSink(
         DedupProcessor.DEAD_LETTERS, config.deadLetterTopic(), bytesOut, bytesOut, "dedup");
+    if (anomalies) {
+      topology.addSink(
+          DedupProcessor.ANOMALIES, config.anomalyTopic(), bytesOut, bytesOut, "dedup");
+    }
 
     topology.addSource(
         Topology.AutoOffsetReset.LATEST, "heartbeats", bytesIn, bytesIn, topics.heartbeatPattern());

@@ -189,6 +189,13 @@ class DedupEdgeCasesTest {
       assertThat(
               d.metrics().count("anomalies_total", "source", "replica-b", "kind", "source-skipped"))
           .isEqualTo(1);
+      // The operator reads the same anomaly from the anomaly topic, in the contract's format.
+      List<TestRecord<String, String>> anomalies = d.anomalies();
+      assertThat(anomalies).hasSize(1);
+      assertThat(anomalies.get(0).key()).isEqualTo("replica-b|source-skipped");
+      assertThat(anomalies.get(0).value())
+          .startsWith("{\"source\":\"replica-b\",\"kind\":\"source-skipped\",\"message\":")
+          .contains("\"gtids\":[\"0-1-101\",\"0-1-103\",\"0-1-102\"]");
     }
   }
 
