@@ -142,7 +142,8 @@ class ErpSinkIT {
       // Every fault really happened.
       assertThat(erp.unavailableAnswers.get()).isPositive();
       assertThat(erp.throttledAnswers.get()).isEqualTo(3);
-      // A slow request that carries a refused change is answered 400 instead: at least one of three.
+      // A slow request that carries a refused change is answered 400 instead: at least one of
+      // three.
       assertThat(erp.slowAnswers.get()).isPositive();
       assertThat(erp.refusedAnswers.get()).isEqualTo(refused.size());
 
