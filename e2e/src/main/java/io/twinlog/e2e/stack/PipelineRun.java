@@ -425,7 +425,16 @@ public final class PipelineRun implements AutoCloseable {
     return counts;
   }
 
-  /** Source connector of replica {@code i}'s topic prefix. */
+  /**
+   * Source {@code i}'s Debezium {@code topic.prefix}, which is also the {@code server} of its
+   * offsets' partition. Connectors are named per pipeline, so a connector re-created under an
+   * earlier scenario's name also lists that scenario's partitions in {@code GET .../offsets}.
+   */
+  public String sourceTopicPrefix(int i) {
+    return ResourceNames.sourceTopicPrefix(applied, replicaName(i));
+  }
+
+  /** Source {@code i}'s topic of {@code table} (a table of the workload's database). */
   public String sourceTopic(int i, String table) {
     return ResourceNames.sourceTopicPrefix(applied, replicaName(i))
         + "."
