@@ -533,6 +533,7 @@ class PipelineE2E {
       String ordersTopic = run.sourceTopic(0, "orders");
       List<Integer> flipped;
       String crash = "none (no mid-transaction offset was committed while A read it)";
+      String txGtid;
       stack.strimzi().connectors().hold(connectorA);
       try {
         Map<String, String> small = new LinkedHashMap<>(connect.config(connectorA));
@@ -575,6 +576,7 @@ class PipelineE2E {
                 });
         connect.restartTask(connectorA, 0);
         flipped = tx.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        txGtid = stack.mariadb().primary().gtidBinlogPos(); // nothing else writes meanwhile
         // A has the whole transaction when its orders topic holds the holder row and S1, S2, S3.
         Awaitility.await("replica-a's connector past the large transaction")
             .atMost(DELIVERY)
@@ -618,6 +620,18 @@ class PipelineE2E {
               + 2 * FILLER
               + " as its topic showed it; crash-like resume "
               + crash);
+      // S3's first copy from A: numbered on from the transaction's start (2 * FILLER + 8 for the
+      // first flipped row) unless A resumed inside the transaction, which numbers from 1 again.
+      List<Long> orders =
+          SourceReports.totalOrders(stack.kafka(), ordersTopic, txGtid, flipped.get(0));
+      System.out.println(
+          "E2E   large-tx: replica-a's transaction.total_order of order "
+              + flipped.get(0)
+              + " in "
+              + txGtid
+              + ": "
+              + orders
+              + " (S1, S2, S3, then the crash-like re-send)");
       for (String line : SourceReports.flipEvents(stack.kafka(), ordersTopic, flipped)) {
         System.out.println("E2E   replica-a " + line);
       }
@@ -628,6 +642,14 @@ class PipelineE2E {
                   .map(c -> c.getReason() + ": " + c.getMessage())
                   .orElse("-"));
       assertThat(report.problems()).isEmpty();
+      assertThat(orders)
+          .as("replica-a resumed inside the transaction (S3 renumbered), then re-sent S2 and S3")
+          .hasSize(5)
+          .element(2)
+          .matches(o -> o < 2L * FILLER + 8);
+      assertThat(crash)
+          .as("a crash-like resume from an offset inside the transaction")
+          .startsWith("to ");
       run.delete(READY);
     }
   }

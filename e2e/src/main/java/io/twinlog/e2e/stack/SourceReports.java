@@ -73,6 +73,31 @@ public final class SourceReports {
     return lines;
   }
 
+  /**
+   * The {@code transaction.total_order} of each update of order {@code id} in transaction {@code
+   * gtid}, in the order the source topic holds them.
+   */
+  public static List<Long> totalOrders(EmbeddedKafka kafka, String topic, String gtid, int id) {
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<Long> orders = new ArrayList<>();
+    for (var record : kafka.consume(topic, Integer.MAX_VALUE, Duration.ofSeconds(5))) {
+      if (record.value() == null) {
+        continue;
+      }
+      try {
+        var value = mapper.readTree(record.value());
+        if ("u".equals(value.path("op").asText())
+            && value.path("after").path("id").asInt(-1) == id
+            && gtid.equals(value.path("source").path("gtid").asText())) {
+          orders.add(value.path("transaction").path("total_order").asLong());
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return orders;
+  }
+
   /** Prints the anomaly counter and the first records of each source and kind. */
   public static void printAnomalies(PipelineRun run) {
     System.out.println("E2E   twinlog_dedup_anomalies_total " + run.anomalyCounts());
