@@ -48,7 +48,9 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
   private SnapshotRule snapshotRule;
   private DedupStores stores;
 
+  private static final long ANOMALY_WRITE_INTERVAL_MS = 60_000;
   private final boolean anomalyTopic;
+  private final Map<String, Long> anomalyWritten = new java.util.HashMap<>();
 
   /**
    * @param anomalyTopic whether anomalies are also forwarded to {@link #ANOMALIES} (the anomaly
@@ -179,8 +181,13 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
 
   private void anomaly(String source, AnomalyKind kind, String why) {
     metrics.anomaly(source, kind);
-    if (anomalyTopic) {
+    long now = context.currentSystemTimeMs();
+    Long written = anomalyWritten.get(source + kind);
+    if (anomalyTopic && (written == null || now - written >= ANOMALY_WRITE_INTERVAL_MS)) {
+      // At most one record per source and kind a minute: enough for the operator to hold the
+      // condition while it lasts, never a flood (a failover can raise one per transaction).
       // Forwarded inside the task's transaction: the operator sees it exactly when the output does.
+      anomalyWritten.put(source + kind, now);
       DedupAnomalyRecord record =
           new DedupAnomalyRecord(
               source, kind.label(), why, gtidsIn(why), context.currentSystemTimeMs());
