@@ -74,8 +74,10 @@ class PipelineE2E {
   private static final String KEY_ORDER_CONFLICT = "KeyOrderConflict";
 
   /** The reasons a killed replica's source may show while Connect still says RUNNING. */
+  // Whichever sees the dead replica first: missing heartbeats, the task, or the source check
+  // that cannot connect (a CI run saw SourceUnreachable win the race).
   private static final java.util.Set<String> SHOWN_DOWN =
-      java.util.Set.of("SourceSilent", "Stalled", "ConnectorFailed");
+      java.util.Set.of("SourceSilent", "Stalled", "ConnectorFailed", "SourceUnreachable");
 
   private static E2eStack stack;
 
@@ -124,47 +126,55 @@ class PipelineE2E {
       Background load = Background.run(run.workload(), 2400, 80);
       Awaitility.await().atMost(DELIVERY).until(() -> run.workload().truth().size() > 150);
       replicaA.kill();
-      Instant killed = Instant.now();
-      // Connect still reports the task RUNNING; the missing heartbeats make the source unhealthy
-      // (SourceSilent after 3 heartbeat intervals, Stalled after stallAfter), not counted in
-      // SOURCES.
-      Awaitility.await("replica-a shown down: SOURCES 1/2, SourcesHealthy=False")
-          .atMost(DELIVERY)
-          .pollInterval(Duration.ofMillis(250))
-          .until(
-              () ->
-                  "1/2".equals(run.status().getSourcesReady())
-                      && run.condition("SourcesHealthy")
-                          .filter(c -> "False".equals(c.getStatus()))
-                          .filter(c -> SHOWN_DOWN.contains(c.getReason()))
-                          .filter(c -> c.getMessage().contains(PipelineTemplate.replicaName(0)))
-                          .isPresent());
-      Duration shownDown = Duration.between(killed, Instant.now());
-      String downReason = run.condition("SourcesHealthy").orElseThrow().getReason();
-      replicaA.start();
-      Instant back = Instant.now();
-      Awaitility.await("replica-a healthy again: SOURCES 2/2")
-          .atMost(DELIVERY)
-          .pollInterval(Duration.ofMillis(250))
-          .until(() -> "2/2".equals(run.status().getSourcesReady()));
-      Duration shownUp = Duration.between(back, Instant.now());
-      System.out.println(
-          "E2E   replica-kill: killed -> SOURCES 1/2 ("
-              + downReason
-              + ") "
-              + shownDown.toMillis()
-              + "ms, back -> SOURCES 2/2 "
-              + shownUp.toMillis()
-              + "ms (heartbeat interval 5s)");
-      load.join(120);
-      // The replica's connector reconnects by itself (keep-alive); measure when it streams again.
-      run.awaitSourceStreams(0, DELIVERY);
-      Duration reconnect = Duration.between(back, Instant.now());
-      run.awaitQuiescent(DELIVERY);
-      ScenarioReport report = run.check("replica-kill", reconnect, 0);
-      print(report);
-      assertThat(report.problems()).isEmpty();
-      run.delete(READY);
+      boolean restarted = false;
+      try {
+        Instant killed = Instant.now();
+        // Connect still reports the task RUNNING; the missing heartbeats make the source unhealthy
+        // (SourceSilent after 3 heartbeat intervals, Stalled after stallAfter), not counted in
+        // SOURCES.
+        Awaitility.await("replica-a shown down: SOURCES 1/2, SourcesHealthy=False")
+            .atMost(DELIVERY)
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () ->
+                    "1/2".equals(run.status().getSourcesReady())
+                        && run.condition("SourcesHealthy")
+                            .filter(c -> "False".equals(c.getStatus()))
+                            .filter(c -> SHOWN_DOWN.contains(c.getReason()))
+                            .filter(c -> c.getMessage().contains(PipelineTemplate.replicaName(0)))
+                            .isPresent());
+        Duration shownDown = Duration.between(killed, Instant.now());
+        String downReason = run.condition("SourcesHealthy").orElseThrow().getReason();
+        replicaA.start();
+        restarted = true;
+        Instant back = Instant.now();
+        Awaitility.await("replica-a healthy again: SOURCES 2/2")
+            .atMost(DELIVERY)
+            .pollInterval(Duration.ofMillis(250))
+            .until(() -> "2/2".equals(run.status().getSourcesReady()));
+        Duration shownUp = Duration.between(back, Instant.now());
+        System.out.println(
+            "E2E   replica-kill: killed -> SOURCES 1/2 ("
+                + downReason
+                + ") "
+                + shownDown.toMillis()
+                + "ms, back -> SOURCES 2/2 "
+                + shownUp.toMillis()
+                + "ms (heartbeat interval 5s)");
+        load.join(120);
+        // The replica's connector reconnects by itself (keep-alive); measure when it streams again.
+        run.awaitSourceStreams(0, DELIVERY);
+        Duration reconnect = Duration.between(back, Instant.now());
+        run.awaitQuiescent(DELIVERY);
+        ScenarioReport report = run.check("replica-kill", reconnect, 0);
+        print(report);
+        assertThat(report.problems()).isEmpty();
+        run.delete(READY);
+      } finally {
+        if (!restarted) {
+          replicaA.start(); // a failed wait must not leave the shared stack's replica dead
+        }
+      }
     }
   }
 
