@@ -12,9 +12,9 @@ public final class Faults {
   private Faults() {}
 
   /**
-   * Fails source {@code i}'s task the way DESIGN.md measured it: its replica goes down and the task
-   * is restarted (as a rebalance or a worker restart would), so it fails while starting and Connect
-   * never retries it. Returns when Connect reports FAILED, with that instant.
+   * Fails source {@code i}'s task the way it fails on real replicas: its replica goes down and the
+   * task is restarted (as a rebalance or a worker restart would), so it fails while starting and
+   * Connect never retries it. Returns when Connect reports FAILED, with that instant.
    */
   public static Instant failSourceTask(E2eStack stack, PipelineRun run, int i, Duration timeout) {
     MariaDbServer replica = stack.mariadb().replica(i);

@@ -27,7 +27,7 @@ public final class SourceConnectors {
 
   /**
    * Binlog client keep-alive: Debezium's default (60 s) delays reconnecting to a replica that came
-   * back; 5 s resumed within seconds in the measurements behind DESIGN.md.
+   * back; 5 s resumed within seconds on real replicas (the replica-kill scenario in e2e/README.md).
    */
   public static final long KEEP_ALIVE_MS = 5_000;
 
@@ -89,7 +89,8 @@ public final class SourceConnectors {
     config.put("heartbeat.interval.ms", heartbeatMillis(pipeline));
     config.put("connect.keep.alive", true);
     config.put("connect.keep.alive.interval.ms", KEEP_ALIVE_MS);
-    // (source.gtid, transaction.total_order) identifies a change across replicas (DESIGN.md).
+    // (source.gtid, transaction.total_order) identifies a change across replicas
+    // (docs/concepts/deduplication.md).
     config.put("provide.transaction.metadata", true);
     // Without embedded schemas: the schema names contain the per-replica topic prefix, which
     // would make the same change differ between replicas.

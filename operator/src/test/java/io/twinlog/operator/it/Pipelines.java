@@ -7,7 +7,7 @@ import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 public final class Pipelines {
   private Pipelines() {}
 
-  /** Two MariaDB replicas, two dedup instances, an ERP sink: DESIGN.md's example. */
+  /** Two MariaDB replicas, two dedup instances, an ERP sink: the README's example. */
   public static String ordersYaml(String namespace, String name) {
     return """
         apiVersion: cdc.twinlog.io/v1alpha1
