@@ -27,7 +27,7 @@ public final class SourceConnectors {
 
   /**
    * Binlog client keep-alive: Debezium's default (60 s) delays reconnecting to a replica that came
-   * back; 5 s resumed within seconds on real replicas (the replica-kill scenario in e2e/README.md).
+   * back; 5 s resumed within seconds on real replicas (PipelineE2E, replica killed and back).
    */
   public static final long KEEP_ALIVE_MS = 5_000;
 
