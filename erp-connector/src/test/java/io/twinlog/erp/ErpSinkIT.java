@@ -125,7 +125,7 @@ class ErpSinkIT {
       await()
           .atMost(Duration.ofSeconds(120))
           .untilAsserted(() -> assertThat(erp.acceptedCount()).isEqualTo(expected));
-      List<ConsumerRecord<byte[], byte[]>> dead = readDeadLetters(refused.size());
+      List<ConsumerRecord<byte[], byte[]>> dead = readDeadLetters(refused);
 
       Set<String> missing = new HashSet<>();
       for (int key = 0; key < KEYS; key++) {
@@ -145,9 +145,12 @@ class ErpSinkIT {
       // A slow request that carries a refused change is answered 400 instead: at least one of
       // three.
       assertThat(erp.slowAnswers.get()).isPositive();
-      assertThat(erp.refusedAnswers.get()).isEqualTo(refused.size());
+      // A refused change is answered 400 once, or again when the task restart re-delivered it
+      // before its offset was committed (Connect's delivery is at-least-once; so is its DLQ).
+      assertThat(erp.refusedIds).isEqualTo(refused);
+      assertThat(erp.refusedAnswers.get()).isGreaterThanOrEqualTo(refused.size());
 
-      assertThat(dead).hasSize(refused.size());
+      assertThat(dead).hasSizeGreaterThanOrEqualTo(refused.size());
       Set<String> deadIds = new HashSet<>();
       for (ConsumerRecord<byte[], byte[]> record : dead) {
         deadIds.add(header(record, ChangeHeaders.CHANGE_ID));
@@ -189,7 +192,8 @@ class ErpSinkIT {
     }
   }
 
-  private static List<ConsumerRecord<byte[], byte[]>> readDeadLetters(int count) {
+  /** Reads the dead-letter topic until every one of {@code ids} is there. */
+  private static List<ConsumerRecord<byte[], byte[]>> readDeadLetters(Set<String> ids) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = kafka.bytesConsumer("dlq-reader")) {
       consumer.subscribe(List.of(DLQ));
@@ -198,7 +202,9 @@ class ErpSinkIT {
           .until(
               () -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return records.size() >= count;
+                Set<String> seen = new HashSet<>();
+                records.forEach(record -> seen.add(header(record, ChangeHeaders.CHANGE_ID)));
+                return seen.containsAll(ids);
               });
     }
     return records;

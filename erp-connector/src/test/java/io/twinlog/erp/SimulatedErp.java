@@ -39,6 +39,9 @@ final class SimulatedErp {
   final AtomicInteger slowAnswers = new AtomicInteger();
   final AtomicInteger refusedAnswers = new AtomicInteger();
 
+  /** The refused change ids answered 400 at least once. */
+  final Set<String> refusedIds = ConcurrentHashMap.newKeySet();
+
   SimulatedErp(
       int unavailableFrom,
       long unavailableForMs,
@@ -82,6 +85,7 @@ final class SimulatedErp {
     for (JsonNode element : request.elements()) {
       if (refused.contains(element.path("changeId").asText())) {
         refusedAnswers.incrementAndGet();
+        refusedIds.add(element.path("changeId").asText());
         return Reply.status(400, "{\"error\":\"customer unknown\"}");
       }
     }
