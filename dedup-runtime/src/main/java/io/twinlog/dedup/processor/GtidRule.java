@@ -585,8 +585,12 @@ final class GtidRule {
       KeyState state =
           transcripts.lastOfKey(
               table, EnvelopeParser.keyDigest(table, e.canonicalKey()), c.commitTs);
-      if (state == null || !sameHistory(state.gtid(), c.gtid)) {
-        return shift; // nothing known of the key in this history
+      if (state == null
+          || !sameHistory(state.gtid(), c.gtid)
+          || (!state.gtid().equals(c.gtid) && seq(state.gtid()) > seq(c.gtid))) {
+        // Nothing known of the key in this history before this transaction (the output may hold
+        // a later change of it, from a source that skipped ahead).
+        return shift;
       }
       from = state.afterImage();
     }
