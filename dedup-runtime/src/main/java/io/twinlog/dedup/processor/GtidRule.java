@@ -351,7 +351,10 @@ final class GtidRule {
             List.of(g.text(), last));
       }
     }
-    transcripts.putLastOfKey(table, keyDigest, new KeyState(g.text(), e.afterImage()), e.tsMs());
+    KeyState now = new KeyState(g.text(), e.afterImage());
+    transcripts.putLastOfKey(table, keyDigest, now, e.tsMs());
+    // Per history too: a resumed source's change continues its own primary's history of the key.
+    transcripts.putLastOfKey(table, keyDigest + "|" + history(g.text()), now, e.tsMs());
     return Verdict.emit(changeId);
   }
 
@@ -431,6 +434,8 @@ final class GtidRule {
     }
     if (c.candidates.length == 1) {
       c.mode = Mode.ALIGNED;
+      // Placed at the transaction's first change: from here on it reads the transaction whole.
+      c.fromStart |= c.candidates[0] == 0;
       c.next = c.candidates[0] + c.run;
       c.shift = c.shifts[0];
       c.reach = Math.max(c.reach, c.next);
@@ -584,7 +589,8 @@ final class GtidRule {
     } else {
       KeyState state =
           transcripts.lastOfKey(
-              table, EnvelopeParser.keyDigest(table, e.canonicalKey()), c.commitTs);
+              table, EnvelopeParser.keyDigest(table, e.canonicalKey()) + "|" + history(c.gtid),
+              c.commitTs);
       if (state == null
           || !sameHistory(state.gtid(), c.gtid)
           || (!state.gtid().equals(c.gtid) && seq(state.gtid()) > seq(c.gtid))) {
@@ -703,6 +709,12 @@ final class GtidRule {
   private Header header(String table, GtidCursor c) {
     Header h = transcripts.header(table, c.gtid, c.commitTs);
     return h == null ? Transcripts.EMPTY : h;
+  }
+
+  /** Domain and server id: one primary's history. */
+  private static String history(String gtid) {
+    Gtid g = parse(gtid);
+    return g.domain() + "-" + g.server();
   }
 
   /** Same domain and server id: one primary's history, where commit time orders changes. */
