@@ -126,7 +126,7 @@ public record DedupConfig(
     String deadLetter = required(env, DEAD_LETTER_TOPIC, problems);
     String anomalies = blankToNull(env.get(ANOMALY_TOPIC));
     long window = positiveLong(env, WINDOW_MS, DEFAULT_WINDOW_MS, problems);
-    long hold = positiveLong(env, ALIGN_HOLD_MS, window, problems);
+    long hold = positiveLong(env, ALIGN_HOLD_MS, DEFAULT_ALIGN_HOLD_MS, problems);
     String stateDir = orDefault(env, STATE_DIR, DEFAULT_STATE_DIR);
     int port = (int) rangedLong(env, METRICS_PORT, DEFAULT_METRICS_PORT, 0, 65535, problems);
     String guarantee = orDefault(env, PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2);

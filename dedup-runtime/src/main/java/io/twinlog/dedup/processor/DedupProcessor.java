@@ -35,7 +35,18 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
   private static final Logger LOG = LoggerFactory.getLogger(DedupProcessor.class);
   private static final Map<String, AtomicLong> ANOMALY_LOG_COUNT = new ConcurrentHashMap<>();
 
-  public static final String ANOMALIES = "anomalies";
+  /**
+   * The table of the record being forwarded to {@link #OUTPUT}, for the sink's topic extractor: a
+   * held record released by the hold clock is forwarded from a punctuation, which has no input
+   * topic to derive it from. The sink runs synchronously inside forward(), on this thread.
+   */
+  private static final ThreadLocal<String> OUTPUT_TABLE = new ThreadLocal<>();
+
+  /** See {@link #OUTPUT_TABLE}. */
+  public static String outputTable() {
+    return OUTPUT_TABLE.get();
+  }
+
   private static final String KEY_ORDER_CONFLICT = "io.twinlog.dedup.KeyOrderConflict";
 
   private final TopicNames topics;
@@ -85,7 +96,15 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
             anomalies,
             sourceNames,
             windowMs,
-            alignHoldMs);
+            alignHoldMs,
+            context::currentSystemTimeMs);
+    context.schedule(
+        java.time.Duration.ofMillis(Math.max(100, Math.min(1_000, alignHoldMs / 10))),
+        org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          gtidRule.expireHolds(now);
+          releaseHeld();
+        });
     contentRule = new ContentRule(stores, anomalies, windowMs);
     snapshotRule = new SnapshotRule(stores, anomalies);
   }
@@ -101,6 +120,11 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     String table = input.table();
     metrics.recordIn(source, table);
     handle(source, table, record, meta.topic());
+    releaseHeld();
+  }
+
+  /** Decides again the held records that can now be decided, in their sources' order. */
+  private void releaseHeld() {
     for (GtidRule.Release r = gtidRule.nextRelease(); r != null; r = gtidRule.nextRelease()) {
       for (long n = r.from(); n < r.to(); n++) {
         HeldRecord held = stores.release(r.source(), r.table(), n);
@@ -144,6 +168,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
       case HOLD -> metrics.duplicate(table, "held");
       case DEAD_LETTER -> deadLetter(record, topic, KEY_ORDER_CONFLICT, verdict.reason());
       case EMIT -> {
+        OUTPUT_TABLE.set(table);
         metrics.accepted(table, event.op(), event.tsMs(), System.currentTimeMillis());
         context.forward(withHeaders(record, verdict.changeId(), source), OUTPUT);
         if (event.op() == 'd') {

@@ -66,6 +66,31 @@ public final class DedupStores {
     }
   }
 
+  /** Marks (or unmarks) a source's lane as holding, so the hold clock finds it. */
+  void markHolding(String source, String table, boolean holding) {
+    String key = "H|" + source + "|" + table;
+    if (holding) {
+      progress.put(key, new byte[0]);
+    } else {
+      progress.delete(key);
+    }
+  }
+
+  /** The lanes holding now, as {source, table}: few, so the scan is short. */
+  java.util.List<String[]> holdingLanes() {
+    java.util.List<String[]> lanes = new java.util.ArrayList<>();
+    try (var it =
+        progress.prefixScan("H|", new org.apache.kafka.common.serialization.StringSerializer())) {
+      it.forEachRemaining(
+          kv -> {
+            String rest = kv.key.substring(2);
+            int bar = rest.indexOf('|');
+            lanes.add(new String[] {rest.substring(0, bar), rest.substring(bar + 1)});
+          });
+    }
+    return lanes;
+  }
+
   /** Keeps a record a source sent while its place was not known, n-th of its hold. */
   void hold(String source, String table, long n, HeldRecord record) {
     progress.put(heldKey(source, table, n), record.encode());

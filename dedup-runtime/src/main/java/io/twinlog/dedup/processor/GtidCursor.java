@@ -61,7 +61,7 @@ final class GtidCursor {
   int holdRun0;
   int holdLastOrder0;
   BinlogPosition holdPosition0;
-  long holdSinceTs;
+  long holdSinceMs;
   boolean runEnded;
 
   /** Per GTID domain, the GTID with the highest sequence number this source has read. */
@@ -92,7 +92,7 @@ final class GtidCursor {
       out.writeInt(holdRun0);
       out.writeInt(holdLastOrder0);
       writePosition(out, holdPosition0);
-      out.writeLong(holdSinceTs);
+      out.writeLong(holdSinceMs);
       out.writeBoolean(runEnded);
       out.writeByte(highest.size());
       for (Map.Entry<String, String> e : highest.entrySet()) {
@@ -133,7 +133,7 @@ final class GtidCursor {
       c.holdRun0 = in.readInt();
       c.holdLastOrder0 = in.readInt();
       c.holdPosition0 = readPosition(in);
-      c.holdSinceTs = in.readLong();
+      c.holdSinceMs = in.readLong();
       c.runEnded = in.readBoolean();
       int domains = in.readByte();
       for (int i = 0; i < domains; i++) {

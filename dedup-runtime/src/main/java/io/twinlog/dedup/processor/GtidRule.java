@@ -45,6 +45,7 @@ final class GtidRule {
   private final List<String> sources;
   private final long windowMs;
   private final long holdMs;
+  private final java.util.function.LongSupplier clock;
   private final ArrayDeque<Release> releases = new ArrayDeque<>();
 
   /** Held records of a source that can now be decided, in order: [from, to). */
@@ -56,18 +57,33 @@ final class GtidRule {
       AnomalySink anomalies,
       List<String> sources,
       long windowMs,
-      long holdMs) {
+      long holdMs,
+      java.util.function.LongSupplier clock) {
     this.stores = stores;
     this.transcripts = transcripts;
     this.anomalies = anomalies;
     this.sources = sources;
     this.windowMs = windowMs;
     this.holdMs = holdMs;
+    this.clock = clock;
   }
 
   /** The next batch of held records to decide again, or null. */
   Release nextRelease() {
     return releases.poll();
+  }
+
+  /** Decides alone every hold older than the hold time: nothing else placed it in time. */
+  void expireHolds(long now) {
+    for (String[] lane : stores.holdingLanes()) {
+      GtidCursor c = stores.gtidCursor(lane[0], lane[1]);
+      if (c == null || !c.holding) {
+        stores.markHolding(lane[0], lane[1], false);
+        continue;
+      }
+      tryResolve(lane[0], lane[1], c, now);
+      stores.putGtidCursor(lane[0], lane[1], c);
+    }
   }
 
   /** True while the source's records of this table are held (every kind, so order is kept). */
@@ -168,8 +184,14 @@ final class GtidRule {
     c.gtid = g.text();
     c.commitTs = e.tsMs();
     c.run = 0;
-    if (!passed || h == null) {
-      // Entered at the transaction's boundary, for the first time: index 0.
+    // A step to a later transaction in this source's own binlog enters it at its first change:
+    // a resume inside a transaction lands after what the lane already delivered of it, so a lane
+    // whose last change was of an earlier transaction had none of it yet. Only a step back (a
+    // crash resume from an older offset) may land anywhere in what the output holds.
+    boolean forward =
+        c.position != null && e.position().compareTransaction(c.position) > 0 && c.gtid != null;
+    if (!passed || h == null || forward) {
+      // Entered at the transaction's boundary: index 0.
       c.mode = Mode.ALIGNED;
       c.next = 0;
       c.reach = 0;
@@ -453,7 +475,8 @@ final class GtidRule {
     // Replayed after the hold, this event must continue the run it starts, not start a new one.
     c.holdLastOrder0 = e.totalOrder() - 1;
     c.holdPosition0 = c.position;
-    c.holdSinceTs = e.tsMs();
+    c.holdSinceMs = clock.getAsLong();
+    stores.markHolding(source, table, true);
     c.runEnded = false;
     transcripts.putHeader(table, c.gtid, c.commitTs, h.withWaiters(h.waiters() + 1));
     anomalies.report(
@@ -472,7 +495,7 @@ final class GtidRule {
     c.run++;
     c.lastOrder = e.totalOrder();
     c.position = e.position();
-    tryResolve(source, table, c, e.tsMs());
+    tryResolve(source, table, c, clock.getAsLong());
     return Verdict.hold();
   }
 
@@ -504,7 +527,7 @@ final class GtidRule {
     } else {
       c.runEnded = true;
     }
-    tryResolve(source, table, c, e.tsMs());
+    tryResolve(source, table, c, clock.getAsLong());
     stores.putGtidCursor(source, table, c);
     return Verdict.hold();
   }
@@ -589,7 +612,8 @@ final class GtidRule {
     } else {
       KeyState state =
           transcripts.lastOfKey(
-              table, EnvelopeParser.keyDigest(table, e.canonicalKey()) + "|" + history(c.gtid),
+              table,
+              EnvelopeParser.keyDigest(table, e.canonicalKey()) + "|" + history(c.gtid),
               c.commitTs);
       if (state == null
           || !sameHistory(state.gtid(), c.gtid)
@@ -660,9 +684,9 @@ final class GtidRule {
     }
     boolean resolved =
         c.candidates.length <= 1 || c.candidates[c.candidates.length - 1] + c.run <= h.size();
-    // The clock is the held source's own commit time: it went on for the hold time, and no other
-    // source placed it meanwhile.
-    if (!resolved && newest != Long.MIN_VALUE && newest - c.holdSinceTs > holdMs) {
+    // Wall-clock time: a source far behind in commit time but catching up fast still gets to place
+    // it, and a hold ends even when nothing more arrives (the punctuator calls expireHolds).
+    if (!resolved && newest != Long.MIN_VALUE && newest - c.holdSinceMs > holdMs) {
       int last = c.candidates.length - 1;
       anomalies.report(
           source,
@@ -684,6 +708,7 @@ final class GtidRule {
       return;
     }
     c.holding = false;
+    stores.markHolding(source, table, false);
     transcripts.putHeader(table, c.gtid, c.commitTs, h.withWaiters(h.waiters() - 1));
     stores.forgetHeldEvents(source, table, c.holdRun0, c.run);
     c.mode = c.candidates.length == 0 ? Mode.LOST : Mode.ALIGNING;

@@ -76,7 +76,7 @@ public final class DedupTopology {
         "dedup");
     topology.addSink(
         DedupProcessor.OUTPUT,
-        (key, value, context) -> topics.outputTopic(topics.parse(context.topic()).table()),
+        (key, value, context) -> topics.outputTopic(DedupProcessor.outputTable()),
         bytesOut,
         bytesOut,
         "dedup");

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,7 @@ class DedupModelTest {
   static final int SEEDS = Integer.getInteger("twinlog.property.seeds", 2000);
   static final long FIRST_SEED = Long.getLong("twinlog.property.firstSeed", 0L);
   static final int MAX_TX = 40;
+  private static final boolean DEBUG = Boolean.getBoolean("twinlog.debug");
 
   @TempDir Path state;
 
@@ -142,13 +144,37 @@ class DedupModelTest {
         Delivery next = queue.poll();
         SourceSim sim = d.source(next.source());
         Change c = next.change();
+        if (DEBUG) {
+          System.out.println(
+              "SEND s"
+                  + next.source()
+                  + " @"
+                  + next.position()
+                  + " t"
+                  + next.totalOrder()
+                  + " "
+                  + c.describe());
+        }
         d.send(sim.topic(c.table()), sim.key(c), sim.value(c, next.position(), next.totalOrder()));
       }
       if (queue.isEmpty()) {
         open.remove(queue);
       }
     }
+    // Time passes with nothing more to read: every hold ends (decided alone when nothing placed
+    // it).
+    d.advanceWallClock(d.alignHoldMs() + 1_000);
     List<TestRecord<String, String>> deadLetters = d.deadLetters();
+    if (DEBUG) {
+      for (String table : List.of(Adversary.TABLE_A + suffix, Adversary.TABLE_B + suffix)) {
+        for (TestRecord<String, String> r : d.output(table)) {
+          if (r.value() != null) {
+            System.out.println(
+                "OUT " + DedupDriver.changeId(r) + " " + Describe.output(r.key(), r.value()));
+          }
+        }
+      }
+    }
     for (String table : List.of(Adversary.TABLE_A + suffix, Adversary.TABLE_B + suffix)) {
       String problem = check(d, h, table, deadLetters);
       if (problem != null) {
@@ -190,11 +216,18 @@ class DedupModelTest {
     Map<String, Integer> tailCounts = counts(tail);
     Map<String, Integer> seen = counts(emitted);
     counts(conflicts).forEach((k, v) -> seen.merge(k, v, Integer::sum));
+    Set<String> undecidable = undecidable(h, table);
+    boolean repeated = false;
     for (Map.Entry<String, Integer> e : expected.entrySet()) {
       int got = seen.getOrDefault(e.getKey(), 0);
-      if (got != e.getValue()) {
+      boolean mayRepeat = undecidable.contains(gtidOf(e.getKey()));
+      if (got < e.getValue() || (got > e.getValue() && !mayRepeat)) {
         return table + ": " + e.getKey() + " delivered " + got + " times, expected " + e.getValue();
       }
+      repeated |= got > e.getValue();
+    }
+    if (repeated && anomalies(d, "resume-unaligned") == 0) {
+      return table + ": changes repeated without a resume-unaligned anomaly";
     }
     for (Map.Entry<String, Integer> e : seen.entrySet()) {
       if (!expected.containsKey(e.getKey())
@@ -202,16 +235,31 @@ class DedupModelTest {
         return table + ": " + e.getKey() + " delivered " + e.getValue() + " times, not expected";
       }
     }
-    // I2: per key, the surviving primary's changes in the output are in commit order.
-    Map<String, List<String>> outByKey = byKey(emitted.stream().filter(expected::containsKey));
-    Map<String, List<String>> truthByKey = byKey(truth.stream());
+    // I2: per key, the surviving primary's changes in the output are in commit order (those of an
+    // undecidable transaction aside: they may repeat, see undecidable()).
+    java.util.function.Predicate<String> ordered =
+        c -> expected.containsKey(c) && !undecidable.contains(gtidOf(c));
+    Map<String, List<String>> outByKey = byKey(emitted.stream().filter(ordered));
+    Map<String, List<String>> truthByKey = byKey(truth.stream().filter(ordered));
     for (Map.Entry<String, List<String>> e : outByKey.entrySet()) {
       List<String> order = truthByKey.get(e.getKey());
       if (!sameMultisetOrder(order, e.getValue())) {
         return table + " key " + e.getKey() + ": output order " + e.getValue() + " != " + order;
       }
     }
-    if (!h.skipped() && !h.failover()) {
+    if (!h.failover()) {
+      // Whatever was repeated, each key ends where the primary left it.
+      Map<String, List<String>> allOut = byKey(emitted.stream());
+      for (Map.Entry<String, List<String>> e : byKey(truth.stream()).entrySet()) {
+        List<String> keyOut = allOut.get(e.getKey());
+        String last = e.getValue().get(e.getValue().size() - 1);
+        if (!conflicts.contains(last)
+            && (keyOut == null || !keyOut.get(keyOut.size() - 1).equals(last))) {
+          return table + " key " + e.getKey() + " ends at " + keyOut + ", the primary at " + last;
+        }
+      }
+    }
+    if (!h.skipped() && !h.failover() && undecidable.isEmpty()) {
       if (!conflicts.isEmpty()) {
         return table + ": dead-lettered without any re-seed: " + conflicts;
       }
@@ -223,6 +271,42 @@ class DedupModelTest {
       return table + ": dead letters without a key-order-conflict anomaly";
     }
     return null;
+  }
+
+  /**
+   * The transactions of a table that no source read whole in one connector run: every source that
+   * delivered it resumed inside it. Where the changes it re-sent look like the ones it had not sent
+   * yet (repeated identical changes), nothing tells a crash's re-send from a graceful resume's new
+   * changes; the runtime then takes them as new (never losing one), so they may repeat.
+   */
+  private static Set<String> undecidable(History h, String table) {
+    Map<String, Integer> size = new HashMap<>();
+    h.truth().stream()
+        .filter(c -> c.table().equals(table))
+        .forEach(c -> size.merge(c.gtid(), 1, Integer::sum));
+    Map<String, Integer> perRun = new HashMap<>();
+    for (List<Delivery> source : h.deliveries()) {
+      for (Delivery dl : source) {
+        if (dl.change().table().equals(table)) {
+          perRun.merge(dl.source() + "|" + dl.run() + "|" + dl.change().gtid(), 1, Integer::sum);
+        }
+      }
+    }
+    Set<String> whole = new java.util.HashSet<>();
+    perRun.forEach(
+        (k, n) -> {
+          String gtid = k.substring(k.indexOf('|', k.indexOf('|') + 1) + 1);
+          if (n.equals(size.get(gtid))) {
+            whole.add(gtid);
+          }
+        });
+    Set<String> undecidable = new java.util.HashSet<>(size.keySet());
+    undecidable.removeAll(whole);
+    return undecidable;
+  }
+
+  private static String gtidOf(String described) {
+    return described.substring(described.lastIndexOf('|') + 1);
   }
 
   /**
