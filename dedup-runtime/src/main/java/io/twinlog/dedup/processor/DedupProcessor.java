@@ -123,13 +123,30 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     releaseHeld();
   }
 
-  /** Decides again the held records that can now be decided, in their sources' order. */
+  /**
+   * Decides again the held records that can now be decided, in their sources' order. Deciding one
+   * may hold its lane again and a later one release that new hold: the newly released records came
+   * first in the source's order, so they go before the rest of the batch being replayed.
+   */
   private void releaseHeld() {
-    for (GtidRule.Release r = gtidRule.nextRelease(); r != null; r = gtidRule.nextRelease()) {
+    java.util.ArrayDeque<GtidRule.Release> work =
+        new java.util.ArrayDeque<>(gtidRule.takeReleases());
+    while (!work.isEmpty()) {
+      GtidRule.Release r = work.pollFirst();
       for (long n = r.from(); n < r.to(); n++) {
         HeldRecord held = stores.release(r.source(), r.table(), n);
         if (held != null) {
           handle(r.source(), r.table(), held.toRecord(), topics.topic(r.source(), r.table()));
+        }
+        List<GtidRule.Release> fresh = gtidRule.takeReleases();
+        if (!fresh.isEmpty()) {
+          if (n + 1 < r.to()) {
+            work.addFirst(new GtidRule.Release(r.source(), r.table(), n + 1, r.to()));
+          }
+          for (int i = fresh.size() - 1; i >= 0; i--) {
+            work.addFirst(fresh.get(i));
+          }
+          break;
         }
       }
     }

@@ -68,13 +68,18 @@ final class GtidRule {
     this.clock = clock;
   }
 
-  /** The next batch of held records to decide again, or null. */
-  Release nextRelease() {
-    return releases.poll();
+  /** The batches of held records that became decidable since the last call, in order. */
+  java.util.List<Release> takeReleases() {
+    java.util.List<Release> taken = List.copyOf(releases);
+    releases.clear();
+    return taken;
   }
 
   /** Decides alone every hold older than the hold time: nothing else placed it in time. */
   void expireHolds(long now) {
+    if (DBG) {
+      System.out.println("EXPIRE " + now + " lanes=" + stores.holdingLanes().size());
+    }
     for (String[] lane : stores.holdingLanes()) {
       GtidCursor c = stores.gtidCursor(lane[0], lane[1]);
       if (c == null || !c.holding) {
@@ -273,9 +278,28 @@ final class GtidRule {
 
   // ---- deciding at a known index ---------------------------------------------------------------
 
+  private static final boolean DBG = Boolean.getBoolean("twinlog.debug");
+
   private Verdict atIndex(String source, String table, GtidCursor c, ChangeEvent e) {
     Header h = header(table, c);
     int j = c.next;
+    if (DBG) {
+      System.out.println(
+          "AT "
+              + source
+              + " "
+              + table
+              + " "
+              + c.gtid
+              + " j="
+              + j
+              + " size="
+              + h.size()
+              + " t="
+              + e.totalOrder()
+              + " shift="
+              + c.shift);
+    }
     c.next = j + 1;
     if (j < h.size()) {
       Entry entry = transcripts.entry(table, c.gtid, c.commitTs, j);
@@ -452,6 +476,9 @@ final class GtidRule {
     Header h = header(table, c);
     filter(source, table, c, h, c.run, held(e));
     if (c.candidates.length == 0) {
+      if (DBG) {
+        System.out.println("LOST " + source + " " + table + " " + c.gtid + " t=" + e.totalOrder());
+      }
       return lost(source, c);
     }
     if (c.candidates.length == 1) {
@@ -476,6 +503,23 @@ final class GtidRule {
     c.holdLastOrder0 = e.totalOrder() - 1;
     c.holdPosition0 = c.position;
     c.holdSinceMs = clock.getAsLong();
+    if (DBG) {
+      System.out.println(
+          "HOLD "
+              + source
+              + " "
+              + table
+              + " "
+              + c.gtid
+              + " cands="
+              + java.util.Arrays.toString(c.candidates)
+              + " run="
+              + c.run
+              + " t="
+              + e.totalOrder()
+              + " at "
+              + c.holdSinceMs);
+    }
     stores.markHolding(source, table, true);
     c.runEnded = false;
     transcripts.putHeader(table, c.gtid, c.commitTs, h.withWaiters(h.waiters() + 1));
@@ -706,6 +750,27 @@ final class GtidRule {
     }
     if (!resolved) {
       return;
+    }
+    if (DBG) {
+      System.out.println(
+          "RESOLVE "
+              + source
+              + " "
+              + table
+              + " "
+              + c.gtid
+              + " cands="
+              + java.util.Arrays.toString(c.candidates)
+              + " shifts="
+              + java.util.Arrays.toString(c.shifts)
+              + " run="
+              + c.run
+              + " run0="
+              + c.holdRun0
+              + " size="
+              + h.size()
+              + " complete="
+              + h.complete());
     }
     c.holding = false;
     stores.markHolding(source, table, false);
