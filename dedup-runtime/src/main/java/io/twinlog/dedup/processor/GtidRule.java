@@ -598,16 +598,54 @@ final class GtidRule {
 
   /** Keeps the candidates under which the run's event {@code k} fits the transcript. */
   private void filter(String source, String table, GtidCursor c, Header h, int k, HeldEvent e) {
-    int n = 0;
-    for (int i = 0; i < c.candidates.length; i++) {
-      long shift = fits(source, table, c, h, c.candidates[i], k, c.shifts[i], e);
-      if (shift != REJECTED) {
-        c.candidates[n] = c.candidates[i];
-        c.shifts[n++] = shift;
+    int[] kept = c.candidates.clone();
+    long[] shifts = c.shifts.clone();
+    int n = keep(source, table, c, h, k, e, kept, shifts);
+    if (n == 0 && h.complete()) {
+      // It fits nowhere in a transcript one source claimed whole, but fits beyond its end: the
+      // claim was wrong (that source was re-seeded, or stopped, inside the transaction and went
+      // on). Believe the changes, not the claim: a claim must never make a change be dropped.
+      Header open = h.reopened();
+      kept = c.candidates.clone();
+      shifts = c.shifts.clone();
+      n = keep(source, table, c, open, k, e, kept, shifts);
+      if (n > 0) {
+        transcripts.putHeader(table, c.gtid, c.commitTs, open);
+        anomalies.report(
+            h.claimedBy(),
+            AnomalyKind.SOURCE_SKIPPED,
+            "went on from transaction "
+                + c.gtid
+                + " after "
+                + h.size()
+                + " changes in this partition, but "
+                + source
+                + " delivered more of it",
+            List.of(c.gtid));
       }
     }
-    c.candidates = java.util.Arrays.copyOf(c.candidates, n);
-    c.shifts = java.util.Arrays.copyOf(c.shifts, n);
+    c.candidates = java.util.Arrays.copyOf(kept, n);
+    c.shifts = java.util.Arrays.copyOf(shifts, n);
+  }
+
+  private int keep(
+      String source,
+      String table,
+      GtidCursor c,
+      Header h,
+      int k,
+      HeldEvent e,
+      int[] kept,
+      long[] shifts) {
+    int n = 0;
+    for (int i = 0; i < kept.length; i++) {
+      long shift = fits(source, table, c, h, kept[i], k, shifts[i], e);
+      if (shift != REJECTED) {
+        kept[n] = kept[i];
+        shifts[n++] = shift;
+      }
+    }
+    return n;
   }
 
   private static final long REJECTED = Long.MAX_VALUE;
