@@ -697,16 +697,33 @@ final class GtidRule {
               table,
               EnvelopeParser.keyDigest(table, e.canonicalKey()) + "|" + history(c.gtid),
               c.commitTs);
-      if (state == null
-          || !sameHistory(state.gtid(), c.gtid)
-          || (!state.gtid().equals(c.gtid) && seq(state.gtid()) > seq(c.gtid))) {
-        // Nothing known of the key in this history before this transaction (the output may hold
-        // a later change of it, from a source that skipped ahead).
+      if (state == null || !state.gtid().equals(c.gtid)) {
+        // The key's previous change is in another transaction: the output may lack transactions
+        // in between (the source that delivered them skipped some, the others lag), or hold a
+        // later change of the key (a source skipped ahead). Only a change inside this
+        // transaction tells where the key stands.
         return shift;
       }
       from = state.afterImage();
     }
     boolean starts = e.op() == 'c' ? from == ChangeEvent.NO_IMAGE : e.beforeImage() == from;
+    if (DBG && !starts) {
+      System.out.println(
+          "CHAIN-REJECT "
+              + source
+              + " "
+              + table
+              + " cand="
+              + candidate
+              + " k="
+              + k
+              + " from="
+              + from
+              + " before="
+              + e.beforeImage()
+              + " prevHeld="
+              + (previous != null));
+    }
     return starts ? shift : REJECTED;
   }
 
