@@ -138,7 +138,9 @@ final class GtidRule {
         return Verdict.drop("beyond-window");
       }
     }
-    if (sameTx && (e.totalOrder() < 0 || e.totalOrder() > c.lastOrder)) {
+    if (sameTx
+        && (e.totalOrder() < 0 || e.totalOrder() > c.lastOrder)
+        && !renumbered(table, c, e)) {
       // the run goes on
     } else if (sameTx) {
       resumeInside(table, c, e);
@@ -208,6 +210,25 @@ final class GtidRule {
     // after this source had gone further): it may start anywhere the transcript has its content.
     align(table, c, e, h.complete() ? h.size() - 1 : h.size(), h);
     c.fromStart = false;
+  }
+
+  /**
+   * A restart that total_order did not show (it grew, because the new run's numbering starts later
+   * in the transaction than the old one's did): the change at the source's next index has a known
+   * original total_order, and this one's does not match it under the run's shift.
+   */
+  private boolean renumbered(String table, GtidCursor c, ChangeEvent e) {
+    if (c.mode != Mode.ALIGNED || c.shift == GtidCursor.UNKNOWN || e.totalOrder() < 0) {
+      return false;
+    }
+    Header h = header(table, c);
+    if (c.next >= h.size()) {
+      return false;
+    }
+    Entry entry = transcripts.entry(table, c.gtid, c.commitTs, c.next);
+    return entry != null
+        && entry.order() != GtidCursor.UNKNOWN
+        && entry.order() != e.totalOrder() + c.shift;
   }
 
   /** The connector resumed inside the transaction (total_order did not grow): find where. */
@@ -669,11 +690,43 @@ final class GtidRule {
     if (p < h.size()) {
       Entry entry = transcripts.entry(table, c.gtid, c.commitTs, p);
       if (entry == null || !entry.digest().equals(e.digest())) {
+        if (DBG) {
+          System.out.println(
+              "DIGEST-REJECT "
+                  + source
+                  + " "
+                  + table
+                  + " cand="
+                  + candidate
+                  + " k="
+                  + k
+                  + " p="
+                  + p);
+        }
         return REJECTED;
       }
       if (entry.order() != GtidCursor.UNKNOWN && e.order() >= 0) {
         if (shift == GtidCursor.UNKNOWN) {
           return entry.order() - e.order();
+        }
+        if (DBG && entry.order() != e.order() + shift) {
+          System.out.println(
+              "ORDER-REJECT "
+                  + source
+                  + " "
+                  + table
+                  + " cand="
+                  + candidate
+                  + " k="
+                  + k
+                  + " p="
+                  + p
+                  + " entry="
+                  + entry.order()
+                  + " t="
+                  + e.order()
+                  + " shift="
+                  + shift);
         }
         return entry.order() == e.order() + shift ? shift : REJECTED;
       }
