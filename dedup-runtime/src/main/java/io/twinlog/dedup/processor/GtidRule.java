@@ -376,10 +376,13 @@ final class GtidRule {
     if (j == 0) {
       newTransaction(source, table, g, e.tsMs());
     }
+    Verdict verdict =
+        keyOrder(source, table, e, g.text() + "/" + table + "/" + e.contentHash() + "/" + k);
     if (grown.waiters() > 0) {
+      // After keyOrder: the held sources' row-image chains read where this change left its key.
       wakeWaiters(source, table, c.gtid, c.commitTs, grown, j);
     }
-    return keyOrder(source, table, e, g.text() + "/" + table + "/" + e.contentHash() + "/" + k);
+    return verdict;
   }
 
   /**
