@@ -77,9 +77,6 @@ final class GtidRule {
 
   /** Decides alone every hold older than the hold time: nothing else placed it in time. */
   void expireHolds(long now) {
-    if (DBG) {
-      System.out.println("EXPIRE " + now + " lanes=" + stores.holdingLanes().size());
-    }
     for (String[] lane : stores.holdingLanes()) {
       GtidCursor c = stores.gtidCursor(lane[0], lane[1]);
       if (c == null || !c.holding) {
@@ -306,28 +303,9 @@ final class GtidRule {
 
   // ---- deciding at a known index ---------------------------------------------------------------
 
-  private static final boolean DBG = Boolean.getBoolean("twinlog.debug");
-
   private Verdict atIndex(String source, String table, GtidCursor c, ChangeEvent e) {
     Header h = header(table, c);
     int j = c.next;
-    if (DBG) {
-      System.out.println(
-          "AT "
-              + source
-              + " "
-              + table
-              + " "
-              + c.gtid
-              + " j="
-              + j
-              + " size="
-              + h.size()
-              + " t="
-              + e.totalOrder()
-              + " shift="
-              + c.shift);
-    }
     c.next = j + 1;
     if (j < h.size()) {
       Entry entry = transcripts.entry(table, c.gtid, c.commitTs, j);
@@ -399,18 +377,29 @@ final class GtidRule {
     String last = state == null ? null : state.gtid();
     if (last != null && !last.equals(g.text())) {
       Gtid previous = parse(last);
-      if (previous.sameDomain(g) && previous.seq() > g.seq()) {
-        if (previous.server().equals(g.server())) {
-          String why =
-              "change of "
-                  + g.text()
-                  + " arrived after "
-                  + last
-                  + " had already been emitted for the same key: emitting it would overwrite"
-                  + " newer state (a source skipped it and the only one holding it was behind)";
-          anomalies.report(source, AnomalyKind.KEY_ORDER_CONFLICT, why, List.of(g.text(), last));
-          return Verdict.deadLetter(changeId, why);
-        }
+      boolean sameHistory = previous.sameDomain(g) && previous.server().equals(g.server());
+      // One primary's history: sequence numbers are commit order. Across a failover (another
+      // server id) or domains, sequence numbers are reused or unrelated: commit time orders,
+      // the sequence number breaks a tie within one second.
+      boolean older =
+          sameHistory
+              ? previous.seq() > g.seq()
+              : state.tsMs() > e.tsMs()
+                  || (state.tsMs() == e.tsMs()
+                      && previous.sameDomain(g)
+                      && previous.seq() > g.seq());
+      if (older) {
+        String why =
+            "change of "
+                + g.text()
+                + " arrived after "
+                + last
+                + " had already been emitted for the same key: emitting it would overwrite"
+                + " newer state (a source skipped it and the only one holding it was behind)";
+        anomalies.report(source, AnomalyKind.KEY_ORDER_CONFLICT, why, List.of(g.text(), last));
+        return Verdict.deadLetter(changeId, why);
+      }
+      if (!sameHistory && previous.sameDomain(g) && previous.seq() > g.seq()) {
         anomalies.report(
             source,
             AnomalyKind.SOURCE_DIVERGED,
@@ -422,7 +411,7 @@ final class GtidRule {
             List.of(g.text(), last));
       }
     }
-    KeyState now = new KeyState(g.text(), e.afterImage());
+    KeyState now = new KeyState(g.text(), e.afterImage(), e.tsMs());
     transcripts.putLastOfKey(table, keyDigest, now, e.tsMs());
     // Per history too: a resumed source's change continues its own primary's history of the key.
     transcripts.putLastOfKey(table, keyDigest + "|" + history(g.text()), now, e.tsMs());
@@ -506,9 +495,6 @@ final class GtidRule {
       filter(source, table, c, h, c.run, held(e));
     }
     if (c.candidates.length == 0) {
-      if (DBG) {
-        System.out.println("LOST " + source + " " + table + " " + c.gtid + " t=" + e.totalOrder());
-      }
       return lost(source, c);
     }
     if (c.candidates.length == 1) {
@@ -534,23 +520,6 @@ final class GtidRule {
     c.holdLastOrder0 = e.totalOrder() - 1;
     c.holdPosition0 = c.position;
     c.holdSinceMs = clock.getAsLong();
-    if (DBG) {
-      System.out.println(
-          "HOLD "
-              + source
-              + " "
-              + table
-              + " "
-              + c.gtid
-              + " cands="
-              + java.util.Arrays.toString(c.candidates)
-              + " run="
-              + c.run
-              + " t="
-              + e.totalOrder()
-              + " at "
-              + c.holdSinceMs);
-    }
     stores.markHolding(source, table, true);
     c.runEnded = false;
     transcripts.putHeader(table, c.gtid, c.commitTs, h.withWaiters(h.waiters() + 1));
@@ -711,43 +680,11 @@ final class GtidRule {
     if (p < h.size()) {
       Entry entry = transcripts.entry(table, c.gtid, c.commitTs, p);
       if (entry == null || !entry.digest().equals(e.digest())) {
-        if (DBG) {
-          System.out.println(
-              "DIGEST-REJECT "
-                  + source
-                  + " "
-                  + table
-                  + " cand="
-                  + candidate
-                  + " k="
-                  + k
-                  + " p="
-                  + p);
-        }
         return REJECTED;
       }
       if (entry.order() != GtidCursor.UNKNOWN && e.order() >= 0) {
         if (shift == GtidCursor.UNKNOWN) {
           return entry.order() - e.order();
-        }
-        if (DBG && entry.order() != e.order() + shift) {
-          System.out.println(
-              "ORDER-REJECT "
-                  + source
-                  + " "
-                  + table
-                  + " cand="
-                  + candidate
-                  + " k="
-                  + k
-                  + " p="
-                  + p
-                  + " entry="
-                  + entry.order()
-                  + " t="
-                  + e.order()
-                  + " shift="
-                  + shift);
         }
         return entry.order() == e.order() + shift ? shift : REJECTED;
       }
@@ -781,23 +718,6 @@ final class GtidRule {
       from = state.afterImage();
     }
     boolean starts = e.op() == 'c' ? from == ChangeEvent.NO_IMAGE : e.beforeImage() == from;
-    if (DBG && !starts) {
-      System.out.println(
-          "CHAIN-REJECT "
-              + source
-              + " "
-              + table
-              + " cand="
-              + candidate
-              + " k="
-              + k
-              + " from="
-              + from
-              + " before="
-              + e.beforeImage()
-              + " prevHeld="
-              + (previous != null));
-    }
     return starts ? shift : REJECTED;
   }
 
@@ -879,27 +799,6 @@ final class GtidRule {
     }
     if (!resolved) {
       return;
-    }
-    if (DBG) {
-      System.out.println(
-          "RESOLVE "
-              + source
-              + " "
-              + table
-              + " "
-              + c.gtid
-              + " cands="
-              + java.util.Arrays.toString(c.candidates)
-              + " shifts="
-              + java.util.Arrays.toString(c.shifts)
-              + " run="
-              + c.run
-              + " run0="
-              + c.holdRun0
-              + " size="
-              + h.size()
-              + " complete="
-              + h.complete());
     }
     c.holding = false;
     stores.markHolding(source, table, false);

@@ -104,7 +104,8 @@ final class Transcripts {
   }
 
   /** The last change emitted for a key: its GTID and the hash of its after image. */
-  record KeyState(String gtid, long afterImage) {}
+  /** The last change emitted for a key: its GTID, after-image hash and commit time. */
+  record KeyState(String gtid, long afterImage, long tsMs) {}
 
   /** The last change emitted for the key within the window, or null. */
   KeyState lastOfKey(String table, String keyDigest, long ts) {
@@ -114,12 +115,17 @@ final class Transcripts {
     }
     ByteBuffer in = ByteBuffer.wrap(bytes);
     long after = in.getLong();
-    return new KeyState(StandardCharsets.UTF_8.decode(in).toString(), after);
+    long tsMs = in.getLong();
+    return new KeyState(StandardCharsets.UTF_8.decode(in).toString(), after, tsMs);
   }
 
   void putLastOfKey(String table, String keyDigest, KeyState state, long ts) {
     byte[] gtid = state.gtid().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer out = ByteBuffer.allocate(8 + gtid.length).putLong(state.afterImage()).put(gtid);
+    ByteBuffer out =
+        ByteBuffer.allocate(16 + gtid.length)
+            .putLong(state.afterImage())
+            .putLong(state.tsMs())
+            .put(gtid);
     seen.put("l|" + table + "|" + keyDigest, out.array(), ts);
   }
 
