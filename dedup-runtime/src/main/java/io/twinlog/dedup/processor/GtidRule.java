@@ -322,29 +322,8 @@ final class GtidRule {
       }
       return Verdict.drop(replay ? "replay" : "other-source");
     }
-    if (!continuesKey(table, c, e)) {
-      // A new change must start where this transaction left its key: this one does not, so it
-      // is a re-send after a restart total_order did not show. Place it again.
-      c.next = j;
-      return null;
-    }
     c.reach = c.next;
     return append(source, table, c, e, h);
-  }
-
-  /** Whether a change taken as new starts where this transaction's last change left its key. */
-  private boolean continuesKey(String table, GtidCursor c, ChangeEvent e) {
-    KeyState state =
-        transcripts.lastOfKey(
-            table,
-            EnvelopeParser.keyDigest(table, e.canonicalKey()) + "|" + history(c.gtid),
-            c.commitTs);
-    if (state == null || !state.gtid().equals(c.gtid)) {
-      return true; // its previous change is in another transaction: nothing to check against
-    }
-    return e.op() == 'c'
-        ? state.afterImage() == ChangeEvent.NO_IMAGE
-        : e.beforeImage() == state.afterImage();
   }
 
   /** The change is the next of the transcript: emit it (or dead-letter it, see keyOrder). */
