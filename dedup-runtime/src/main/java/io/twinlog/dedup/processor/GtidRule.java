@@ -146,14 +146,7 @@ final class GtidRule {
     }
     Verdict verdict =
         switch (c.mode) {
-          case ALIGNED -> {
-            Verdict v = atIndex(source, table, c, e);
-            if (v == null) {
-              resumeInside(table, c, e);
-              v = aligning(source, table, c, e, record, newest);
-            }
-            yield v;
-          }
+          case ALIGNED -> atIndex(source, table, c, e);
           case ALIGNING -> aligning(source, table, c, e, record, newest);
           case LOST -> Verdict.drop("unaligned");
         };
@@ -309,14 +302,20 @@ final class GtidRule {
     c.next = j + 1;
     if (j < h.size()) {
       Entry entry = transcripts.entry(table, c.gtid, c.commitTs, j);
-      if (entry != null && !entry.digest().equals(e.contentHash())) {
-        // Not the change this source would send next: it restarted without total_order showing
-        // it (the new run numbers from a later place than the old one did). Place it again.
-        c.next = j;
-        return null;
-      }
       boolean replay = j < c.reach;
       c.reach = Math.max(c.reach, c.next);
+      if (entry != null && !entry.digest().equals(e.contentHash())) {
+        anomalies.report(
+            source,
+            AnomalyKind.SOURCE_DIVERGED,
+            "change "
+                + (j + 1)
+                + " of transaction "
+                + c.gtid
+                + " in this partition differs from the one another source delivered there",
+            List.of(c.gtid));
+        return Verdict.drop("diverged");
+      }
       if (c.shift == GtidCursor.UNKNOWN && entry != null && entry.order() != GtidCursor.UNKNOWN) {
         c.shift = entry.order() - e.totalOrder();
       }
@@ -489,11 +488,6 @@ final class GtidRule {
       long newest) {
     Header h = header(table, c);
     filter(source, table, c, h, c.run, held(e));
-    if (c.candidates.length == 0 && c.run > 0) {
-      // It fits no place the run could be at: a restart total_order did not show. Place it anew.
-      resumeInside(table, c, e);
-      filter(source, table, c, h, c.run, held(e));
-    }
     if (c.candidates.length == 0) {
       return lost(source, c);
     }
@@ -504,8 +498,7 @@ final class GtidRule {
       c.next = c.candidates[0] + c.run;
       c.shift = c.shifts[0];
       c.reach = Math.max(c.reach, c.next);
-      Verdict v = atIndex(source, table, c, e);
-      return v != null ? v : lost(source, c); // the filter checked its content: cannot happen
+      return atIndex(source, table, c, e);
     }
     int max = c.candidates[c.candidates.length - 1] + c.run;
     if (max < h.size()) {
@@ -555,8 +548,6 @@ final class GtidRule {
             && e.gtid().text().equals(c.gtid)
             && (e.totalOrder() < 0 || e.totalOrder() > c.lastOrder);
     stores.hold(source, table, c.holdTail++, HeldRecord.of(record));
-    int[] before = c.candidates;
-    long[] shiftsBefore = c.shifts;
     if (sameRun) {
       Header h = header(table, c);
       String keyDigest = EnvelopeParser.keyDigest(table, e.canonicalKey());
@@ -567,15 +558,6 @@ final class GtidRule {
           h,
           c.run,
           held(e).withPrevious(stores.lastHeldOfKey(source, table, keyDigest)));
-      if (c.candidates.length == 0) {
-        // Fits no place the held run could be at: a restart total_order did not show. The run
-        // ended before it; it is placed anew once the hold is decided.
-        c.candidates = before;
-        c.shifts = shiftsBefore;
-        sameRun = false;
-      }
-    }
-    if (sameRun) {
       holdEvent(source, table, c.run, e);
       c.run++;
       c.lastOrder = e.totalOrder();
