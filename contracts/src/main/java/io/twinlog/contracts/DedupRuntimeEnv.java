@@ -46,6 +46,14 @@ public final class DedupRuntimeEnv {
   /** How long a change is remembered, in milliseconds. Default 48 h. */
   public static final String WINDOW_MS = "TWINLOG_DEDUP_WINDOW_MS";
 
+  /**
+   * How long, in milliseconds of commit time, the runtime holds a source's changes when that source
+   * resumed inside a transaction and what it re-sends fits more than one place of what the output
+   * holds, waiting for another source to tell which; after that it decides alone (taking the resume
+   * that re-sends least, so nothing is lost) and reports it. Default 5 minutes.
+   */
+  public static final String ALIGN_HOLD_MS = "TWINLOG_DEDUP_ALIGN_HOLD_MS";
+
   /** Kafka Streams state directory. Default {@code /var/lib/twinlog/state}. */
   public static final String STATE_DIR = "TWINLOG_STATE_DIR";
 
@@ -66,6 +74,9 @@ public final class DedupRuntimeEnv {
 
   /** Default for {@link #METRICS_PORT}. */
   public static final int DEFAULT_METRICS_PORT = 8080;
+
+  /** Default for {@link #ALIGN_HOLD_MS}: 5 minutes. */
+  public static final long DEFAULT_ALIGN_HOLD_MS = 5L * 60 * 1000;
 
   /** Default for {@link #WINDOW_MS}: 48 hours. */
   public static final long DEFAULT_WINDOW_MS = 48L * 60 * 60 * 1000;

@@ -26,8 +26,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * @param tables explicit {@code database.table} names; empty when {@code tablePattern} is used
  * @param tablePattern regular expression over {@code database.table}; null when tables are listed
- * @param anomalyTopic where anomalies are also written for the operator; null: metrics and logs
- *     only
+ * @param anomalyTopic where anomalies are written for the operator; null: metrics and logs only
+ * @param alignHoldMs how long (commit time) a source's changes are held while its resume inside a
+ *     transaction cannot be placed, before it decides alone
  * @param kafka client properties passed through from {@code TWINLOG_KAFKA_*} variables
  */
 public record DedupConfig(
@@ -40,6 +41,7 @@ public record DedupConfig(
     String deadLetterTopic,
     String anomalyTopic,
     long windowMs,
+    long alignHoldMs,
     String stateDir,
     int metricsPort,
     String processingGuarantee,
@@ -124,6 +126,7 @@ public record DedupConfig(
     String deadLetter = required(env, DEAD_LETTER_TOPIC, problems);
     String anomalies = blankToNull(env.get(ANOMALY_TOPIC));
     long window = positiveLong(env, WINDOW_MS, DEFAULT_WINDOW_MS, problems);
+    long hold = positiveLong(env, ALIGN_HOLD_MS, DEFAULT_ALIGN_HOLD_MS, problems);
     String stateDir = orDefault(env, STATE_DIR, DEFAULT_STATE_DIR);
     int port = (int) rangedLong(env, METRICS_PORT, DEFAULT_METRICS_PORT, 0, 65535, problems);
     String guarantee = orDefault(env, PROCESSING_GUARANTEE, StreamsConfig.EXACTLY_ONCE_V2);
@@ -144,6 +147,7 @@ public record DedupConfig(
         deadLetter,
         anomalies,
         window,
+        hold,
         stateDir,
         port,
         guarantee,
@@ -286,6 +290,7 @@ public record DedupConfig(
         deadLetterTopic,
         anomalyTopic,
         windowMs,
+        alignHoldMs,
         stateDir,
         metricsPort,
         processingGuarantee,

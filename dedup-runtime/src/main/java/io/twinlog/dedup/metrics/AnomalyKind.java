@@ -2,8 +2,29 @@ package io.twinlog.dedup.metrics;
 
 /** Source behaviour that could cost loss or order if it went unnoticed (invariant I5). */
 public enum AnomalyKind {
-  /** A source's stream jumped over changes already emitted that it never delivered. */
+  /**
+   * A source stepped over changes another source delivered: re-seeded ahead, or it stopped inside a
+   * transaction and went on after it. Alone it would have lost them.
+   */
   SOURCE_SKIPPED("source-skipped"),
+  /**
+   * Two sources hold different histories: two transactions under one GTID domain and sequence
+   * number (a failover to a replica that lacked the old primary's last transactions), or different
+   * content at the same place of one transaction.
+   */
+  SOURCE_DIVERGED("source-diverged"),
+  /**
+   * A source resumed inside a transaction and what it re-sent fits more than one place of what the
+   * output holds: its events are held until another source tells which, or decided alone after the
+   * hold time.
+   */
+  RESUME_UNALIGNED("resume-unaligned"),
+  /**
+   * A change arrived after a later change of its key was emitted (the only source holding it was
+   * behind while another skipped it): dead-lettered, not emitted, so it never overwrites newer
+   * state.
+   */
+  KEY_ORDER_CONFLICT("key-order-conflict"),
   /**
    * A source's binlog position went backwards to changes never emitted (binlog reset, rebuilt
    * replica).

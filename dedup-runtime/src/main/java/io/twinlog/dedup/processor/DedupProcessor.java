@@ -10,13 +10,10 @@ import io.twinlog.dedup.serde.EnvelopeParser;
 import io.twinlog.dedup.topology.TopicNames;
 import io.twinlog.dedup.topology.TopicNames.InputTopic;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -38,9 +35,26 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
   private static final Logger LOG = LoggerFactory.getLogger(DedupProcessor.class);
   private static final Map<String, AtomicLong> ANOMALY_LOG_COUNT = new ConcurrentHashMap<>();
 
+  /**
+   * The table of the record being forwarded to {@link #OUTPUT}, for the sink's topic extractor: a
+   * held record released by the hold clock is forwarded from a punctuation, which has no input
+   * topic to derive it from. The sink runs synchronously inside forward(), on this thread.
+   */
+  private static final ThreadLocal<String> OUTPUT_TABLE = new ThreadLocal<>();
+
+  /** See {@link #OUTPUT_TABLE}. */
+  public static String outputTable() {
+    return OUTPUT_TABLE.get();
+  }
+
+  private static final String KEY_ORDER_CONFLICT = "io.twinlog.dedup.KeyOrderConflict";
+
   private final TopicNames topics;
   private final DedupMetrics metrics;
   private final long windowMs;
+  private final long alignHoldMs;
+  private final List<String> sourceNames;
+  private final boolean anomalyTopic;
   private final EnvelopeParser parser = new EnvelopeParser();
   private ProcessorContext<byte[], byte[]> context;
   private GtidRule gtidRule;
@@ -49,18 +63,20 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
   private DedupStores stores;
 
   private static final long ANOMALY_WRITE_INTERVAL_MS = 60_000;
-  private final boolean anomalyTopic;
   private final Map<String, Long> anomalyWritten = new java.util.HashMap<>();
 
-  /**
-   * @param anomalyTopic whether anomalies are also forwarded to {@link #ANOMALIES} (the anomaly
-   *     topic the operator reads)
-   */
   public DedupProcessor(
-      TopicNames topics, DedupMetrics metrics, long windowMs, boolean anomalyTopic) {
+      TopicNames topics,
+      DedupMetrics metrics,
+      List<String> sourceNames,
+      long windowMs,
+      long alignHoldMs,
+      boolean anomalyTopic) {
     this.topics = topics;
     this.metrics = metrics;
+    this.sourceNames = List.copyOf(sourceNames);
     this.windowMs = windowMs;
+    this.alignHoldMs = alignHoldMs;
     this.anomalyTopic = anomalyTopic;
   }
 
@@ -73,7 +89,22 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
             context.getStateStore(DedupStores.SEEN),
             windowMs);
     AnomalySink anomalies = this::anomaly;
-    gtidRule = new GtidRule(stores, anomalies);
+    gtidRule =
+        new GtidRule(
+            stores,
+            new Transcripts(context.getStateStore(DedupStores.SEEN), windowMs),
+            anomalies,
+            sourceNames,
+            windowMs,
+            alignHoldMs,
+            context::currentSystemTimeMs);
+    context.schedule(
+        java.time.Duration.ofMillis(Math.max(100, Math.min(1_000, alignHoldMs / 10))),
+        org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          gtidRule.expireHolds(now);
+          releaseHeld();
+        });
     contentRule = new ContentRule(stores, anomalies, windowMs);
     snapshotRule = new SnapshotRule(stores, anomalies);
   }
@@ -88,6 +119,41 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     String source = input.source().name();
     String table = input.table();
     metrics.recordIn(source, table);
+    handle(source, table, record, meta.topic());
+    releaseHeld();
+  }
+
+  /**
+   * Decides again the held records that can now be decided, in their sources' order. Deciding one
+   * may hold its lane again and a later one release that new hold: the newly released records came
+   * first in the source's order, so they go before the rest of the batch being replayed.
+   */
+  private void releaseHeld() {
+    java.util.ArrayDeque<GtidRule.Release> work =
+        new java.util.ArrayDeque<>(gtidRule.takeReleases());
+    while (!work.isEmpty()) {
+      GtidRule.Release r = work.pollFirst();
+      for (long n = r.from(); n < r.to(); n++) {
+        HeldRecord held = stores.release(r.source(), r.table(), n);
+        if (held != null) {
+          handle(r.source(), r.table(), held.toRecord(), topics.topic(r.source(), r.table()));
+        }
+        List<GtidRule.Release> fresh = gtidRule.takeReleases();
+        if (!fresh.isEmpty()) {
+          if (n + 1 < r.to()) {
+            work.addFirst(new GtidRule.Release(r.source(), r.table(), n + 1, r.to()));
+          }
+          for (int i = fresh.size() - 1; i >= 0; i--) {
+            work.addFirst(fresh.get(i));
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  /** Decides one record (a new one, or one held until now) and forwards what it must. */
+  private void handle(String source, String table, Record<byte[], byte[]> record, String topic) {
     if (record.value() == null) {
       // Debezium's tombstone after a delete; we write our own right after the delete we emit, so
       // it can never land after a later change of the same key from another source.
@@ -98,7 +164,12 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     try {
       event = parser.parse(table, record.key(), record.value());
     } catch (BadRecordException e) {
-      deadLetter(record, meta, e);
+      deadLetter(record, topic, e.getClass().getName(), e.getMessage());
+      return;
+    }
+    if ((event.gtid() == null || event.snapshot()) && gtidRule.holding(source, table)) {
+      // Behind held GTID changes of its source: keep the source's order.
+      gtidRule.holdOther(source, table, record);
       return;
     }
     if (metrics.sourceProgress(source, event.tsMs())) {
@@ -108,21 +179,27 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
           metrics.lagMs(source),
           windowMs);
     }
-    Verdict verdict = decide(source, table, event);
-    if (!verdict.emit()) {
-      metrics.duplicate(table, verdict.reason());
-      return;
-    }
-    metrics.accepted(table, event.op(), event.tsMs(), System.currentTimeMillis());
-    context.forward(withHeaders(record, verdict.changeId(), source), OUTPUT);
-    if (event.op() == 'd') {
-      context.forward(
-          withHeaders(record.withValue(null), verdict.changeId() + "/tombstone", source), OUTPUT);
-      metrics.tombstoneOut(table);
+    Verdict verdict = decide(source, table, event, record);
+    switch (verdict.outcome()) {
+      case DROP -> metrics.duplicate(table, verdict.reason());
+      case HOLD -> metrics.duplicate(table, "held");
+      case DEAD_LETTER -> deadLetter(record, topic, KEY_ORDER_CONFLICT, verdict.reason());
+      case EMIT -> {
+        OUTPUT_TABLE.set(table);
+        metrics.accepted(table, event.op(), event.tsMs(), System.currentTimeMillis());
+        context.forward(withHeaders(record, verdict.changeId(), source), OUTPUT);
+        if (event.op() == 'd') {
+          context.forward(
+              withHeaders(record.withValue(null), verdict.changeId() + "/tombstone", source),
+              OUTPUT);
+          metrics.tombstoneOut(table);
+        }
+      }
     }
   }
 
-  private Verdict decide(String source, String table, ChangeEvent e) {
+  private Verdict decide(
+      String source, String table, ChangeEvent e, Record<byte[], byte[]> record) {
     long newestCommit = stores.newestCommit();
     if (e.tsMs() > newestCommit) {
       stores.putNewestCommit(e.tsMs());
@@ -132,7 +209,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     }
     Verdict verdict =
         e.gtid() != null
-            ? gtidRule.decide(source, table, e)
+            ? gtidRule.decide(source, table, e, record, Math.max(newestCommit, e.tsMs()))
             : contentRule.decide(source, table, e, newestCommit);
     return snapshotRule.olderThanSnapshot(source, table, e, verdict);
   }
@@ -147,39 +224,19 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     return record.withHeaders(headers);
   }
 
-  private void deadLetter(Record<byte[], byte[]> record, RecordMetadata meta, Exception error) {
+  private void deadLetter(
+      Record<byte[], byte[]> record, String topic, String errorClass, String error) {
     Headers headers = new RecordHeaders(record.headers().toArray());
-    String message = String.valueOf(error.getMessage()).lines().findFirst().orElse("");
-    headers.add(
-        ChangeHeaders.ERROR_CLASS, error.getClass().getName().getBytes(StandardCharsets.UTF_8));
+    String message = String.valueOf(error).lines().findFirst().orElse("");
+    headers.add(ChangeHeaders.ERROR_CLASS, errorClass.getBytes(StandardCharsets.UTF_8));
     headers.add(ChangeHeaders.ERROR_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
-    headers.add(ChangeHeaders.ERROR_TOPIC, meta.topic().getBytes(StandardCharsets.UTF_8));
+    headers.add(ChangeHeaders.ERROR_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
     context.forward(record.withHeaders(headers), DEAD_LETTERS);
-    metrics.deadLettered(meta.topic());
-    LOG.warn(
-        "Dead-lettered a record from {}-{}@{}: {}",
-        meta.topic(),
-        meta.partition(),
-        meta.offset(),
-        message);
+    metrics.deadLettered(topic);
+    LOG.warn("Dead-lettered a record from {}: {}", topic, message);
   }
 
-  /** The GTIDs a rule names in its message ({@code d-s-n} or {@code uuid:n}), in order. */
-  static List<String> gtidsIn(String why) {
-    List<String> gtids = new ArrayList<>();
-    Matcher m = GTID.matcher(why);
-    while (m.find()) {
-      if (!gtids.contains(m.group())) {
-        gtids.add(m.group());
-      }
-    }
-    return gtids;
-  }
-
-  private static final Pattern GTID =
-      Pattern.compile("\\b(\\d+-\\d+-\\d+|[0-9A-Fa-f]{8}-[0-9A-Fa-f-]{27}:\\d+)\\b");
-
-  private void anomaly(String source, AnomalyKind kind, String why) {
+  private void anomaly(String source, AnomalyKind kind, String why, List<String> gtids) {
     metrics.anomaly(source, kind);
     long now = context.currentSystemTimeMs();
     Long written = anomalyWritten.get(source + kind);
@@ -188,12 +245,8 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
       // condition while it lasts, never a flood (a failover can raise one per transaction).
       // Forwarded inside the task's transaction: the operator sees it exactly when the output does.
       anomalyWritten.put(source + kind, now);
-      DedupAnomalyRecord record =
-          new DedupAnomalyRecord(
-              source, kind.label(), why, gtidsIn(why), context.currentSystemTimeMs());
-      context.forward(
-          new Record<>(record.keyBytes(), record.valueBytes(), context.currentSystemTimeMs()),
-          ANOMALIES);
+      DedupAnomalyRecord a = new DedupAnomalyRecord(source, kind.label(), why, gtids, now);
+      context.forward(new Record<>(a.keyBytes(), a.valueBytes(), now), ANOMALIES);
     }
     long n =
         ANOMALY_LOG_COUNT.computeIfAbsent(source + kind, k -> new AtomicLong()).incrementAndGet();

@@ -1,10 +1,14 @@
 package io.twinlog.dedup.processor;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.twinlog.dedup.serde.EnvelopeParser;
 import io.twinlog.dedup.serde.StateValues;
 import io.twinlog.dedup.serde.StateValues.ContentEntry;
 import io.twinlog.dedup.serde.StateValues.SnapshotEntry;
 import io.twinlog.dedup.serde.StateValues.SourceCursor;
 import io.twinlog.dedup.serde.StateValues.Watermark;
+import java.util.regex.Pattern;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
@@ -18,8 +22,6 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 public final class DedupStores {
   public static final String PROGRESS = "twinlog-dedup-progress";
   public static final String SEEN = "twinlog-dedup-seen";
-  private static final String EMITTED = "e|";
-  private static final String COUNT = "k|";
 
   private final KeyValueStore<String, byte[]> progress;
   private final WindowStore<String, byte[]> seen;
@@ -41,24 +43,14 @@ public final class DedupStores {
     progress.put("c|" + source + "|" + table, StateValues.encode(cursor));
   }
 
-  /**
-   * Highest sequence number of the domain known to be complete in this table-partition: a source
-   * read past it, and sources read in commit order, so all of it was emitted.
-   */
-  public Watermark completed(String table, String domain) {
-    byte[] bytes = progress.get("w|" + table + "|" + domain);
-    return bytes == null ? null : StateValues.decodeWatermark(bytes);
+  /** The source's place under the GTID rule in a table-partition, or null before its first. */
+  GtidCursor gtidCursor(String source, String table) {
+    byte[] bytes = progress.get("g|" + source + "|" + table);
+    return bytes == null ? null : GtidCursor.decode(bytes);
   }
 
-  /** Raises the completed mark and forgets the per-change state of everything up to it. */
-  public void complete(String table, String domain, long seq, String gtid) {
-    Watermark done = completed(table, domain);
-    if (done != null && done.seq() >= seq) {
-      return;
-    }
-    progress.put("w|" + table + "|" + domain, StateValues.encode(new Watermark(seq, 0, gtid)));
-    deleteRange(EMITTED + table + "|" + domain + "|", seq);
-    deleteRange(COUNT + table + "|" + domain + "|", seq);
+  void putGtidCursor(String source, String table, GtidCursor cursor) {
+    progress.put("g|" + source + "|" + table, cursor.encode());
   }
 
   /** The newest GTID emitted for the table-partition and domain, or null. */
@@ -67,56 +59,130 @@ public final class DedupStores {
     return bytes == null ? null : StateValues.decodeWatermark(bytes);
   }
 
-  /**
-   * Counts one more occurrence of {@code hash} in GTID {@code seq} as read by {@code source} in its
-   * current run through the transaction, and returns the count (1 for the first).
-   */
-  public int nextOccurrence(String source, String table, String domain, long seq, String hash) {
-    String key = COUNT + table + "|" + domain + "|" + pad(seq) + "|" + source + "|" + hash;
-    byte[] bytes = progress.get(key);
-    int k = bytes == null ? 1 : java.nio.ByteBuffer.wrap(bytes).getInt() + 1;
-    progress.put(key, java.nio.ByteBuffer.allocate(4).putInt(k).array());
-    return k;
-  }
-
-  /** Forgets the source's occurrence counts in a transaction: it starts reading it (again). */
-  public void restartOccurrences(String source, String table, String domain, long seq) {
-    String prefix = COUNT + table + "|" + domain + "|" + pad(seq) + "|" + source + "|";
-    deleteKeys(prefix, prefix + "\uffff");
-  }
-
-  /**
-   * Records that the change {@code (gtid, hash, k)} was emitted; false when it already was (by any
-   * source), true when this call is the first.
-   */
-  public boolean markEmitted(String table, String domain, long seq, String gtid, String hashK) {
-    String key = EMITTED + table + "|" + domain + "|" + pad(seq) + "|" + hashK;
-    if (progress.get(key) != null) {
-      return false;
-    }
-    progress.put(key, new byte[0]);
+  void noteEmitted(String table, String domain, long seq, String gtid) {
     Watermark newest = newestEmitted(table, domain);
     if (newest == null || newest.seq() < seq) {
       progress.put("m|" + table + "|" + domain, StateValues.encode(new Watermark(seq, 0, gtid)));
     }
-    return true;
   }
 
-  private void deleteRange(String prefix, long upToSeq) {
-    deleteKeys(prefix, prefix + pad(upToSeq) + "|\uffff");
-  }
-
-  private void deleteKeys(String from, String to) {
-    java.util.List<String> keys = new java.util.ArrayList<>();
-    try (var it = progress.range(from, to)) {
-      it.forEachRemaining(kv -> keys.add(kv.key));
+  /** Marks (or unmarks) a source's lane as holding, so the hold clock finds it. */
+  void markHolding(String source, String table, boolean holding) {
+    String key = "H|" + source + "|" + table;
+    if (holding) {
+      progress.put(key, new byte[0]);
+    } else {
+      progress.delete(key);
     }
-    keys.forEach(progress::delete);
   }
 
-  /** Zero-padded so that the store's byte order is the numeric order of sequence numbers. */
-  private static String pad(long seq) {
-    return String.format("%020d", seq);
+  /** The lanes holding now, as {source, table}: few, so the scan is short. */
+  java.util.List<String[]> holdingLanes() {
+    java.util.List<String[]> lanes = new java.util.ArrayList<>();
+    try (var it =
+        progress.prefixScan("H|", new org.apache.kafka.common.serialization.StringSerializer())) {
+      it.forEachRemaining(
+          kv -> {
+            String rest = kv.key.substring(2);
+            int bar = rest.indexOf('|');
+            lanes.add(new String[] {rest.substring(0, bar), rest.substring(bar + 1)});
+          });
+    }
+    return lanes;
+  }
+
+  /** Keeps a record a source sent while its place was not known, n-th of its hold. */
+  void hold(String source, String table, long n, HeldRecord record) {
+    progress.put(heldKey(source, table, n), record.encode());
+  }
+
+  /** Takes the n-th held record out (null when there is none). */
+  HeldRecord release(String source, String table, long n) {
+    String key = heldKey(source, table, n);
+    byte[] bytes = progress.get(key);
+    if (bytes == null) {
+      return null;
+    }
+    progress.delete(key);
+    return HeldRecord.decode(bytes);
+  }
+
+  /** What the runtime checks of the i-th change of a held run when the transcript grows. */
+  record HeldEvent(
+      String digest,
+      int order,
+      char op,
+      String canonicalKey,
+      long beforeImage,
+      long afterImage,
+      int previous) {
+    HeldEvent withPrevious(int p) {
+      return new HeldEvent(digest, order, op, canonicalKey, beforeImage, afterImage, p);
+    }
+  }
+
+  void putHeldEvent(String source, String table, int i, HeldEvent e) {
+    String text =
+        e.order()
+            + "|"
+            + e.op()
+            + "|"
+            + e.beforeImage()
+            + "|"
+            + e.afterImage()
+            + "|"
+            + e.previous()
+            + "|"
+            + e.digest()
+            + "|"
+            + e.canonicalKey();
+    progress.put("a|" + source + "|" + table + "|" + i, text.getBytes(UTF_8));
+  }
+
+  HeldEvent heldEvent(String source, String table, int i) {
+    byte[] bytes = progress.get("a|" + source + "|" + table + "|" + i);
+    if (bytes == null) {
+      return null;
+    }
+    String[] f = new String(bytes, UTF_8).split(Pattern.quote("|"), 7);
+    return new HeldEvent(
+        f[5],
+        Integer.parseInt(f[0]),
+        f[1].charAt(0),
+        f[6],
+        Long.parseLong(f[2]),
+        Long.parseLong(f[3]),
+        Integer.parseInt(f[4]));
+  }
+
+  /** Index of the last held change of a key in the source's held run, or -1. */
+  int lastHeldOfKey(String source, String table, String keyDigest) {
+    byte[] bytes = progress.get("ak|" + source + "|" + table + "|" + keyDigest);
+    return bytes == null ? -1 : java.nio.ByteBuffer.wrap(bytes).getInt();
+  }
+
+  void putLastHeldOfKey(String source, String table, String keyDigest, int k) {
+    progress.put(
+        "ak|" + source + "|" + table + "|" + keyDigest,
+        java.nio.ByteBuffer.allocate(4).putInt(k).array());
+  }
+
+  void forgetLastHeldOfKey(String source, String table, String keyDigest) {
+    progress.delete("ak|" + source + "|" + table + "|" + keyDigest);
+  }
+
+  void forgetHeldEvents(String source, String table, int from, int to) {
+    for (int i = from; i < to; i++) {
+      HeldEvent e = heldEvent(source, table, i);
+      if (e != null) {
+        forgetLastHeldOfKey(source, table, EnvelopeParser.keyDigest(table, e.canonicalKey()));
+        progress.delete("a|" + source + "|" + table + "|" + i);
+      }
+    }
+  }
+
+  private static String heldKey(String source, String table, long n) {
+    return "b|" + source + "|" + table + "|" + n;
   }
 
   /** Newest {@code ts_ms} of any snapshot row emitted for the table in this partition. */

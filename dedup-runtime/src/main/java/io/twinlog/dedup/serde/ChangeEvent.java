@@ -12,6 +12,9 @@ package io.twinlog.dedup.serde;
  *     and after; without, the same plus {@code source.ts_ms}; for snapshot rows: digest of table
  *     and key
  * @param totalOrder {@code transaction.total_order}, or -1 when the event has no transaction block
+ * @param beforeImage 64-bit hash of the {@code before} image ({@link #NO_IMAGE} when null)
+ * @param afterImage 64-bit hash of the {@code after} image ({@link #NO_IMAGE} when null): with full
+ *     row images a key's next change starts from it, which places a change that could be new
  */
 public record ChangeEvent(
     char op,
@@ -20,7 +23,11 @@ public record ChangeEvent(
     long tsMs,
     String canonicalKey,
     String contentHash,
-    int totalOrder) {
+    int totalOrder,
+    long beforeImage,
+    long afterImage) {
+  /** The image hash of a null image (before of an insert, after of a delete). */
+  public static final long NO_IMAGE = 0L;
 
   public boolean snapshot() {
     return op == 'r';

@@ -37,7 +37,15 @@ public final class EnvelopeParser {
     }
     if (op == 'r') {
       return new ChangeEvent(
-          op, null, null, ts.asLong(), canonicalKey, keyDigest(table, canonicalKey), -1);
+          op,
+          null,
+          null,
+          ts.asLong(),
+          canonicalKey,
+          keyDigest(table, canonicalKey),
+          -1,
+          ChangeEvent.NO_IMAGE,
+          ChangeEvent.NO_IMAGE);
     }
     String file = text(source, "file");
     JsonNode pos = source.get("pos");
@@ -61,10 +69,21 @@ public final class EnvelopeParser {
           ts.asLong(),
           canonicalKey,
           digest(table, canonicalKey, opText, before, after),
-          totalOrder);
+          totalOrder,
+          imageHash(before),
+          imageHash(after));
     }
     String content = digest(table, canonicalKey, opText, before, after, ts.asText());
-    return new ChangeEvent(op, null, position, ts.asLong(), canonicalKey, content, totalOrder);
+    return new ChangeEvent(
+        op,
+        null,
+        position,
+        ts.asLong(),
+        canonicalKey,
+        content,
+        totalOrder,
+        imageHash(before),
+        imageHash(after));
   }
 
   private static String canonicalKey(byte[] key) throws BadRecordException {
@@ -101,6 +120,18 @@ public final class EnvelopeParser {
   private static String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value == null || value.isNull() ? null : value.asText();
+  }
+
+  /** FNV-1a over the image's JSON text; never {@link ChangeEvent#NO_IMAGE} for a present image. */
+  static long imageHash(String image) {
+    if (image == null || image.equals("null")) {
+      return ChangeEvent.NO_IMAGE;
+    }
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < image.length(); i++) {
+      h = (h ^ image.charAt(i)) * 0x100000001b3L;
+    }
+    return h == ChangeEvent.NO_IMAGE ? 1 : h;
   }
 
   /** Identity of a row for the snapshot rule: digest of table and canonical key. */

@@ -26,6 +26,19 @@ public record Gtid(String domain, long seq, String text) {
     throw new BadRecordException("source.gtid '" + text + "' is neither d-s-n nor uuid:n");
   }
 
+  /**
+   * The server id of a MariaDB GTID ({@code 0-2-163}: "2"); empty for MySQL, whose uuid is the
+   * domain. Two GTIDs of one domain and sequence number with different server ids come from
+   * diverged histories (a failover to a replica that lacked the old primary's last transactions).
+   */
+  public String server() {
+    int first = text.indexOf('-');
+    int last = text.lastIndexOf('-');
+    return text.indexOf(':') < 0 && first > 0 && last > first
+        ? text.substring(first + 1, last)
+        : "";
+  }
+
   public boolean sameDomain(Gtid other) {
     return other != null && domain.equals(other.domain);
   }

@@ -8,6 +8,7 @@ import io.twinlog.dedup.processor.DedupProcessor;
 import io.twinlog.dedup.processor.DedupStores;
 import io.twinlog.dedup.processor.HeartbeatProcessor;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -47,10 +48,13 @@ public final class DedupTopology {
     Topology topology = new Topology();
     topology.addSource(
         Topology.AutoOffsetReset.EARLIEST, "changes", bytesIn, bytesIn, topics.inputPattern());
+    List<String> sourceNames = config.sources().stream().map(SourceSpec::name).toList();
     boolean anomalies = config.anomalyTopic() != null;
     topology.addProcessor(
         "dedup",
-        () -> new DedupProcessor(topics, metrics, config.windowMs(), anomalies),
+        () ->
+            new DedupProcessor(
+                topics, metrics, sourceNames, config.windowMs(), config.alignHoldMs(), anomalies),
         "changes");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
@@ -72,7 +76,7 @@ public final class DedupTopology {
         "dedup");
     topology.addSink(
         DedupProcessor.OUTPUT,
-        (key, value, context) -> topics.outputTopic(topics.parse(context.topic()).table()),
+        (key, value, context) -> topics.outputTopic(DedupProcessor.outputTable()),
         bytesOut,
         bytesOut,
         "dedup");

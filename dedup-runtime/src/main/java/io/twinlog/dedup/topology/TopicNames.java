@@ -43,6 +43,15 @@ public final class TopicNames {
     return source.topicPrefix() + "." + table;
   }
 
+  /** The data topic of a table for the source named {@code sourceName}. */
+  public String topic(String sourceName, String table) {
+    return config.sources().stream()
+        .filter(s -> s.name().equals(sourceName))
+        .findFirst()
+        .map(s -> sourceTopic(s, table))
+        .orElseThrow(() -> new IllegalArgumentException("no source " + sourceName));
+  }
+
   /** The deduplicated output topic of a table. */
   public String outputTopic(String table) {
     return config.outputTopicPrefix() + "." + table;
