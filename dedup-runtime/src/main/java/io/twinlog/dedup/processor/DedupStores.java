@@ -229,9 +229,14 @@ public final class DedupStores {
    * quickly is remembered as long as the same stretch of commit time is.
    */
   private byte[] latest(String key, long now) {
+    return latest(seen, key, now, windowMs);
+  }
+
+  /** The newest value of {@code key} in {@code store} within the window around {@code now}. */
+  static byte[] latest(WindowStore<String, byte[]> store, String key, long now, long windowMs) {
     byte[] found = null;
     try (WindowStoreIterator<byte[]> it =
-        seen.fetch(key, Math.max(0, now - windowMs), now + windowMs)) {
+        store.fetch(key, Math.max(0, now - windowMs), now + windowMs)) {
       while (it.hasNext()) {
         KeyValue<Long, byte[]> next = it.next();
         found = next.value;

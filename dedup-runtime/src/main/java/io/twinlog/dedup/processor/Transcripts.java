@@ -2,9 +2,7 @@ package io.twinlog.dedup.processor;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * What the output holds of each GTID transaction in one table-partition, kept in the {@code seen}
@@ -140,14 +138,6 @@ final class Transcripts {
   }
 
   private byte[] latest(String key, long ts) {
-    byte[] found = null;
-    try (WindowStoreIterator<byte[]> it =
-        seen.fetch(key, Math.max(0, ts - windowMs), ts + windowMs)) {
-      while (it.hasNext()) {
-        KeyValue<Long, byte[]> next = it.next();
-        found = next.value;
-      }
-    }
-    return found;
+    return DedupStores.latest(seen, key, ts, windowMs);
   }
 }
