@@ -56,8 +56,8 @@ class PipelineE2E {
   private static final Duration ERP_OUTAGE = Duration.ofSeconds(10);
 
   /**
-   * The tag of the scenario with sources out of step (issue 10) that the committed dedup rule
-   * still fails, excluded from the default run until it passes (e2e/README.md).
+   * The tag of the scenario with sources out of step (issue 10) that the committed dedup rule still
+   * fails, excluded from the default run until it passes (e2e/README.md).
    */
   static final String SOURCES_OUT_OF_STEP = "sources-out-of-step";
 

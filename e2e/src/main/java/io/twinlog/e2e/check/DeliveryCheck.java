@@ -5,7 +5,6 @@ import io.twinlog.e2e.workload.RowKey;
 import io.twinlog.e2e.workload.TruthChange;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,26 +37,9 @@ public final class DeliveryCheck {
       long deadLetters,
       long expectedDeadLetters,
       Duration failureToRestart) {
-    Map<String, Integer> acknowledged = new HashMap<>();
-    Map<RowKey, List<Delivered>> deliveredByKey = new LinkedHashMap<>();
-    int duplicates = 0;
-    for (ErpRequest request : requests) {
-      if (!request.accepted()) {
-        continue;
-      }
-      for (Delivered change : Delivered.parse(request)) {
-        if (!tables.contains(change.key().table())) {
-          continue;
-        }
-        int seen = acknowledged.merge(String.valueOf(change.idempotencyKey()), 1, Integer::sum);
-        if (seen == 2) {
-          duplicates++;
-        }
-        if (seen == 1) {
-          deliveredByKey.computeIfAbsent(change.key(), k -> new ArrayList<>()).add(change);
-        }
-      }
-    }
+    Acknowledged acknowledged = Acknowledged.of(requests, tables);
+    Map<RowKey, List<Delivered>> deliveredByKey = acknowledged.byKey();
+    int duplicates = acknowledged.duplicates();
     Map<RowKey, List<TruthChange>> truthByKey = new LinkedHashMap<>();
     for (TruthChange change : truth) {
       truthByKey.computeIfAbsent(change.key(), k -> new ArrayList<>()).add(change);

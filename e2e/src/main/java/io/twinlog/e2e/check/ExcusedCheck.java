@@ -5,7 +5,6 @@ import io.twinlog.e2e.workload.RowKey;
 import io.twinlog.e2e.workload.TruthChange;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,25 +71,9 @@ public final class ExcusedCheck {
       Set<String> tables,
       List<TruthChange> deadLetters,
       List<TruthChange> otherHistory) {
-    Map<String, Integer> acknowledged = new HashMap<>();
-    Map<RowKey, List<Delivered>> delivered = new LinkedHashMap<>();
-    int duplicates = 0;
-    for (ErpRequest request : requests) {
-      if (!request.accepted()) {
-        continue;
-      }
-      for (Delivered change : Delivered.parse(request)) {
-        if (!tables.contains(change.key().table())) {
-          continue;
-        }
-        int seen = acknowledged.merge(String.valueOf(change.idempotencyKey()), 1, Integer::sum);
-        if (seen == 2) {
-          duplicates++;
-        } else if (seen == 1) {
-          delivered.computeIfAbsent(change.key(), k -> new ArrayList<>()).add(change);
-        }
-      }
-    }
+    Acknowledged acknowledged = Acknowledged.of(requests, tables);
+    Map<RowKey, List<Delivered>> delivered = acknowledged.byKey();
+    int duplicates = acknowledged.duplicates();
     Map<RowKey, List<TruthChange>> expected = byKey(truth);
     Map<RowKey, List<TruthChange>> letters = byKey(deadLetters);
     Map<RowKey, List<TruthChange>> other = byKey(otherHistory);
