@@ -9,7 +9,6 @@ import io.twinlog.dedup.serde.StateValues.SnapshotEntry;
 import io.twinlog.dedup.serde.StateValues.SourceCursor;
 import io.twinlog.dedup.serde.StateValues.Watermark;
 import java.util.regex.Pattern;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -232,16 +231,16 @@ public final class DedupStores {
     return latest(seen, key, now, windowMs);
   }
 
-  /** The newest value of {@code key} in {@code store} within the window around {@code now}. */
+  /**
+   * The newest value of {@code key} in {@code store} within the window around {@code now}. A key
+   * written at many commit times (a row's last state) has one entry per write in the window, so
+   * this reads backwards and stops at the first: a forward scan would walk every version, a cost
+   * that grows with the key's history.
+   */
   static byte[] latest(WindowStore<String, byte[]> store, String key, long now, long windowMs) {
-    byte[] found = null;
     try (WindowStoreIterator<byte[]> it =
-        store.fetch(key, Math.max(0, now - windowMs), now + windowMs)) {
-      while (it.hasNext()) {
-        KeyValue<Long, byte[]> next = it.next();
-        found = next.value;
-      }
+        store.backwardFetch(key, Math.max(0, now - windowMs), now + windowMs)) {
+      return it.hasNext() ? it.next().value : null;
     }
-    return found;
   }
 }
