@@ -47,12 +47,21 @@ public final class DedupRuntimeEnv {
   public static final String WINDOW_MS = "TWINLOG_DEDUP_WINDOW_MS";
 
   /**
-   * How long, in milliseconds of commit time, the runtime holds a source's changes when that source
-   * resumed inside a transaction and what it re-sends fits more than one place of what the output
-   * holds, waiting for another source to tell which; after that it decides alone (taking the resume
-   * that re-sends least, so nothing is lost) and reports it. Default 5 minutes.
+   * How long, in milliseconds of wall-clock time, the runtime holds a source's changes when that
+   * source resumed inside a transaction and what it re-sends fits more than one place of what the
+   * output holds, waiting for another source to tell which; after that it decides alone (taking the
+   * resume that re-sends least, so nothing is lost) and reports it. Default 5 minutes.
    */
   public static final String ALIGN_HOLD_MS = "TWINLOG_DEDUP_ALIGN_HOLD_MS";
+
+  /**
+   * The instance's stable name (the pod's name, through the downward API): Kafka Streams' {@code
+   * group.instance.id}, i.e. static membership. A container that crashed and came back in the same
+   * pod takes its partitions back at once, with no rebalance and no wait for its old session to
+   * time out. Optional: unset, the instance is a dynamic member. Not in the ConfigMap (one value
+   * per pod).
+   */
+  public static final String INSTANCE_ID = "TWINLOG_DEDUP_INSTANCE_ID";
 
   /** Kafka Streams state directory. Default {@code /var/lib/twinlog/state}. */
   public static final String STATE_DIR = "TWINLOG_STATE_DIR";

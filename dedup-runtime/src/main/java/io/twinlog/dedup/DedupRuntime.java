@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.StreamsConfig;
@@ -111,6 +112,7 @@ public final class DedupRuntime implements AutoCloseable {
       return;
     }
     // SIGTERM (Kubernetes stopping the pod) runs the hooks: close commits and leaves the group.
+    // SIGKILL runs nothing: the pod comes back under the same group.instance.id.
     Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "twinlog-dedup-shutdown"));
     runtime.stopped.await();
     if (runtime.failed && !runtime.closing.get()) {
@@ -199,7 +201,12 @@ public final class DedupRuntime implements AutoCloseable {
       return;
     }
     LOG.info("Dedup runtime {} stopping", config.applicationId());
-    streams.close(Duration.ofSeconds(60));
+    // Kafka Streams stays in the group on close by default (the classic protocol): its
+    // partitions would wait out the session timeout. A stopped pod is going away (a rolling
+    // update, a scale-down), so it leaves and the others take over at once.
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(60)));
     streamsMetrics.close();
     http.close();
     metrics.unregister();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,11 @@ class DedupConfigTest {
     Properties props = config.streamsProperties();
     assertThat(props.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
     assertThat(props.get("num.stream.threads")).isEqualTo(1);
+    // latency defaults (docs/benchmarks.md), each overridable through TWINLOG_KAFKA_*
+    assertThat(props.getProperty("commit.interval.ms")).isEqualTo("50");
+    assertThat(props.getProperty("poll.ms")).isEqualTo("20");
+    assertThat(props.getProperty("linger.ms")).isEqualTo("5");
+    assertThat(new StreamsConfig(props).getProducerConfigs("c")).containsEntry("linger.ms", "5");
   }
 
   @Test
@@ -47,6 +53,24 @@ class DedupConfigTest {
     Properties props = DedupConfig.fromEnv(env).streamsProperties();
     assertThat(props.getProperty("security.protocol")).isEqualTo("SSL");
     assertThat(props.getProperty("ssl.truststore.location")).isEqualTo("/etc/tls/ca.p12");
+  }
+
+  @Test
+  void theInstanceIdMakesAStaticMemberWithAShortSession() {
+    Properties dynamic = DedupConfig.fromEnv(minimal()).streamsProperties();
+    assertThat(dynamic.getProperty("group.instance.id")).isNull();
+    assertThat(dynamic.getProperty("session.timeout.ms")).isEqualTo("10000");
+
+    Map<String, String> env = minimal();
+    env.put(INSTANCE_ID, "shop-orders-dedup-7d9f8-x2x4q");
+    Properties props = DedupConfig.fromEnv(env).streamsProperties();
+    assertThat(props.getProperty("group.instance.id")).isEqualTo("shop-orders-dedup-7d9f8-x2x4q");
+
+    env.put("TWINLOG_KAFKA_GROUP_INSTANCE_ID", "chosen");
+    env.put("TWINLOG_KAFKA_SESSION_TIMEOUT_MS", "30000");
+    Properties passedThrough = DedupConfig.fromEnv(env).streamsProperties();
+    assertThat(passedThrough.getProperty("group.instance.id")).isEqualTo("chosen");
+    assertThat(passedThrough.getProperty("session.timeout.ms")).isEqualTo("30000");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.twinlog.e2e.stack;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -27,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +36,15 @@ import org.slf4j.LoggerFactory;
 /**
  * TEST CODE standing in for Kubernetes' Deployment controller and kubelet, for the dedup runtime
  * only: for each Deployment the operator made, it runs {@code spec.replicas} dedup runtimes as
- * child JVMs whose environment is exactly the ConfigMap named in the container's {@code envFrom},
- * except two documented overrides that must differ on one machine:
+ * child JVMs whose environment is exactly the ConfigMap named in the container's {@code envFrom}
+ * and the container's downward-API {@code env} ({@code metadata.name}: a pod name that stays the
+ * same when the process is restarted, new when the template changes), except two documented
+ * overrides that must differ on one machine:
  *
  * <ul>
  *   <li>{@code TWINLOG_STATE_DIR}: a temporary folder per pod (the ConfigMap's path is the pod's
  *       emptyDir mount, which does not exist here); it survives a crash of that pod like an
- *       emptyDir survives a container restart;
+ *       emptyDir survives a container restart, and a replaced pod gets a new one;
  *   <li>{@code TWINLOG_METRICS_PORT}: a free port per pod (the ConfigMap's 8080 is per pod IP in a
  *       cluster; here all pods share 127.0.0.1).
  * </ul>
@@ -72,11 +76,14 @@ public final class DedupPods implements AutoCloseable {
     final String hash;
     final List<DedupProcess> pods = new CopyOnWriteArrayList<>();
     final List<Path> stateDirs = new ArrayList<>();
+    final List<String> podNames = new ArrayList<>();
     final Map<String, String> env;
+    final Map<String, String> fieldRefs;
 
-    PodSet(String hash, Map<String, String> env) {
+    PodSet(String hash, Map<String, String> env, Map<String, String> fieldRefs) {
       this.hash = hash;
       this.env = env;
+      this.fieldRefs = fieldRefs;
     }
   }
 
@@ -164,7 +171,7 @@ public final class DedupPods implements AutoCloseable {
         LOG.info("config of {} changed: replacing its dedup pods", key);
         stopAll(set);
       }
-      set = new PodSet(hash, data);
+      set = new PodSet(hash, data, fieldRefs(deployment));
       sets.put(key, set);
     }
     while (set.pods.size() > replicas) {
@@ -186,10 +193,19 @@ public final class DedupPods implements AutoCloseable {
 
   private DedupProcess startPod(String key, PodSet set, int index) {
     try {
-      while (set.stateDirs.size() <= index) {
+      while (set.podNames.size() <= index) {
+        // <deployment>-<template hash>-<suffix>, as a ReplicaSet names its pods; the kubelet
+        // restarts a crashed container in the same pod, so the name outlives the process
+        String name =
+            key.substring(key.indexOf('/') + 1)
+                + "-"
+                + (set.hash == null ? "0" : set.hash.substring(0, Math.min(10, set.hash.length())))
+                + "-"
+                + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
+        set.podNames.add(name);
+        // one emptyDir per pod: a replaced pod (new template) starts on an empty disk
         set.stateDirs.add(
-            Files.createDirectories(
-                root.resolve(key.replace('/', '_') + "-" + set.stateDirs.size())));
+            Files.createDirectories(root.resolve(key.substring(0, key.indexOf('/')) + "_" + name)));
       }
       Path stateDir = set.stateDirs.get(index);
       int port;
@@ -197,6 +213,13 @@ public final class DedupPods implements AutoCloseable {
         port = socket.getLocalPort();
       }
       Map<String, String> env = new LinkedHashMap<>(set.env);
+      set.fieldRefs.forEach(
+          (name, path) -> {
+            if (!path.equals("metadata.name")) {
+              throw new IllegalStateException("the stand-in resolves only metadata.name: " + path);
+            }
+            env.put(name, set.podNames.get(index));
+          });
       env.put(DedupRuntimeEnv.STATE_DIR, stateDir.resolve("state").toString());
       env.put(DedupRuntimeEnv.METRICS_PORT, Integer.toString(port));
       // WORKAROUND (reported defect, not a test need): the runtime subscribes to its source topics
@@ -210,6 +233,19 @@ public final class DedupPods implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The container's env from the downward API: variable name to field path. */
+  private static Map<String, String> fieldRefs(Deployment deployment) {
+    Map<String, String> refs = new LinkedHashMap<>();
+    for (EnvVar v : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+      if (v.getValueFrom() != null && v.getValueFrom().getFieldRef() != null) {
+        refs.put(v.getName(), v.getValueFrom().getFieldRef().getFieldPath());
+      } else if (v.getValue() != null) {
+        throw new IllegalStateException("the stand-in does not pass plain env values: " + v);
+      }
+    }
+    return refs;
   }
 
   private Map<String, String> configMapData(Deployment deployment) {

@@ -36,6 +36,9 @@ public final class DedupConfig {
     env.put(
         DedupRuntimeEnv.WINDOW_MS,
         Long.toString(Durations.toMillis(pipeline.getSpec().getDedup().getWindow())));
+    env.put(
+        DedupRuntimeEnv.ALIGN_HOLD_MS,
+        Long.toString(Durations.toMillis(pipeline.getSpec().getDedup().getAlignHold())));
     env.put(DedupRuntimeEnv.STATE_DIR, STATE_DIR);
     env.put(DedupRuntimeEnv.METRICS_PORT, Integer.toString(DedupRuntimeEnv.DEFAULT_METRICS_PORT));
     return env;

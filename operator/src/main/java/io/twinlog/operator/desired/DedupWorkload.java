@@ -115,6 +115,16 @@ public final class DedupWorkload {
         .withName(config.getMetadata().getName())
         .endConfigMapRef()
         .endEnvFrom()
+        // The pod's name is stable across container restarts: as group.instance.id it lets a
+        // crashed runtime take its partitions back without a rebalance or a session timeout.
+        .addNewEnv()
+        .withName(DedupRuntimeEnv.INSTANCE_ID)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withFieldPath("metadata.name")
+        .endFieldRef()
+        .endValueFrom()
+        .endEnv()
         .addNewPort()
         .withName(METRICS_PORT_NAME)
         .withContainerPort(DedupRuntimeEnv.DEFAULT_METRICS_PORT)

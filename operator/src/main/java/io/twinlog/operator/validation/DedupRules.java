@@ -16,6 +16,7 @@ final class DedupRules {
     String at = "spec.dedup";
     DedupSpec dedup = pipeline.getSpec().getDedup();
     problems.duration(at + ".window", dedup.getWindow(), Duration.ofMillis(1));
+    problems.duration(at + ".alignHold", dedup.getAlignHold(), Duration.ofMillis(1));
     problems.range(at + ".instances", dedup.getInstances(), 1, DedupSpec.MAX_INSTANCES);
     problems.range(at + ".partitions", dedup.getPartitions(), 1, DedupSpec.MAX_PARTITIONS);
     boolean prefixOk =

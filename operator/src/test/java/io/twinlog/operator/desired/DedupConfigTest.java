@@ -32,6 +32,9 @@ class DedupConfigTest {
             entry(DedupRuntimeEnv.DEAD_LETTER_TOPIC, "shop.orders.dedup-dlq"),
             entry(DedupRuntimeEnv.ANOMALY_TOPIC, "shop.orders.dedup-anomalies"),
             entry(DedupRuntimeEnv.WINDOW_MS, Long.toString(DedupRuntimeEnv.DEFAULT_WINDOW_MS)),
+            entry(
+                DedupRuntimeEnv.ALIGN_HOLD_MS,
+                Long.toString(DedupRuntimeEnv.DEFAULT_ALIGN_HOLD_MS)),
             entry(DedupRuntimeEnv.STATE_DIR, "/var/lib/twinlog/state"),
             entry(DedupRuntimeEnv.METRICS_PORT, "8080"));
     assertThat(contractNames()).containsAll(data.keySet());
@@ -50,7 +53,9 @@ class DedupConfigTest {
                         + c.getSpec().getConfig().get("topic.prefix"))
             .collect(Collectors.joining(","));
     assertThat(sources).isEqualTo(fromConnectors);
-    assertThat(DedupConfig.env(p)).containsEntry(DedupRuntimeEnv.WINDOW_MS, "86400000");
+    assertThat(DedupConfig.env(p))
+        .containsEntry(DedupRuntimeEnv.WINDOW_MS, "86400000")
+        .containsEntry(DedupRuntimeEnv.ALIGN_HOLD_MS, "120000");
   }
 
   @Test

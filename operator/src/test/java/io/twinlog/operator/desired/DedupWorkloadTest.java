@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.twinlog.contracts.DedupRuntimeEnv;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,14 @@ class DedupWorkloadTest {
     Container c = pod.getContainers().get(0);
     assertThat(c.getImage()).isEqualTo(DedupWorkload.DEFAULT_IMAGE);
     assertThat(c.getEnvFrom().get(0).getConfigMapRef().getName()).isEqualTo("orders-dedup-config");
-    assertThat(c.getEnv()).isEmpty();
+    // the only per-pod value: the pod's own name, for static group membership
+    assertThat(c.getEnv())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getName()).isEqualTo(DedupRuntimeEnv.INSTANCE_ID);
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+            });
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/livez");
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");

@@ -40,6 +40,7 @@ class SourceConnectorsTest {
             entry("schema.history.internal.kafka.bootstrap.servers", "main-kafka-bootstrap:9092"),
             entry("snapshot.mode", "initial"),
             entry("heartbeat.interval.ms", 10_000L),
+            entry("poll.interval.ms", 50L),
             entry("connect.keep.alive.interval.ms", 5_000L),
             entry("provide.transaction.metadata", true),
             entry("key.converter", SourceConnectors.JSON_CONVERTER),

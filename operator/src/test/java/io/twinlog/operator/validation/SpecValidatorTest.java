@@ -126,6 +126,9 @@ class SpecValidatorTest {
             "spec.dedup.window: must be greater than 0",
             p -> p.getSpec().getDedup().setWindow("0s")),
         bad(
+            "spec.dedup.alignHold: must be greater than 0",
+            p -> p.getSpec().getDedup().setAlignHold("0s")),
+        bad(
             "spec.dedup.instances: must be between 1 and 10, got 11",
             p -> p.getSpec().getDedup().setInstances(11)),
         bad(

@@ -43,6 +43,17 @@ public class DedupSpec {
   @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
   private String anomalyHold;
 
+  @JsonPropertyDescription(
+      "How long the dedup runtime holds a source's changes of a table when that source resumed"
+          + " inside a transaction and where it resumed is still ambiguous (a duration). The other"
+          + " sources usually settle it sooner; when the hold ends the runtime decides alone and"
+          + " may re-send a change rather than lose one. Default: 5m.")
+  @Default("5m")
+  @Pattern(ApiPatterns.DURATION)
+  @Size(max = 32)
+  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  private String alignHold;
+
   @JsonPropertyDescription("Number of dedup runtime pods (1 to 10).")
   @Default("2")
   @Min(1)
@@ -87,6 +98,14 @@ public class DedupSpec {
 
   public void setAnomalyHold(String anomalyHold) {
     this.anomalyHold = anomalyHold;
+  }
+
+  public String getAlignHold() {
+    return alignHold == null ? "5m" : alignHold;
+  }
+
+  public void setAlignHold(String alignHold) {
+    this.alignHold = alignHold;
   }
 
   public Integer getInstances() {

@@ -54,6 +54,7 @@ public final class TestPipelines {
           binlogRetention: {minimum: 96h, checkEvery: 5m, enforce: true}
         dedup:
           window: 24h
+          alignHold: 2m
           instances: 3
           partitions: 6
           outputTopicPrefix: cdc.shop
