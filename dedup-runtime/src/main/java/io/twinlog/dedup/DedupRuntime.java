@@ -16,15 +16,21 @@ import io.twinlog.dedup.topology.CoPartitioning;
 import io.twinlog.dedup.topology.DedupTopology;
 import io.twinlog.dedup.topology.TopicNames;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -129,6 +135,16 @@ public final class DedupRuntime implements AutoCloseable {
     props.put(
         StreamsConfig.producerPrefix(OutputAcknowledgements.OUTPUT_PREFIX),
         config.outputTopicPrefix() + ".");
+    // Kafka Streams shares which instance holds which partitions (what readiness checks) only
+    // when each instance names an endpoint; no store is queried through it. The host part must
+    // be unique in the group: the instance id (the pod's name), else a random one.
+    props.putIfAbsent(
+        StreamsConfig.APPLICATION_SERVER_CONFIG,
+        Objects.requireNonNullElseGet(
+                config.kafka().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                () -> UUID.randomUUID().toString())
+            + ":"
+            + config.metricsPort());
     return props;
   }
 
@@ -164,7 +180,38 @@ public final class DedupRuntime implements AutoCloseable {
   private Health health() {
     State state = streams.state();
     boolean live = !failed && state != State.ERROR && state != State.PENDING_ERROR;
-    return new Health(live, state == State.RUNNING, "kafka-streams " + state);
+    if (state != State.RUNNING) {
+      return new Health(live, false, "kafka-streams " + state);
+    }
+    // RUNNING with a source topic nobody reads would be "ready" while that table's changes wait
+    // for the next metadata refresh and rebalance: ready means every source topic is assigned.
+    List<String> unassigned = unassignedSourceTopics();
+    return unassigned.isEmpty()
+        ? new Health(live, true, "kafka-streams RUNNING")
+        : new Health(
+            live, false, "kafka-streams RUNNING; source topics not assigned yet: " + unassigned);
+  }
+
+  /**
+   * The source table topics no instance of the group has an active task for (across the group: an
+   * instance with no task of its own is ready when the others read everything). Empty with a table
+   * pattern, whose topics are not known in advance.
+   */
+  private List<String> unassignedSourceTopics() {
+    Set<String> assigned = new HashSet<>();
+    streams
+        .metadataForAllStreamsClients()
+        .forEach(m -> m.topicPartitions().forEach(tp -> assigned.add(tp.topic())));
+    List<String> missing = new ArrayList<>();
+    for (String table : config.tables()) {
+      for (SourceSpec source : config.sources()) {
+        String topic = TopicNames.sourceTopic(source, table);
+        if (!assigned.contains(topic)) {
+          missing.add(topic);
+        }
+      }
+    }
+    return missing;
   }
 
   public State state() {

@@ -104,6 +104,18 @@ class PipelineE2E {
     stack.erp().clear();
     try (PipelineRun run = PipelineRun.apply(stack, "e2e-steady", "steady", 5401, 1)) {
       run.awaitReady(READY);
+      // Cold start, measured apart from the steady state: what a user sees right after
+      // kubectl wait --for=condition=Ready, one change committed, until the ERP has it.
+      long before = stack.erp().acceptedCount();
+      Instant committed = Instant.now();
+      run.workload().marker("first after Ready");
+      Awaitility.await("the first change after Ready=True at the ERP")
+          .atMost(DELIVERY)
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> stack.erp().acceptedCount() > before);
+      System.out.printf(
+          "E2E cold start: the first change committed after Ready=True reached the ERP in %d ms%n",
+          Duration.between(committed, Instant.now()).toMillis());
       run.awaitStreaming(READY);
       run.workload().run(300, 100);
       run.awaitQuiescent(DELIVERY);

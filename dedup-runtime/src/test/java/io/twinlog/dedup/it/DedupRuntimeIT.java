@@ -89,6 +89,33 @@ class DedupRuntimeIT {
   }
 
   /**
+   * Ready means every source table topic is read: RUNNING with a table whose topics do not exist
+   * yet is not ready (and says which), and becomes ready once they exist and are assigned.
+   */
+  @Test
+  void readyOnlyOnceEverySourceTopicIsAssigned() throws Exception {
+    KafkaFixture f = new KafkaFixture(kafka, "ready");
+    Map<String, String> env = f.env(tmp.resolve("ready"));
+    env.put(io.twinlog.contracts.DedupRuntimeEnv.TABLES, TABLE + ",shop.items");
+    try (DedupRuntime runtime = DedupRuntime.start(env)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> running(runtime));
+      HttpResponse<String> notYet = get(runtime.metricsPort(), "/readyz");
+      assertThat(notYet.statusCode()).isEqualTo(503);
+      assertThat(notYet.body())
+          .contains("not assigned yet")
+          .contains(f.a.topic("shop.items"))
+          .contains(f.b.topic("shop.items"))
+          .doesNotContain(f.a.topic(TABLE));
+
+      kafka.createTopic(f.a.topic("shop.items"), KafkaFixture.PARTITIONS);
+      kafka.createTopic(f.b.topic("shop.items"), KafkaFixture.PARTITIONS);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> get(runtime.metricsPort(), "/readyz").statusCode() == 200);
+    }
+  }
+
+  /**
    * A second instance joins (partitions move to it), then the first leaves gracefully: per-key
    * order and exactly-once hold across both rebalances; metrics and probes answer over HTTP.
    */

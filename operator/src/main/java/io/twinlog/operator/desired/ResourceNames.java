@@ -66,6 +66,21 @@ public final class ResourceNames {
     return topicPrefix(base(pipeline) + "." + replica);
   }
 
+  /**
+   * Debezium's topic of one replica's changes to one table: {@code <topic.prefix>.<db>.<table>}.
+   */
+  public static String sourceTopic(CdcPipeline pipeline, String replica, String table) {
+    return sourceTopicPrefix(pipeline, replica) + "." + table;
+  }
+
+  /** Debezium's {@code topic.heartbeat.prefix} default, which the connectors keep. */
+  public static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
+
+  /** The heartbeat topic Debezium writes for a {@code topic.prefix}. */
+  public static String heartbeatTopic(String topicPrefix) {
+    return HEARTBEAT_TOPIC_PREFIX + "." + topicPrefix;
+  }
+
   /** Debezium schema history topic of one replica: {@code <topic.prefix>.schema-history}. */
   public static String schemaHistoryTopic(CdcPipeline pipeline, String replica) {
     return sourceTopicPrefix(pipeline, replica) + ".schema-history";

@@ -106,7 +106,7 @@ public final class SourceConnectors {
     config.put("value.converter", JSON_CONVERTER);
     config.put("value.converter.schemas.enable", false);
     // One partition per captured table keeps each replica's stream in commit order.
-    config.put("topic.creation.default.partitions", 1);
+    config.put("topic.creation.default.partitions", Topics.SOURCE_PARTITIONS);
     config.put("topic.creation.default.replication.factor", -1);
     return config;
   }

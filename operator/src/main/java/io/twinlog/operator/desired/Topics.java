@@ -3,14 +3,15 @@ package io.twinlog.operator.desired;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.topic.KafkaTopicBuilder;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The KafkaTopics a pipeline owns: one deduplicated output topic per table, the dead-letter topics
- * and the dedup runtime's anomaly topic. Replication factor and retention are the Kafka cluster's
- * defaults.
+ * The KafkaTopics a pipeline owns: each replica's table and heartbeat topics, one deduplicated
+ * output topic per table, the dead-letter topics and the dedup runtime's anomaly topic. Replication
+ * factor and retention are the Kafka cluster's defaults.
  */
 public final class Topics {
   private Topics() {}
@@ -18,12 +19,16 @@ public final class Topics {
   /** How long anomaly records are kept: a week, far beyond any hold time. */
   static final long ANOMALY_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
 
+  /** Partitions of a source topic: the connectors' {@code topic.creation.default.partitions}. */
+  static final int SOURCE_PARTITIONS = 1;
+
   /**
-   * Output topics (spec order), then the dedup dead-letter and anomaly topics and, with a sink, the
-   * sink dead-letter topic.
+   * Source topics (per replica in spec order: its tables, then its heartbeat topic), output topics
+   * (spec order), then the dedup dead-letter and anomaly topics and, with a sink, the sink
+   * dead-letter topic.
    */
   public static List<KafkaTopic> of(CdcPipeline pipeline) {
-    List<KafkaTopic> topics = new ArrayList<>();
+    List<KafkaTopic> topics = new ArrayList<>(sourceTopics(pipeline));
     int partitions = pipeline.getSpec().getDedup().getPartitions();
     for (String topic : ResourceNames.outputTopics(pipeline)) {
       topics.add(topic(pipeline, topic, Labels.DEDUP, partitions));
@@ -39,6 +44,35 @@ public final class Topics {
     topics.add(anomalies);
     if (pipeline.getSpec().getSink() != null) {
       topics.add(topic(pipeline, ResourceNames.sinkDeadLetterTopic(pipeline), Labels.SINK, null));
+    }
+    return topics;
+  }
+
+  /**
+   * The topics Debezium would create on a table's first change and on its first heartbeat. Made in
+   * advance, so the dedup runtime is assigned them from its start: created later, a topic waits for
+   * the runtime's next metadata refresh and a rebalance, seconds in which that table's first
+   * changes sit unread (the cold start). One partition each, as the connectors' {@code
+   * topic.creation.default.partitions}: one replica's changes of a table stay in commit order.
+   */
+  static List<KafkaTopic> sourceTopics(CdcPipeline pipeline) {
+    List<KafkaTopic> topics = new ArrayList<>();
+    for (ReplicaSpec replica : pipeline.getSpec().getSource().getReplicas()) {
+      for (String table : pipeline.getSpec().getSource().getInclude().getTables()) {
+        topics.add(
+            topic(
+                pipeline,
+                ResourceNames.sourceTopic(pipeline, replica.getName(), table),
+                Labels.SOURCE,
+                SOURCE_PARTITIONS));
+      }
+      topics.add(
+          topic(
+              pipeline,
+              ResourceNames.heartbeatTopic(
+                  ResourceNames.sourceTopicPrefix(pipeline, replica.getName())),
+              Labels.SOURCE,
+              SOURCE_PARTITIONS));
     }
     return topics;
   }

@@ -1,6 +1,7 @@
 package io.twinlog.operator.observe;
 
 import io.twinlog.contracts.DedupAnomalyRecord;
+import io.twinlog.operator.desired.ResourceNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ final class ClusterReader {
    */
   void want(Set<String> topicPrefixes, Set<String> anomalies) {
     Set<String> topics = new HashSet<>();
-    topicPrefixes.forEach(p -> topics.add(HeartbeatWatcher.heartbeatTopic(p)));
+    topicPrefixes.forEach(p -> topics.add(ResourceNames.heartbeatTopic(p)));
     topics.addAll(anomalies);
     if (!topics.equals(wantedTopics)) {
       anomalyTopics = Set.copyOf(anomalies);
@@ -106,7 +107,7 @@ final class ClusterReader {
   }
 
   Optional<Instant> lastSeen(String topicPrefix) {
-    return Optional.ofNullable(latestByTopic.get(HeartbeatWatcher.heartbeatTopic(topicPrefix)));
+    return Optional.ofNullable(latestByTopic.get(ResourceNames.heartbeatTopic(topicPrefix)));
   }
 
   /** The latest anomaly per source and kind read from an anomaly topic. */

@@ -28,9 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class HeartbeatWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatWatcher.class);
 
-  /** Debezium's default {@code topic.heartbeat.prefix}; the operator does not change it. */
-  public static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
-
   /** Default limit of Kafka clusters watched at once (one thread and one consumer each). */
   public static final int DEFAULT_MAX_CLUSTERS = 16;
 
@@ -65,11 +62,6 @@ public final class HeartbeatWatcher implements AutoCloseable {
   /** A watcher with no extra client properties and the default limits. */
   public HeartbeatWatcher() {
     this(Map.of(), DEFAULT_MAX_CLUSTERS, Duration.ofSeconds(1));
-  }
-
-  /** The heartbeat topic Debezium writes for a {@code topic.prefix}. */
-  public static String heartbeatTopic(String topicPrefix) {
-    return HEARTBEAT_TOPIC_PREFIX + "." + topicPrefix;
   }
 
   /**

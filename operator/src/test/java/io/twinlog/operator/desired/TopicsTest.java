@@ -13,7 +13,10 @@ class TopicsTest {
   @Test
   void outputTopicPerTableThenDeadLetterTopics() {
     CdcPipeline p = TestPipelines.full();
-    List<KafkaTopic> topics = Topics.of(p);
+    List<KafkaTopic> topics =
+        Topics.of(p).stream()
+            .filter(t -> !t.getMetadata().getLabels().get(Labels.COMPONENT).equals(Labels.SOURCE))
+            .toList();
     assertThat(topics)
         .extracting(t -> t.getSpec().getTopicName())
         .containsExactly(
@@ -37,8 +40,42 @@ class TopicsTest {
   }
 
   @Test
+  void sourceTopicsComeFirstSoTheDedupRuntimeReadsThemFromItsStart() {
+    CdcPipeline p = TestPipelines.minimal();
+    List<KafkaTopic> topics = Topics.of(p);
+    assertThat(topics)
+        .extracting(t -> t.getSpec().getTopicName())
+        .startsWith(
+            "shop.orders.replica-a.shop.orders",
+            "shop.orders.replica-a.shop.order_items",
+            "__debezium-heartbeat.shop.orders.replica-a",
+            "shop.orders.replica-b.shop.orders",
+            "shop.orders.replica-b.shop.order_items",
+            "__debezium-heartbeat.shop.orders.replica-b");
+    List<KafkaTopic> sources = topics.subList(0, 6);
+    // the names Debezium writes to, one partition each (one replica's stream in commit order)
+    assertThat(sources)
+        .extracting(t -> t.getSpec().getTopicName())
+        .contains(
+            ResourceNames.sourceTopic(p, "replica-b", "shop.orders"),
+            ResourceNames.heartbeatTopic(ResourceNames.sourceTopicPrefix(p, "replica-b")));
+    assertThat(sources).allSatisfy(t -> assertThat(t.getSpec().getPartitions()).isEqualTo(1));
+    assertThat(sources)
+        .allSatisfy(
+            t ->
+                assertThat(t.getMetadata().getLabels())
+                    .containsEntry(Labels.COMPONENT, Labels.SOURCE));
+    assertThat(SourceConnectors.of(p).get(0).getSpec().getConfig())
+        .containsEntry("topic.creation.default.partitions", 1);
+    // a resource name cannot start with '_': sanitised, the real name in spec.topicName
+    assertThat(sources.get(2).getMetadata().getName()).matches("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
+    assertThat(Topics.sourceTopics(TestPipelines.full())).hasSize(3 * (2 + 1));
+  }
+
+  @Test
   void withoutSinkNoSinkDeadLetterTopic() {
-    assertThat(Topics.of(TestPipelines.minimal()))
+    CdcPipeline p = TestPipelines.minimal();
+    assertThat(Topics.of(p).subList(Topics.sourceTopics(p).size(), Topics.of(p).size()))
         .extracting(t -> t.getSpec().getTopicName())
         .containsExactly(
             "shop.orders.cdc.shop.orders",

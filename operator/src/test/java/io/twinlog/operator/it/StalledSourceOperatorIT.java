@@ -12,7 +12,6 @@ import io.twinlog.operator.api.v1alpha1.Condition;
 import io.twinlog.operator.api.v1alpha1.SourceStatus;
 import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.health.MutableClock;
-import io.twinlog.operator.observe.HeartbeatWatcher;
 import io.twinlog.operator.reconciler.OperatorSettings;
 import io.twinlog.operator.status.ConditionTypes;
 import io.twinlog.operator.status.Conditions;
@@ -81,7 +80,7 @@ class StalledSourceOperatorIT {
     producer
         .send(
             new ProducerRecord<>(
-                HeartbeatWatcher.heartbeatTopic(prefix), 0, at.toEpochMilli(), key, value))
+                ResourceNames.heartbeatTopic(prefix), 0, at.toEpochMilli(), key, value))
         .get();
   }
 
@@ -120,7 +119,7 @@ class StalledSourceOperatorIT {
             .create();
     for (String replica : new String[] {"replica-a", "replica-b"}) {
       kafka.createTopic(
-          HeartbeatWatcher.heartbeatTopic(ResourceNames.sourceTopicPrefix(created, replica)), 1);
+          ResourceNames.heartbeatTopic(ResourceNames.sourceTopicPrefix(created, replica)), 1);
       heartbeat(created, replica, T0);
     }
 
