@@ -11,12 +11,16 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -47,6 +51,37 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Starts one broker with extra broker properties on top of the exactly-once defaults. */
   public static EmbeddedKafka start(Map<String, ?> brokerProps) {
+    return start(brokerProps, Map.of());
+  }
+
+  /**
+   * Starts a broker that also has a {@code SECURE} listener, as a Strimzi cluster's {@code tls}
+   * listener with {@code authentication: scram-sha-512}: TLS with {@code certificates}' key
+   * (clients verify it against {@link TestCertificates#caPem()}, host name included) and SCRAM-SHA
+   * 512 authentication. The plain listener of {@link #bootstrapServers()} stays for the tests' own
+   * tooling (the inter-broker listener of a real cluster); {@link #secureBootstrapServers()} is
+   * what the system under test gets. Users are added with {@link #addScramUser}.
+   */
+  public static EmbeddedKafka startSecured(TestCertificates certificates) {
+    Map<String, String> node = new HashMap<>();
+    // a combined node: the test kit's own two listeners plus ours
+    node.put("listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0,SECURE://localhost:0");
+    node.put(
+        "listener.security.protocol.map",
+        "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,SECURE:SASL_SSL");
+    node.put("listener.name.secure.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+    node.put(
+        "listener.name.secure.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    node.put("listener.name.secure.ssl.keystore.type", "PKCS12");
+    node.put("listener.name.secure.ssl.keystore.location", certificates.keyStore().toString());
+    node.put("listener.name.secure.ssl.keystore.password", certificates.password());
+    node.put("listener.name.secure.ssl.key.password", certificates.password());
+    return start(Map.of(), Map.of(0, node));
+  }
+
+  private static EmbeddedKafka start(
+      Map<String, ?> brokerProps, Map<Integer, Map<String, String>> perServer) {
     MetadataVersion version = MetadataVersion.LATEST_PRODUCTION;
     // The test kit defaults to the latest *testing* version; tests must see what production sees.
     Map<String, Short> features =
@@ -59,6 +94,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             .setCombined(true)
             .setNumBrokerNodes(1)
             .setNumControllerNodes(1)
+            .setPerServerProperties(perServer)
             .build();
     Map<String, Object> props = new HashMap<>();
     props.put("transaction.state.log.replication.factor", "1");
@@ -105,6 +141,33 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The bootstrap servers of the running broker, e.g. {@code localhost:40123}. */
   public String bootstrapServers() {
     return cluster.bootstrapServers();
+  }
+
+  /**
+   * The {@code SECURE} listener of {@link #startSecured} ({@code localhost:port}); fails on a
+   * broker started without it.
+   */
+  public String secureBootstrapServers() {
+    int port = cluster.brokers().values().iterator().next().boundPort(new ListenerName("SECURE"));
+    return "localhost:" + port;
+  }
+
+  /** Adds (or replaces) a SCRAM-SHA-512 user, as Strimzi's User Operator does for a KafkaUser. */
+  public void addScramUser(String user, String password) {
+    try {
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
+          .all()
+          .get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not add SCRAM user " + user, e.getCause());
+    }
   }
 
   /** A shared admin client; closed by {@link #close()}. */

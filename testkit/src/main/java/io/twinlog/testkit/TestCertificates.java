@@ -1,0 +1,86 @@
+package io.twinlog.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A self-signed certificate for {@code localhost} / {@code 127.0.0.1}, made at run time with the
+ * JDK's {@code keytool} (no key material is checked in). It acts as its own CA: a client that
+ * trusts {@link #caPem()} verifies the server, host name included, as it would a Strimzi listener
+ * signed by the cluster CA.
+ *
+ * @param keyStore PKCS12 key store holding the key and the certificate
+ * @param password the key store's (and key's) password
+ * @param caPem the certificate in PEM, what a Strimzi {@code <cluster>-cluster-ca-cert} Secret
+ *     holds under {@code ca.crt}
+ */
+public record TestCertificates(Path keyStore, String password, String caPem) {
+
+  /** Makes a key pair and certificate in {@code dir}. */
+  public static TestCertificates localhost(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path store = dir.resolve("server.p12");
+      Path pem = dir.resolve("ca.crt");
+      String password = UUID.randomUUID().toString();
+      keytool(
+          "-genkeypair",
+          "-alias",
+          "server",
+          "-keyalg",
+          "EC",
+          "-groupname",
+          "secp256r1",
+          "-validity",
+          "2",
+          "-dname",
+          "CN=localhost",
+          "-ext",
+          "SAN=dns:localhost,ip:127.0.0.1",
+          "-keystore",
+          store.toString(),
+          "-storetype",
+          "PKCS12",
+          "-storepass",
+          password);
+      keytool(
+          "-exportcert",
+          "-rfc",
+          "-alias",
+          "server",
+          "-keystore",
+          store.toString(),
+          "-storepass",
+          password,
+          "-file",
+          pem.toString());
+      return new TestCertificates(
+          store, password, Files.readString(pem, StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      throw new IllegalStateException("could not write test certificates to " + dir, e);
+    }
+  }
+
+  private static void keytool(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.destroyForcibly();
+        throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while running keytool", e);
+    }
+  }
+}
