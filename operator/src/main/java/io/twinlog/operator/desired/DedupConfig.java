@@ -6,6 +6,7 @@ import io.twinlog.contracts.DedupRuntimeEnv;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.Durations;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -41,6 +42,14 @@ public final class DedupConfig {
         Long.toString(Durations.toMillis(pipeline.getSpec().getDedup().getAlignHold())));
     env.put(DedupRuntimeEnv.STATE_DIR, STATE_DIR);
     env.put(DedupRuntimeEnv.METRICS_PORT, Integer.toString(DedupRuntimeEnv.DEFAULT_METRICS_PORT));
+    // Kafka security: references to the mounted Secrets' files, never their values.
+    KafkaClientSecurity.dedupRuntime(pipeline)
+        .forEach(
+            (key, value) ->
+                env.put(
+                    DedupRuntimeEnv.KAFKA_PASSTHROUGH_PREFIX
+                        + key.toUpperCase(Locale.ROOT).replace('.', '_'),
+                    value));
     return env;
   }
 

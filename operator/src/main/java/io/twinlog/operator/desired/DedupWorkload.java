@@ -97,6 +97,7 @@ public final class DedupWorkload {
         .withNewEmptyDir()
         .endEmptyDir()
         .endVolume()
+        .addAllToVolumes(KafkaClientSecurity.dedupVolumes(pipeline))
         .endSpec()
         .endTemplate()
         .endSpec()
@@ -150,6 +151,7 @@ public final class DedupWorkload {
         .withName("tmp")
         .withMountPath("/tmp")
         .endVolumeMount()
+        .addAllToVolumeMounts(KafkaClientSecurity.dedupMounts(pipeline))
         .build();
   }
 

@@ -3,6 +3,7 @@ package io.twinlog.operator.desired;
 import io.twinlog.contracts.OperatorEnv;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.DedupSpec;
+import io.twinlog.operator.api.v1alpha1.KafkaSpec;
 import io.twinlog.operator.api.v1alpha1.SinkSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -139,14 +140,46 @@ public final class ResourceNames {
   }
 
   /**
-   * Kafka bootstrap servers: {@code spec.kafka.bootstrapServers}, or Strimzi's plain listener
-   * service {@code <cluster>-kafka-bootstrap:9092}.
+   * Kafka bootstrap servers: {@code spec.kafka.bootstrapServers}, or Strimzi's bootstrap service
+   * {@code <cluster>-kafka-bootstrap} on the plain (9092) or, with TLS, the tls (9093) listener.
    */
   public static String bootstrapServers(CdcPipeline pipeline) {
-    String explicit = pipeline.getSpec().getKafka().getBootstrapServers();
-    return explicit != null
-        ? explicit
-        : pipeline.getSpec().getKafka().getCluster() + "-kafka-bootstrap:9092";
+    KafkaSpec kafka = pipeline.getSpec().getKafka();
+    if (kafka.getBootstrapServers() != null) {
+      return kafka.getBootstrapServers();
+    }
+    return kafka.getCluster() + "-kafka-bootstrap:" + bootstrapPort(kafka);
+  }
+
+  /**
+   * Where the operator, which runs in another namespace, reaches Kafka: the explicit bootstrap
+   * servers, or the bootstrap service qualified with the pipeline's namespace.
+   */
+  public static String operatorBootstrapServers(CdcPipeline pipeline) {
+    KafkaSpec kafka = pipeline.getSpec().getKafka();
+    if (kafka.getBootstrapServers() != null) {
+      return kafka.getBootstrapServers();
+    }
+    return kafka.getCluster()
+        + "-kafka-bootstrap."
+        + pipeline.getMetadata().getNamespace()
+        + ".svc:"
+        + bootstrapPort(kafka);
+  }
+
+  /** Strimzi's conventional listener ports: plain 9092, tls 9093. */
+  private static int bootstrapPort(KafkaSpec kafka) {
+    return kafka.getTls() != null ? 9093 : 9092;
+  }
+
+  /**
+   * The Secret with the CA the Kafka listener is verified against: {@code
+   * spec.kafka.tls.caSecretName}, or Strimzi's {@code <cluster>-cluster-ca-cert}.
+   */
+  public static String kafkaCaSecret(CdcPipeline pipeline) {
+    KafkaSpec kafka = pipeline.getSpec().getKafka();
+    String explicit = kafka.getTls() == null ? null : kafka.getTls().getCaSecretName();
+    return explicit != null ? explicit : kafka.getCluster() + "-cluster-ca-cert";
   }
 
   /**

@@ -88,6 +88,7 @@ public final class SourceConnectors {
     config.put(
         "schema.history.internal.kafka.bootstrap.servers",
         ResourceNames.bootstrapServers(pipeline));
+    config.putAll(KafkaClientSecurity.schemaHistory(pipeline));
     config.put("snapshot.mode", source.getSnapshot().getMode().value());
     config.put("heartbeat.interval.ms", heartbeatMillis(pipeline));
     // Debezium waits up to poll.interval.ms (default 500) for a batch of max.batch.size (2,048)

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +37,13 @@ public final class HeartbeatWatcher implements AutoCloseable {
   private final Duration pollTimeout;
 
   /** What one owner reads on one Kafka cluster. */
-  private record Wanted(String bootstrap, Set<String> prefixes, String anomalyTopic) {}
+  private record Wanted(KafkaCluster cluster, Set<String> prefixes, String anomalyTopic) {}
 
   // owner (a pipeline) -> what it reads; guarded by this.
   private final Map<String, Wanted> wanted = new HashMap<>();
   private volatile Consumer<String> anomalyListener = owner -> {};
-  private final Map<String, ClusterReader> readers = new LinkedHashMap<>();
-  private final Set<String> refused = new HashSet<>();
+  private final Map<KafkaCluster, ClusterReader> readers = new LinkedHashMap<>();
+  private final Set<KafkaCluster> refused = new HashSet<>();
   private boolean closed;
 
   /**
@@ -70,7 +71,7 @@ public final class HeartbeatWatcher implements AutoCloseable {
    * happens on the cluster's own thread.
    */
   public void watch(String owner, String bootstrap, Collection<String> topicPrefixes) {
-    watch(owner, bootstrap, topicPrefixes, null);
+    watch(owner, KafkaCluster.plain(bootstrap), topicPrefixes, null);
   }
 
   /**
@@ -78,11 +79,11 @@ public final class HeartbeatWatcher implements AutoCloseable {
    * for none), read {@code read_committed}.
    */
   public synchronized void watch(
-      String owner, String bootstrap, Collection<String> topicPrefixes, String anomalyTopic) {
+      String owner, KafkaCluster cluster, Collection<String> topicPrefixes, String anomalyTopic) {
     if (closed) {
       return;
     }
-    Wanted mine = new Wanted(bootstrap, Set.copyOf(topicPrefixes), anomalyTopic);
+    Wanted mine = new Wanted(cluster, Set.copyOf(topicPrefixes), anomalyTopic);
     if (mine.equals(wanted.get(owner))) {
       return;
     }
@@ -102,9 +103,14 @@ public final class HeartbeatWatcher implements AutoCloseable {
    * empty when none was read yet.
    */
   public Optional<Instant> lastSeen(String bootstrap, String topicPrefix) {
+    return lastSeen(KafkaCluster.plain(bootstrap), topicPrefix);
+  }
+
+  /** As {@link #lastSeen(String, String)} on a cluster reached with security settings. */
+  public Optional<Instant> lastSeen(KafkaCluster cluster, String topicPrefix) {
     ClusterReader reader;
     synchronized (this) {
-      reader = readers.get(bootstrap);
+      reader = readers.get(cluster);
     }
     return reader == null ? Optional.empty() : reader.lastSeen(topicPrefix);
   }
@@ -113,10 +119,10 @@ public final class HeartbeatWatcher implements AutoCloseable {
    * The latest anomaly per source and kind read from an anomaly topic (records up to six hours old
    * are read when the topic is first watched), in no particular order.
    */
-  public List<DedupAnomalyRecord> anomalies(String bootstrap, String anomalyTopic) {
+  public List<DedupAnomalyRecord> anomalies(KafkaCluster cluster, String anomalyTopic) {
     ClusterReader reader;
     synchronized (this) {
-      reader = readers.get(bootstrap);
+      reader = readers.get(cluster);
     }
     return reader == null ? List.of() : reader.anomalies(anomalyTopic);
   }
@@ -140,19 +146,19 @@ public final class HeartbeatWatcher implements AutoCloseable {
 
   /** The Kafka clusters read now (for tests and metrics). */
   public synchronized Set<String> clusters() {
-    return Set.copyOf(readers.keySet());
+    return readers.keySet().stream().map(KafkaCluster::bootstrap).collect(Collectors.toSet());
   }
 
   private void refresh() {
-    Map<String, Set<String>> byCluster = new HashMap<>();
-    Map<String, Set<String>> anomaliesByCluster = new HashMap<>();
+    Map<KafkaCluster, Set<String>> byCluster = new HashMap<>();
+    Map<KafkaCluster, Set<String>> anomaliesByCluster = new HashMap<>();
     wanted
         .values()
         .forEach(
             w -> {
-              byCluster.computeIfAbsent(w.bootstrap(), k -> new HashSet<>()).addAll(w.prefixes());
+              byCluster.computeIfAbsent(w.cluster(), k -> new HashSet<>()).addAll(w.prefixes());
               Set<String> anomalies =
-                  anomaliesByCluster.computeIfAbsent(w.bootstrap(), k -> new HashSet<>());
+                  anomaliesByCluster.computeIfAbsent(w.cluster(), k -> new HashSet<>());
               if (w.anomalyTopic() != null) {
                 anomalies.add(w.anomalyTopic());
               }
@@ -165,24 +171,26 @@ public final class HeartbeatWatcher implements AutoCloseable {
       }
     }
     byCluster.forEach(
-        (bootstrap, prefixes) -> {
-          ClusterReader reader = readers.get(bootstrap);
+        (cluster, prefixes) -> {
+          ClusterReader reader = readers.get(cluster);
           if (reader == null) {
             if (readers.size() >= maxClusters) {
-              if (!refused.add(bootstrap)) {
+              if (!refused.add(cluster)) {
                 return;
               }
               LOG.warn(
                   "Not watching heartbeats on {}: already {} Kafka clusters (the limit); stall"
                       + " detection is off for its pipelines",
-                  bootstrap,
+                  cluster,
                   maxClusters);
               return;
             }
-            reader = new ClusterReader(bootstrap, clientProperties, pollTimeout, this::anomalyRead);
-            readers.put(bootstrap, reader);
+            Map<String, Object> props = new HashMap<>(clientProperties);
+            props.putAll(cluster.security());
+            reader = new ClusterReader(cluster.bootstrap(), props, pollTimeout, this::anomalyRead);
+            readers.put(cluster, reader);
           }
-          reader.want(prefixes, anomaliesByCluster.get(bootstrap));
+          reader.want(prefixes, anomaliesByCluster.get(cluster));
         });
   }
 

@@ -86,7 +86,7 @@ public class CdcPipelineReconciler
     this.steps = new PipelineStep(client, events);
     this.sourceChecks =
         new SourceChecks(client, new SourceChecker(SourceChecker.DEFAULT_THREADS, clock));
-    this.signals = new SourceSignals(new HeartbeatWatcher());
+    this.signals = new SourceSignals(new HeartbeatWatcher(), new SecretReader(client));
     this.connectStatuses =
         new ConnectStatuses(
             new ConnectStatusWatcher(

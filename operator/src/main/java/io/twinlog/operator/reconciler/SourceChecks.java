@@ -18,10 +18,8 @@ import io.twinlog.operator.source.SourceCheckRequest;
 import io.twinlog.operator.source.SourceCheckResult;
 import io.twinlog.operator.source.SourceChecker;
 import io.twinlog.operator.status.RetentionObservation;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,12 +206,9 @@ final class SourceChecks implements AutoCloseable {
   }
 
   private static String value(Secret secret, String key) {
-    if (secret.getData() != null && secret.getData().get(key) != null) {
-      return new String(
-          Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-    if (secret.getStringData() != null && secret.getStringData().get(key) != null) {
-      return secret.getStringData().get(key);
+    String value = SecretReader.decode(secret, key);
+    if (value != null) {
+      return value;
     }
     throw new IllegalStateException(
         "Cannot check the replicas: the credentials Secret "

@@ -6,12 +6,14 @@ import io.twinlog.contracts.DedupAnomalyRecord;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
+import io.twinlog.operator.desired.KafkaClientSecurity;
 import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.desired.SourceConnectors;
 import io.twinlog.operator.health.Failure;
 import io.twinlog.operator.health.SourceAnomalies;
 import io.twinlog.operator.health.StallDetector;
 import io.twinlog.operator.observe.HeartbeatWatcher;
+import io.twinlog.operator.observe.KafkaCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Connects the {@link HeartbeatWatcher} (which reads heartbeats and the dedup runtime's anomaly
@@ -28,6 +32,7 @@ import java.util.stream.Stream;
  * {@code restartPolicy.stallAfter}: restart them), and which the dedup runtime distrusts now.
  */
 final class SourceSignals implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SourceSignals.class);
 
   /** Silence longer than this many heartbeat intervals (while a sibling beats) is unhealthy. */
   static final int SILENT_AFTER_HEARTBEATS = 3;
@@ -62,8 +67,11 @@ final class SourceSignals implements AutoCloseable {
   private final SimpleInboundEventSource<CdcPipeline> anomalyEvents =
       new SimpleInboundEventSource<>("dedup-anomalies");
 
-  SourceSignals(HeartbeatWatcher watcher) {
+  private final SecretReader secrets;
+
+  SourceSignals(HeartbeatWatcher watcher, SecretReader secrets) {
     this.watcher = watcher;
+    this.secrets = secrets;
     watcher.onAnomaly(owner -> anomalyEvents.propagateEvent(resourceId(owner)));
   }
 
@@ -78,7 +86,7 @@ final class SourceSignals implements AutoCloseable {
    */
   Seen observe(CdcPipeline pipeline, Instant now) {
     List<ReplicaSpec> replicas = pipeline.getSpec().getSource().getReplicas();
-    String bootstrap = bootstrap(pipeline);
+    KafkaCluster bootstrap = cluster(pipeline);
     String anomalyTopic = ResourceNames.dedupAnomalyTopic(pipeline);
     Map<String, String> prefixes = new HashMap<>();
     replicas.forEach(
@@ -160,16 +168,29 @@ final class SourceSignals implements AutoCloseable {
   }
 
   /**
-   * The address the operator reaches Kafka at: the explicit bootstrap servers, or Strimzi's
-   * bootstrap service qualified with the pipeline's namespace (the operator runs elsewhere).
+   * The pipeline's cluster as the operator reads it: its address and {@code spec.kafka}'s security,
+   * with the Secret values themselves. When a Secret cannot be read, the reads go without them (and
+   * fail at the broker): the pods that need it cannot start either, and that shows.
    */
-  static String bootstrap(CdcPipeline pipeline) {
-    if (pipeline.getSpec().getKafka().getBootstrapServers() != null) {
-      return pipeline.getSpec().getKafka().getBootstrapServers();
+  private KafkaCluster cluster(CdcPipeline pipeline) {
+    String namespace = pipeline.getMetadata().getNamespace();
+    try {
+      return new KafkaCluster(
+          bootstrap(pipeline),
+          KafkaClientSecurity.properties(
+              pipeline, (name, key) -> secrets.value(namespace, name, key)));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{}/{}: cannot read Kafka heartbeats and anomalies with spec.kafka's credentials: {}",
+          namespace,
+          pipeline.getMetadata().getName(),
+          e.getMessage());
+      return KafkaCluster.plain(bootstrap(pipeline));
     }
-    return pipeline.getSpec().getKafka().getCluster()
-        + "-kafka-bootstrap."
-        + pipeline.getMetadata().getNamespace()
-        + ".svc:9092";
+  }
+
+  /** The address the operator reaches Kafka at ({@link ResourceNames#operatorBootstrapServers}). */
+  static String bootstrap(CdcPipeline pipeline) {
+    return ResourceNames.operatorBootstrapServers(pipeline);
   }
 }

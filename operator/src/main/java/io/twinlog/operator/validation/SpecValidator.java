@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.twinlog.operator.api.v1alpha1.ApiPatterns;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineSpec;
+import io.twinlog.operator.api.v1alpha1.KafkaAuthType;
+import io.twinlog.operator.api.v1alpha1.KafkaAuthenticationSpec;
 import io.twinlog.operator.api.v1alpha1.KafkaSpec;
 import io.twinlog.operator.api.v1alpha1.RestartPolicySpec;
 import java.time.Duration;
@@ -84,6 +86,17 @@ public final class SpecValidator {
         "^[^\\s,]+:[0-9]+(,[^\\s,]+:[0-9]+)*$",
         1024,
         "host:port[,host:port]");
+    KafkaAuthenticationSpec auth = kafka.getAuthentication();
+    if (auth != null && problems.required("spec.kafka.authentication.type", auth.getType())) {
+      if (auth.getType() == KafkaAuthType.SCRAM_SHA_512) {
+        problems.required("spec.kafka.authentication.username", auth.getUsername());
+      } else if (auth.getType() == KafkaAuthType.TLS) {
+        problems.required("spec.kafka.authentication.secretName", auth.getSecretName());
+        if (kafka.getTls() == null) {
+          problems.add("spec.kafka.authentication", "type tls (mutual TLS) needs spec.kafka.tls");
+        }
+      }
+    }
   }
 
   private static void restartPolicy(RestartPolicySpec policy, Problems problems) {

@@ -65,6 +65,29 @@ class CelRulesTest {
     assertThat(failures(TestPipelines.FULL, p -> include(p).put("databases", List.of("shop"))))
         .containsExactly(
             "spec.source.include: every table must belong to one of the included databases");
+    assertThat(
+            failures(
+                TestPipelines.FULL,
+                p -> at(p, "kafka").put("authentication", Map.of("type", "scram-sha-512"))))
+        .containsExactly(
+            "spec.kafka.authentication: scram-sha-512 needs username (the KafkaUser's name)");
+    assertThat(
+            failures(
+                TestPipelines.FULL,
+                p ->
+                    at(p, "kafka")
+                        .put("authentication", Map.of("type", "tls", "secretName", "user"))))
+        .containsExactly("spec.kafka: authentication type tls (mutual TLS) needs tls");
+    assertThat(
+            failures(
+                TestPipelines.FULL,
+                p -> {
+                  at(p, "kafka").put("tls", Map.of());
+                  at(p, "kafka").put("authentication", Map.of("type", "tls"));
+                }))
+        .containsExactly(
+            "spec.kafka.authentication: tls needs secretName (the KafkaUser's Secret with"
+                + " user.crt and user.key)");
     assertThat(failures(TestPipelines.FULL, p -> at(p, "dedup").put("window", "0s")))
         .containsExactly("spec.dedup.window: must be greater than 0");
     assertThat(failures(TestPipelines.FULL, p -> at(p, "restartPolicy").put("maxBackoff", "1s")))

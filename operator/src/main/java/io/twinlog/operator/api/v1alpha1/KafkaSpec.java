@@ -5,9 +5,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** The Strimzi clusters a pipeline runs on. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.authentication) || self.authentication.type != 'tls' || has(self.tls)",
+    message = "authentication type tls (mutual TLS) needs tls",
+    fieldPath = ".authentication")
 public class KafkaSpec {
 
   @JsonPropertyDescription(
@@ -28,11 +33,40 @@ public class KafkaSpec {
   private String connectCluster;
 
   @JsonPropertyDescription(
-      "Kafka bootstrap servers (host:port[,host:port]) for the dedup runtime and the connectors'"
-          + " schema history. Default: <cluster>-kafka-bootstrap:9092.")
+      "Kafka bootstrap servers (host:port[,host:port]) for the dedup runtime, the connectors'"
+          + " schema history and the operator's own reads. Default: <cluster>-kafka-bootstrap:9092,"
+          + " or :9093 with tls (Strimzi's plain and tls listener ports by convention).")
   @Pattern("^[^\\s,]+:[0-9]+(,[^\\s,]+:[0-9]+)*$")
   @Size(max = 1024)
   private String bootstrapServers;
+
+  @JsonPropertyDescription(
+      "TLS to the listener (Strimzi's tls: true), verified against the cluster CA. Absent: a"
+          + " plain listener.")
+  private KafkaTlsSpec tls;
+
+  @JsonPropertyDescription(
+      "The KafkaUser the pipeline's clients authenticate as (the listener's authentication)."
+          + " Absent: none.")
+  private KafkaAuthenticationSpec authentication;
+
+  /** TLS as written in the spec, or null for a plain listener. */
+  public KafkaTlsSpec getTls() {
+    return tls;
+  }
+
+  public void setTls(KafkaTlsSpec tls) {
+    this.tls = tls;
+  }
+
+  /** Authentication as written in the spec, or null for none. */
+  public KafkaAuthenticationSpec getAuthentication() {
+    return authentication;
+  }
+
+  public void setAuthentication(KafkaAuthenticationSpec authentication) {
+    this.authentication = authentication;
+  }
 
   public String getCluster() {
     return cluster;

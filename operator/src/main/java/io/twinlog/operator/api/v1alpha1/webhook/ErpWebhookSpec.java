@@ -14,8 +14,12 @@ public class ErpWebhookSpec {
 
   @JsonPropertyDescription(
       "The Strimzi Kafka and KafkaConnect the webhooks go through (the KafkaConnect needs the"
-          + " Twinlog ERP sink plugin and the 'secrets' config provider).")
+          + " Twinlog ERP sink plugin and the 'secrets' config provider). Plain listeners only"
+          + " for now: tls and authentication are CdcPipeline features so far.")
   @Required
+  @ValidationRule(
+      value = "!has(self.tls) && !has(self.authentication)",
+      message = "an ErpWebhook does not support Kafka tls or authentication yet (a plain listener)")
   private KafkaSpec kafka;
 
   @JsonPropertyDescription("Where the ERP's webhooks arrive: the receiver pods.")

@@ -1,0 +1,108 @@
+package io.twinlog.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/**
+ * The Kafka user the pipeline's own clients (dedup runtime, schema history, the operator's reads)
+ * authenticate as: a Strimzi {@code KafkaUser} and the Secret the User Operator wrote for it.
+ * References only; the values never leave the Secret.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.type != 'scram-sha-512' || has(self.username)",
+    message = "scram-sha-512 needs username (the KafkaUser's name)")
+@ValidationRule(
+    value = "self.type != 'tls' || has(self.secretName)",
+    message = "tls needs secretName (the KafkaUser's Secret with user.crt and user.key)")
+public class KafkaAuthenticationSpec {
+
+  @JsonPropertyDescription("scram-sha-512 or tls, as the listener's authentication type.")
+  @Required
+  private KafkaAuthType type;
+
+  @JsonPropertyDescription("The SCRAM user name: the KafkaUser's name.")
+  @Pattern(ApiPatterns.DNS_SUBDOMAIN)
+  @Size(min = 1, max = 253)
+  private String username;
+
+  @JsonPropertyDescription(
+      "Secret with the credentials in the pipeline's namespace. Default: the username (Strimzi"
+          + " names a KafkaUser's Secret after the user).")
+  @Pattern(ApiPatterns.DNS_SUBDOMAIN)
+  @Size(min = 1, max = 253)
+  private String secretName;
+
+  @JsonPropertyDescription("Key of the SCRAM password in the Secret.")
+  @Default("password")
+  @Pattern(ApiPatterns.SECRET_KEY)
+  @Size(min = 1, max = 253)
+  private String passwordKey;
+
+  @JsonPropertyDescription("Key of the user's certificate (PEM) in the Secret, for tls.")
+  @Default("user.crt")
+  @Pattern(ApiPatterns.SECRET_KEY)
+  @Size(min = 1, max = 253)
+  private String certificateKey;
+
+  @JsonPropertyDescription("Key of the user's private key (PEM) in the Secret, for tls.")
+  @Default("user.key")
+  @Pattern(ApiPatterns.SECRET_KEY)
+  @Size(min = 1, max = 253)
+  private String keyKey;
+
+  public KafkaAuthType getType() {
+    return type;
+  }
+
+  public void setType(KafkaAuthType type) {
+    this.type = type;
+  }
+
+  /** The user name, or null. */
+  public String getUsername() {
+    return username;
+  }
+
+  public void setUsername(String username) {
+    this.username = username;
+  }
+
+  /** The Secret's name: as written, else the username. */
+  public String getSecretName() {
+    return secretName != null ? secretName : username;
+  }
+
+  public void setSecretName(String secretName) {
+    this.secretName = secretName;
+  }
+
+  public String getPasswordKey() {
+    return passwordKey == null ? "password" : passwordKey;
+  }
+
+  public void setPasswordKey(String passwordKey) {
+    this.passwordKey = passwordKey;
+  }
+
+  public String getCertificateKey() {
+    return certificateKey == null ? "user.crt" : certificateKey;
+  }
+
+  public void setCertificateKey(String certificateKey) {
+    this.certificateKey = certificateKey;
+  }
+
+  public String getKeyKey() {
+    return keyKey == null ? "user.key" : keyKey;
+  }
+
+  public void setKeyKey(String keyKey) {
+    this.keyKey = keyKey;
+  }
+}
