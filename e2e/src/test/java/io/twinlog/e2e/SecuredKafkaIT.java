@@ -43,13 +43,15 @@ class SecuredKafkaIT {
 
   @TempDir static Path dir;
   static TestCertificates certs;
+  static TestCertificates.ClientCertificate client;
   static EmbeddedKafka kafka;
   static final String PASSWORD = UUID.randomUUID().toString();
 
   @BeforeAll
   static void startKafka() {
     certs = TestCertificates.localhost(dir.resolve("certs"));
-    kafka = EmbeddedKafka.startSecured(certs);
+    client = TestCertificates.client(dir.resolve("client"), USER);
+    kafka = EmbeddedKafka.startSecured(certs, client);
     kafka.addScramUser(USER, PASSWORD);
   }
 
@@ -62,7 +64,7 @@ class SecuredKafkaIT {
 
   @Test
   void dedupRuntimeRunsOnTheSecuredListenerWithTheOperatorsConfig() throws Exception {
-    CdcPipeline p = pipeline("secured");
+    CdcPipeline p = pipeline("secured", kafka.secureBootstrapServers(), SCRAM);
     Map<String, String> env = podEnv(p, "secured", PASSWORD);
     // nothing in the ConfigMap is a secret value: only references to the mounted files
     assertThat(String.join("\n", DedupConfig.env(p).values())).doesNotContain(PASSWORD);
@@ -87,7 +89,7 @@ class SecuredKafkaIT {
 
   @Test
   void aWrongPasswordStopsTheRuntimeWithTheBrokersReason() throws Exception {
-    CdcPipeline p = pipeline("refused");
+    CdcPipeline p = pipeline("refused", kafka.secureBootstrapServers(), SCRAM);
     createTopics(p);
     Map<String, String> env = podEnv(p, "refused", "not-the-password");
     assertThatThrownBy(() -> DedupRuntime.start(env).close())
@@ -96,7 +98,43 @@ class SecuredKafkaIT {
         .hasMessageNotContaining("not-the-password");
   }
 
-  private static CdcPipeline pipeline(String name) throws Exception {
+  /**
+   * Mutual TLS: the dedup runtime presents the KafkaUser's certificate and key (PEM from its
+   * Secret) to a listener that requires a client certificate; without them it is refused.
+   */
+  @Test
+  void mutualTlsWithTheKafkaUsersCertificate() throws Exception {
+    CdcPipeline p = pipeline("mtls", kafka.mtlsBootstrapServers(), MTLS);
+    Map<String, String> env = podEnv(p, "mtls", null);
+    assertThat(env.get("TWINLOG_KAFKA_SECURITY_PROTOCOL")).isEqualTo("SSL");
+    assertThat(String.join("\n", DedupConfig.env(p).values()))
+        .doesNotContain("PRIVATE KEY")
+        .doesNotContain(client.certificatePem().lines().skip(1).findFirst().orElseThrow());
+    createTopics(p);
+    produce(p, "replica-a", 1);
+    produce(p, "replica-b", 1);
+    try (DedupRuntime runtime = DedupRuntime.start(env)) {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> runtime.state() == KafkaStreams.State.RUNNING);
+      assertThat(kafka.consume(ResourceNames.outputTopic(p, TABLE), 1, Duration.ofSeconds(60)))
+          .hasSize(1);
+    }
+
+    CdcPipeline anonymous = pipeline("anonymous", kafka.mtlsBootstrapServers(), "");
+    createTopics(anonymous);
+    Map<String, String> noCertificate = podEnv(anonymous, "anonymous", null);
+    assertThatThrownBy(() -> DedupRuntime.start(noCertificate).close())
+        .hasMessageContaining("cannot list source topics on " + kafka.mtlsBootstrapServers())
+        .hasMessageContaining("SslAuthenticationException");
+  }
+
+  private static final String SCRAM =
+      "authentication: {type: scram-sha-512, username: " + USER + "}";
+  private static final String MTLS = "authentication: {type: tls, secretName: " + USER + "}";
+
+  private static CdcPipeline pipeline(String name, String bootstrap, String authentication)
+      throws Exception {
     String yaml =
         """
         apiVersion: cdc.twinlog.io/v1alpha1
@@ -108,7 +146,7 @@ class SecuredKafkaIT {
             connectCluster: cdc-connect
             bootstrapServers: "%s"
             tls: {}
-            authentication: {type: scram-sha-512, username: %s}
+            %s
           source:
             type: mariadb
             include: {databases: [shop], tables: [%s]}
@@ -117,7 +155,7 @@ class SecuredKafkaIT {
               - {name: replica-a, host: db-a, serverId: 5401}
               - {name: replica-b, host: db-b, serverId: 5402}
         """
-            .formatted(name, kafka.secureBootstrapServers(), USER, TABLE);
+            .formatted(name, bootstrap, authentication, TABLE);
     return new ObjectMapper(new YAMLFactory()).readValue(yaml, CdcPipeline.class);
   }
 
@@ -131,7 +169,11 @@ class SecuredKafkaIT {
     Files.createDirectories(mount.resolve("ca"));
     Files.createDirectories(mount.resolve("user"));
     Files.writeString(mount.resolve("ca").resolve("ca.crt"), certs.caPem());
-    Files.writeString(mount.resolve("user").resolve("password"), password);
+    if (password != null) {
+      Files.writeString(mount.resolve("user").resolve("password"), password);
+    }
+    Files.writeString(mount.resolve("user").resolve("user.crt"), client.certificatePem());
+    Files.writeString(mount.resolve("user").resolve("user.key"), client.keyPem());
     Map<String, String> env = new LinkedHashMap<>();
     DedupConfig.env(p)
         .forEach((k, v) -> env.put(k, v.replace(KafkaClientSecurity.MOUNT, mount.toString())));

@@ -63,12 +63,35 @@ public final class EmbeddedKafka implements AutoCloseable {
    * what the system under test gets. Users are added with {@link #addScramUser}.
    */
   public static EmbeddedKafka startSecured(TestCertificates certificates) {
+    return startSecured(certificates, null);
+  }
+
+  /**
+   * As {@link #startSecured(TestCertificates)}, plus an {@code MTLS} listener that requires a
+   * client certificate signed by {@code clients} (Strimzi's {@code authentication: tls}), at {@link
+   * #mtlsBootstrapServers()}.
+   */
+  public static EmbeddedKafka startSecured(
+      TestCertificates certificates, TestCertificates.ClientCertificate clients) {
     Map<String, String> node = new HashMap<>();
     // a combined node: the test kit's own two listeners plus ours
-    node.put("listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0,SECURE://localhost:0");
+    node.put(
+        "listeners",
+        "EXTERNAL://localhost:0,CONTROLLER://localhost:0,SECURE://localhost:0"
+            + (clients == null ? "" : ",MTLS://localhost:0"));
     node.put(
         "listener.security.protocol.map",
-        "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,SECURE:SASL_SSL");
+        "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,SECURE:SASL_SSL"
+            + (clients == null ? "" : ",MTLS:SSL"));
+    if (clients != null) {
+      node.put("listener.name.mtls.ssl.client.auth", "required");
+      node.put("listener.name.mtls.ssl.truststore.type", "PEM");
+      node.put("listener.name.mtls.ssl.truststore.location", clients.clientsCa().toString());
+      node.put("listener.name.mtls.ssl.keystore.type", "PKCS12");
+      node.put("listener.name.mtls.ssl.keystore.location", certificates.keyStore().toString());
+      node.put("listener.name.mtls.ssl.keystore.password", certificates.password());
+      node.put("listener.name.mtls.ssl.key.password", certificates.password());
+    }
     node.put("listener.name.secure.sasl.enabled.mechanisms", "SCRAM-SHA-512");
     node.put(
         "listener.name.secure.scram-sha-512.sasl.jaas.config",
@@ -149,6 +172,15 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public String secureBootstrapServers() {
     int port = cluster.brokers().values().iterator().next().boundPort(new ListenerName("SECURE"));
+    return "localhost:" + port;
+  }
+
+  /**
+   * The {@code MTLS} listener of {@link #startSecured(TestCertificates,
+   * TestCertificates.ClientCertificate)}.
+   */
+  public String mtlsBootstrapServers() {
+    int port = cluster.brokers().values().iterator().next().boundPort(new ListenerName("MTLS"));
     return "localhost:" + port;
   }
 

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +67,121 @@ public record TestCertificates(Path keyStore, String password, String caPem) {
           store, password, Files.readString(pem, StandardCharsets.US_ASCII));
     } catch (IOException e) {
       throw new IllegalStateException("could not write test certificates to " + dir, e);
+    }
+  }
+
+  /**
+   * A client certificate signed by a clients CA of its own, as Strimzi's User Operator writes for a
+   * {@code KafkaUser} with {@code authentication: tls}.
+   *
+   * @param clientsCaPem the clients CA certificate (PEM): what the broker trusts
+   * @param certificatePem the user's certificate (PEM), the Secret's {@code user.crt}
+   * @param keyPem the user's private key (PKCS#8 PEM), the Secret's {@code user.key}
+   */
+  public record ClientCertificate(
+      Path clientsCa, String clientsCaPem, String certificatePem, String keyPem) {}
+
+  /** Makes a clients CA and a certificate for {@code user} signed by it, in {@code dir}. */
+  public static ClientCertificate client(Path dir, String user) {
+    try {
+      Files.createDirectories(dir);
+      String password = UUID.randomUUID().toString();
+      Path caStore = dir.resolve("clients-ca.p12");
+      Path caPem = dir.resolve("clients-ca.crt");
+      Path userStore = dir.resolve("user.p12");
+      Path csr = dir.resolve("user.csr");
+      Path userPem = dir.resolve("user.crt");
+      keytool(
+          "-genkeypair",
+          "-alias",
+          "ca",
+          "-keyalg",
+          "EC",
+          "-groupname",
+          "secp256r1",
+          "-validity",
+          "2",
+          "-dname",
+          "CN=twinlog-test-clients-ca",
+          "-ext",
+          "bc:c",
+          "-keystore",
+          caStore.toString(),
+          "-storetype",
+          "PKCS12",
+          "-storepass",
+          password);
+      keytool(
+          "-exportcert",
+          "-rfc",
+          "-alias",
+          "ca",
+          "-keystore",
+          caStore.toString(),
+          "-storepass",
+          password,
+          "-file",
+          caPem.toString());
+      keytool(
+          "-genkeypair",
+          "-alias",
+          "user",
+          "-keyalg",
+          "EC",
+          "-groupname",
+          "secp256r1",
+          "-validity",
+          "2",
+          "-dname",
+          "CN=" + user,
+          "-keystore",
+          userStore.toString(),
+          "-storetype",
+          "PKCS12",
+          "-storepass",
+          password);
+      keytool(
+          "-certreq",
+          "-alias",
+          "user",
+          "-keystore",
+          userStore.toString(),
+          "-storepass",
+          password,
+          "-file",
+          csr.toString());
+      keytool(
+          "-gencert",
+          "-rfc",
+          "-alias",
+          "ca",
+          "-validity",
+          "2",
+          "-keystore",
+          caStore.toString(),
+          "-storepass",
+          password,
+          "-infile",
+          csr.toString(),
+          "-outfile",
+          userPem.toString());
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      try (var in = Files.newInputStream(userStore)) {
+        keys.load(in, password.toCharArray());
+      }
+      byte[] pkcs8 = keys.getKey("user", password.toCharArray()).getEncoded();
+      String keyPem =
+          "-----BEGIN PRIVATE KEY-----\n"
+              + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                  .encodeToString(pkcs8)
+              + "\n-----END PRIVATE KEY-----\n";
+      return new ClientCertificate(
+          caPem,
+          Files.readString(caPem, StandardCharsets.US_ASCII),
+          Files.readString(userPem, StandardCharsets.US_ASCII),
+          keyPem);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("could not make a client certificate in " + dir, e);
     }
   }
 
