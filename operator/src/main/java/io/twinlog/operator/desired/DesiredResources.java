@@ -11,6 +11,7 @@ import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one CdcPipeline should own, as a pure function of it: the reconciler applies these and
@@ -49,14 +50,42 @@ public record DesiredResources(
    */
   public static DesiredResources of(
       CdcPipeline pipeline, String dedupImage, String dedupImagePullPolicy) {
+    return of(pipeline, dedupImage, dedupImagePullPolicy, Map.of());
+  }
+
+  /**
+   * The desired resources, each workload annotated with the hash of the versions of the Secrets it
+   * reads ({@link SecretRotation}).
+   *
+   * @param secretVersions {@code resourceVersion} per Secret name of {@link SecretRotation#all} (a
+   *     missing one absent); empty: no hashes
+   */
+  public static DesiredResources of(
+      CdcPipeline pipeline,
+      String dedupImage,
+      String dedupImagePullPolicy,
+      Map<String, String> secretVersions) {
     ConfigMap config = DedupConfig.configMap(pipeline);
+    List<KafkaConnector> sources = SourceConnectors.of(pipeline);
+    String sourceHash = SecretRotation.hash(SecretRotation.sourceSecrets(pipeline), secretVersions);
+    sources.forEach(c -> SecretRotation.annotate(c.getMetadata(), sourceHash));
+    KafkaConnector sink = SinkConnector.of(pipeline);
+    if (sink != null) {
+      SecretRotation.annotate(
+          sink.getMetadata(),
+          SecretRotation.hash(SecretRotation.sinkSecrets(pipeline), secretVersions));
+    }
+    Deployment dedup = DedupWorkload.deployment(pipeline, config, dedupImage, dedupImagePullPolicy);
+    SecretRotation.annotate(
+        dedup.getSpec().getTemplate().getMetadata(),
+        SecretRotation.hash(SecretRotation.dedupSecrets(pipeline), secretVersions));
     return new DesiredResources(
-        SourceConnectors.of(pipeline),
+        sources,
         pipeline.getSpec().getSource().getReplicas().stream().map(ReplicaSpec::getName).toList(),
-        SinkConnector.of(pipeline),
+        sink,
         Topics.of(pipeline),
         List.of(config),
-        DedupWorkload.deployment(pipeline, config, dedupImage, dedupImagePullPolicy),
+        dedup,
         List.of(DedupWorkload.metricsService(pipeline)),
         List.of(DedupWorkload.disruptionBudget(pipeline)));
   }

@@ -28,6 +28,7 @@ import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.desired.DesiredResources;
 import io.twinlog.operator.desired.Labels;
+import io.twinlog.operator.desired.SecretRotation;
 import io.twinlog.operator.observe.ConnectStatusWatcher;
 import io.twinlog.operator.observe.HeartbeatWatcher;
 import io.twinlog.operator.source.SourceChecker;
@@ -67,6 +68,7 @@ public class CdcPipelineReconciler
   private final PipelineStep steps;
   private final SourceChecks sourceChecks;
   private final SourceSignals signals;
+  private final SecretReader secrets;
   private final ConnectStatuses connectStatuses;
   private OwnedCaches caches;
 
@@ -86,7 +88,8 @@ public class CdcPipelineReconciler
     this.steps = new PipelineStep(client, events);
     this.sourceChecks =
         new SourceChecks(client, new SourceChecker(SourceChecker.DEFAULT_THREADS, clock));
-    this.signals = new SourceSignals(new HeartbeatWatcher(), new SecretReader(client));
+    this.secrets = new SecretReader(client);
+    this.signals = new SourceSignals(new HeartbeatWatcher(), secrets);
     this.connectStatuses =
         new ConnectStatuses(
             new ConnectStatusWatcher(
@@ -137,7 +140,12 @@ public class CdcPipelineReconciler
       return UpdateControl.noUpdate();
     }
 
-    DesiredResources desired = steps.desired(pipeline, settings);
+    DesiredResources desired =
+        steps.desired(
+            pipeline,
+            settings,
+            secrets.versions(pipeline.getMetadata().getNamespace(), SecretRotation.all(pipeline)));
+    steps.restartRotated(pipeline, desired, context);
     Applier.Result applied = caches.apply(applier, desired, context);
     if (applied.created() + applied.updated() + applied.deleted() > 0) {
       LOG.info(

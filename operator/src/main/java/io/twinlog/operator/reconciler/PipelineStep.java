@@ -14,6 +14,7 @@ import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.PipelineState;
 import io.twinlog.operator.api.v1alpha1.SourceStatus;
 import io.twinlog.operator.desired.DesiredResources;
+import io.twinlog.operator.desired.SecretRotation;
 import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.Failure;
 import io.twinlog.operator.health.RestartAnnotations;
@@ -95,8 +96,30 @@ final class PipelineStep {
   }
 
   /** The desired state, grouped for the applier. */
-  DesiredResources desired(CdcPipeline pipeline, OperatorSettings settings) {
-    return DesiredResources.of(pipeline, settings.dedupImage(), settings.dedupImagePullPolicy());
+  DesiredResources desired(
+      CdcPipeline pipeline, OperatorSettings settings, Map<String, String> secretVersions) {
+    return DesiredResources.of(
+        pipeline, settings.dedupImage(), settings.dedupImagePullPolicy(), secretVersions);
+  }
+
+  /**
+   * Asks Strimzi to restart, once, each connector a rotated Secret is read by (they read {@code
+   * ${secrets:...}} only when they start), with an Event.
+   */
+  void restartRotated(
+      CdcPipeline pipeline, DesiredResources desired, Context<CdcPipeline> context) {
+    Map<String, KafkaConnector> applied = new HashMap<>();
+    context
+        .getSecondaryResources(KafkaConnector.class)
+        .forEach(kc -> applied.put(kc.getMetadata().getName(), kc));
+    for (String name : SecretRotation.restartRotated(desired.connectors(), applied)) {
+      events.normal(
+          pipeline,
+          Reasons.SECRETS_ROTATED,
+          "A Secret that KafkaConnector "
+              + name
+              + " reads changed: asked Strimzi to restart it so it reads the new value.");
+    }
   }
 
   /**

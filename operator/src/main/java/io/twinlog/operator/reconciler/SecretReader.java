@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads Secret values for the operator's own clients (preflight JDBC, Kafka reads). Values stay in
@@ -29,6 +32,21 @@ class SecretReader {
       throw new IllegalStateException("the Secret " + name + " has no key " + key);
     }
     return value;
+  }
+
+  /**
+   * The {@code resourceVersion} of each of {@code names} that exists (a missing one is left out),
+   * for {@code SecretRotation}: metadata only, the values are not looked at.
+   */
+  Map<String, String> versions(String namespace, Collection<String> names) {
+    Map<String, String> versions = new TreeMap<>();
+    for (String name : names) {
+      Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+      if (secret != null && secret.getMetadata().getResourceVersion() != null) {
+        versions.put(name, secret.getMetadata().getResourceVersion());
+      }
+    }
+    return versions;
   }
 
   /** A key of a Secret read already ({@code data} base64, or {@code stringData}), or null. */

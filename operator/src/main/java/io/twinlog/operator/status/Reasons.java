@@ -75,6 +75,9 @@ public final class Reasons {
   /** The dedup runtime reported an anomaly of a kind this operator does not know by name. */
   public static final String DEDUP_ANOMALY = "DedupAnomaly";
 
+  /** Event: a Secret a connector reads changed, so it was restarted to read the new value. */
+  public static final String SECRETS_ROTATED = "SecretsRotated";
+
   /**
    * The reason for a dedup anomaly kind: the kind in CamelCase ({@code source-skipped} becomes
    * {@code SourceSkipped}) for every kind of {@link DedupAnomalyRecord#KINDS}, else {@link

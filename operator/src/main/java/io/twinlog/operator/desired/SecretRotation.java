@@ -1,0 +1,116 @@
+package io.twinlog.operator.desired;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.twinlog.operator.api.v1alpha1.AuthType;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.health.RestartAnnotations;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Secret rotation. Kafka clients, Debezium and the ERP sink read their credentials once, when they
+ * start: a changed Secret takes effect only after a restart. So each workload carries a hash of the
+ * versions of the Secrets it reads; a new version changes the dedup pod template (the pods roll)
+ * and makes the operator ask Strimzi to restart the connector once.
+ */
+public final class SecretRotation {
+  private SecretRotation() {}
+
+  /** The hash of the versions of the Secrets a workload reads. */
+  public static final String SECRETS_HASH_ANNOTATION = "twinlog.io/secrets-hash";
+
+  /** The Secrets the dedup pods mount (Kafka CA, Kafka user). */
+  public static Set<String> dedupSecrets(CdcPipeline pipeline) {
+    Set<String> names = new LinkedHashSet<>();
+    KafkaClientSecurity.dedupVolumes(pipeline)
+        .forEach(v -> names.add(v.getSecret().getSecretName()));
+    return names;
+  }
+
+  /** The Secrets a source connector reads: the database credentials and the Kafka ones. */
+  public static Set<String> sourceSecrets(CdcPipeline pipeline) {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(pipeline.getSpec().getSource().getCredentials().getSecretName());
+    names.addAll(dedupSecrets(pipeline));
+    return names;
+  }
+
+  /** The Secret the sink connector reads (the ERP credentials), if any. */
+  public static Set<String> sinkSecrets(CdcPipeline pipeline) {
+    var sink = pipeline.getSpec().getSink();
+    if (sink == null || sink.getErp() == null || sink.getErp().getAuth() == null) {
+      return Set.of();
+    }
+    var auth = sink.getErp().getAuth();
+    return auth.getType() == AuthType.NONE || auth.getSecretName() == null
+        ? Set.of()
+        : Set.of(auth.getSecretName());
+  }
+
+  /** Every Secret the pipeline's workloads read, whose versions the reconciler looks up. */
+  public static Set<String> all(CdcPipeline pipeline) {
+    Set<String> names = new LinkedHashSet<>(sourceSecrets(pipeline));
+    names.addAll(sinkSecrets(pipeline));
+    return names;
+  }
+
+  /**
+   * The hash of {@code names}' versions (a missing Secret has version {@code ""}), or null when no
+   * versions were looked up (then nothing is annotated).
+   */
+  static String hash(Set<String> names, Map<String, String> versions) {
+    if (versions.isEmpty() || names.isEmpty()) {
+      return null;
+    }
+    Map<String, String> mine = new TreeMap<>();
+    names.forEach(n -> mine.put(n, versions.getOrDefault(n, "")));
+    return ResourceNames.sha256Hex(
+        mine.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining("\n")));
+  }
+
+  static void annotate(ObjectMeta metadata, String hash) {
+    if (hash == null) {
+      return;
+    }
+    if (metadata.getAnnotations() == null) {
+      metadata.setAnnotations(new LinkedHashMap<>());
+    }
+    metadata.getAnnotations().put(SECRETS_HASH_ANNOTATION, hash);
+  }
+
+  /**
+   * The connectors to restart because a Secret they read changed since they were applied: those
+   * whose applied hash differs from the desired one. Each gets Strimzi's restart annotation in
+   * {@code desired} (applied once: annotations are merged, and the next desired state does not
+   * carry it). A connector applied before it had a hash is not restarted.
+   */
+  public static List<String> restartRotated(
+      List<KafkaConnector> desired, Map<String, KafkaConnector> applied) {
+    List<String> restarted = new ArrayList<>();
+    for (KafkaConnector want : desired) {
+      KafkaConnector have = applied.get(want.getMetadata().getName());
+      String wanted =
+          want.getMetadata().getAnnotations() == null
+              ? null
+              : want.getMetadata().getAnnotations().get(SECRETS_HASH_ANNOTATION);
+      String had =
+          have == null || have.getMetadata().getAnnotations() == null
+              ? null
+              : have.getMetadata().getAnnotations().get(SECRETS_HASH_ANNOTATION);
+      if (wanted != null && had != null && !wanted.equals(had)) {
+        want.getMetadata().getAnnotations().put(RestartAnnotations.RESTART, "true");
+        restarted.add(want.getMetadata().getName());
+      }
+    }
+    return restarted;
+  }
+}
