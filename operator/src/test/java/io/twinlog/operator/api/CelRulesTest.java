@@ -12,6 +12,7 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.twinlog.operator.api.v1alpha1.ApiPatterns;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +55,37 @@ class CelRulesTest {
   void validPipelinesPassEveryRule() throws Exception {
     assertThat(failures(TestPipelines.MINIMAL, p -> {})).isEmpty();
     assertThat(failures(TestPipelines.FULL, p -> {})).isEmpty();
+  }
+
+  /**
+   * A value that is not a duration gets one clear message (the schema's pattern), not also CEL's
+   * "type conversion error"; and no value the pattern lets through overflows CEL's duration.
+   */
+  @Test
+  void durationRulesLeaveMalformedValuesToThePattern() throws Exception {
+    assertThat(failures(TestPipelines.FULL, p -> at(p, "dedup").put("window", "3 days"))).isEmpty();
+    assertThat(failures(TestPipelines.FULL, p -> at(p, "dedup").put("window", "9999999999999h")))
+        .isEmpty();
+    assertThat(failures(TestPipelines.FULL, p -> at(p, "restartPolicy").put("maxBackoff", "soon")))
+        .isEmpty();
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(ApiPatterns.DURATION);
+    assertThat(List.of("500ms", "10s", "5m", "48h", "1h30m", "99999h"))
+        .allMatch(v -> pattern.matcher(v).matches());
+    assertThat(List.of("9999999999999h", "100000h", "3 days", "1d", ""))
+        .noneMatch(v -> pattern.matcher(v).matches());
+    CelRuntime.Program positive =
+        RUNTIME.createProgram(COMPILER.compile("duration(self) > duration('0s')").getAst());
+    // the largest values of each unit within the fields' 32 characters
+    for (String worst :
+        List.of(
+            "99999h99999h99999h99999h99999h",
+            "9999999m9999999m9999999m9999999m",
+            "999999999s999999999s999999999s",
+            "999999999999ms999999999999ms",
+            "99999h9999999m999999999s9999ms")) {
+      assertThat(worst).hasSizeLessThanOrEqualTo(32).matches(ApiPatterns.DURATION);
+      assertThat(positive.eval(Map.of("self", worst))).as(worst).isEqualTo(true);
+    }
   }
 
   @Test

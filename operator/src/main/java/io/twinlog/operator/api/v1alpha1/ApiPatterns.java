@@ -13,9 +13,18 @@ public final class ApiPatterns {
 
   /**
    * A Go-style duration of whole units: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 48h}, {@code
-   * 1h30m}. CEL's {@code duration()} accepts the same strings.
+   * 1h30m}. CEL's {@code duration()} accepts the same strings. Each part's digits are bounded so
+   * that no string of at most 32 characters that matches overflows CEL's 64-bit nanoseconds (about
+   * 2.5 million hours): at most 99999h, 9999999m, 999999999s or 12 digits of ms per part.
    */
-  public static final String DURATION = "^([0-9]+(h|ms|m|s))+$";
+  public static final String DURATION = "^([0-9]{1,5}h|[0-9]{1,12}ms|[0-9]{1,7}m|[0-9]{1,9}s)+$";
+
+  /**
+   * The start of a CEL rule on a duration field: a value that is not a duration passes the rule
+   * (the schema's pattern already says what is wrong), so the user never also sees CEL's "type
+   * conversion error" or an overflow.
+   */
+  public static final String IF_DURATION = "!self.matches('" + DURATION + "') || ";
 
   /** An unquoted MySQL/MariaDB identifier as Twinlog accepts it (also valid in a Kafka topic). */
   public static final String IDENTIFIER = "^[A-Za-z0-9_]+$";

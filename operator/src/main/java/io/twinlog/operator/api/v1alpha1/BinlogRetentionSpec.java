@@ -18,14 +18,18 @@ public class BinlogRetentionSpec {
   @Default("72h")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) > duration('0s')",
+      message = "must be greater than 0")
   private String minimum;
 
   @JsonPropertyDescription("How often Twinlog reads the replicas' retention settings (a duration).")
   @Default("10m")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) >= duration('10s')", message = "must be at least 10s")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) >= duration('10s')",
+      message = "must be at least 10s")
   private String checkEvery;
 
   @JsonPropertyDescription(

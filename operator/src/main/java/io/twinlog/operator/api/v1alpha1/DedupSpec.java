@@ -30,7 +30,9 @@ public class DedupSpec {
   @Default("48h")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) > duration('0s')",
+      message = "must be greater than 0")
   private String window;
 
   @JsonPropertyDescription(
@@ -40,7 +42,9 @@ public class DedupSpec {
   @Default("15m")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) > duration('0s')",
+      message = "must be greater than 0")
   private String anomalyHold;
 
   @JsonPropertyDescription(
@@ -51,7 +55,9 @@ public class DedupSpec {
   @Default("5m")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) > duration('0s')",
+      message = "must be greater than 0")
   private String alignHold;
 
   @JsonPropertyDescription("Number of dedup runtime pods (1 to 10).")

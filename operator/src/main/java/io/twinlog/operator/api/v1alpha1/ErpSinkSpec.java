@@ -46,7 +46,9 @@ public class ErpSinkSpec {
   @Default("30s")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) > duration('0s')",
+      message = "must be greater than 0")
   private String timeout;
 
   @JsonPropertyDescription(
@@ -54,8 +56,12 @@ public class ErpSinkSpec {
   @Default("{}")
   @ValidationRule(
       value =
-          "!has(self.initialBackoff) || !has(self.maxBackoff) ||"
-              + " duration(self.maxBackoff) >= duration(self.initialBackoff)",
+          "!has(self.initialBackoff) || !has(self.maxBackoff)"
+              + " || !self.initialBackoff.matches('"
+              + ApiPatterns.DURATION
+              + "') || !self.maxBackoff.matches('"
+              + ApiPatterns.DURATION
+              + "') || duration(self.maxBackoff) >= duration(self.initialBackoff)",
       message = "maxBackoff must be at least initialBackoff")
   private RetrySpec retry;
 

@@ -12,8 +12,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
-        "!has(self.initialBackoff) || !has(self.maxBackoff) ||"
-            + " duration(self.maxBackoff) >= duration(self.initialBackoff)",
+        "!has(self.initialBackoff) || !has(self.maxBackoff)"
+            + " || !self.initialBackoff.matches('"
+            + ApiPatterns.DURATION
+            + "') || !self.maxBackoff.matches('"
+            + ApiPatterns.DURATION
+            + "') || duration(self.maxBackoff) >= duration(self.initialBackoff)",
     message = "maxBackoff must be at least initialBackoff",
     fieldPath = ".maxBackoff")
 public class RestartPolicySpec {
@@ -24,7 +28,9 @@ public class RestartPolicySpec {
   @Default("10s")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) > duration('0s')",
+      message = "must be greater than 0")
   private String initialBackoff;
 
   @JsonPropertyDescription(
@@ -46,7 +52,9 @@ public class RestartPolicySpec {
   @Default("2m")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) > duration('0s')",
+      message = "must be greater than 0")
   private String stallAfter;
 
   public String getInitialBackoff() {

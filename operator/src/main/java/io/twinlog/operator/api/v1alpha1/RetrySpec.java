@@ -26,7 +26,9 @@ public class RetrySpec {
   @Default("1s")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) > duration('0s')",
+      message = "must be greater than 0")
   private String initialBackoff;
 
   @JsonPropertyDescription(

@@ -50,7 +50,9 @@ public class HmacSpec {
   @Default("5m")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) >= duration('1s')", message = "must be at least 1s")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) >= duration('1s')",
+      message = "must be at least 1s")
   private String replayWindow;
 
   public String getSignatureHeader() {

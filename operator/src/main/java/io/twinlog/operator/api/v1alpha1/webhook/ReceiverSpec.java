@@ -48,7 +48,9 @@ public class ReceiverSpec {
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
   @ValidationRule(
-      value = "duration(self) >= duration('1s') && duration(self) <= duration('120s')",
+      value =
+          ApiPatterns.IF_DURATION
+              + "duration(self) >= duration('1s') && duration(self) <= duration('120s')",
       message = "must be between 1s and 120s")
   private String ackTimeout;
 

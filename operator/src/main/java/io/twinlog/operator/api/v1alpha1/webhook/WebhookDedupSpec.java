@@ -19,7 +19,9 @@ public class WebhookDedupSpec {
   @Default("24h")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) >= duration('1s')", message = "must be at least 1s")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) >= duration('1s')",
+      message = "must be at least 1s")
   private String window;
 
   public String getWindow() {

@@ -27,7 +27,9 @@ public class WebhookTopicSpec {
   @Default("168h")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
-  @ValidationRule(value = "duration(self) > duration('0s')", message = "must be greater than 0")
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) > duration('0s')",
+      message = "must be greater than 0")
   private String retention;
 
   public Integer getPartitions() {
