@@ -6,14 +6,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.twinlog.contracts.DedupRuntimeEnv;
 import io.twinlog.dedup.DedupRuntime;
+import io.twinlog.e2e.strimzi.UserOperatorStandIn;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.desired.DedupConfig;
+import io.twinlog.operator.desired.DedupKafkaUser;
 import io.twinlog.operator.desired.KafkaClientSecurity;
 import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.testkit.EmbeddedKafka;
 import io.twinlog.testkit.TestCertificates;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +58,9 @@ class SecuredKafkaIT {
   static void startKafka() {
     certs = TestCertificates.localhost(dir.resolve("certs"));
     client = TestCertificates.client(dir.resolve("client"), USER);
-    kafka = EmbeddedKafka.startSecured(certs, client);
+    // ACLs decide; the spec's own user (the schema history's and the operator's) is a super user
+    // here, so only the dedup runtime's least-privilege KafkaUser is held to its ACLs
+    kafka = EmbeddedKafka.startSecured(certs, client, List.of("User:" + USER, "User:CN=" + USER));
     kafka.addScramUser(USER, PASSWORD);
   }
 
@@ -129,9 +138,73 @@ class SecuredKafkaIT {
         .hasMessageContaining("SslAuthenticationException");
   }
 
+  /**
+   * Least privilege: the dedup runtime runs as the KafkaUser the operator made for it (the User
+   * Operator's part played by a stand-in: SCRAM credentials and exactly the user's ACLs) on a
+   * broker where ACLs decide, and does its whole job; the same runtime as a user without ACLs is
+   * refused (so the broker does enforce them).
+   */
+  @Test
+  void theDedupRuntimeNeedsNothingBeyondItsKafkaUsersAcls() throws Exception {
+    CdcPipeline p = pipeline("acl", kafka.secureBootstrapServers(), LEAST_PRIVILEGE);
+    KafkaUser user = DedupKafkaUser.of(p);
+    assertThat(user.getMetadata().getName()).isEqualTo("acl-dedup");
+    String password = UUID.randomUUID().toString();
+    UserOperatorStandIn.apply(kafka, user, password);
+    Map<String, String> env = podEnv(p, "acl", password);
+    assertThat(env.get("TWINLOG_KAFKA_SASL_JAAS_CONFIG")).contains("username=\"acl-dedup\"");
+    createTopics(p);
+    kafka.createTopic(ResourceNames.dedupDeadLetterTopic(p), 1);
+    kafka.createTopic(ResourceNames.dedupAnomalyTopic(p), 1);
+    produce(p, "replica-a", 1);
+    produce(p, "replica-b", 1);
+    try (DedupRuntime runtime = DedupRuntime.start(env)) {
+      await().atMost(Duration.ofSeconds(90)).until(() -> ready(runtime) || runtime.failed());
+      assertThat(runtime.failed()).as("a missing ACL stops Kafka Streams; see the log").isFalse();
+      assertThat(kafka.consume(ResourceNames.outputTopic(p, TABLE), 1, Duration.ofSeconds(60)))
+          .hasSize(1);
+    }
+
+    // the same runtime as a user without ACLs
+    kafka.addScramUser("nobody", password);
+    Map<String, String> nobody = new LinkedHashMap<>(env);
+    nobody.put(
+        "TWINLOG_KAFKA_SASL_JAAS_CONFIG",
+        env.get("TWINLOG_KAFKA_SASL_JAAS_CONFIG").replace("acl-dedup", "nobody"));
+    nobody.put(DedupRuntimeEnv.STATE_DIR, dir.resolve("nobody-state").toString());
+    nobody.put(DedupRuntimeEnv.APPLICATION_ID, "nobody");
+    try (DedupRuntime runtime = DedupRuntime.start(nobody)) {
+      // the broker refuses its consumer group (GroupAuthorizationException): Kafka Streams stops
+      await().atMost(Duration.ofSeconds(60)).until(runtime::failed);
+      assertThat(ready(runtime)).isFalse();
+    }
+    assertThat(kafka.consume(ResourceNames.outputTopic(p, TABLE), 2, Duration.ofSeconds(3)))
+        .hasSize(1);
+  }
+
+  private static boolean ready(DedupRuntime runtime) {
+    return readyz(runtime).startsWith("kafka-streams RUNNING\n");
+  }
+
+  private static String readyz(DedupRuntime runtime) {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + runtime.metricsPort() + "/readyz"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
   private static final String SCRAM =
+      "authentication: {type: scram-sha-512, username: " + USER + ", leastPrivilege: false}";
+  private static final String MTLS =
+      "authentication: {type: tls, secretName: " + USER + ", leastPrivilege: false}";
+  private static final String LEAST_PRIVILEGE =
       "authentication: {type: scram-sha-512, username: " + USER + "}";
-  private static final String MTLS = "authentication: {type: tls, secretName: " + USER + "}";
 
   private static CdcPipeline pipeline(String name, String bootstrap, String authentication)
       throws Exception {

@@ -42,6 +42,14 @@ final class OperatorApiServer implements AutoCloseable {
               "test",
               "resources",
               "strimzi-crds",
+              "044-Crd-kafkauser.yaml"),
+          Path.of(
+              "..",
+              "operator",
+              "src",
+              "test",
+              "resources",
+              "strimzi-crds",
               "047-Crd-kafkaconnector.yaml"));
 
   final KubernetesMockServer server;

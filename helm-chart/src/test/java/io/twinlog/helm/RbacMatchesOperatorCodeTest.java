@@ -155,16 +155,22 @@ class RbacMatchesOperatorCodeTest {
                         .anyMatch(k -> k.startsWith("strimzi.io/restart")));
 
         // The sink goes away: its connector and dead-letter topic are deleted.
-        // A JSON patch of the spec only: it cannot conflict with the operator's status writes.
-        api.admin
-            .resources(CdcPipeline.class)
-            .inNamespace(NAMESPACE)
-            .withName(created.getMetadata().getName())
-            .edit(
-                p -> {
-                  p.getSpec().setSink(null);
-                  return p;
-                });
+        // A JSON patch of the spec; retried, as the operator may write the pipeline in between.
+        await()
+            .ignoreExceptions()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    api.admin
+                            .resources(CdcPipeline.class)
+                            .inNamespace(NAMESPACE)
+                            .withName(created.getMetadata().getName())
+                            .edit(
+                                p -> {
+                                  p.getSpec().setSink(null);
+                                  return p;
+                                })
+                        != null);
         await().atMost(WAIT).until(() -> api.admin.resource(desired.sinkConnector()).get() == null);
 
         // Deleted: the operator removes what the pipeline owns, then its finalizer.
@@ -294,7 +300,12 @@ class RbacMatchesOperatorCodeTest {
             kind: CdcPipeline
             metadata: {name: orders, namespace: shop}
             spec:
-              kafka: {cluster: main, connectCluster: cdc-connect}
+              # secured: the dedup runtime's least-privilege KafkaUser is part of the lifecycle
+              kafka:
+                cluster: main
+                connectCluster: cdc-connect
+                tls: {}
+                authentication: {type: scram-sha-512, username: twinlog-orders}
               source:
                 type: mariadb
                 include: {databases: [shop], tables: [shop.orders, shop.order_items]}

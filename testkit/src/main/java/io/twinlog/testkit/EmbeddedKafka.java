@@ -73,7 +73,27 @@ public final class EmbeddedKafka implements AutoCloseable {
    */
   public static EmbeddedKafka startSecured(
       TestCertificates certificates, TestCertificates.ClientCertificate clients) {
+    return startSecured(certificates, clients, null);
+  }
+
+  /**
+   * As {@link #startSecured(TestCertificates, TestCertificates.ClientCertificate)}; with {@code
+   * superUsers} (not null), KRaft's {@code StandardAuthorizer} decides every request by ACLs (no
+   * ACL: denied), as on a Strimzi cluster with {@code authorization: simple}. Super users: the
+   * plain listeners' anonymous principal (the tests' tooling, the controller) and {@code
+   * superUsers} (principals such as {@code User:alice}).
+   */
+  public static EmbeddedKafka startSecured(
+      TestCertificates certificates,
+      TestCertificates.ClientCertificate clients,
+      List<String> superUsers) {
     Map<String, String> node = new HashMap<>();
+    if (superUsers != null) {
+      node.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+      List<String> all = new java.util.ArrayList<>(List.of("User:ANONYMOUS"));
+      all.addAll(superUsers);
+      node.put("super.users", String.join(";", all));
+    }
     // a combined node: the test kit's own two listeners plus ours
     node.put(
         "listeners",

@@ -26,6 +26,7 @@ public final class MockKubernetes implements AutoCloseable {
       List.of(
           "crds/cdcpipelines.cdc.twinlog.io-v1.yml",
           "strimzi-crds/043-Crd-kafkatopic.yaml",
+          "strimzi-crds/044-Crd-kafkauser.yaml",
           "strimzi-crds/047-Crd-kafkaconnector.yaml");
 
   // Held so the level sticks: the mock logs every request at INFO through java.util.logging.

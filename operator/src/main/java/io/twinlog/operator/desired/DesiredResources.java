@@ -7,11 +7,13 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything one CdcPipeline should own, as a pure function of it: the reconciler applies these and
@@ -21,7 +23,8 @@ import java.util.Map;
  * @param sourceConnectors one per replica, in the order of {@code spec.source.replicas}
  * @param replicaNames the replica of each source connector, same order
  * @param sinkConnector null when the pipeline has no sink
- * @param topics output topics, then dead-letter topics
+ * @param topics source, output and dead-letter topics
+ * @param kafkaUsers the dedup runtime's KafkaUser ({@link DedupKafkaUser}), or none
  * @param configMaps the dedup runtime's ConfigMap
  * @param dedup the dedup runtime's Deployment
  * @param services the dedup runtime's metrics Service
@@ -32,6 +35,7 @@ public record DesiredResources(
     List<String> replicaNames,
     KafkaConnector sinkConnector,
     List<KafkaTopic> topics,
+    List<KafkaUser> kafkaUsers,
     List<ConfigMap> configMaps,
     Deployment dedup,
     List<Service> services,
@@ -84,6 +88,7 @@ public record DesiredResources(
         pipeline.getSpec().getSource().getReplicas().stream().map(ReplicaSpec::getName).toList(),
         sink,
         Topics.of(pipeline),
+        Optional.ofNullable(DedupKafkaUser.of(pipeline)).stream().toList(),
         List.of(config),
         dedup,
         List.of(DedupWorkload.metricsService(pipeline)),
@@ -105,9 +110,13 @@ public record DesiredResources(
     return replicas == null ? 1 : replicas;
   }
 
-  /** Every resource, in apply order: topics, config, service, PDB, Deployment, connectors. */
+  /**
+   * Every resource, in apply order: topics, the KafkaUser, config, service, PDB, Deployment,
+   * connectors.
+   */
   public List<HasMetadata> all() {
     List<HasMetadata> all = new ArrayList<>(topics);
+    all.addAll(kafkaUsers);
     all.addAll(configMaps);
     all.addAll(services);
     all.addAll(disruptionBudgets);

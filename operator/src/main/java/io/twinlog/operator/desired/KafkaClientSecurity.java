@@ -62,6 +62,22 @@ public final class KafkaClientSecurity {
    * plain listener without authentication (Kafka's defaults).
    */
   public static Map<String, String> properties(CdcPipeline pipeline, SecretValue secret) {
+    return properties(pipeline, pipeline.getSpec().getKafka().getAuthentication(), secret);
+  }
+
+  /**
+   * The dedup runtime's authentication: its own KafkaUser's ({@link DedupKafkaUser}) when it has
+   * one, else {@code spec.kafka.authentication}'s.
+   */
+  static KafkaAuthenticationSpec dedupAuthentication(CdcPipeline pipeline) {
+    KafkaAuthenticationSpec auth = pipeline.getSpec().getKafka().getAuthentication();
+    return DedupKafkaUser.wanted(pipeline)
+        ? auth.asUser(ResourceNames.dedupKafkaUser(pipeline))
+        : auth;
+  }
+
+  private static Map<String, String> properties(
+      CdcPipeline pipeline, KafkaAuthenticationSpec auth, SecretValue secret) {
     KafkaSpec kafka = pipeline.getSpec().getKafka();
     Map<String, String> props = new LinkedHashMap<>();
     String protocol = protocol(kafka);
@@ -75,7 +91,6 @@ public final class KafkaClientSecurity {
           "ssl.truststore.certificates",
           secret.of(ResourceNames.kafkaCaSecret(pipeline), kafka.getTls().getCaCertificateKey()));
     }
-    KafkaAuthenticationSpec auth = kafka.getAuthentication();
     if (auth != null && auth.getType() == KafkaAuthType.SCRAM_SHA_512) {
       props.put("sasl.mechanism", "SCRAM-SHA-512");
       props.put(
@@ -101,6 +116,7 @@ public final class KafkaClientSecurity {
     Map<String, String> props =
         properties(
             pipeline,
+            dedupAuthentication(pipeline),
             (secretName, key) ->
                 "${"
                     + DIR_PROVIDER
@@ -128,7 +144,7 @@ public final class KafkaClientSecurity {
       volumes.add(secretVolume(CA_VOLUME, ResourceNames.kafkaCaSecret(pipeline)));
     }
     if (kafka.getAuthentication() != null) {
-      volumes.add(secretVolume(USER_VOLUME, kafka.getAuthentication().getSecretName()));
+      volumes.add(secretVolume(USER_VOLUME, dedupAuthentication(pipeline).getSecretName()));
     }
     return volumes;
   }

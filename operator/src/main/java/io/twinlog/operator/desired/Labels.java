@@ -78,6 +78,11 @@ public final class Labels {
     return labels;
   }
 
+  /** Labels of the dedup runtime's KafkaUser: Strimzi's User Operator picks it by cluster. */
+  public static Map<String, String> kafkaUser(CdcPipeline pipeline) {
+    return topic(pipeline, DEDUP);
+  }
+
   /** Selects everything Twinlog created for one pipeline (in the pipeline's namespace). */
   public static Map<String, String> ownedBy(CdcPipeline pipeline) {
     return Map.of(MANAGED_BY, MANAGED_BY_VALUE, PIPELINE, pipeline.getMetadata().getName());

@@ -47,6 +47,14 @@ public final class ResourceNames {
     return kubernetesName(name(pipeline) + "-sink");
   }
 
+  /**
+   * The dedup runtime's KafkaUser, and so its principal and the Secret Strimzi writes for it:
+   * {@code <pipeline>-dedup}.
+   */
+  public static String dedupKafkaUser(CdcPipeline pipeline) {
+    return kubernetesName(name(pipeline) + "-dedup");
+  }
+
   /** Deployment and PodDisruptionBudget of the dedup runtime: {@code <pipeline>-dedup}. */
   public static String dedup(CdcPipeline pipeline) {
     return kubernetesName(name(pipeline) + "-dedup");

@@ -34,11 +34,20 @@ public final class SecretRotation {
     return names;
   }
 
-  /** The Secrets a source connector reads: the database credentials and the Kafka ones. */
+  /**
+   * The Secrets a source connector reads: the database credentials, and for its schema history the
+   * Kafka CA and {@code spec.kafka.authentication}'s user.
+   */
   public static Set<String> sourceSecrets(CdcPipeline pipeline) {
     Set<String> names = new LinkedHashSet<>();
     names.add(pipeline.getSpec().getSource().getCredentials().getSecretName());
-    names.addAll(dedupSecrets(pipeline));
+    var kafka = pipeline.getSpec().getKafka();
+    if (kafka.getTls() != null) {
+      names.add(ResourceNames.kafkaCaSecret(pipeline));
+    }
+    if (kafka.getAuthentication() != null) {
+      names.add(kafka.getAuthentication().getSecretName());
+    }
     return names;
   }
 

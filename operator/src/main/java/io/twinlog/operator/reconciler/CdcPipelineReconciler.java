@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.desired.DesiredResources;
@@ -104,6 +105,7 @@ public class CdcPipelineReconciler
         new OwnedCaches(
             informer(KafkaConnector.class, context),
             informer(KafkaTopic.class, context),
+            informer(KafkaUser.class, context),
             informer(ConfigMap.class, context),
             informer(Deployment.class, context),
             informer(Service.class, context),

@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.desired.DesiredResources;
 import java.util.List;
@@ -20,13 +21,15 @@ import java.util.Set;
 record OwnedCaches(
     InformerEventSource<KafkaConnector, CdcPipeline> connectors,
     InformerEventSource<KafkaTopic, CdcPipeline> topics,
+    InformerEventSource<KafkaUser, CdcPipeline> kafkaUsers,
     InformerEventSource<ConfigMap, CdcPipeline> configMaps,
     InformerEventSource<Deployment, CdcPipeline> deployments,
     InformerEventSource<Service, CdcPipeline> services,
     InformerEventSource<PodDisruptionBudget, CdcPipeline> disruptionBudgets) {
 
   List<EventSource<?, CdcPipeline>> all() {
-    return List.of(connectors, topics, configMaps, deployments, services, disruptionBudgets);
+    return List.of(
+        connectors, topics, kafkaUsers, configMaps, deployments, services, disruptionBudgets);
   }
 
   /**
@@ -36,6 +39,7 @@ record OwnedCaches(
   Applier.Result apply(Applier applier, DesiredResources desired, Context<CdcPipeline> context) {
     return applier
         .apply(desired.topics(), owned(KafkaTopic.class, context), topics)
+        .plus(applier.apply(desired.kafkaUsers(), owned(KafkaUser.class, context), kafkaUsers))
         .plus(applier.apply(desired.configMaps(), owned(ConfigMap.class, context), configMaps))
         .plus(applier.apply(desired.services(), owned(Service.class, context), services))
         .plus(
@@ -59,6 +63,7 @@ record OwnedCaches(
             PodDisruptionBudget.class,
             Service.class,
             ConfigMap.class,
+            KafkaUser.class,
             KafkaTopic.class)) {
       for (HasMetadata resource : owned(kind, context)) {
         client.resource(resource).delete();

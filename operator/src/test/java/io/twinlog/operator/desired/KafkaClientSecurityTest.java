@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTransactionalIdResource;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.KafkaAuthType;
 import io.twinlog.operator.api.v1alpha1.KafkaAuthenticationSpec;
@@ -67,7 +73,7 @@ class KafkaClientSecurityTest {
         .containsEntry(
             "TWINLOG_KAFKA_SASL_JAAS_CONFIG",
             "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                + " username=\"twinlog-orders\" password=\"${dir:/etc/twinlog/kafka/user:password}\";")
+                + " username=\"orders-dedup\" password=\"${dir:/etc/twinlog/kafka/user:password}\";")
         .containsEntry("TWINLOG_BOOTSTRAP_SERVERS", "main-kafka-bootstrap:9093");
     PodSpec pod =
         DedupWorkload.deployment(p, DedupConfig.configMap(p), null, null)
@@ -77,7 +83,7 @@ class KafkaClientSecurityTest {
     assertThat(pod.getVolumes())
         .filteredOn(v -> v.getSecret() != null)
         .extracting(v -> v.getName() + "=" + v.getSecret().getSecretName())
-        .containsExactly("kafka-ca=main-cluster-ca-cert", "kafka-user=twinlog-orders");
+        .containsExactly("kafka-ca=main-cluster-ca-cert", "kafka-user=orders-dedup");
     Container c = pod.getContainers().get(0);
     assertThat(c.getVolumeMounts())
         .filteredOn(m -> Boolean.TRUE.equals(m.getReadOnly()))
@@ -97,6 +103,48 @@ class KafkaClientSecurityTest {
             "schema.history.internal.producer.sasl.jaas.config",
             "org.apache.kafka.common.security.scram.ScramLoginModule required"
                 + " username=\"twinlog-orders\" password=\"${secrets:shop/twinlog-orders:password}\";");
+  }
+
+  @Test
+  void theDedupRuntimeGetsAKafkaUserWithExactlyItsAcls() {
+    CdcPipeline p = scramOverTls();
+    KafkaUser user = DedupKafkaUser.of(p);
+    assertThat(user.getMetadata().getName()).isEqualTo("orders-dedup");
+    assertThat(user.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "main");
+    assertThat(user.getSpec().getAuthentication().getType()).isEqualTo("scram-sha-512");
+    assertThat(((KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls())
+        .extracting(
+            a -> a.getResource().getType() + ":" + name(a.getResource()) + ":" + a.getOperations())
+        .containsExactly(
+            "topic:shop.orders.replica-a.:[READ, DESCRIBE]",
+            "topic:__debezium-heartbeat.shop.orders.replica-a:[READ, DESCRIBE]",
+            "topic:shop.orders.replica-b.:[READ, DESCRIBE]",
+            "topic:__debezium-heartbeat.shop.orders.replica-b:[READ, DESCRIBE]",
+            "topic:shop.orders.cdc.:[WRITE, DESCRIBE]",
+            "topic:shop.orders.dedup-dlq:[WRITE, DESCRIBE]",
+            "topic:shop.orders.dedup-anomalies:[WRITE, DESCRIBE]",
+            "topic:shop.orders.dedup-:[CREATE, READ, WRITE, DESCRIBE, DESCRIBECONFIGS]",
+            "group:shop.orders.dedup:[READ]",
+            "transactionalId:shop.orders.dedup:[WRITE, DESCRIBE]");
+    assertThat(DesiredResources.of(p).kafkaUsers()).containsExactly(user);
+
+    // turned off: the dedup runtime runs as the spec's user, and no KafkaUser is made
+    p.getSpec().getKafka().getAuthentication().setLeastPrivilege(false);
+    assertThat(DedupKafkaUser.of(p)).isNull();
+    assertThat(DesiredResources.of(p).kafkaUsers()).isEmpty();
+    assertThat(DedupConfig.env(p).get("TWINLOG_KAFKA_SASL_JAAS_CONFIG"))
+        .contains("username=\"twinlog-orders\"");
+    // and a plain cluster has no user at all
+    assertThat(DedupKafkaUser.of(TestPipelines.minimal())).isNull();
+  }
+
+  private static String name(AclRuleResource resource) {
+    return switch (resource) {
+      case AclRuleTopicResource t -> t.getName();
+      case AclRuleGroupResource g -> g.getName();
+      case AclRuleTransactionalIdResource x -> x.getName();
+      default -> "?";
+    };
   }
 
   @Test

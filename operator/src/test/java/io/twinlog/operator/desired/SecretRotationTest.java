@@ -32,6 +32,7 @@ class SecretRotationTest {
     v.put("cdc-db", db);
     v.put("main-cluster-ca-cert", "7");
     v.put("twinlog-orders", kafkaUser);
+    v.put("orders-dedup", kafkaUser);
     v.put("erp-credentials", erp);
     return v;
   }
@@ -53,8 +54,9 @@ class SecretRotationTest {
   @Test
   void eachWorkloadHashesTheSecretsItReads() {
     CdcPipeline p = secured();
+    // the dedup runtime runs as its own least-privilege KafkaUser; the connectors as the spec's
     assertThat(SecretRotation.dedupSecrets(p))
-        .containsExactly("main-cluster-ca-cert", "twinlog-orders");
+        .containsExactly("main-cluster-ca-cert", "orders-dedup");
     assertThat(SecretRotation.sourceSecrets(p))
         .containsExactly("cdc-db", "main-cluster-ca-cert", "twinlog-orders");
     assertThat(SecretRotation.sinkSecrets(p)).containsExactly("erp-credentials");

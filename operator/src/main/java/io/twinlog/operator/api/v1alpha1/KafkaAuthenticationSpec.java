@@ -56,6 +56,41 @@ public class KafkaAuthenticationSpec {
   @Size(min = 1, max = 253)
   private String keyKey;
 
+  @JsonPropertyDescription(
+      "Whether the operator creates a KafkaUser <pipeline>-dedup with exactly the ACLs the dedup"
+          + " runtime needs (its topics, consumer group, transactional ids and changelog topics)"
+          + " and runs the runtime as that user; Strimzi's User Operator must watch the pipeline's"
+          + " namespace and the listener use simple authorization. The user above is then used"
+          + " by the schema history and the operator's reads only. Default: true.")
+  @Default("true")
+  private Boolean leastPrivilege;
+
+  /** {@link #getLeastPrivilege} with its default. */
+  public boolean leastPrivilegeOn() {
+    return leastPrivilege == null || leastPrivilege;
+  }
+
+  /**
+   * The same authentication as another KafkaUser whose Secret Strimzi wrote (its name, the keys
+   * Strimzi uses).
+   */
+  public KafkaAuthenticationSpec asUser(String user) {
+    KafkaAuthenticationSpec other = new KafkaAuthenticationSpec();
+    other.setType(type);
+    other.setUsername(user);
+    other.setSecretName(user);
+    other.setLeastPrivilege(false);
+    return other;
+  }
+
+  public Boolean getLeastPrivilege() {
+    return leastPrivilege;
+  }
+
+  public void setLeastPrivilege(Boolean leastPrivilege) {
+    this.leastPrivilege = leastPrivilege;
+  }
+
   public KafkaAuthType getType() {
     return type;
   }
