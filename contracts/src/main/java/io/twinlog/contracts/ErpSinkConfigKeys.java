@@ -19,7 +19,7 @@ public final class ErpSinkConfigKeys {
   /** Extra headers, comma-separated {@code Name:value} pairs. */
   public static final String HEADERS = "erp.headers";
 
-  /** Authentication: {@code none} (default), {@code bearer} or {@code basic}. */
+  /** Authentication: {@code none} (default), {@code bearer}, {@code basic} or {@code oauth2}. */
   public static final String AUTH_TYPE = "erp.auth.type";
 
   /** Bearer token; the operator sets it to a {@code ${secrets:...}} reference. */
@@ -30,6 +30,18 @@ public final class ErpSinkConfigKeys {
 
   /** Basic-auth password; a {@code ${secrets:...}} reference. */
   public static final String AUTH_PASSWORD = "erp.auth.password";
+
+  /** OAuth2 client credentials: the authorization server's token endpoint (https URL). */
+  public static final String AUTH_OAUTH2_TOKEN_URL = "erp.auth.oauth2.token.url";
+
+  /** OAuth2 client id; a {@code ${secrets:...}} reference. */
+  public static final String AUTH_OAUTH2_CLIENT_ID = "erp.auth.oauth2.client.id";
+
+  /** OAuth2 client secret; a {@code ${secrets:...}} reference. */
+  public static final String AUTH_OAUTH2_CLIENT_SECRET = "erp.auth.oauth2.client.secret";
+
+  /** OAuth2 scopes, space-separated; empty for none. */
+  public static final String AUTH_OAUTH2_SCOPE = "erp.auth.oauth2.scope";
 
   /** Request timeout in milliseconds. */
   public static final String TIMEOUT_MS = "erp.timeout.ms";

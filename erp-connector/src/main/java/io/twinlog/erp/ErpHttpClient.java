@@ -35,6 +35,7 @@ final class ErpHttpClient implements AutoCloseable {
   private final Map<String, String> extraHeaders;
   private final Duration timeout;
   private final String authorization;
+  private final OAuth2Tokens tokens;
 
   ErpHttpClient(ErpSinkConfig config) {
     this.url = config.url();
@@ -64,8 +65,9 @@ final class ErpHttpClient implements AutoCloseable {
       }
     }
     this.client = builder.build();
+    this.tokens = config.authType() == AuthType.OAUTH2 ? tokens(config, client, timeout) : null;
     try {
-      request("probe", new byte[0]);
+      request("probe", new byte[0], tokens == null ? null : "probe");
     } catch (IllegalArgumentException e) {
       // The JDK's message may quote the header value; ours names the keys only.
       throw new ConnectException(
@@ -73,10 +75,34 @@ final class ErpHttpClient implements AutoCloseable {
     }
   }
 
+  private static OAuth2Tokens tokens(ErpSinkConfig config, HttpClient client, Duration timeout) {
+    URI tokenUrl;
+    try {
+      tokenUrl = URI.create(config.oauth2TokenUrl());
+    } catch (IllegalArgumentException e) {
+      tokenUrl = null;
+    }
+    if (tokenUrl == null
+        || !tokenUrl.isAbsolute()
+        || !("https".equals(tokenUrl.getScheme()) || "http".equals(tokenUrl.getScheme()))) {
+      throw new ConnectException(
+          "erp.auth.oauth2.token.url must be an absolute http:// or https:// URL when"
+              + " erp.auth.type=oauth2");
+    }
+    return new OAuth2Tokens(
+        client,
+        tokenUrl,
+        secret(config.oauth2ClientId(), "erp.auth.oauth2.client.id").strip(),
+        secret(config.oauth2ClientSecret(), "erp.auth.oauth2.client.secret").strip(),
+        config.oauth2Scope(),
+        timeout,
+        System::currentTimeMillis);
+  }
+
   private static String authorization(ErpSinkConfig config) {
     AuthType type = config.authType();
     return switch (type) {
-      case NONE -> null;
+      case NONE, OAUTH2 -> null;
       // A token read from a Secret file often ends in a newline, which no header may carry.
       case BEARER -> "Bearer " + secret(config.authToken(), "erp.auth.token").strip();
       case BASIC ->
@@ -95,10 +121,49 @@ final class ErpHttpClient implements AutoCloseable {
     return password.value();
   }
 
-  /** Sends one body; never completes exceptionally. */
+  /**
+   * Sends one body; never completes exceptionally. With OAuth2, a 401 makes it fetch a new token
+   * and send the same request (same idempotency key) once more: an expired or revoked token is not
+   * the record's fault, and the key's order is kept because this is still the one attempt.
+   */
   CompletableFuture<Response> send(String idempotencyKey, byte[] body) {
-    HttpRequest request = request(idempotencyKey, body);
     long start = System.nanoTime();
+    if (tokens == null) {
+      return attempt(idempotencyKey, body, null, start);
+    }
+    String token;
+    try {
+      token = tokens.current();
+    } catch (OAuth2Tokens.TokenException e) {
+      return CompletableFuture.completedFuture(
+          new Response(-1, "", -1, e.getMessage(), System.nanoTime() - start));
+    }
+    return attempt(idempotencyKey, body, token, start)
+        .thenCompose(
+            response -> {
+              if (response.status() != 401) {
+                return CompletableFuture.completedFuture(response);
+              }
+              tokens.refused(token);
+              String renewed;
+              try {
+                renewed = tokens.current();
+              } catch (OAuth2Tokens.TokenException e) {
+                return CompletableFuture.completedFuture(
+                    new Response(-1, "", -1, e.getMessage(), System.nanoTime() - start));
+              }
+              return attempt(idempotencyKey, body, renewed, start);
+            });
+  }
+
+  /** Tokens fetched so far (OAuth2), else 0. */
+  long tokensFetched() {
+    return tokens == null ? 0 : tokens.fetched();
+  }
+
+  private CompletableFuture<Response> attempt(
+      String idempotencyKey, byte[] body, String token, long start) {
+    HttpRequest request = request(idempotencyKey, body, token);
     return client
         .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .handle(
@@ -116,7 +181,7 @@ final class ErpHttpClient implements AutoCloseable {
             });
   }
 
-  private HttpRequest request(String idempotencyKey, byte[] body) {
+  private HttpRequest request(String idempotencyKey, byte[] body, String token) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(url)
             .timeout(timeout)
@@ -126,6 +191,8 @@ final class ErpHttpClient implements AutoCloseable {
     extraHeaders.forEach(request::header);
     if (authorization != null) {
       request.header("Authorization", authorization);
+    } else if (token != null) {
+      request.header("Authorization", "Bearer " + token);
     }
     return request.build();
   }

@@ -1,5 +1,9 @@
 package io.twinlog.erp;
 
+import static io.twinlog.contracts.ErpSinkConfigKeys.AUTH_OAUTH2_CLIENT_ID;
+import static io.twinlog.contracts.ErpSinkConfigKeys.AUTH_OAUTH2_CLIENT_SECRET;
+import static io.twinlog.contracts.ErpSinkConfigKeys.AUTH_OAUTH2_SCOPE;
+import static io.twinlog.contracts.ErpSinkConfigKeys.AUTH_OAUTH2_TOKEN_URL;
 import static io.twinlog.contracts.ErpSinkConfigKeys.AUTH_PASSWORD;
 import static io.twinlog.contracts.ErpSinkConfigKeys.AUTH_TOKEN;
 import static io.twinlog.contracts.ErpSinkConfigKeys.AUTH_TYPE;
@@ -50,7 +54,8 @@ public final class ErpSinkConfig extends AbstractConfig {
   public enum AuthType {
     NONE,
     BEARER,
-    BASIC
+    BASIC,
+    OAUTH2
   }
 
   static final String GROUP_HTTP = "HTTP";
@@ -116,10 +121,12 @@ public final class ErpSinkConfig extends AbstractConfig {
             AUTH_TYPE,
             Type.STRING,
             "none",
-            ConfigDef.CaseInsensitiveValidString.in("none", "bearer", "basic"),
+            ConfigDef.CaseInsensitiveValidString.in("none", "bearer", "basic", "oauth2"),
             Importance.HIGH,
-            "Authentication: none, bearer (Authorization: Bearer erp.auth.token) or basic"
-                + " (erp.auth.username and erp.auth.password).",
+            "Authentication: none, bearer (Authorization: Bearer erp.auth.token), basic"
+                + " (erp.auth.username and erp.auth.password) or oauth2 (client credentials:"
+                + " a token from erp.auth.oauth2.token.url, cached until shortly before it expires"
+                + " and fetched again when the ERP answers 401).",
             GROUP_AUTH,
             ++auth,
             ConfigDef.Width.SHORT,
@@ -156,6 +163,50 @@ public final class ErpSinkConfig extends AbstractConfig {
             ++auth,
             ConfigDef.Width.MEDIUM,
             "Password")
+        .define(
+            AUTH_OAUTH2_TOKEN_URL,
+            Type.STRING,
+            "",
+            Importance.HIGH,
+            "OAuth2 token endpoint (absolute http:// or https:// URL). Required when"
+                + " erp.auth.type=oauth2. Verified with the same trust store as the ERP.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.LONG,
+            "OAuth2 token URL")
+        .define(
+            AUTH_OAUTH2_CLIENT_ID,
+            Type.PASSWORD,
+            null,
+            Importance.HIGH,
+            "OAuth2 client id, usually a ${secrets:...} reference. Required when"
+                + " erp.auth.type=oauth2. Never logged.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.MEDIUM,
+            "OAuth2 client id")
+        .define(
+            AUTH_OAUTH2_CLIENT_SECRET,
+            Type.PASSWORD,
+            null,
+            Importance.HIGH,
+            "OAuth2 client secret, usually a ${secrets:...} reference; sent with HTTP basic"
+                + " authentication to the token endpoint. Required when erp.auth.type=oauth2."
+                + " Never logged.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.MEDIUM,
+            "OAuth2 client secret")
+        .define(
+            AUTH_OAUTH2_SCOPE,
+            Type.STRING,
+            "",
+            Importance.MEDIUM,
+            "OAuth2 scopes to ask for, space-separated. Empty: none.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.MEDIUM,
+            "OAuth2 scope")
         .define(
             TLS_TRUSTSTORE_PATH,
             Type.STRING,
@@ -313,6 +364,22 @@ public final class ErpSinkConfig extends AbstractConfig {
 
   public Password authPassword() {
     return getPassword(AUTH_PASSWORD);
+  }
+
+  public String oauth2TokenUrl() {
+    return getString(AUTH_OAUTH2_TOKEN_URL).trim();
+  }
+
+  public Password oauth2ClientId() {
+    return getPassword(AUTH_OAUTH2_CLIENT_ID);
+  }
+
+  public Password oauth2ClientSecret() {
+    return getPassword(AUTH_OAUTH2_CLIENT_SECRET);
+  }
+
+  public String oauth2Scope() {
+    return getString(AUTH_OAUTH2_SCOPE).trim();
   }
 
   public String truststorePath() {

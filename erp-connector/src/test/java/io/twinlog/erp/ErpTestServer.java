@@ -33,6 +33,7 @@ final class ErpTestServer implements AutoCloseable {
 
   /** One request as received. */
   record Request(
+      String path,
       String method,
       String idempotencyKey,
       Map<String, List<String>> headers,
@@ -83,7 +84,16 @@ final class ErpTestServer implements AutoCloseable {
   }
 
   String url() {
-    return scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/api/cdc";
+    return base() + "/api/cdc";
+  }
+
+  /** The same server's {@code /token}, for tests that play the authorization server too. */
+  String tokenUrl() {
+    return base() + "/token";
+  }
+
+  private String base() {
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   void behave(Function<Request, Reply> behaviour) {
@@ -98,7 +108,12 @@ final class ErpTestServer implements AutoCloseable {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
       List<JsonNode> elements = new ArrayList<>();
-      JsonNode tree = MAPPER.readTree(body);
+      JsonNode tree;
+      try {
+        tree = MAPPER.readTree(body);
+      } catch (IOException notJson) {
+        tree = null; // a form (an OAuth2 token request), not a change
+      }
       if (tree != null && tree.isArray()) {
         tree.forEach(elements::add);
       } else if (tree != null) {
@@ -106,6 +121,7 @@ final class ErpTestServer implements AutoCloseable {
       }
       Request request =
           new Request(
+              exchange.getRequestURI().getPath(),
               exchange.getRequestMethod(),
               exchange.getRequestHeaders().getFirst("Idempotency-Key"),
               Map.copyOf(exchange.getRequestHeaders()),

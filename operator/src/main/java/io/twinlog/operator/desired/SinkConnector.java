@@ -90,6 +90,17 @@ public final class SinkConnector {
       config.put(
           ErpSinkConfigKeys.AUTH_PASSWORD,
           SecretRefs.of(namespace, auth.getSecretName(), auth.getPasswordKey()));
+    } else if (auth.getType() == AuthType.OAUTH2) {
+      config.put(ErpSinkConfigKeys.AUTH_OAUTH2_TOKEN_URL, auth.getOauth2().getTokenUrl());
+      config.put(
+          ErpSinkConfigKeys.AUTH_OAUTH2_CLIENT_ID,
+          SecretRefs.of(namespace, auth.getSecretName(), auth.getClientIdKey()));
+      config.put(
+          ErpSinkConfigKeys.AUTH_OAUTH2_CLIENT_SECRET,
+          SecretRefs.of(namespace, auth.getSecretName(), auth.getClientSecretKey()));
+      if (auth.getOauth2().getScope() != null) {
+        config.put(ErpSinkConfigKeys.AUTH_OAUTH2_SCOPE, auth.getOauth2().getScope());
+      }
     }
   }
 }

@@ -84,6 +84,9 @@ final class SinkRules {
 
   private static void auth(ErpAuthSpec auth, Problems problems) {
     String at = "spec.sink.erp.auth";
+    if (auth.getType() == AuthType.OAUTH2 && problems.required(at + ".oauth2", auth.getOauth2())) {
+      problems.required(at + ".oauth2.tokenUrl", auth.getOauth2().getTokenUrl());
+    }
     if (auth.getType() != AuthType.NONE) {
       if (problems.required(at + ".secretName", auth.getSecretName())) {
         problems.string(

@@ -127,7 +127,10 @@ class CelRulesTest {
     assertThat(failures(TestPipelines.FULL, p -> erp(p, "retry").put("maxBackoff", "100ms")))
         .containsExactly("spec.sink.erp.retry: maxBackoff must be at least initialBackoff");
     assertThat(failures(TestPipelines.FULL, p -> erp(p, "auth").remove("secretName")))
-        .containsExactly("spec.sink.erp.auth: secretName is required when type is bearer or basic");
+        .containsExactly(
+            "spec.sink.erp.auth: secretName is required when type is bearer, basic or oauth2");
+    assertThat(failures(TestPipelines.FULL, p -> erp(p, "auth").put("type", "oauth2")))
+        .containsExactly("spec.sink.erp.auth: oauth2 (tokenUrl) is required when type is oauth2");
     assertThat(failures(TestPipelines.FULL, p -> erp(p, "headers").put("Bad Header", "x")))
         .containsExactly("spec.sink.erp.headers: header names must be HTTP tokens");
     assertThat(

@@ -60,7 +60,7 @@ class CrdUpToDateTest {
             ".spec.source.replicas: replica serverIds must be unique",
             ".spec.restartPolicy: maxBackoff must be at least initialBackoff",
             ".spec.sink.erp.retry: maxBackoff must be at least initialBackoff",
-            ".spec.sink.erp.auth: secretName is required when type is bearer or basic",
+            ".spec.sink.erp.auth: secretName is required when type is bearer, basic or oauth2",
             ".spec.source.include: every table must belong to one of the included databases",
             ".spec.dedup.window: must be greater than 0");
   }

@@ -7,6 +7,7 @@ import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.contracts.ErpSinkConfigKeys;
 import io.twinlog.operator.api.v1alpha1.AuthType;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.OAuth2Spec;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +68,28 @@ class SinkConnectorTest {
     p.getSpec().getSink().getErp().setAuth(auth);
     assertThat(SinkConnector.of(p).getSpec().getConfig())
         .containsEntry(ErpSinkConfigKeys.AUTH_TOKEN, "${secrets:shop/erp-token:token}");
+  }
+
+  @Test
+  void oauth2ClientCredentialsAreSecretReferences() {
+    CdcPipeline p = TestPipelines.full();
+    var auth = p.getSpec().getSink().getErp().getAuth();
+    auth.setType(AuthType.OAUTH2);
+    auth.setSecretName("erp-oauth");
+    OAuth2Spec oauth2 = new OAuth2Spec();
+    oauth2.setTokenUrl("https://login.erp.example/oauth2/token");
+    oauth2.setScope("cdc.write");
+    auth.setOauth2(oauth2);
+    assertThat(SinkConnector.of(p).getSpec().getConfig())
+        .containsEntry(ErpSinkConfigKeys.AUTH_TYPE, "oauth2")
+        .containsEntry(
+            ErpSinkConfigKeys.AUTH_OAUTH2_TOKEN_URL, "https://login.erp.example/oauth2/token")
+        .containsEntry(
+            ErpSinkConfigKeys.AUTH_OAUTH2_CLIENT_ID, "${secrets:shop/erp-oauth:clientId}")
+        .containsEntry(
+            ErpSinkConfigKeys.AUTH_OAUTH2_CLIENT_SECRET, "${secrets:shop/erp-oauth:clientSecret}")
+        .containsEntry(ErpSinkConfigKeys.AUTH_OAUTH2_SCOPE, "cdc.write")
+        .doesNotContainKeys(ErpSinkConfigKeys.AUTH_TOKEN, ErpSinkConfigKeys.AUTH_PASSWORD);
   }
 
   @Test

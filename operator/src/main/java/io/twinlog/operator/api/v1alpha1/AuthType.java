@@ -12,7 +12,13 @@ public enum AuthType {
   BEARER,
   /** HTTP basic authentication with a user name and password from a Secret. */
   @JsonProperty("basic")
-  BASIC;
+  BASIC,
+  /**
+   * OAuth2 client credentials: a token from {@code oauth2.tokenUrl} with the client id and secret
+   * from a Secret, cached until shortly before it expires and renewed on 401.
+   */
+  @JsonProperty("oauth2")
+  OAUTH2;
 
   /** The value as written in YAML. */
   public String value() {

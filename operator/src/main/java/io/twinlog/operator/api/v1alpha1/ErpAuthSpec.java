@@ -10,7 +10,9 @@ import io.fabric8.generator.annotation.Size;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ErpAuthSpec {
 
-  @JsonPropertyDescription("none (default), bearer (a token) or basic (user name and password).")
+  @JsonPropertyDescription(
+      "none (default), bearer (a token), basic (user name and password) or oauth2 (client"
+          + " credentials: a token from oauth2.tokenUrl, cached until shortly before it expires).")
   @Default("none")
   private AuthType type;
 
@@ -38,6 +40,46 @@ public class ErpAuthSpec {
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)
   private String passwordKey;
+
+  @JsonPropertyDescription("Key of the OAuth2 client id in the Secret.")
+  @Default("clientId")
+  @Pattern(ApiPatterns.SECRET_KEY)
+  @Size(min = 1, max = 253)
+  private String clientIdKey;
+
+  @JsonPropertyDescription("Key of the OAuth2 client secret in the Secret.")
+  @Default("clientSecret")
+  @Pattern(ApiPatterns.SECRET_KEY)
+  @Size(min = 1, max = 253)
+  private String clientSecretKey;
+
+  @JsonPropertyDescription("The OAuth2 authorization server, for type oauth2.")
+  private OAuth2Spec oauth2;
+
+  public String getClientIdKey() {
+    return clientIdKey == null ? "clientId" : clientIdKey;
+  }
+
+  public void setClientIdKey(String clientIdKey) {
+    this.clientIdKey = clientIdKey;
+  }
+
+  public String getClientSecretKey() {
+    return clientSecretKey == null ? "clientSecret" : clientSecretKey;
+  }
+
+  public void setClientSecretKey(String clientSecretKey) {
+    this.clientSecretKey = clientSecretKey;
+  }
+
+  /** The authorization server as written, or null. */
+  public OAuth2Spec getOauth2() {
+    return oauth2;
+  }
+
+  public void setOauth2(OAuth2Spec oauth2) {
+    this.oauth2 = oauth2;
+  }
 
   public AuthType getType() {
     return type == null ? AuthType.NONE : type;

@@ -31,7 +31,10 @@ public class ErpSinkSpec {
   @Default("{}")
   @ValidationRule(
       value = "!has(self.type) || self.type == 'none' || has(self.secretName)",
-      message = "secretName is required when type is bearer or basic")
+      message = "secretName is required when type is bearer, basic or oauth2")
+  @ValidationRule(
+      value = "!has(self.type) || self.type != 'oauth2' || has(self.oauth2)",
+      message = "oauth2 (tokenUrl) is required when type is oauth2")
   private ErpAuthSpec auth;
 
   @JsonPropertyDescription(
