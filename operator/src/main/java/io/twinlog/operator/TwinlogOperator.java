@@ -1,7 +1,9 @@
 package io.twinlog.operator;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -12,6 +14,9 @@ import io.twinlog.operator.reconciler.HttpEndpoints;
 import io.twinlog.operator.reconciler.OperatorSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,16 +33,25 @@ public final class TwinlogOperator implements AutoCloseable {
   private final CdcPipelineReconciler reconciler;
   private final PrometheusMeterRegistry registry;
   private final HttpEndpoints http;
+  private final KubernetesClient client;
+  private final OperatorSettings settings;
+  private final AtomicBoolean closing;
 
   private TwinlogOperator(
       Operator operator,
       CdcPipelineReconciler reconciler,
       PrometheusMeterRegistry registry,
-      HttpEndpoints http) {
+      HttpEndpoints http,
+      KubernetesClient client,
+      OperatorSettings settings,
+      AtomicBoolean closing) {
     this.operator = operator;
     this.reconciler = reconciler;
     this.registry = registry;
     this.http = http;
+    this.client = client;
+    this.settings = settings;
+    this.closing = closing;
   }
 
   /**
@@ -53,9 +67,28 @@ public final class TwinlogOperator implements AutoCloseable {
     return start(client, clock, settings, false);
   }
 
-  private static TwinlogOperator start(
-      KubernetesClient client, Clock clock, OperatorSettings settings, boolean exitOnStopLeading) {
+  /**
+   * As {@link #start(KubernetesClient, Clock, OperatorSettings)}.
+   *
+   * @param exitOnLostLease end the JVM when the lease is lost while running (a pod: Kubernetes
+   *     restarts it as a follower, so two leaders never reconcile at once); never on {@link #close}
+   */
+  public static TwinlogOperator start(
+      KubernetesClient client, Clock clock, OperatorSettings settings, boolean exitOnLostLease) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AtomicBoolean closing = new AtomicBoolean();
+    // JOSDK's own exit (exitOnStopLeading) also fires when close() cancels the election, from the
+    // shutdown hook, where System.exit blocks until SIGKILL: exit from our callback, not on close.
+    LeaderCallbacks callbacks =
+        new LeaderCallbacks(
+            () -> {},
+            () -> {
+              if (exitOnLostLease && !closing.get()) {
+                LOG.error("Lost the leader lease: exiting so that only the new leader reconciles");
+                System.exit(1);
+              }
+            },
+            leader -> {});
     Operator operator =
         new Operator(
             o -> {
@@ -75,8 +108,8 @@ public final class TwinlogOperator implements AutoCloseable {
                         LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
                         LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
                         settings.identity(),
-                        null,
-                        exitOnStopLeading));
+                        callbacks,
+                        false));
               }
             });
     CdcPipelineReconciler reconciler = new CdcPipelineReconciler(client, clock, settings, registry);
@@ -98,7 +131,7 @@ public final class TwinlogOperator implements AutoCloseable {
     LOG.info(
         "Twinlog operator started, watching {}",
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
-    return new TwinlogOperator(operator, reconciler, registry, http);
+    return new TwinlogOperator(operator, reconciler, registry, http, client, settings, closing);
   }
 
   /** The JOSDK operator (runtime info, registered controllers). */
@@ -116,13 +149,47 @@ public final class TwinlogOperator implements AutoCloseable {
     return http == null ? -1 : http.port();
   }
 
+  /**
+   * Stops reconciling and, with leader election, hands the lease over at once (as client-go's
+   * {@code ReleaseOnCancel}): the next leader need not wait out the lease duration.
+   */
   @Override
   public void close() {
+    closing.set(true);
     if (http != null) {
       http.close();
     }
     operator.stop();
     reconciler.close();
+    if (settings.leaderElection()) {
+      releaseLease();
+    }
+  }
+
+  private void releaseLease() {
+    try {
+      Lease lease =
+          client
+              .leases()
+              .inNamespace(settings.leaseNamespace())
+              .withName(settings.leaseName())
+              .get();
+      if (lease == null
+          || lease.getSpec() == null
+          || !settings.identity().equals(lease.getSpec().getHolderIdentity())) {
+        return;
+      }
+      ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+      lease.getSpec().setHolderIdentity("");
+      lease.getSpec().setLeaseDurationSeconds(1);
+      lease.getSpec().setAcquireTime(now);
+      lease.getSpec().setRenewTime(now);
+      client.resource(lease).update();
+      LOG.info("Released the leader lease {}", settings.leaseName());
+    } catch (RuntimeException e) {
+      // the lease then expires by itself; the next leader waits for that
+      LOG.warn("Could not release the leader lease {}: {}", settings.leaseName(), e.toString());
+    }
   }
 
   /** Runs the operator in a pod, configured from the environment the Helm chart sets. */

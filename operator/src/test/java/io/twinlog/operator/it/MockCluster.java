@@ -78,6 +78,35 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Answers JOSDK's lease access check (a SelfSubjectRulesReview) with the chart's Lease grants, as
+   * a real API server would for the operator's service account.
+   */
+  public void grantLeases(String namespace) {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+                .withNewSpec()
+                .withNamespace(namespace)
+                .endSpec()
+                .withNewStatus()
+                .withIncomplete(false)
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withResourceNames(List.of())
+                .withVerbs("get", "create", "update", "patch")
+                .endResourceRule()
+                .withNonResourceRules(List.of())
+                .endStatus()
+                .build())
+        .always();
+  }
+
   /** A client of the mock server. */
   public KubernetesClient client() {
     return client;
