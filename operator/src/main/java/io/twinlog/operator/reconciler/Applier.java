@@ -65,10 +65,9 @@ final class Applier {
         }
       }
       if (!ownedFields.matches(wanted, current)) {
-        R update = ownedFields.updateOf(wanted, current);
-        R result = client.resource(update).update();
-        cache.handleRecentResourceUpdate(ResourceID.fromResource(result), result, current);
-        updated++;
+        if (update(wanted, current, cache)) {
+          updated++;
+        }
       }
     }
     int deleted = 0;
@@ -79,6 +78,38 @@ final class Applier {
       }
     }
     return new Result(created, updated, deleted);
+  }
+
+  /** How often an update that met a newer version (409) is tried again on a fresh read. */
+  static final int CONFLICT_RETRIES = 3;
+
+  /**
+   * Updates {@code current} to {@code wanted}'s owned fields. A 409 means someone wrote the object
+   * since it was read (the controller-manager writing a Deployment's status, Strimzi a
+   * connector's): not a failure, so it reads the object again and retries; only a conflict that
+   * persists is thrown. Returns false when the fresh copy already matches.
+   */
+  private <R extends HasMetadata> boolean update(
+      R wanted, R current, InformerEventSource<R, CdcPipeline> cache) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        R result = client.resource(ownedFields.updateOf(wanted, current)).update();
+        cache.handleRecentResourceUpdate(ResourceID.fromResource(result), result, current);
+        return true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= CONFLICT_RETRIES) {
+          throw e;
+        }
+        R fresh = client.resource(wanted).get();
+        if (fresh == null) {
+          throw e;
+        }
+        if (ownedFields.matches(wanted, fresh)) {
+          return false;
+        }
+        current = fresh;
+      }
+    }
   }
 
   /** Creates it; returns null when created, or the server's copy when it already existed. */

@@ -354,6 +354,47 @@ class CdcPipelineOperatorIT {
     assertThat(events(Reasons.SECRETS_ROTATED)).hasSize(1);
   }
 
+  /**
+   * A 409 on an update (the controller-manager wrote the Deployment's status between the operator's
+   * read and its write) is retried on a fresh read, not reported as a failure.
+   */
+  @Test
+  void aConflictingUpdateIsRetriedNotReported() {
+    createRunning("orders");
+    String deployment =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(ns)
+            .list()
+            .getItems()
+            .get(0)
+            .getMetadata()
+            .getName();
+    cluster.conflictOnce("/apis/apps/v1/namespaces/" + ns + "/deployments/" + deployment);
+
+    CdcPipeline changed = pipeline("orders");
+    changed.getSpec().getDedup().setInstances(3);
+    client.resource(changed).update();
+
+    waiting()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .apps()
+                            .deployments()
+                            .inNamespace(ns)
+                            .withName(deployment)
+                            .get()
+                            .getSpec()
+                            .getReplicas())
+                    .isEqualTo(3));
+    assertThat(events("ReconcileFailed")).isEmpty();
+    assertThat(condition("orders", ConditionTypes.READY).getReason())
+        .isNotEqualTo(Reasons.RECONCILE_FAILED);
+  }
+
   @Test
   void failedConnectorIsRestartedThroughStrimziAndBecomesReady() {
     createRunning("orders");

@@ -107,6 +107,23 @@ public final class MockCluster implements AutoCloseable {
         .always();
   }
 
+  /**
+   * The next PUT to {@code path} is refused with 409 Conflict, as when someone else (the
+   * controller-manager, Strimzi) wrote the object since the caller read it.
+   */
+  public void conflictOnce(String path) {
+    server
+        .expect()
+        .put()
+        .withPath(path)
+        .andReturn(
+            409,
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                + "\"reason\":\"Conflict\",\"code\":409,\"message\":\"Operation cannot be"
+                + " fulfilled: the object has been modified\"}")
+        .once();
+  }
+
   /** A client of the mock server. */
   public KubernetesClient client() {
     return client;
