@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -104,6 +105,17 @@ public final class OwnedFields {
 
   /** Whether every field of {@code desired} has the same value in {@code actual}. */
   static boolean subset(JsonNode desired, JsonNode actual) {
+    return subset(desired, actual, false);
+  }
+
+  /**
+   * Container resources ({@code requests}, {@code limits}) are quantities: the API server keeps
+   * them in canonical form ({@code 1024Mi} becomes {@code 1Gi}, {@code 1000m} becomes {@code 1}),
+   * so they compare by amount, or every reconciliation would update the Deployment again.
+   */
+  private static final Set<String> QUANTITY_MAPS = Set.of("requests", "limits");
+
+  private static boolean subset(JsonNode desired, JsonNode actual, boolean quantities) {
     if (desired == null || desired.isNull()) {
       return true;
     }
@@ -118,7 +130,10 @@ public final class OwnedFields {
       Iterator<Map.Entry<String, JsonNode>> fields = desired.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
-        if (!subset(field.getValue(), actual.get(field.getKey()))) {
+        if (!subset(
+            field.getValue(),
+            actual.get(field.getKey()),
+            quantities || QUANTITY_MAPS.contains(field.getKey()))) {
           return false;
         }
       }
@@ -137,6 +152,15 @@ public final class OwnedFields {
     }
     if (desired.isNumber() && actual.isNumber()) {
       return desired.decimalValue().compareTo(actual.decimalValue()) == 0;
+    }
+    if (quantities && desired.isTextual() && actual.isTextual()) {
+      try {
+        return Quantity.getAmountInBytes(new Quantity(desired.asText()))
+                .compareTo(Quantity.getAmountInBytes(new Quantity(actual.asText())))
+            == 0;
+      } catch (IllegalArgumentException notAQuantity) {
+        // compared as text below
+      }
     }
     return desired.asText().equals(actual.asText())
         && desired.getNodeType() == actual.getNodeType();

@@ -1,5 +1,7 @@
 package io.twinlog.operator.validation;
 
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.twinlog.operator.api.v1alpha1.ApiPatterns;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.DedupSpec;
@@ -7,6 +9,8 @@ import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.desired.ResourceNames;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Checks of {@code spec.dedup}, including topic names that would collide with the sources'. */
 final class DedupRules {
@@ -27,10 +31,43 @@ final class DedupRules {
             DedupSpec.MAX_OUTPUT_TOPIC_PREFIX_LENGTH,
             "a Kafka topic name prefix (letters, digits, '.', '_' and '-')");
     problems.optionalString(at + ".image", dedup.getImage(), "^[^\\s]+$", 512, "an image name");
+    quantities(at + ".resources", dedup.getResources(), problems);
     if (prefixOk && namesKnown(pipeline)) {
       collisions(pipeline, problems);
     }
   }
+
+  /**
+   * Resource quantities as Kubernetes reads them ({@code 500m}, {@code 1Gi}, {@code 2}); the CRD's
+   * int-or-string schema lets anything through, and a bad one would otherwise surface only when the
+   * Deployment is written, as a raw API error.
+   */
+  private static void quantities(String at, ResourceRequirements resources, Problems problems) {
+    if (resources == null) {
+      return;
+    }
+    check(at + ".requests", resources.getRequests(), problems);
+    check(at + ".limits", resources.getLimits(), problems);
+  }
+
+  private static void check(String at, Map<String, Quantity> quantities, Problems problems) {
+    if (quantities == null) {
+      return;
+    }
+    quantities.forEach(
+        (name, quantity) -> {
+          String text = quantity == null ? null : quantity.toString();
+          if (text == null || !QUANTITY.matcher(text).matches()) {
+            problems.add(
+                at + "." + name, "must be a quantity such as 500m, 2 or 1Gi, got '" + text + "'");
+          }
+        });
+  }
+
+  /** Kubernetes' quantity syntax (apimachinery's resource.Quantity). */
+  private static final Pattern QUANTITY =
+      Pattern.compile(
+          "^[+-]?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$");
 
   /** Debezium writes {@code <topic.prefix>} and {@code <topic.prefix>.<db>.<table>} itself. */
   private static void collisions(CdcPipeline pipeline, Problems problems) {

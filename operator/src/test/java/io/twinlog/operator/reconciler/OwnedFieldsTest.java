@@ -96,6 +96,33 @@ class OwnedFieldsTest {
   }
 
   @Test
+  void resourceQuantitiesCompareByAmountAsTheApiServerCanonicalisesThem() {
+    Deployment desired = withResources(deployment(2, "twinlog/dedup:1"), "1024Mi", "1000m");
+    Deployment stored = withResources(deployment(2, "twinlog/dedup:1"), "1Gi", "1");
+    assertThat(owned.matches(desired, stored)).isTrue();
+    assertThat(owned.matches(withResources(deployment(2, "twinlog/dedup:1"), "512Mi", "1"), stored))
+        .isFalse();
+    assertThat(
+            owned.matches(withResources(deployment(2, "twinlog/dedup:1"), "1Gi", "500m"), stored))
+        .isFalse();
+  }
+
+  private static Deployment withResources(Deployment d, String memory, String cpu) {
+    d.getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .setResources(
+            new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity(memory))
+                .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity(cpu))
+                .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity(memory))
+                .build());
+    return d;
+  }
+
+  @Test
   void listsMustHaveTheSameLength() {
     Deployment twoContainers = deployment(2, "twinlog/dedup:1");
     twoContainers

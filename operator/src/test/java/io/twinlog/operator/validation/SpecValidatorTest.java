@@ -126,6 +126,17 @@ class SpecValidatorTest {
             "spec.dedup.window: must be greater than 0",
             p -> p.getSpec().getDedup().setWindow("0s")),
         bad(
+            "spec.dedup.resources.requests.cpu: must be a quantity such as 500m, 2 or 1Gi, got"
+                + " 'lots'",
+            p ->
+                p.getSpec()
+                    .getDedup()
+                    .setResources(
+                        new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                            .addToRequests(
+                                "cpu", new io.fabric8.kubernetes.api.model.Quantity("lots"))
+                            .build())),
+        bad(
             "spec.dedup.alignHold: must be greater than 0",
             p -> p.getSpec().getDedup().setAlignHold("0s")),
         bad(
