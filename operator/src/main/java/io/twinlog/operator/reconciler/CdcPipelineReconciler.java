@@ -33,6 +33,7 @@ import io.twinlog.operator.desired.SecretRotation;
 import io.twinlog.operator.observe.ConnectStatusWatcher;
 import io.twinlog.operator.observe.HeartbeatWatcher;
 import io.twinlog.operator.source.SourceChecker;
+import io.twinlog.operator.status.Reasons;
 import io.twinlog.operator.status.StatusAggregator;
 import java.time.Clock;
 import java.time.Instant;
@@ -188,7 +189,9 @@ public class CdcPipelineReconciler
   @Override
   public ErrorStatusUpdateControl<CdcPipeline> updateErrorStatus(
       CdcPipeline pipeline, Context<CdcPipeline> context, Exception e) {
-    String message = "Applying the desired resources failed: " + e.getMessage();
+    // Any step can fail here (reading the cluster, applying, observing): say which exception.
+    String message =
+        "Reconciliation failed (" + e.getClass().getSimpleName() + "): " + e.getMessage();
     CdcPipelineStatus previous = pipeline.getStatus();
     long generation = Objects.requireNonNullElse(pipeline.getMetadata().getGeneration(), 0L);
     CdcPipelineStatus status =
@@ -196,7 +199,7 @@ public class CdcPipelineReconciler
     if (Objects.equals(status, previous)) {
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
-    events.warning(pipeline, "ReconcileFailed", message);
+    events.warning(pipeline, Reasons.RECONCILE_FAILED, message);
     return ErrorStatusUpdateControl.patchStatus(fresh(pipeline, status));
   }
 

@@ -78,12 +78,7 @@ public final class StatusAggregator {
                 ConditionTypes.SOURCES_HEALTHY,
                 FALSE,
                 worst.reason(),
-                healthy
-                    + "/"
-                    + total
-                    + " sources healthy. "
-                    + String.join(" ", problems)
-                    + fallback,
+                healthy + "/" + total + " sources healthy. " + joined(problems) + fallback,
                 generation);
 
     DedupObservation dedup = observation.dedup();
@@ -236,7 +231,7 @@ public final class StatusAggregator {
           ConditionTypes.READY,
           FALSE,
           Reasons.NO_HEALTHY_SOURCE,
-          "No source connector runs (0/" + total + "). " + String.join(" ", problems),
+          "No source connector runs (0/" + total + "). " + joined(problems),
           generation);
     }
     if (dedup.readyInstances() == 0) {
@@ -253,7 +248,7 @@ public final class StatusAggregator {
     }
     List<String> degraded = new ArrayList<>();
     if (worst != null) {
-      degraded.add(healthy + "/" + total + " sources healthy: " + String.join(" ", problems));
+      degraded.add(healthy + "/" + total + " sources healthy: " + joined(problems));
     }
     if (dedup.readyInstances() < dedup.desiredInstances()) {
       degraded.add(
@@ -270,7 +265,7 @@ public final class StatusAggregator {
             ConditionTypes.READY,
             TRUE,
             Reasons.DEGRADED,
-            "Delivering, degraded: " + String.join(" ", degraded),
+            "Delivering, degraded: " + joined(degraded),
             generation);
   }
 
@@ -440,5 +435,15 @@ public final class StatusAggregator {
 
   private static int zeroIfNull(Integer value) {
     return value == null ? 0 : value;
+  }
+
+  /**
+   * Several replicas' (or parts') messages in one condition message: separated so that one
+   * message's end does not run into the next one's start.
+   */
+  static String joined(List<String> messages) {
+    return String.join(
+            "; ", messages.stream().map(m -> m.strip().replaceAll("[.;]+$", "")).toList())
+        + (messages.isEmpty() ? "" : ".");
   }
 }

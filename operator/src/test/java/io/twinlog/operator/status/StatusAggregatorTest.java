@@ -59,6 +59,19 @@ class StatusAggregatorTest {
   }
 
   @Test
+  void severalReplicasMessagesDoNotRunTogether() {
+    assertThat(
+            StatusAggregator.joined(
+                java.util.List.of(
+                    "replica-a (orders-source-replica-a): no heartbeat since 10:00 (spec 15m)",
+                    "replica-b (orders-source-replica-b): task 0 FAILED.")))
+        .isEqualTo(
+            "replica-a (orders-source-replica-a): no heartbeat since 10:00 (spec 15m); replica-b"
+                + " (orders-source-replica-b): task 0 FAILED.");
+    assertThat(StatusAggregator.joined(java.util.List.of())).isEmpty();
+  }
+
+  @Test
   void everythingRunningIsReadyAndDelivering() {
     CdcPipelineStatus status =
         StatusAggregator.aggregate(
