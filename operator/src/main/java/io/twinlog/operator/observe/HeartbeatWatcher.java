@@ -29,8 +29,12 @@ import org.slf4j.LoggerFactory;
 public final class HeartbeatWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatWatcher.class);
 
-  /** Default limit of Kafka clusters watched at once (one thread and one consumer each). */
-  public static final int DEFAULT_MAX_CLUSTERS = 16;
+  /**
+   * Default limit of Kafka clusters watched at once (one thread and one consumer each): none. A
+   * limit turns stall detection off for the pipelines beyond it, a safety feature gone quietly, so
+   * the operator pays a thread per cluster instead (one per namespace with a Kafka of its own).
+   */
+  public static final int DEFAULT_MAX_CLUSTERS = Integer.MAX_VALUE;
 
   private final Map<String, Object> clientProperties;
   private final int maxClusters;
