@@ -257,6 +257,41 @@ class PipelineE2E {
     }
   }
 
+  /**
+   * The dedup pod deleted (a lost node, a forced delete): its replacement has a new name (a new
+   * static member) and an empty disk (a new process id, so new transactional ids): it restores the
+   * state from the changelogs, waits for the dead member's session to expire, and the dead
+   * producer's open transaction keeps read_committed readers waiting until it times out.
+   */
+  @Test
+  @Order(4)
+  void dedupPodReplacedOnAnEmptyDisk() throws Exception {
+    stack.erp().clear();
+    try (PipelineRun run = PipelineRun.apply(stack, "e2e-dedup-replace", "drepl", 5436, 1)) {
+      run.awaitReady(READY);
+      run.awaitStreaming(READY);
+      Background load = Background.run(run.workload(), 400, 80);
+      Awaitility.await().atMost(DELIVERY).until(() -> stack.erp().acceptedCount() > 150);
+      DedupProcess pod = stack.dedupPods().pods(run.namespace(), run.dedupDeployment()).get(0);
+      Instant deleted = Instant.now();
+      stack.dedupPods().deletePod(run.namespace(), run.dedupDeployment(), 0);
+      Awaitility.await("a new dedup pod ready")
+          .atMost(READY)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  stack.dedupPods().pods(run.namespace(), run.dedupDeployment()).stream()
+                      .anyMatch(p -> p.pid() != pod.pid() && p.ready()));
+      Duration back = Duration.between(deleted, Instant.now());
+      load.join(120);
+      run.awaitQuiescent(DELIVERY);
+      ScenarioReport report = run.check("dedup-replaced", back, 0);
+      print(report);
+      assertThat(report.problems()).isEmpty();
+      run.delete(READY);
+    }
+  }
+
   @Test
   @Order(5)
   void erpUnavailableThenThrottledThenRecovers() throws Exception {

@@ -119,6 +119,21 @@ public final class DedupPods implements AutoCloseable {
     return set == null ? Map.of() : Map.copyOf(set.env);
   }
 
+  /**
+   * Deletes pod {@code index} of a Deployment as {@code kubectl delete pod --force} or a lost node
+   * does: its process dies with nothing committed, and the Deployment controller makes a new pod in
+   * its place, with a new name and an empty disk (a new emptyDir).
+   */
+  public synchronized void deletePod(String namespace, String deployment, int index) {
+    PodSet set = sets.get(namespace + "/" + deployment);
+    if (set == null || index >= set.pods.size()) {
+      throw new IllegalArgumentException("no pod " + index + " of " + namespace + "/" + deployment);
+    }
+    set.pods.get(index).kill();
+    set.podNames.set(index, null);
+    set.stateDirs.set(index, null);
+  }
+
   /** Pods started again after they died, in order. */
   public List<Restart> restarts() {
     return List.copyOf(restarts);
@@ -194,6 +209,10 @@ public final class DedupPods implements AutoCloseable {
   private DedupProcess startPod(String key, PodSet set, int index) {
     try {
       while (set.podNames.size() <= index) {
+        set.podNames.add(null);
+        set.stateDirs.add(null);
+      }
+      if (set.podNames.get(index) == null) {
         // <deployment>-<template hash>-<suffix>, as a ReplicaSet names its pods; the kubelet
         // restarts a crashed container in the same pod, so the name outlives the process
         String name =
@@ -202,9 +221,10 @@ public final class DedupPods implements AutoCloseable {
                 + (set.hash == null ? "0" : set.hash.substring(0, Math.min(10, set.hash.length())))
                 + "-"
                 + Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36), 36);
-        set.podNames.add(name);
-        // one emptyDir per pod: a replaced pod (new template) starts on an empty disk
-        set.stateDirs.add(
+        set.podNames.set(index, name);
+        // one emptyDir per pod: a replaced pod starts on an empty disk
+        set.stateDirs.set(
+            index,
             Files.createDirectories(root.resolve(key.substring(0, key.indexOf('/')) + "_" + name)));
       }
       Path stateDir = set.stateDirs.get(index);
