@@ -304,6 +304,83 @@ class CdcPipelineOperatorIT {
   }
 
   /**
+   * No Secret value in anything the operator writes: for a pipeline on a secured Kafka with every
+   * Secret it references present (database, Kafka CA and user, ERP token), whose values the
+   * operator reads itself (preflight, heartbeat reads), every object in the namespace, the
+   * pipeline's status and the Events are scanned for each value.
+   */
+  @Test
+  void noSecretValueInWhatTheOperatorWrites() {
+    Map<String, Map<String, String>> secrets =
+        Map.of(
+            "cdc-db", Map.of("username", "cdc-user-7f3a", "password", "db-pass-91c2e8"),
+            "main-cluster-ca-cert", Map.of("ca.crt", "-----BEGIN CERTIFICATE-----ca-5d21"),
+            "twinlog-orders", Map.of("password", "kafka-pass-c7e410"),
+            "erp-token", Map.of("token", "erp-token-b83f5a"));
+    secrets.forEach(
+        (name, data) ->
+            client
+                .resource(
+                    new SecretBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withStringData(data)
+                        .build())
+                .create());
+    CdcPipeline secured = Pipelines.orders(client, ns, "orders");
+    secured.getSpec().getKafka().setTls(new io.twinlog.operator.api.v1alpha1.KafkaTlsSpec());
+    var auth = new io.twinlog.operator.api.v1alpha1.KafkaAuthenticationSpec();
+    auth.setType(io.twinlog.operator.api.v1alpha1.KafkaAuthType.SCRAM_SHA_512);
+    auth.setUsername("twinlog-orders");
+    secured.getSpec().getKafka().setAuthentication(auth);
+    client.resource(secured).create();
+    waiting()
+        .until(
+            () ->
+                pipeline("orders").getStatus() != null
+                    && pipeline("orders").getStatus().getSources() != null
+                    && !client
+                        .resources(KafkaConnector.class)
+                        .inNamespace(ns)
+                        .list()
+                        .getItems()
+                        .isEmpty());
+    // Strimzi reports the connectors running: the operator reconciles, observes and reports again
+    pipeline("orders")
+        .getStatus()
+        .getSources()
+        .forEach(src -> strimzi.running(src.getConnectorName()));
+    pokeAndWait(sourceConnector("orders", 0));
+
+    StringBuilder written = new StringBuilder();
+    var json = client.getKubernetesSerialization();
+    for (Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind :
+        List.of(
+            KafkaConnector.class,
+            KafkaTopic.class,
+            io.strimzi.api.kafka.model.user.KafkaUser.class,
+            ConfigMap.class,
+            io.fabric8.kubernetes.api.model.apps.Deployment.class,
+            io.fabric8.kubernetes.api.model.Service.class,
+            PodDisruptionBudget.class,
+            Event.class)) {
+      client
+          .resources(kind)
+          .inNamespace(ns)
+          .list()
+          .getItems()
+          .forEach(r -> written.append(json.asJson(r)));
+    }
+    written.append(json.asJson(pipeline("orders")));
+    assertThat(written).contains("${secrets:" + ns + "/cdc-db:password}");
+    secrets.values().stream()
+        .flatMap(d -> d.values().stream())
+        .forEach(value -> assertThat(written.toString()).as(value).doesNotContain(value));
+  }
+
+  /**
    * Secret rotation: the ERP sink reads its token only when it starts, so a new version of the
    * Secret gets the sink connector restarted once (Strimzi's annotation, an Event); the source
    * connectors, which do not read that Secret, are left alone.
