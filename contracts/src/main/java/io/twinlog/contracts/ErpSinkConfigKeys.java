@@ -67,6 +67,12 @@ public final class ErpSinkConfigKeys {
   /** Tombstones: {@code skip} (default) or {@code delete} (sent as a delete). */
   public static final String TOMBSTONES = "erp.tombstones";
 
+  /**
+   * CA certificates (PEM) the ERP's certificate is verified against, as text: the operator sets a
+   * {@code ${secrets:...}} reference, so no file has to be mounted into Connect.
+   */
+  public static final String TLS_CA_CERTIFICATES = "erp.tls.ca.certificates";
+
   /** Trust store for TLS (PKCS12 or JKS path). */
   public static final String TLS_TRUSTSTORE_PATH = "erp.tls.truststore.path";
 

@@ -48,7 +48,21 @@ final class ErpHttpClient implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(timeout);
-    if (!config.truststorePath().isEmpty()) {
+    if (config.caCertificates() != null) {
+      if (!config.truststorePath().isEmpty()) {
+        throw new ConnectException(
+            "set erp.tls.ca.certificates or erp.tls.truststore.path, not both");
+      }
+      try {
+        builder.sslContext(TlsContexts.trustingPem(config.caCertificates().value()));
+      } catch (Exception e) {
+        // names the key, never the text
+        throw new ConnectException(
+            "erp.tls.ca.certificates is not PEM X.509 certificates ("
+                + e.getClass().getSimpleName()
+                + ")");
+      }
+    } else if (!config.truststorePath().isEmpty()) {
       Password password = config.truststorePassword();
       try {
         builder.sslContext(

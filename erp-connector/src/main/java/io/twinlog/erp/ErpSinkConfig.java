@@ -18,6 +18,7 @@ import static io.twinlog.contracts.ErpSinkConfigKeys.RETRY_INITIAL_BACKOFF_MS;
 import static io.twinlog.contracts.ErpSinkConfigKeys.RETRY_MAX_ATTEMPTS;
 import static io.twinlog.contracts.ErpSinkConfigKeys.RETRY_MAX_BACKOFF_MS;
 import static io.twinlog.contracts.ErpSinkConfigKeys.TIMEOUT_MS;
+import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_CA_CERTIFICATES;
 import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_TRUSTSTORE_PASSWORD;
 import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_TRUSTSTORE_PATH;
 import static io.twinlog.contracts.ErpSinkConfigKeys.TOMBSTONES;
@@ -208,6 +209,18 @@ public final class ErpSinkConfig extends AbstractConfig {
             ConfigDef.Width.MEDIUM,
             "OAuth2 scope")
         .define(
+            TLS_CA_CERTIFICATES,
+            Type.PASSWORD,
+            null,
+            Importance.MEDIUM,
+            "CA certificates in PEM the ERP's certificate is verified against, usually a"
+                + " ${secrets:namespace/secret:ca.crt} reference (no file to mount). Empty: the"
+                + " trust store below, else the JDK's default. Not both.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.LONG,
+            "CA certificates (PEM)")
+        .define(
             TLS_TRUSTSTORE_PATH,
             Type.STRING,
             "",
@@ -380,6 +393,12 @@ public final class ErpSinkConfig extends AbstractConfig {
 
   public String oauth2Scope() {
     return getString(AUTH_OAUTH2_SCOPE).trim();
+  }
+
+  /** The PEM CA certificates, or null; a Password so that the text is never logged in full. */
+  public Password caCertificates() {
+    Password pem = getPassword(TLS_CA_CERTIFICATES);
+    return pem == null || pem.value() == null || pem.value().isBlank() ? null : pem;
   }
 
   public String truststorePath() {

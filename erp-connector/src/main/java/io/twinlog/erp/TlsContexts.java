@@ -1,8 +1,13 @@
 package io.twinlog.erp;
 
+import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -10,10 +15,30 @@ import javax.net.ssl.TrustManagerFactory;
 final class TlsContexts {
   private TlsContexts() {}
 
+  /** Trusts exactly the PEM certificates given (a CA bundle, as a Secret's {@code ca.crt}). */
+  static SSLContext trustingPem(String pem) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    int i = 0;
+    for (Certificate certificate :
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(
+                new ByteArrayInputStream(pem.strip().getBytes(StandardCharsets.US_ASCII)))) {
+      store.setCertificateEntry("ca-" + i++, certificate);
+    }
+    if (i == 0) {
+      throw new CertificateException("no certificate in the PEM text");
+    }
+    return trusting(store);
+  }
+
   /** The trust store's type (PKCS12 or JKS) is detected from the file itself. */
   static SSLContext trusting(File truststore, String password) throws Exception {
-    KeyStore store =
-        KeyStore.getInstance(truststore, password == null ? null : password.toCharArray());
+    return trusting(
+        KeyStore.getInstance(truststore, password == null ? null : password.toCharArray()));
+  }
+
+  private static SSLContext trusting(KeyStore store) throws Exception {
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);

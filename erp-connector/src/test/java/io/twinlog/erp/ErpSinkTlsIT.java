@@ -31,6 +31,7 @@ class ErpSinkTlsIT {
   @TempDir static Path dir;
   private static ErpTestServer server;
   private static Path truststore;
+  private static String caPem;
 
   @BeforeAll
   static void startHttpsServer() throws Exception {
@@ -67,6 +68,12 @@ class ErpSinkTlsIT {
     try (OutputStream out = new FileOutputStream(truststore.toFile())) {
       trust.store(out, "trustpw".toCharArray());
     }
+    // the same certificate as PEM, what a Secret's ca.crt holds
+    caPem =
+        "-----BEGIN CERTIFICATE-----\n"
+            + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(keys.getCertificate("erp").getEncoded())
+            + "\n-----END CERTIFICATE-----\n";
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, "serverpw".toCharArray());
     SSLContext tls = SSLContext.getInstance("TLS");
@@ -113,18 +120,40 @@ class ErpSinkTlsIT {
 
   @Test
   void trustsTheErpThroughTheConfiguredTrustStore() {
-    ErpSinkTask task = start(props(true, "trustpw"));
+    deliver(props(true, "trustpw"), 1, "tls/1");
+  }
+
+  /** Delivers one change through a task started with {@code props}; the ERP got it. */
+  private static void deliver(Map<String, String> props, int id, String changeId) {
+    ErpSinkTask task = start(props);
     try {
       task.put(
           List.of(
               DebeziumSamples.record(
-                  DebeziumSamples.key(1), DebeziumSamples.update(1, "g", 0, "a", 1), 0, "tls/1")));
+                  DebeziumSamples.key(id),
+                  DebeziumSamples.update(id, "g", 0, "a", 1),
+                  0,
+                  changeId)));
     } finally {
       task.stop();
     }
     assertThat(server.requests())
         .extracting(ErpTestServer.Request::idempotencyKey)
-        .contains("tls/1");
+        .contains(changeId);
+  }
+
+  /** The CA as PEM text (a ${secrets:...} reference in Connect): no file to mount. */
+  @Test
+  void trustsTheErpThroughPemCaCertificates() {
+    Map<String, String> props = props(false, null);
+    props.put(ErpSinkConfigKeys.TLS_CA_CERTIFICATES, caPem);
+    deliver(props, 2, "pem/1");
+
+    Map<String, String> garbage = props(false, null);
+    garbage.put(ErpSinkConfigKeys.TLS_CA_CERTIFICATES, "not a certificate");
+    assertThatThrownBy(() -> start(garbage))
+        .hasMessageContaining("erp.tls.ca.certificates is not PEM")
+        .hasMessageNotContaining("not a certificate");
   }
 
   @Test

@@ -51,16 +51,21 @@ public final class SecretRotation {
     return names;
   }
 
-  /** The Secret the sink connector reads (the ERP credentials), if any. */
+  /** The Secrets the sink connector reads (the ERP credentials and CA), if any. */
   public static Set<String> sinkSecrets(CdcPipeline pipeline) {
     var sink = pipeline.getSpec().getSink();
-    if (sink == null || sink.getErp() == null || sink.getErp().getAuth() == null) {
-      return Set.of();
+    Set<String> names = new LinkedHashSet<>();
+    if (sink == null || sink.getErp() == null) {
+      return names;
     }
     var auth = sink.getErp().getAuth();
-    return auth.getType() == AuthType.NONE || auth.getSecretName() == null
-        ? Set.of()
-        : Set.of(auth.getSecretName());
+    if (auth != null && auth.getType() != AuthType.NONE && auth.getSecretName() != null) {
+      names.add(auth.getSecretName());
+    }
+    if (sink.getErp().getTls() != null) {
+      names.add(sink.getErp().getTls().getCaSecretName());
+    }
+    return names;
   }
 
   /** Every Secret the pipeline's workloads read, whose versions the reconciler looks up. */

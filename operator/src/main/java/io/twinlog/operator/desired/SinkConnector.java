@@ -49,7 +49,7 @@ public final class SinkConnector {
               .map(h -> h.getKey() + ":" + h.getValue())
               .collect(Collectors.joining(",")));
     }
-    auth(pipeline, erp.getAuth(), config);
+    credentials(pipeline.getMetadata().getNamespace(), erp, config);
     config.put(ErpSinkConfigKeys.TIMEOUT_MS, Durations.toMillis(erp.getTimeout()));
     config.put(ErpSinkConfigKeys.RETRY_MAX_ATTEMPTS, erp.getRetry().getMaxAttempts());
     config.put(
@@ -76,9 +76,14 @@ public final class SinkConnector {
     return config;
   }
 
-  private static void auth(CdcPipeline pipeline, ErpAuthSpec auth, Map<String, Object> config) {
+  /**
+   * How the sink authenticates to an HTTP endpoint and verifies it ({@code auth}, {@code tls}):
+   * references to Secrets that Connect's {@code secrets} provider resolves. Shared by the ERP sink
+   * and the webhook delivery, which are the same connector.
+   */
+  public static void credentials(String namespace, ErpSinkSpec erp, Map<String, Object> config) {
+    ErpAuthSpec auth = erp.getAuth();
     config.put(ErpSinkConfigKeys.AUTH_TYPE, auth.getType().value());
-    String namespace = pipeline.getMetadata().getNamespace();
     if (auth.getType() == AuthType.BEARER) {
       config.put(
           ErpSinkConfigKeys.AUTH_TOKEN,
@@ -101,6 +106,11 @@ public final class SinkConnector {
       if (auth.getOauth2().getScope() != null) {
         config.put(ErpSinkConfigKeys.AUTH_OAUTH2_SCOPE, auth.getOauth2().getScope());
       }
+    }
+    if (erp.getTls() != null) {
+      config.put(
+          ErpSinkConfigKeys.TLS_CA_CERTIFICATES,
+          SecretRefs.of(namespace, erp.getTls().getCaSecretName(), erp.getTls().getCaKey()));
     }
   }
 }

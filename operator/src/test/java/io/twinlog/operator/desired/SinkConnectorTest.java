@@ -7,6 +7,7 @@ import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.contracts.ErpSinkConfigKeys;
 import io.twinlog.operator.api.v1alpha1.AuthType;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.ErpTlsSpec;
 import io.twinlog.operator.api.v1alpha1.OAuth2Spec;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,17 @@ class SinkConnectorTest {
             ErpSinkConfigKeys.AUTH_OAUTH2_CLIENT_SECRET, "${secrets:shop/erp-oauth:clientSecret}")
         .containsEntry(ErpSinkConfigKeys.AUTH_OAUTH2_SCOPE, "cdc.write")
         .doesNotContainKeys(ErpSinkConfigKeys.AUTH_TOKEN, ErpSinkConfigKeys.AUTH_PASSWORD);
+  }
+
+  @Test
+  void theErpsCaComesFromASecretThroughConnectsProvider() {
+    CdcPipeline p = TestPipelines.full();
+    ErpTlsSpec tls = new ErpTlsSpec();
+    tls.setCaSecretName("erp-ca");
+    p.getSpec().getSink().getErp().setTls(tls);
+    assertThat(SinkConnector.of(p).getSpec().getConfig())
+        .containsEntry(ErpSinkConfigKeys.TLS_CA_CERTIFICATES, "${secrets:shop/erp-ca:ca.crt}");
+    assertThat(SecretRotation.sinkSecrets(p)).containsExactly("erp-credentials", "erp-ca");
   }
 
   @Test

@@ -38,6 +38,20 @@ public class ErpSinkSpec {
   private ErpAuthSpec auth;
 
   @JsonPropertyDescription(
+      "TLS to the ERP: the CA its certificate is verified against, from a Secret. Absent: the"
+          + " JDK's default trust store.")
+  private ErpTlsSpec tls;
+
+  /** TLS as written, or null. */
+  public ErpTlsSpec getTls() {
+    return tls;
+  }
+
+  public void setTls(ErpTlsSpec tls) {
+    this.tls = tls;
+  }
+
+  @JsonPropertyDescription(
       "Extra HTTP headers sent with every request (not secret: use auth for credentials).")
   @Size(max = MAX_HEADERS)
   @ValidationRule(

@@ -3,12 +3,10 @@ package io.twinlog.operator.webhook.desired;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.connector.KafkaConnectorBuilder;
 import io.twinlog.contracts.ErpSinkConfigKeys;
-import io.twinlog.operator.api.v1alpha1.AuthType;
 import io.twinlog.operator.api.v1alpha1.Durations;
-import io.twinlog.operator.api.v1alpha1.ErpAuthSpec;
 import io.twinlog.operator.api.v1alpha1.ErpSinkSpec;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
-import io.twinlog.operator.desired.SecretRefs;
+import io.twinlog.operator.desired.SinkConnector;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -50,7 +48,7 @@ public final class WebhookSinkConnector {
               .map(h -> h.getKey() + ":" + h.getValue())
               .collect(Collectors.joining(",")));
     }
-    auth(webhook, delivery.getAuth(), config);
+    SinkConnector.credentials(webhook.getMetadata().getNamespace(), delivery, config);
     config.put(ErpSinkConfigKeys.TIMEOUT_MS, Durations.toMillis(delivery.getTimeout()));
     config.put(ErpSinkConfigKeys.RETRY_MAX_ATTEMPTS, delivery.getRetry().getMaxAttempts());
     config.put(
@@ -74,22 +72,5 @@ public final class WebhookSinkConnector {
     config.put("errors.deadletterqueue.topic.name", WebhookNames.deadLetterTopic(webhook));
     config.put("errors.deadletterqueue.context.headers.enable", true);
     return config;
-  }
-
-  private static void auth(ErpWebhook webhook, ErpAuthSpec auth, Map<String, Object> config) {
-    config.put(ErpSinkConfigKeys.AUTH_TYPE, auth.getType().value());
-    String namespace = webhook.getMetadata().getNamespace();
-    if (auth.getType() == AuthType.BEARER) {
-      config.put(
-          ErpSinkConfigKeys.AUTH_TOKEN,
-          SecretRefs.of(namespace, auth.getSecretName(), auth.getTokenKey()));
-    } else if (auth.getType() == AuthType.BASIC) {
-      config.put(
-          ErpSinkConfigKeys.AUTH_USERNAME,
-          SecretRefs.of(namespace, auth.getSecretName(), auth.getUsernameKey()));
-      config.put(
-          ErpSinkConfigKeys.AUTH_PASSWORD,
-          SecretRefs.of(namespace, auth.getSecretName(), auth.getPasswordKey()));
-    }
   }
 }

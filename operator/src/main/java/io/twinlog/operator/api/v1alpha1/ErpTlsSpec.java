@@ -1,0 +1,43 @@
+package io.twinlog.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** The CA (PEM, in a Secret) the ERP's certificate is verified against. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ErpTlsSpec {
+
+  @JsonPropertyDescription(
+      "Secret in the pipeline's namespace holding the CA certificates (PEM). The sink reads it"
+          + " through Strimzi's secrets config provider: nothing to mount into Connect.")
+  @Required
+  @Pattern(ApiPatterns.DNS_SUBDOMAIN)
+  @Size(min = 1, max = 253)
+  private String caSecretName;
+
+  @JsonPropertyDescription("Key of the CA certificates in the Secret.")
+  @Default("ca.crt")
+  @Pattern(ApiPatterns.SECRET_KEY)
+  @Size(min = 1, max = 253)
+  private String caKey;
+
+  public String getCaSecretName() {
+    return caSecretName;
+  }
+
+  public void setCaSecretName(String caSecretName) {
+    this.caSecretName = caSecretName;
+  }
+
+  public String getCaKey() {
+    return caKey == null ? "ca.crt" : caKey;
+  }
+
+  public void setCaKey(String caKey) {
+    this.caKey = caKey;
+  }
+}
