@@ -61,6 +61,13 @@ class PipelineE2E {
    */
   static final String SOURCES_OUT_OF_STEP = "sources-out-of-step";
 
+  /**
+   * A dedup pod replaced on an empty disk: passed locally (17.6 s), failed once in CI, where the
+   * sink's read_committed consumer never caught up after the replacement (suspected: a transaction
+   * of the dead producer left open on an output partition, e2e/README.md).
+   */
+  static final String REPLACED_POD = "replaced-pod";
+
   /** How long replica A's replication stays stopped while B is re-seeded ahead (issue 10). */
   private static final Duration LAG = Duration.ofSeconds(30);
 
@@ -265,6 +272,7 @@ class PipelineE2E {
    */
   @Test
   @Order(4)
+  @Tag(REPLACED_POD)
   void dedupPodReplacedOnAnEmptyDisk() throws Exception {
     stack.erp().clear();
     try (PipelineRun run = PipelineRun.apply(stack, "e2e-dedup-replace", "drepl", 5436, 1)) {

@@ -40,6 +40,9 @@ public final class DedupConfig {
     env.put(
         DedupRuntimeEnv.ALIGN_HOLD_MS,
         Long.toString(Durations.toMillis(pipeline.getSpec().getDedup().getAlignHold())));
+    env.put(
+        DedupRuntimeEnv.KAFKA_PASSTHROUGH_PREFIX + "COMMIT_INTERVAL_MS",
+        Long.toString(Durations.toMillis(pipeline.getSpec().getDedup().getCommitInterval())));
     env.put(DedupRuntimeEnv.STATE_DIR, STATE_DIR);
     env.put(DedupRuntimeEnv.METRICS_PORT, Integer.toString(DedupRuntimeEnv.DEFAULT_METRICS_PORT));
     // Kafka security: references to the mounted Secrets' files, never their values.

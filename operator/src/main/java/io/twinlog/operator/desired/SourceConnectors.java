@@ -31,9 +31,6 @@ public final class SourceConnectors {
    */
   public static final long KEEP_ALIVE_MS = 5_000;
 
-  /** How long Debezium waits for more changes before it hands a batch to Connect. */
-  public static final long POLL_INTERVAL_MS = 50;
-
   /** Upper bound of the heartbeat interval; shorter when {@code restartPolicy.stallAfter} is. */
   public static final long MAX_HEARTBEAT_MS = 10_000;
 
@@ -94,7 +91,7 @@ public final class SourceConnectors {
     // Debezium waits up to poll.interval.ms (default 500) for a batch of max.batch.size (2,048)
     // to fill before handing it to Connect: at OLTP rates it never fills, so every change waited
     // the whole interval, more than half of the commit-to-ERP latency (docs/benchmarks.md).
-    config.put("poll.interval.ms", POLL_INTERVAL_MS);
+    config.put("poll.interval.ms", Durations.toMillis(source.getPollInterval()));
     config.put("connect.keep.alive", true);
     config.put("connect.keep.alive.interval.ms", KEEP_ALIVE_MS);
     // (source.gtid, transaction.total_order) identifies a change across replicas

@@ -21,6 +21,7 @@ final class DedupRules {
     DedupSpec dedup = pipeline.getSpec().getDedup();
     problems.duration(at + ".window", dedup.getWindow(), Duration.ofMillis(1));
     problems.duration(at + ".alignHold", dedup.getAlignHold(), Duration.ofMillis(1));
+    problems.duration(at + ".commitInterval", dedup.getCommitInterval(), Duration.ofMillis(10));
     problems.range(at + ".instances", dedup.getInstances(), 1, DedupSpec.MAX_INSTANCES);
     problems.range(at + ".partitions", dedup.getPartitions(), 1, DedupSpec.MAX_PARTITIONS);
     boolean prefixOk =

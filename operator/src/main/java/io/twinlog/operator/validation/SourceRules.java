@@ -22,6 +22,7 @@ final class SourceRules {
     credentials(source.getCredentials(), problems);
     replicas(source.getReplicas(), problems);
     retention(source.getBinlogRetention(), problems);
+    problems.duration("spec.source.pollInterval", source.getPollInterval(), Duration.ofMillis(1));
   }
 
   private static void include(IncludeSpec include, Problems problems) {

@@ -35,9 +35,15 @@ class DedupConfigTest {
             entry(
                 DedupRuntimeEnv.ALIGN_HOLD_MS,
                 Long.toString(DedupRuntimeEnv.DEFAULT_ALIGN_HOLD_MS)),
+            entry("TWINLOG_KAFKA_COMMIT_INTERVAL_MS", "50"),
             entry(DedupRuntimeEnv.STATE_DIR, "/var/lib/twinlog/state"),
             entry(DedupRuntimeEnv.METRICS_PORT, "8080"));
-    assertThat(contractNames()).containsAll(data.keySet());
+    // every key is a contract name, or a Kafka client setting under the contract's prefix
+    assertThat(contractNames())
+        .containsAll(
+            data.keySet().stream()
+                .filter(k -> !k.startsWith(DedupRuntimeEnv.KAFKA_PASSTHROUGH_PREFIX))
+                .toList());
   }
 
   @Test
@@ -55,7 +61,8 @@ class DedupConfigTest {
     assertThat(sources).isEqualTo(fromConnectors);
     assertThat(DedupConfig.env(p))
         .containsEntry(DedupRuntimeEnv.WINDOW_MS, "86400000")
-        .containsEntry(DedupRuntimeEnv.ALIGN_HOLD_MS, "120000");
+        .containsEntry(DedupRuntimeEnv.ALIGN_HOLD_MS, "120000")
+        .containsEntry("TWINLOG_KAFKA_COMMIT_INTERVAL_MS", "200");
   }
 
   @Test

@@ -72,7 +72,9 @@ class SourceConnectorsTest {
             entry("snapshot.mode", "when_needed"),
             entry("database.include.list", "shop,billing"),
             // stallAfter 90s: heartbeats every 22.5 s would be too rare; capped at 10 s.
-            entry("heartbeat.interval.ms", 10_000L));
+            entry("heartbeat.interval.ms", 10_000L),
+            // spec.source.pollInterval: the latency/CPU knob
+            entry("poll.interval.ms", 20L));
     p.getSpec().getRestartPolicy().setStallAfter("20s");
     assertThat(SourceConnectors.of(p).get(0).getSpec().getConfig())
         .containsEntry("heartbeat.interval.ms", 5_000L);

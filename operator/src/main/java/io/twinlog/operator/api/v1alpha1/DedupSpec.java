@@ -60,6 +60,27 @@ public class DedupSpec {
       message = "must be greater than 0")
   private String alignHold;
 
+  @JsonPropertyDescription(
+      "How often the dedup runtime commits its exactly-once transaction (Kafka Streams'"
+          + " commit.interval.ms, a duration): output becomes visible downstream only at a commit,"
+          + " so this is most of the runtime's share of the latency. Longer: less CPU and higher"
+          + " throughput, higher latency. Default: 50ms (Streams' own default is 100ms).")
+  @Default("50ms")
+  @Pattern(ApiPatterns.DURATION)
+  @Size(max = 32)
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) >= duration('10ms')",
+      message = "must be at least 10ms")
+  private String commitInterval;
+
+  public String getCommitInterval() {
+    return commitInterval == null ? "50ms" : commitInterval;
+  }
+
+  public void setCommitInterval(String commitInterval) {
+    this.commitInterval = commitInterval;
+  }
+
   @JsonPropertyDescription("Number of dedup runtime pods (1 to 10).")
   @Default("2")
   @Min(1)

@@ -3,6 +3,7 @@ package io.twinlog.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -47,6 +48,18 @@ public class SourceSpec {
       message = "replica serverIds must be unique")
   private List<ReplicaSpec> replicas = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "How long Debezium waits for more changes before handing a batch to Connect (its"
+          + " poll.interval.ms, a duration): the source's share of the latency. Shorter: lower"
+          + " latency, more CPU when idle. Default: 50ms (Debezium's own default is 500ms).")
+  @Default("50ms")
+  @Pattern(ApiPatterns.DURATION)
+  @Size(max = 32)
+  @ValidationRule(
+      value = ApiPatterns.IF_DURATION + "duration(self) >= duration('1ms')",
+      message = "must be at least 1ms")
+  private String pollInterval;
+
   @JsonPropertyDescription("How the connectors take their initial snapshot.")
   @Default("{}")
   private SnapshotSpec snapshot;
@@ -87,6 +100,14 @@ public class SourceSpec {
 
   public void setReplicas(List<ReplicaSpec> replicas) {
     this.replicas = replicas;
+  }
+
+  public String getPollInterval() {
+    return pollInterval == null ? "50ms" : pollInterval;
+  }
+
+  public void setPollInterval(String pollInterval) {
+    this.pollInterval = pollInterval;
   }
 
   public SnapshotSpec getSnapshot() {

@@ -52,9 +52,11 @@ public final class TestPipelines {
             - {name: replica-c, host: db-replica-c.db, port: 3306, serverId: 5403}
           snapshot: {mode: when_needed}
           binlogRetention: {minimum: 96h, checkEvery: 5m, enforce: true}
+          pollInterval: 20ms
         dedup:
           window: 24h
           alignHold: 2m
+          commitInterval: 200ms
           instances: 3
           partitions: 6
           outputTopicPrefix: cdc.shop
