@@ -238,26 +238,40 @@ class PipelineE2E {
   @Test
   @Order(4)
   void dedupRuntimeKilledMidStream() throws Exception {
+    dedupPodLostMidStream("e2e-dedup-kill", "dkill", 5431, "dedup-kill", (run, pod) -> pod.kill());
+  }
+
+  /**
+   * Loses the only dedup pod under load in the way {@code fault} does, waits for a pod of another
+   * process to be ready, and checks that every change reached the ERP once.
+   */
+  private void dedupPodLostMidStream(
+      String namespace,
+      String prefix,
+      int serverId,
+      String scenario,
+      java.util.function.BiConsumer<PipelineRun, DedupProcess> fault)
+      throws Exception {
     stack.erp().clear();
-    try (PipelineRun run = PipelineRun.apply(stack, "e2e-dedup-kill", "dkill", 5431, 1)) {
+    try (PipelineRun run = PipelineRun.apply(stack, namespace, prefix, serverId, 1)) {
       run.awaitReady(READY);
       run.awaitStreaming(READY);
       Background load = Background.run(run.workload(), 400, 80);
       Awaitility.await().atMost(DELIVERY).until(() -> stack.erp().acceptedCount() > 150);
       DedupProcess pod = stack.dedupPods().pods(run.namespace(), run.dedupDeployment()).get(0);
-      Instant killed = Instant.now();
-      pod.kill();
-      Awaitility.await("dedup pod ready again")
+      Instant lost = Instant.now();
+      fault.accept(run, pod);
+      Awaitility.await("a dedup pod ready again")
           .atMost(READY)
           .pollInterval(Duration.ofMillis(100))
           .until(
               () ->
                   stack.dedupPods().pods(run.namespace(), run.dedupDeployment()).stream()
                       .anyMatch(p -> p.pid() != pod.pid() && p.ready()));
-      Duration back = Duration.between(killed, Instant.now());
+      Duration back = Duration.between(lost, Instant.now());
       load.join(120);
       run.awaitQuiescent(DELIVERY);
-      ScenarioReport report = run.check("dedup-kill", back, 0);
+      ScenarioReport report = run.check(scenario, back, 0);
       print(report);
       assertThat(report.problems()).isEmpty();
       run.delete(READY);
@@ -274,30 +288,12 @@ class PipelineE2E {
   @Order(4)
   @Tag(REPLACED_POD)
   void dedupPodReplacedOnAnEmptyDisk() throws Exception {
-    stack.erp().clear();
-    try (PipelineRun run = PipelineRun.apply(stack, "e2e-dedup-replace", "drepl", 5436, 1)) {
-      run.awaitReady(READY);
-      run.awaitStreaming(READY);
-      Background load = Background.run(run.workload(), 400, 80);
-      Awaitility.await().atMost(DELIVERY).until(() -> stack.erp().acceptedCount() > 150);
-      DedupProcess pod = stack.dedupPods().pods(run.namespace(), run.dedupDeployment()).get(0);
-      Instant deleted = Instant.now();
-      stack.dedupPods().deletePod(run.namespace(), run.dedupDeployment(), 0);
-      Awaitility.await("a new dedup pod ready")
-          .atMost(READY)
-          .pollInterval(Duration.ofMillis(100))
-          .until(
-              () ->
-                  stack.dedupPods().pods(run.namespace(), run.dedupDeployment()).stream()
-                      .anyMatch(p -> p.pid() != pod.pid() && p.ready()));
-      Duration back = Duration.between(deleted, Instant.now());
-      load.join(120);
-      run.awaitQuiescent(DELIVERY);
-      ScenarioReport report = run.check("dedup-replaced", back, 0);
-      print(report);
-      assertThat(report.problems()).isEmpty();
-      run.delete(READY);
-    }
+    dedupPodLostMidStream(
+        "e2e-dedup-replace",
+        "drepl",
+        5436,
+        "dedup-replaced",
+        (run, pod) -> stack.dedupPods().deletePod(run.namespace(), run.dedupDeployment(), 0));
   }
 
   @Test

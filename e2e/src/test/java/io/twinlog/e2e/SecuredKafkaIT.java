@@ -78,21 +78,28 @@ class SecuredKafkaIT {
     // nothing in the ConfigMap is a secret value: only references to the mounted files
     assertThat(String.join("\n", DedupConfig.env(p).values())).doesNotContain(PASSWORD);
     assertThat(env.get("TWINLOG_KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_SSL");
+    List<ConsumerRecord<String, String>> out = deliverOneChange(p, env);
+    // the change both replicas delivered, once
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).value()).contains("\"gtid\":\"0-1-1\"");
+    assertThat(kafka.consume(ResourceNames.outputTopic(p, TABLE), 2, Duration.ofSeconds(3)))
+        .hasSize(1);
+  }
+
+  /**
+   * Both replicas send the same change; a runtime with {@code env} runs until RUNNING; returns what
+   * the output holds (read on the plain listener) once it holds one record, or after 60 s.
+   */
+  private static List<ConsumerRecord<String, String>> deliverOneChange(
+      CdcPipeline p, Map<String, String> env) throws Exception {
     createTopics(p);
     produce(p, "replica-a", 1);
     produce(p, "replica-b", 1);
-
     try (DedupRuntime runtime = DedupRuntime.start(env)) {
       await()
           .atMost(Duration.ofSeconds(90))
           .until(() -> runtime.state() == KafkaStreams.State.RUNNING);
-      List<ConsumerRecord<String, String>> out =
-          kafka.consume(ResourceNames.outputTopic(p, TABLE), 1, Duration.ofSeconds(60));
-      // the change both replicas delivered, once
-      assertThat(out).hasSize(1);
-      assertThat(out.get(0).value()).contains("\"gtid\":\"0-1-1\"");
-      assertThat(kafka.consume(ResourceNames.outputTopic(p, TABLE), 2, Duration.ofSeconds(3)))
-          .hasSize(1);
+      return kafka.consume(ResourceNames.outputTopic(p, TABLE), 1, Duration.ofSeconds(60));
     }
   }
 
@@ -119,16 +126,7 @@ class SecuredKafkaIT {
     assertThat(String.join("\n", DedupConfig.env(p).values()))
         .doesNotContain("PRIVATE KEY")
         .doesNotContain(client.certificatePem().lines().skip(1).findFirst().orElseThrow());
-    createTopics(p);
-    produce(p, "replica-a", 1);
-    produce(p, "replica-b", 1);
-    try (DedupRuntime runtime = DedupRuntime.start(env)) {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> runtime.state() == KafkaStreams.State.RUNNING);
-      assertThat(kafka.consume(ResourceNames.outputTopic(p, TABLE), 1, Duration.ofSeconds(60)))
-          .hasSize(1);
-    }
+    assertThat(deliverOneChange(p, env)).hasSize(1);
 
     CdcPipeline anonymous = pipeline("anonymous", kafka.mtlsBootstrapServers(), "");
     createTopics(anonymous);

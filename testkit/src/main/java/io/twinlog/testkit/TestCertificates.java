@@ -32,37 +32,9 @@ public record TestCertificates(Path keyStore, String password, String caPem) {
       Path store = dir.resolve("server.p12");
       Path pem = dir.resolve("ca.crt");
       String password = UUID.randomUUID().toString();
-      keytool(
-          "-genkeypair",
-          "-alias",
-          "server",
-          "-keyalg",
-          "EC",
-          "-groupname",
-          "secp256r1",
-          "-validity",
-          "2",
-          "-dname",
-          "CN=localhost",
-          "-ext",
-          "SAN=dns:localhost,ip:127.0.0.1",
-          "-keystore",
-          store.toString(),
-          "-storetype",
-          "PKCS12",
-          "-storepass",
-          password);
-      keytool(
-          "-exportcert",
-          "-rfc",
-          "-alias",
-          "server",
-          "-keystore",
-          store.toString(),
-          "-storepass",
-          password,
-          "-file",
-          pem.toString());
+      genkeypair(
+          store, password, "server", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1");
+      exportPem(store, password, "server", pem);
       return new TestCertificates(
           store, password, Files.readString(pem, StandardCharsets.US_ASCII));
     } catch (IOException e) {
@@ -91,55 +63,9 @@ public record TestCertificates(Path keyStore, String password, String caPem) {
       Path userStore = dir.resolve("user.p12");
       Path csr = dir.resolve("user.csr");
       Path userPem = dir.resolve("user.crt");
-      keytool(
-          "-genkeypair",
-          "-alias",
-          "ca",
-          "-keyalg",
-          "EC",
-          "-groupname",
-          "secp256r1",
-          "-validity",
-          "2",
-          "-dname",
-          "CN=twinlog-test-clients-ca",
-          "-ext",
-          "bc:c",
-          "-keystore",
-          caStore.toString(),
-          "-storetype",
-          "PKCS12",
-          "-storepass",
-          password);
-      keytool(
-          "-exportcert",
-          "-rfc",
-          "-alias",
-          "ca",
-          "-keystore",
-          caStore.toString(),
-          "-storepass",
-          password,
-          "-file",
-          caPem.toString());
-      keytool(
-          "-genkeypair",
-          "-alias",
-          "user",
-          "-keyalg",
-          "EC",
-          "-groupname",
-          "secp256r1",
-          "-validity",
-          "2",
-          "-dname",
-          "CN=" + user,
-          "-keystore",
-          userStore.toString(),
-          "-storetype",
-          "PKCS12",
-          "-storepass",
-          password);
+      genkeypair(caStore, password, "ca", "CN=twinlog-test-clients-ca", "-ext", "bc:c");
+      exportPem(caStore, password, "ca", caPem);
+      genkeypair(userStore, password, "user", "CN=" + user);
       keytool(
           "-certreq",
           "-alias",
@@ -183,6 +109,45 @@ public record TestCertificates(Path keyStore, String password, String caPem) {
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("could not make a client certificate in " + dir, e);
     }
+  }
+
+  /** An EC key pair with a self-signed certificate valid two days, in a PKCS12 store. */
+  private static void genkeypair(
+      Path store, String password, String alias, String dname, String... extra) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-dname",
+                dname));
+    args.addAll(List.of(extra));
+    args.addAll(
+        List.of("-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", password));
+    keytool(args.toArray(String[]::new));
+  }
+
+  /** The certificate of {@code alias} as PEM in {@code file}. */
+  private static void exportPem(Path store, String password, String alias, Path file)
+      throws IOException {
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        alias,
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        password,
+        "-file",
+        file.toString());
   }
 
   private static void keytool(String... args) throws IOException {

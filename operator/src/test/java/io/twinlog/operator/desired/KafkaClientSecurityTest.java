@@ -21,13 +21,7 @@ import org.junit.jupiter.api.Test;
 class KafkaClientSecurityTest {
 
   private static CdcPipeline scramOverTls() {
-    CdcPipeline p = TestPipelines.minimal();
-    p.getSpec().getKafka().setTls(new KafkaTlsSpec());
-    KafkaAuthenticationSpec auth = new KafkaAuthenticationSpec();
-    auth.setType(KafkaAuthType.SCRAM_SHA_512);
-    auth.setUsername("twinlog-orders");
-    p.getSpec().getKafka().setAuthentication(auth);
-    return p;
+    return TestPipelines.scramOverTls(TestPipelines.minimal());
   }
 
   @Test

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
-import io.twinlog.operator.api.v1alpha1.KafkaAuthType;
-import io.twinlog.operator.api.v1alpha1.KafkaAuthenticationSpec;
-import io.twinlog.operator.api.v1alpha1.KafkaTlsSpec;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
 import io.twinlog.operator.health.RestartAnnotations;
 import java.util.HashMap;
@@ -18,13 +15,7 @@ import org.junit.jupiter.api.Test;
 class SecretRotationTest {
 
   private static CdcPipeline secured() {
-    CdcPipeline p = TestPipelines.full();
-    p.getSpec().getKafka().setTls(new KafkaTlsSpec());
-    KafkaAuthenticationSpec auth = new KafkaAuthenticationSpec();
-    auth.setType(KafkaAuthType.SCRAM_SHA_512);
-    auth.setUsername("twinlog-orders");
-    p.getSpec().getKafka().setAuthentication(auth);
-    return p;
+    return TestPipelines.scramOverTls(TestPipelines.full());
   }
 
   private static Map<String, String> versions(String db, String kafkaUser, String erp) {

@@ -329,13 +329,11 @@ class CdcPipelineOperatorIT {
                         .withStringData(data)
                         .build())
                 .create());
-    CdcPipeline secured = Pipelines.orders(client, ns, "orders");
-    secured.getSpec().getKafka().setTls(new io.twinlog.operator.api.v1alpha1.KafkaTlsSpec());
-    var auth = new io.twinlog.operator.api.v1alpha1.KafkaAuthenticationSpec();
-    auth.setType(io.twinlog.operator.api.v1alpha1.KafkaAuthType.SCRAM_SHA_512);
-    auth.setUsername("twinlog-orders");
-    secured.getSpec().getKafka().setAuthentication(auth);
-    client.resource(secured).create();
+    client
+        .resource(
+            io.twinlog.operator.api.v1alpha1.TestPipelines.scramOverTls(
+                Pipelines.orders(client, ns, "orders")))
+        .create();
     waiting()
         .until(
             () ->

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
-import io.twinlog.operator.api.v1alpha1.KafkaAuthType;
-import io.twinlog.operator.api.v1alpha1.KafkaAuthenticationSpec;
-import io.twinlog.operator.api.v1alpha1.KafkaTlsSpec;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
 import io.twinlog.operator.desired.KafkaClientSecurity;
 import io.twinlog.operator.desired.ResourceNames;
@@ -35,13 +32,8 @@ class SecuredHeartbeatWatcherIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.startSecured(certs);
         HeartbeatWatcher watcher = new HeartbeatWatcher(Map.of(), 4, Duration.ofMillis(200))) {
       kafka.addScramUser("twinlog-orders", "the-password");
-      CdcPipeline p = TestPipelines.minimal();
+      CdcPipeline p = TestPipelines.scramOverTls(TestPipelines.minimal());
       p.getSpec().getKafka().setBootstrapServers(kafka.secureBootstrapServers());
-      p.getSpec().getKafka().setTls(new KafkaTlsSpec());
-      KafkaAuthenticationSpec auth = new KafkaAuthenticationSpec();
-      auth.setType(KafkaAuthType.SCRAM_SHA_512);
-      auth.setUsername("twinlog-orders");
-      p.getSpec().getKafka().setAuthentication(auth);
       String prefix = ResourceNames.sourceTopicPrefix(p, "replica-a");
       String topic = ResourceNames.heartbeatTopic(prefix);
       kafka.createTopic(topic, 1);

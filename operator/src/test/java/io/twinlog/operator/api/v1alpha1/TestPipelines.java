@@ -97,4 +97,17 @@ public final class TestPipelines {
   public static String yaml(CdcPipeline pipeline) {
     return SERIALIZATION.asYaml(pipeline);
   }
+
+  /**
+   * {@code p} on a Strimzi {@code tls} listener with SCRAM-SHA-512 as KafkaUser {@code
+   * twinlog-orders} (least privilege on by default); returns {@code p}.
+   */
+  public static CdcPipeline scramOverTls(CdcPipeline p) {
+    p.getSpec().getKafka().setTls(new KafkaTlsSpec());
+    KafkaAuthenticationSpec auth = new KafkaAuthenticationSpec();
+    auth.setType(KafkaAuthType.SCRAM_SHA_512);
+    auth.setUsername("twinlog-orders");
+    p.getSpec().getKafka().setAuthentication(auth);
+    return p;
+  }
 }
