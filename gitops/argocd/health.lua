@@ -5,8 +5,9 @@
 -- Progressing  the operator has not reported on this generation yet, or the pipeline is still
 --              coming up (connectors not running yet, dedup pods starting).
 -- Suspended    spec.state is paused or stopped.
--- Degraded     Ready=False for a failure; the message is "<Ready reason> (<cause reason>): <message>",
---              the cause being the SourcesHealthy/DedupReady/SinkReady condition behind it.
+-- Degraded     Ready=False and Stalled=True (a failure waiting does not fix); the message is the
+--              Stalled condition's: "<Ready reason> (<cause reason>): <message>", the cause being
+--              the SourcesHealthy/DedupReady/SinkReady condition behind it.
 -- Tested by helm-chart's ArgoCdHealthLuaTest against statuses from the operator's StatusAggregator.
 
 local hs = {}
@@ -30,9 +31,6 @@ local function describe(c)
   end
   return text
 end
-
--- Reasons that mean "not there yet" rather than "broken".
-local starting = { ConnectorNotReady = true, DedupNotReady = true }
 
 local generation = obj.metadata.generation
 local status = obj.status
@@ -74,26 +72,15 @@ if ready.reason == "Paused" or ready.reason == "Stopped" then
   return hs
 end
 
--- Ready=False: the sub-condition behind it tells starting from failing.
-local cause = nil
-if ready.reason == "NoHealthySource" then
-  cause = condition(status.conditions, "SourcesHealthy")
-elseif ready.reason == "DedupNotReady" then
-  cause = condition(status.conditions, "DedupReady")
-elseif ready.reason == "SinkNotReady" then
-  cause = condition(status.conditions, "SinkReady")
-end
-
-if cause ~= nil and cause.status == "False" and starting[cause.reason] then
-  hs.status = "Progressing"
-  hs.message = describe(ready)
+-- Ready=False: the operator's Stalled and Reconciling conditions (the ones kstatus reads, so Flux
+-- and Argo CD agree) tell failing from starting.
+local stalled = condition(status.conditions, "Stalled")
+if stalled ~= nil and stalled.status == "True" then
+  hs.status = "Degraded"
+  hs.message = stalled.message or describe(ready)
   return hs
 end
 
-hs.status = "Degraded"
-if cause ~= nil and cause.status == "False" and cause.reason ~= nil then
-  hs.message = ready.reason .. " (" .. cause.reason .. "): " .. (ready.message or "")
-else
-  hs.message = describe(ready)
-end
+hs.status = "Progressing"
+hs.message = describe(ready)
 return hs

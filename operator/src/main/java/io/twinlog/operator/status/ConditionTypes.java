@@ -16,6 +16,18 @@ public final class ConditionTypes {
   /** The ERP sink connector runs (True with NotConfigured when there is no sink). */
   public static final String SINK_READY = "SinkReady";
 
+  /**
+   * kstatus' abnormal-true condition: True while the pipeline is coming up (connectors or dedup
+   * instances starting). See {@link Kstatus}.
+   */
+  public static final String RECONCILING = "Reconciling";
+
+  /**
+   * kstatus' abnormal-true condition: True while the pipeline cannot deliver and waiting will not
+   * fix it (invalid spec, failed apply, failing connectors). See {@link Kstatus}.
+   */
+  public static final String STALLED = "Stalled";
+
   /** Every replica keeps its binlog at least {@code spec.source.binlogRetention.minimum}. */
   public static final String BINLOG_RETENTION_OK = "BinlogRetentionOk";
 }

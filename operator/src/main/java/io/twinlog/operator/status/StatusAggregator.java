@@ -31,6 +31,10 @@ public final class StatusAggregator {
   private static final String FALSE = "False";
   private static final String UNKNOWN = "Unknown";
 
+  /** Ready and what is computed from it alone; replaced together, never kept from before. */
+  private static final java.util.Set<String> DERIVED_FROM_READY =
+      java.util.Set.of(ConditionTypes.READY, ConditionTypes.RECONCILING, ConditionTypes.STALLED);
+
   /** The status for an observed, valid pipeline. */
   public static CdcPipelineStatus aggregate(
       Observation observation, CdcPipelineStatus previous, Instant now) {
@@ -124,11 +128,13 @@ public final class StatusAggregator {
     int restarts =
         sources.stream().mapToInt(s -> zeroIfNull(s.getRestarts())).sum()
             + (sinkStatus == null ? 0 : zeroIfNull(sinkStatus.getRestarts()));
+    List<Condition> parts = List.of(sourcesHealthy, dedupReady, sinkReady, retention);
+    List<Condition> all = new ArrayList<>();
+    all.add(ready);
+    all.addAll(parts);
+    all.addAll(Kstatus.conditions(ready, parts));
     List<Condition> conditions =
-        Conditions.merge(
-            previous == null ? null : previous.getConditions(),
-            List.of(ready, sourcesHealthy, dedupReady, sinkReady, retention),
-            now);
+        Conditions.merge(previous == null ? null : previous.getConditions(), all, now);
     return new CdcPipelineStatus()
         .withObservedGeneration(generation)
         .withConditions(conditions)
@@ -173,13 +179,16 @@ public final class StatusAggregator {
 
   private static CdcPipelineStatus withReady(
       CdcPipelineStatus previous, Condition ready, long generation, Instant now) {
-    List<Condition> next = new ArrayList<>();
-    next.add(ready);
+    List<Condition> kept = new ArrayList<>();
     if (previous != null && previous.getConditions() != null) {
       previous.getConditions().stream()
-          .filter(c -> !ConditionTypes.READY.equals(c.getType()))
-          .forEach(next::add);
+          .filter(c -> !DERIVED_FROM_READY.contains(c.getType()))
+          .forEach(kept::add);
     }
+    List<Condition> next = new ArrayList<>();
+    next.add(ready);
+    next.addAll(kept);
+    next.addAll(Kstatus.conditions(ready, kept));
     CdcPipelineStatus base = previous == null ? new CdcPipelineStatus() : copy(previous);
     return base.withObservedGeneration(generation)
         .withConditions(

@@ -213,8 +213,17 @@ class CdcPipelineOperatorIT {
     assertThat(status.getConditions())
         .extracting(Condition::getType)
         .containsExactlyInAnyOrder(
-            "Ready", "SourcesHealthy", "DedupReady", "SinkReady", "BinlogRetentionOk");
+            "Ready",
+            "SourcesHealthy",
+            "DedupReady",
+            "SinkReady",
+            "BinlogRetentionOk",
+            "Reconciling",
+            "Stalled");
     assertThat(condition("orders", ConditionTypes.READY).getStatus()).isEqualTo("False");
+    // connectors that Strimzi has not started yet: coming up, not failing (kstatus InProgress)
+    assertThat(condition("orders", ConditionTypes.RECONCILING).getStatus()).isEqualTo("True");
+    assertThat(condition("orders", ConditionTypes.STALLED).getStatus()).isEqualTo("False");
     assertThat(status.getSources())
         .extracting(s -> s.getName())
         .containsExactly("replica-a", "replica-b");

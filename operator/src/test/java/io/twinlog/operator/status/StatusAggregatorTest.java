@@ -88,7 +88,14 @@ class StatusAggregatorTest {
         .containsExactly("True", Reasons.DELIVERING);
     assertThat(status.getConditions())
         .extracting(Condition::getType)
-        .containsExactly("Ready", "SourcesHealthy", "DedupReady", "SinkReady", "BinlogRetentionOk");
+        .containsExactly(
+            "Ready",
+            "SourcesHealthy",
+            "DedupReady",
+            "SinkReady",
+            "BinlogRetentionOk",
+            "Reconciling",
+            "Stalled");
     assertThat(status.getConditions())
         .allSatisfy(
             c -> {
@@ -192,6 +199,92 @@ class StatusAggregatorTest {
     assertThat(condition(oneOfTwo, ConditionTypes.READY))
         .extracting(Condition::getStatus, Condition::getReason)
         .containsExactly("True", Reasons.DEGRADED);
+  }
+
+  /**
+   * kstatus (Flux) reads Reconciling and Stalled, both abnormal-true: coming up is Reconciling, a
+   * failure waiting does not fix is Stalled, delivering or paused is neither.
+   */
+  @Test
+  void reconcilingAndStalledTellKstatusStartingFromFailingFromDone() {
+    ConnectorHealth starting = ConnectorHealth.absent();
+    List<SourceObservation> up = List.of(source("replica-a", running()));
+    List<SourceObservation> failing =
+        List.of(
+            source("replica-a", failed("connection-refused")),
+            source("replica-b", failed("schema-history-missing")));
+    record Case(String name, CdcPipelineStatus status, String reconciling, String stalled) {}
+    List<Case> cases =
+        List.of(
+            new Case(
+                "delivering",
+                StatusAggregator.aggregate(
+                    observation(PipelineState.RUNNING, up, 2, sink(running())), null, T0),
+                "False",
+                "False"),
+            new Case(
+                "connectors not created yet",
+                StatusAggregator.aggregate(
+                    observation(
+                        PipelineState.RUNNING,
+                        List.of(source("replica-a", starting)),
+                        2,
+                        sink(running())),
+                    null,
+                    T0),
+                "True",
+                "False"),
+            new Case(
+                "dedup pods starting",
+                StatusAggregator.aggregate(
+                    observation(PipelineState.RUNNING, up, 0, sink(running())), null, T0),
+                "True",
+                "False"),
+            new Case(
+                "every source failing",
+                StatusAggregator.aggregate(
+                    observation(PipelineState.RUNNING, failing, 2, sink(running())), null, T0),
+                "False",
+                "True"),
+            new Case(
+                "sink failing",
+                StatusAggregator.aggregate(
+                    observation(PipelineState.RUNNING, up, 2, sink(failed("connection-refused"))),
+                    null,
+                    T0),
+                "False",
+                "True"),
+            new Case(
+                "paused",
+                StatusAggregator.aggregate(
+                    observation(PipelineState.PAUSED, up, 2, sink(running())), null, T0),
+                "False",
+                "False"),
+            new Case("invalid spec", StatusAggregator.invalid("bad", 3, null, T0), "False", "True"),
+            new Case(
+                "apply failed",
+                StatusAggregator.failed("forbidden", 3, null, T0),
+                "False",
+                "True"));
+    for (Case c : cases) {
+      assertThat(condition(c.status(), ConditionTypes.RECONCILING).getStatus())
+          .as("Reconciling when %s", c.name())
+          .isEqualTo(c.reconciling());
+      assertThat(condition(c.status(), ConditionTypes.STALLED).getStatus())
+          .as("Stalled when %s", c.name())
+          .isEqualTo(c.stalled());
+    }
+    Condition stalled = condition(cases.get(3).status(), ConditionTypes.STALLED);
+    assertThat(stalled.getReason()).isEqualTo(Reasons.NO_HEALTHY_SOURCE);
+    assertThat(stalled.getMessage())
+        .startsWith("NoHealthySource (" + Reasons.SCHEMA_HISTORY_MISSING + "): No source");
+    assertThat(condition(cases.get(1).status(), ConditionTypes.RECONCILING).getReason())
+        .isEqualTo(Reasons.CONNECTOR_NOT_READY);
+    // a spec fixed after it was invalid: the next status is computed whole, Stalled goes False
+    CdcPipelineStatus fixed =
+        StatusAggregator.aggregate(
+            observation(PipelineState.RUNNING, up, 2, sink(running())), cases.get(6).status(), T0);
+    assertThat(condition(fixed, ConditionTypes.STALLED).getStatus()).isEqualTo("False");
   }
 
   @Test
