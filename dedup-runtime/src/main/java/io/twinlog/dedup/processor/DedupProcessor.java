@@ -102,8 +102,9 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
         java.time.Duration.ofMillis(Math.max(100, Math.min(1_000, alignHoldMs / 10))),
         org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME,
         now -> {
-          gtidRule.expireHolds(now);
-          releaseHeld();
+          while (gtidRule.expireOldestHold(now)) {
+            releaseHeld();
+          }
         });
     contentRule = new ContentRule(stores, anomalies, windowMs);
     snapshotRule = new SnapshotRule(stores, anomalies);
@@ -136,12 +137,18 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
       for (long n = r.from(); n < r.to(); n++) {
         HeldRecord held = stores.release(r.source(), r.table(), n);
         if (held != null) {
-          handle(r.source(), r.table(), held.toRecord(), topics.topic(r.source(), r.table()));
+          gtidRule.replaying(r.heldSinceMs());
+          try {
+            handle(r.source(), r.table(), held.toRecord(), topics.topic(r.source(), r.table()));
+          } finally {
+            gtidRule.replaying(GtidRule.NOT_REPLAYING);
+          }
         }
         List<GtidRule.Release> fresh = gtidRule.takeReleases();
         if (!fresh.isEmpty()) {
           if (n + 1 < r.to()) {
-            work.addFirst(new GtidRule.Release(r.source(), r.table(), n + 1, r.to()));
+            work.addFirst(
+                new GtidRule.Release(r.source(), r.table(), n + 1, r.to(), r.heldSinceMs()));
           }
           for (int i = fresh.size() - 1; i >= 0; i--) {
             work.addFirst(fresh.get(i));

@@ -49,7 +49,21 @@ final class GtidRule {
   private final ArrayDeque<Release> releases = new ArrayDeque<>();
 
   /** Held records of a source that can now be decided, in order: [from, to). */
-  record Release(String source, String table, long from, long to) {}
+  record Release(String source, String table, long from, long to, long heldSinceMs) {}
+
+  /** While held records are decided again: since when they have waited (else NOT_REPLAYING). */
+  private long replayingSinceMs = NOT_REPLAYING;
+
+  static final long NOT_REPLAYING = Long.MIN_VALUE;
+
+  /**
+   * The records about to be decided again have been held since {@code heldSinceMs}: a hold they
+   * start again counts from then, so a source held on one resume after another waits the hold time
+   * once, not once per resume.
+   */
+  void replaying(long heldSinceMs) {
+    replayingSinceMs = heldSinceMs;
+  }
 
   GtidRule(
       DedupStores stores,
@@ -75,17 +89,38 @@ final class GtidRule {
     return taken;
   }
 
-  /** Decides alone every hold older than the hold time: nothing else placed it in time. */
-  void expireHolds(long now) {
+  /**
+   * Decides alone the oldest hold that outlived the hold time (nothing else placed it in time), and
+   * says whether there was one. One at a time: releasing one source's held changes may place
+   * another's, so the caller replays the release before asking again. Oldest first (by when it
+   * began, then by its transaction's commit time): the source held on the earlier transaction may
+   * be the one that settles the later one.
+   */
+  boolean expireOldestHold(long now) {
+    String[] oldest = null;
+    GtidCursor oldestCursor = null;
     for (String[] lane : stores.holdingLanes()) {
       GtidCursor c = stores.gtidCursor(lane[0], lane[1]);
       if (c == null || !c.holding) {
         stores.markHolding(lane[0], lane[1], false);
         continue;
       }
-      tryResolve(lane[0], lane[1], c, now);
-      stores.putGtidCursor(lane[0], lane[1], c);
+      if (now - c.holdSinceMs <= holdMs) {
+        continue;
+      }
+      if (oldestCursor == null
+          || c.holdSinceMs < oldestCursor.holdSinceMs
+          || (c.holdSinceMs == oldestCursor.holdSinceMs && c.commitTs < oldestCursor.commitTs)) {
+        oldest = lane;
+        oldestCursor = c;
+      }
     }
+    if (oldest == null) {
+      return false;
+    }
+    tryResolve(oldest[0], oldest[1], oldestCursor, now);
+    stores.putGtidCursor(oldest[0], oldest[1], oldestCursor);
+    return true;
   }
 
   /** True while the source's records of this table are held (every kind, so order is kept). */
@@ -135,10 +170,13 @@ final class GtidRule {
         return Verdict.drop("beyond-window");
       }
     }
-    if (sameTx
-        && (e.totalOrder() < 0 || e.totalOrder() > c.lastOrder)
-        && !renumbered(table, c, e)) {
-      // the run goes on
+    if (sameTx && (e.totalOrder() < 0 || e.totalOrder() > c.lastOrder)) {
+      // The run goes on, or a restart that total_order does not show: one that re-sent nothing of
+      // this table (a re-send starts at or below the lane's last total_order), so the lane goes on
+      // at its next index either way. Only the numbering may have moved: learn it again.
+      if (renumbered(table, c, e)) {
+        c.shift = GtidCursor.UNKNOWN;
+      }
     } else if (sameTx) {
       resumeInside(table, c, e);
     } else {
@@ -396,6 +434,13 @@ final class GtidRule {
                 + " had already been emitted for the same key: emitting it would overwrite"
                 + " newer state (a source skipped it and the only one holding it was behind)";
         anomalies.report(source, AnomalyKind.KEY_ORDER_CONFLICT, why, List.of(g.text(), last));
+        // Still this transaction's change of the key: the next one in it starts from here (what
+        // fits() checks a resumed source's new changes against), though the key's newest stays.
+        transcripts.putLastOfKey(
+            table,
+            keyDigest + "|" + g.text(),
+            new KeyState(g.text(), e.afterImage(), e.tsMs()),
+            e.tsMs());
         return Verdict.deadLetter(changeId, why);
       }
       if (!sameHistory && previous.sameDomain(g) && previous.seq() > g.seq()) {
@@ -412,8 +457,8 @@ final class GtidRule {
     }
     KeyState now = new KeyState(g.text(), e.afterImage(), e.tsMs());
     transcripts.putLastOfKey(table, keyDigest, now, e.tsMs());
-    // Per history too: a resumed source's change continues its own primary's history of the key.
-    transcripts.putLastOfKey(table, keyDigest + "|" + history(g.text()), now, e.tsMs());
+    // Per transaction too: where a resumed source's next new change of the key must start.
+    transcripts.putLastOfKey(table, keyDigest + "|" + g.text(), now, e.tsMs());
     return Verdict.emit(changeId);
   }
 
@@ -512,7 +557,7 @@ final class GtidRule {
     // Replayed after the hold, this event must continue the run it starts, not start a new one.
     c.holdLastOrder0 = e.totalOrder() - 1;
     c.holdPosition0 = c.position;
-    c.holdSinceMs = clock.getAsLong();
+    c.holdSinceMs = replayingSinceMs != NOT_REPLAYING ? replayingSinceMs : clock.getAsLong();
     stores.markHolding(source, table, true);
     c.runEnded = false;
     transcripts.putHeader(table, c.gtid, c.commitTs, h.withWaiters(h.waiters() + 1));
@@ -562,11 +607,79 @@ final class GtidRule {
       c.run++;
       c.lastOrder = e.totalOrder();
     } else {
+      if (!c.runEnded
+          && !e.gtid().text().equals(c.gtid)
+          && c.position != null
+          && e.position().compareTransaction(c.position) > 0
+          && steppedToTheNext(table, c.gtid, e.gtid(), e.tsMs())) {
+        leftInHold(table, c);
+      }
       c.runEnded = true;
     }
     tryResolve(source, table, c, clock.getAsLong());
     stores.putGtidCursor(source, table, c);
     return Verdict.hold();
+  }
+
+  /** How far a step is checked for skipped transactions; a longer one is not taken as an end. */
+  private static final int STEP_CHECKED = 64;
+
+  /**
+   * Whether a step from {@code from} to {@code to} passed over nothing the output holds of this
+   * table: an ordinary end of the transaction, not a re-seed that jumped over what others
+   * delivered.
+   */
+  private boolean steppedToTheNext(String table, String from, Gtid to, long ts) {
+    Gtid g = parse(from);
+    if (!g.sameDomain(to) || !g.server().equals(to.server())) {
+      return false;
+    }
+    long gap = to.seq() - g.seq();
+    if (gap <= 0 || gap > STEP_CHECKED) {
+      return false;
+    }
+    for (long seq = g.seq() + 1; seq < to.seq(); seq++) {
+      if (transcripts.bySequence(table, g.domain(), seq, ts) != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The held run went on to a later transaction of its binlog: it read the rest of this one, so its
+   * start plus its length is the transaction's end in this partition. A start from which it would
+   * have left before the end of what the output holds is ruled out (had it been re-seeded instead,
+   * the start kept takes its changes as new: they may repeat, never go missing). Where both "it
+   * re-sent the end" and "its changes come after the end" remain, a source that read the
+   * transaction whole and went on (the transcript's claim) tells which.
+   */
+  private void leftInHold(String table, GtidCursor c) {
+    Header h = header(table, c);
+    int n = 0;
+    int atEnd = 0;
+    for (int i = 0; i < c.candidates.length; i++) {
+      if (c.candidates[i] + c.run >= h.size()) {
+        c.candidates[n] = c.candidates[i];
+        c.shifts[n++] = c.shifts[i];
+        if (c.candidates[i] + c.run == h.size()) {
+          atEnd++;
+        }
+      }
+    }
+    if (h.complete() && atEnd > 0) {
+      n = 0;
+      for (int i = 0; i < c.candidates.length; i++) {
+        if (c.candidates[i] + c.run == h.size()) {
+          c.candidates[n] = c.candidates[i];
+          c.shifts[n++] = c.shifts[i];
+        }
+      }
+    }
+    if (n > 0) {
+      c.candidates = java.util.Arrays.copyOf(c.candidates, n);
+      c.shifts = java.util.Arrays.copyOf(c.shifts, n);
+    }
   }
 
   private static HeldEvent held(ChangeEvent e) {
@@ -672,9 +785,9 @@ final class GtidRule {
       }
       return shift;
     }
-    if (h.complete()) {
-      return REJECTED; // a complete transcript has no room beyond its end
-    }
+    // Beyond the end of a transcript one source claimed complete: kept, because that source may
+    // have been re-seeded (or have stopped) inside the transaction and gone on, which nothing in
+    // its events shows. The claim settles only what the run's own end does not (see leftInHold).
     // A new change starts where its key stands: after the previous held change of the key that
     // this candidate also takes as new, else after the last change the output holds of it.
     long from;
@@ -687,9 +800,7 @@ final class GtidRule {
     } else {
       KeyState state =
           transcripts.lastOfKey(
-              table,
-              EnvelopeParser.keyDigest(table, e.canonicalKey()) + "|" + history(c.gtid),
-              c.commitTs);
+              table, EnvelopeParser.keyDigest(table, e.canonicalKey()) + "|" + c.gtid, c.commitTs);
       if (state == null || !state.gtid().equals(c.gtid)) {
         // The key's previous change is in another transaction: the output may lack transactions
         // in between (the source that delivered them skipped some, the others lag), or hold a
@@ -746,37 +857,49 @@ final class GtidRule {
    */
   private void tryResolve(String source, String table, GtidCursor c, long newest) {
     Header h = header(table, c);
-    if (h.complete()) {
-      int n = 0;
-      for (int i = 0; i < c.candidates.length; i++) {
-        if (c.candidates[i] + c.run <= h.size()) {
-          c.candidates[n] = c.candidates[i];
-          c.shifts[n++] = c.shifts[i];
-        }
-      }
-      c.candidates = java.util.Arrays.copyOf(c.candidates, n);
-      c.shifts = java.util.Arrays.copyOf(c.shifts, n);
-    }
     boolean resolved =
         c.candidates.length <= 1 || c.candidates[c.candidates.length - 1] + c.run <= h.size();
     // Wall-clock time: a source far behind in commit time but catching up fast still gets to place
-    // it, and a hold ends even when nothing more arrives (the punctuator calls expireHolds).
+    // it, and a hold ends even when nothing more arrives (the punctuator calls expireOldestHold).
     if (!resolved && newest != Long.MIN_VALUE && newest - c.holdSinceMs > holdMs) {
-      int last = c.candidates.length - 1;
-      anomalies.report(
-          source,
-          AnomalyKind.RESUME_UNALIGNED,
-          "no other source placed its resume inside "
-              + c.gtid
-              + " within "
-              + holdMs
-              + " ms of commit time; decided alone, taking the resume that re-sends least (at"
-              + " change "
-              + (c.candidates[last] + 1)
-              + "): changes it took as new may repeat ones already delivered",
-          List.of(c.gtid));
-      c.candidates = new int[] {c.candidates[last]};
-      c.shifts = new long[] {c.shifts[last]};
+      int inside = 0;
+      while (h.complete()
+          && inside < c.candidates.length
+          && c.candidates[inside] + c.run <= h.size()) {
+        inside++;
+      }
+      if (inside > 0) {
+        anomalies.report(
+            source,
+            AnomalyKind.RESUME_UNALIGNED,
+            "no other source placed its resume inside "
+                + c.gtid
+                + " within "
+                + holdMs
+                + " ms; decided by "
+                + h.claimedBy()
+                + "'s complete reading of it ("
+                + h.size()
+                + " changes in this partition): the held changes are re-sends",
+            List.of(c.gtid));
+        c.candidates = java.util.Arrays.copyOf(c.candidates, inside);
+        c.shifts = java.util.Arrays.copyOf(c.shifts, inside);
+      } else {
+        int last = c.candidates.length - 1;
+        anomalies.report(
+            source,
+            AnomalyKind.RESUME_UNALIGNED,
+            "no other source placed its resume inside "
+                + c.gtid
+                + " within "
+                + holdMs
+                + " ms; decided alone, taking the resume that re-sends least (at change "
+                + (c.candidates[last] + 1)
+                + "): changes it took as new may repeat ones already delivered",
+            List.of(c.gtid));
+        c.candidates = new int[] {c.candidates[last]};
+        c.shifts = new long[] {c.shifts[last]};
+      }
       resolved = true;
     }
     if (!resolved) {
@@ -790,7 +913,7 @@ final class GtidRule {
     c.run = c.holdRun0;
     c.lastOrder = c.holdLastOrder0;
     c.position = c.holdPosition0;
-    releases.add(new Release(source, table, c.holdHead, c.holdTail));
+    releases.add(new Release(source, table, c.holdHead, c.holdTail, c.holdSinceMs));
   }
 
   private Verdict lost(String source, GtidCursor c) {
@@ -809,19 +932,6 @@ final class GtidRule {
   private Header header(String table, GtidCursor c) {
     Header h = transcripts.header(table, c.gtid, c.commitTs);
     return h == null ? Transcripts.EMPTY : h;
-  }
-
-  /** Domain and server id: one primary's history. */
-  private static String history(String gtid) {
-    Gtid g = parse(gtid);
-    return g.domain() + "-" + g.server();
-  }
-
-  /** Same domain and server id: one primary's history, where commit time orders changes. */
-  private static boolean sameHistory(String a, String b) {
-    Gtid x = parse(a);
-    Gtid y = parse(b);
-    return x.sameDomain(y) && x.server().equals(y.server());
   }
 
   private static long seq(String gtid) {
