@@ -64,13 +64,20 @@ final class GtidCursor {
   long holdSinceMs;
   boolean runEnded;
 
+  /**
+   * The current run's place in the transaction was inferred (from how the run ended, or decided
+   * alone after the hold time), not matched: what it takes as new is emitted but not written into
+   * the transcript. Cleared when the source enters another transaction.
+   */
+  boolean guessed;
+
   /** Per GTID domain, the GTID with the highest sequence number this source has read. */
   Map<String, String> highest = new LinkedHashMap<>();
 
   byte[] encode() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(1); // format
+      out.writeByte(2); // format: 2 added guessed
       out.writeUTF(gtid == null ? "" : gtid);
       out.writeLong(commitTs);
       out.writeInt(lastOrder);
@@ -99,6 +106,7 @@ final class GtidCursor {
         out.writeUTF(e.getKey());
         out.writeUTF(e.getValue());
       }
+      out.writeBoolean(guessed);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -108,7 +116,7 @@ final class GtidCursor {
   static GtidCursor decode(byte[] bytes) {
     GtidCursor c = new GtidCursor();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      in.readByte();
+      int format = in.readByte();
       String gtid = in.readUTF();
       c.gtid = gtid.isEmpty() ? null : gtid;
       c.commitTs = in.readLong();
@@ -139,6 +147,7 @@ final class GtidCursor {
       for (int i = 0; i < domains; i++) {
         c.highest.put(in.readUTF(), in.readUTF());
       }
+      c.guessed = format >= 2 && in.readBoolean();
     } catch (IOException e) {
       throw new UncheckedIOException("corrupt dedup cursor", e);
     }

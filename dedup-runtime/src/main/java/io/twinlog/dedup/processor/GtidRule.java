@@ -226,6 +226,7 @@ final class GtidRule {
     c.gtid = g.text();
     c.commitTs = e.tsMs();
     c.run = 0;
+    c.guessed = false;
     // A step to a later transaction in this source's own binlog enters it at its first change:
     // a resume inside a transaction lands after what the lane already delivered of it, so a lane
     // whose last change was of an earlier transaction had none of it yet. Only a step back (a
@@ -342,6 +343,9 @@ final class GtidRule {
       Entry entry = transcripts.entry(table, c.gtid, c.commitTs, j);
       boolean replay = j < c.reach;
       c.reach = Math.max(c.reach, c.next);
+      if (entry != null && entry.guessed() && !c.guessed) {
+        return overGuess(source, table, c, e, j, entry);
+      }
       if (entry != null && !entry.digest().equals(e.contentHash())) {
         anomalies.report(
             source,
@@ -363,6 +367,43 @@ final class GtidRule {
     return append(source, table, c, e, h);
   }
 
+  /**
+   * A source whose place is matched meets an entry a guessing source wrote (its place inferred from
+   * how its run ended, or decided alone). The same change: the guess was right there, and the entry
+   * is confirmed. Another change: the guess was wrong, so this source's change takes the index and
+   * is emitted (it may repeat one the guess emitted elsewhere, never goes missing).
+   */
+  private Verdict overGuess(
+      String source, String table, GtidCursor c, ChangeEvent e, int j, Entry entry) {
+    long order =
+        c.shift == GtidCursor.UNKNOWN || e.totalOrder() < 0
+            ? GtidCursor.UNKNOWN
+            : e.totalOrder() + c.shift;
+    if (entry.digest().equals(e.contentHash())) {
+      transcripts.putEntry(
+          table,
+          c.gtid,
+          c.commitTs,
+          j,
+          new Entry(entry.digest(), order, entry.occurrence(), false));
+      return Verdict.drop("other-source");
+    }
+    int k = transcripts.nextOccurrence(table, c.gtid, c.commitTs, e.contentHash());
+    transcripts.putEntry(table, c.gtid, c.commitTs, j, new Entry(e.contentHash(), order, k, false));
+    anomalies.report(
+        source,
+        AnomalyKind.RESUME_UNALIGNED,
+        "change "
+            + (j + 1)
+            + " of transaction "
+            + c.gtid
+            + " in this partition is not the one a source placed there without knowing its place;"
+            + " emitted (the guessed one may repeat a change)",
+        List.of(c.gtid));
+    return keyOrder(
+        source, table, e, e.gtid().text() + "/" + table + "/" + e.contentHash() + "/" + k);
+  }
+
   /** The change is the next of the transcript: emit it (or dead-letter it, see keyOrder). */
   private Verdict append(String source, String table, GtidCursor c, ChangeEvent e, Header h) {
     Gtid g = e.gtid();
@@ -372,7 +413,9 @@ final class GtidRule {
         c.shift == GtidCursor.UNKNOWN || e.totalOrder() < 0
             ? GtidCursor.UNKNOWN
             : e.totalOrder() + c.shift;
-    transcripts.putEntry(table, c.gtid, c.commitTs, j, new Entry(e.contentHash(), order, k));
+    // A guessed place is written as such: a source whose place is matched overrides it there.
+    transcripts.putEntry(
+        table, c.gtid, c.commitTs, j, new Entry(e.contentHash(), order, k, c.guessed));
     Header grown = h.withSize(j + 1);
     if (h.complete()) {
       anomalies.report(
@@ -676,9 +719,10 @@ final class GtidRule {
         }
       }
     }
-    if (n > 0) {
+    if (n > 0 && n < c.candidates.length) {
       c.candidates = java.util.Arrays.copyOf(c.candidates, n);
       c.shifts = java.util.Arrays.copyOf(c.shifts, n);
+      c.guessed = true; // inferred: a re-seed to the next boundary looks the same
     }
   }
 
@@ -901,6 +945,7 @@ final class GtidRule {
         c.shifts = new long[] {c.shifts[last]};
       }
       resolved = true;
+      c.guessed = true;
     }
     if (!resolved) {
       return;

@@ -41,7 +41,12 @@ final class Transcripts {
   }
 
   /** One emitted change of a transcript. */
-  record Entry(String digest, long order, int occurrence) {}
+  /**
+   * One change of the transcript.
+   *
+   * @param guessed written by a source whose place in the transaction was inferred, not matched
+   */
+  record Entry(String digest, long order, int occurrence, boolean guessed) {}
 
   static final Header EMPTY = new Header(0, false, null, 0);
 
@@ -81,14 +86,18 @@ final class Transcripts {
     }
     ByteBuffer in = ByteBuffer.wrap(bytes);
     long order = in.getLong();
-    int occurrence = in.getInt();
-    return new Entry(StandardCharsets.US_ASCII.decode(in).toString(), order, occurrence);
+    int occurrence = in.getInt(); // negative: guessed (occurrences count from 1)
+    return new Entry(
+        StandardCharsets.US_ASCII.decode(in).toString(),
+        order,
+        Math.abs(occurrence),
+        occurrence < 0);
   }
 
   void putEntry(String table, String gtid, long ts, int i, Entry e) {
     byte[] digest = e.digest().getBytes(StandardCharsets.US_ASCII);
     ByteBuffer out = ByteBuffer.allocate(12 + digest.length);
-    out.putLong(e.order()).putInt(e.occurrence()).put(digest);
+    out.putLong(e.order()).putInt(e.guessed() ? -e.occurrence() : e.occurrence()).put(digest);
     seen.put("x|" + table + "|" + gtid + "|" + i, out.array(), ts);
   }
 
