@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Runs source preflight checks on its own bounded thread pool; {@link #check} never blocks.
  *
  * <p>Each check has JDBC connect and read timeouts and an overall deadline ({@code connectTimeout +
- * 2 x readTimeout}) after which its future completes with a {@code SourceTimeout} finding, so a
- * hung database holds one pool thread for a bounded time and never delays checks of others. Two
- * identical requests in flight share one check. Futures complete on the checker's threads.
+ * 2 x readTimeout}, from when it starts running) after which its future completes with a {@code
+ * SourceTimeout} finding, so a hung database holds one pool thread for a bounded time and never
+ * delays checks of others. Two identical requests in flight share one check. Futures complete on
+ * the checker's threads.
  */
 public final class SourceChecker implements AutoCloseable {
 
@@ -69,14 +70,16 @@ public final class SourceChecker implements AutoCloseable {
     }
     future.whenComplete((r, e) -> inFlight.remove(request, future));
     Duration deadline = deadline(request);
-    CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS)
-        .execute(() -> future.complete(timedOut(request, deadline)));
     try {
       executor.execute(
           () -> {
             if (future.isDone()) {
               return;
             }
+            // The deadline runs from the start of the check, not from its submission: waiting
+            // for a free thread behind other checks says nothing about this replica.
+            CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> future.complete(timedOut(request, deadline)));
             LOG.debug("checking source {}", request);
             try {
               future.complete(probe.check(request));
@@ -85,7 +88,7 @@ public final class SourceChecker implements AutoCloseable {
             }
           });
     } catch (RejectedExecutionException e) {
-      future.complete(failed(request, e));
+      future.complete(notChecked(request));
     }
     return future;
   }
@@ -107,6 +110,23 @@ public final class SourceChecker implements AutoCloseable {
         request.replicaName(),
         clock.instant(),
         List.of(FailureFindings.deadlineExceeded(request, deadline)),
+        null);
+  }
+
+  /** The queue of waiting checks is full: say so, instead of blaming the replica. */
+  private SourceCheckResult notChecked(SourceCheckRequest request) {
+    return new SourceCheckResult(
+        request.replicaName(),
+        clock.instant(),
+        List.of(
+            Finding.error(
+                FindingReason.CHECK_FAILED,
+                request.replicaName()
+                    + " was not checked yet: "
+                    + executor.getQueue().size()
+                    + " source checks are waiting for the operator's "
+                    + executor.getMaximumPoolSize()
+                    + " check threads; it is checked at a later reconciliation")),
         null);
   }
 

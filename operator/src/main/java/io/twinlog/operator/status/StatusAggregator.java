@@ -121,7 +121,7 @@ public final class StatusAggregator {
       sinkStatus = sinkStatus(sink, previous == null ? null : previous.getSink());
     }
 
-    Condition retention = retentionCondition(observation.retention(), generation);
+    Condition retention = retentionCondition(observation.retention(), previous, generation);
     Condition ready =
         readyCondition(observation, healthy, total, worst, problems, dedup, sinkOk, sinkReady);
 
@@ -278,7 +278,23 @@ public final class StatusAggregator {
             generation);
   }
 
-  private static Condition retentionCondition(RetentionObservation retention, long generation) {
+  private static Condition retentionCondition(
+      RetentionObservation retention, CdcPipelineStatus previous, long generation) {
+    if (retention == null && previous != null) {
+      // No check has finished since this operator started (a restart, a new leader): the last
+      // result, kept in the status, stands until a new check replaces it. Reporting NotChecked
+      // meanwhile would rewrite every pipeline's status twice on each operator restart.
+      java.util.Optional<Condition> last =
+          Conditions.find(previous.getConditions(), ConditionTypes.BINLOG_RETENTION_OK);
+      if (last.isPresent()) {
+        return Conditions.of(
+            ConditionTypes.BINLOG_RETENTION_OK,
+            last.get().getStatus(),
+            last.get().getReason(),
+            last.get().getMessage(),
+            generation);
+      }
+    }
     if (retention == null) {
       return Conditions.of(
           ConditionTypes.BINLOG_RETENTION_OK,

@@ -254,6 +254,37 @@ class SourceCheckerIT {
     }
   }
 
+  /**
+   * A check waiting for a free thread is not running yet: its deadline starts when it starts, so a
+   * busy pool never turns healthy replicas into timeouts (issue 11, 11c: 361 of 500 pipelines
+   * reported a timeout for checks that never ran).
+   */
+  @Test
+  void aQueuedCheckDoesNotTimeOutBeforeItRuns() throws Exception {
+    try (SourceChecker oneThread = new SourceChecker(1, Clock.systemUTC());
+        SilentServer silent = new SilentServer()) {
+      CompletableFuture<SourceCheckResult> stuck =
+          oneThread.check(
+              request("replica-stuck", "127.0.0.1", silent.port(), "cdc", "pw")
+                  .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60)));
+      SourceCheckRequest healthy =
+          cdc("replica-a", cluster.replica(0))
+              .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1));
+      CompletableFuture<SourceCheckResult> queued = oneThread.check(healthy);
+
+      // Well past the queued check's own deadline (1 s + 2 x 1 s), it is still waiting its turn.
+      Duration pastItsDeadline = SourceChecker.deadline(healthy).plusSeconds(1);
+      assertThat(queued)
+          .as("a queued check has not started, so it cannot have timed out")
+          .failsWithin(pastItsDeadline)
+          .withThrowableOfType(java.util.concurrent.TimeoutException.class);
+
+      silent.hangUp();
+      assertThat(stuck.join().healthy()).isFalse();
+      assertThat(queued.join().reason()).isEqualTo(FindingReason.OK);
+    }
+  }
+
   /** Accepts TCP connections and never sends a byte, like a hung database. */
   private static final class SilentServer implements AutoCloseable {
     private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());

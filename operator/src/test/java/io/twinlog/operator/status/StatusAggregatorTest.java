@@ -398,6 +398,43 @@ class StatusAggregatorTest {
     assertThat(condition(status, ConditionTypes.READY).getStatus()).isEqualTo("True");
   }
 
+  /**
+   * After an operator restart no source check has finished yet: the last result in the status
+   * stands, so the status is not rewritten (issue 11, 11b: CheckFailed -> NotChecked -> CheckFailed
+   * on every pipeline).
+   */
+  @Test
+  void theLastRetentionResultStandsUntilANewCheckReplacesIt() {
+    List<SourceObservation> sources =
+        List.of(source("replica-a", running()), source("replica-b", running()));
+    Observation checked =
+        new Observation(
+            3,
+            PipelineState.RUNNING,
+            sources,
+            new DedupObservation(2, 2),
+            null,
+            new RetentionObservation(
+                null, Map.of("replica-a", "168h"), "168h", "replica-b: does not resolve"));
+    CdcPipelineStatus before = StatusAggregator.aggregate(checked, null, T0);
+
+    Observation afterRestart =
+        new Observation(3, PipelineState.RUNNING, sources, new DedupObservation(2, 2), null, null);
+    CdcPipelineStatus after = StatusAggregator.aggregate(afterRestart, before, T0.plusSeconds(30));
+
+    assertThat(after).isEqualTo(before);
+    assertThat(condition(after, ConditionTypes.BINLOG_RETENTION_OK))
+        .extracting(Condition::getStatus, Condition::getReason, Condition::getMessage)
+        .containsExactly("Unknown", Reasons.CHECK_FAILED, "replica-b: does not resolve");
+    // never checked at all: NotChecked
+    assertThat(
+            condition(
+                    StatusAggregator.aggregate(afterRestart, null, T0),
+                    ConditionTypes.BINLOG_RETENTION_OK)
+                .getReason())
+        .isEqualTo(Reasons.NOT_CHECKED);
+  }
+
   @Test
   void restartBookkeepingRoundTripsThroughStatus() {
     RestartHistory history = new RestartHistory(4, 2, T0);
