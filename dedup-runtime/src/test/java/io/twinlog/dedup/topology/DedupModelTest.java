@@ -292,6 +292,11 @@ class DedupModelTest {
    * may repeat.
    */
   private static Set<String> undecidable(History h, String table) {
+    if (h.truth().get(0).gtid() == null) {
+      // Without GTIDs a change is identified by its content and its occurrence, and a source's
+      // re-send by its own binlog position going back: nothing is allowed to repeat.
+      return Set.of();
+    }
     Map<String, Integer> size = new HashMap<>();
     java.util.stream.Stream.concat(h.truth().stream(), h.tail().stream())
         .filter(c -> c.table().equals(table))
