@@ -66,8 +66,9 @@ final class GtidCursor {
 
   /**
    * The current run's place in the transaction was inferred (from how the run ended, or decided
-   * alone after the hold time), not matched: what it takes as new is emitted but not written into
-   * the transcript. Cleared when the source enters another transaction.
+   * alone after the hold time), not matched: what it takes as new is emitted and written into the
+   * transcript marked as guessed, for a source whose place is matched to override. Cleared when the
+   * source enters another transaction.
    */
   boolean guessed;
 

@@ -751,29 +751,6 @@ final class GtidRule {
     int[] kept = c.candidates.clone();
     long[] shifts = c.shifts.clone();
     int n = keep(source, table, c, h, k, e, kept, shifts);
-    if (n == 0 && h.complete()) {
-      // It fits nowhere in a transcript one source claimed whole, but fits beyond its end: the
-      // claim was wrong (that source was re-seeded, or stopped, inside the transaction and went
-      // on). Believe the changes, not the claim: a claim must never make a change be dropped.
-      Header open = h.reopened();
-      kept = c.candidates.clone();
-      shifts = c.shifts.clone();
-      n = keep(source, table, c, open, k, e, kept, shifts);
-      if (n > 0) {
-        transcripts.putHeader(table, c.gtid, c.commitTs, open);
-        anomalies.report(
-            h.claimedBy(),
-            AnomalyKind.SOURCE_SKIPPED,
-            "went on from transaction "
-                + c.gtid
-                + " after "
-                + h.size()
-                + " changes in this partition, but "
-                + source
-                + " delivered more of it",
-            List.of(c.gtid));
-      }
-    }
     c.candidates = java.util.Arrays.copyOf(kept, n);
     c.shifts = java.util.Arrays.copyOf(shifts, n);
   }
