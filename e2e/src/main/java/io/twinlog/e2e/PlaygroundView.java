@@ -94,7 +94,9 @@ final class PlaygroundView {
         && pipeline.getStatus().getConditions() != null) {
       notReady =
           pipeline.getStatus().getConditions().stream()
-              .filter(c -> !"True".equals(c.getStatus()) && c.getMessage() != null)
+              // Reconciling and Stalled are abnormal-true (kstatus): True is the news there
+              .filter(
+                  c -> !"True".equals(c.getStatus()) != abnormalTrue(c) && c.getMessage() != null)
               .map(c -> "  " + c.getType() + "=" + c.getStatus() + ": " + c.getMessage())
               .findFirst()
               .orElse("");
@@ -127,5 +129,9 @@ final class PlaygroundView {
   static String age(Duration d) {
     long s = d.toSeconds();
     return s < 120 ? s + "s" : s < 7200 ? (s / 60) + "m" : (s / 3600) + "h";
+  }
+
+  private static boolean abnormalTrue(io.twinlog.operator.api.v1alpha1.Condition c) {
+    return "Reconciling".equals(c.getType()) || "Stalled".equals(c.getType());
   }
 }
