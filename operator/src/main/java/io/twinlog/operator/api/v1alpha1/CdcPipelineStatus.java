@@ -13,7 +13,7 @@ public class CdcPipelineStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Ready (False with a reason whenever the pipeline is not delivering), SourcesHealthy, DedupReady, SinkReady and BinlogRetentionOk.")
+      "Ready (False with a reason whenever the pipeline is not delivering), SourcesHealthy, DedupReady, SinkReady, BinlogRetentionOk, and kstatus' Reconciling (True while coming up) and Stalled (True while broken in a way waiting does not fix).")
   private List<Condition> conditions;
 
   @JsonPropertyDescription("One entry per replica, in the order of spec.source.replicas.")
