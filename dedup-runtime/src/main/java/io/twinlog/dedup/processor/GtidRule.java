@@ -699,29 +699,18 @@ final class GtidRule {
    */
   private void leftInHold(String table, GtidCursor c) {
     Header h = header(table, c);
-    int n = 0;
-    int atEnd = 0;
-    for (int i = 0; i < c.candidates.length; i++) {
-      if (c.candidates[i] + c.run >= h.size()) {
-        c.candidates[n] = c.candidates[i];
-        c.shifts[n++] = c.shifts[i];
-        if (c.candidates[i] + c.run == h.size()) {
-          atEnd++;
-        }
-      }
-    }
-    if (h.complete() && atEnd > 0) {
-      n = 0;
-      for (int i = 0; i < c.candidates.length; i++) {
-        if (c.candidates[i] + c.run == h.size()) {
-          c.candidates[n] = c.candidates[i];
-          c.shifts[n++] = c.shifts[i];
-        }
-      }
-    }
-    if (n > 0 && n < c.candidates.length) {
-      c.candidates = java.util.Arrays.copyOf(c.candidates, n);
-      c.shifts = java.util.Arrays.copyOf(c.shifts, n);
+    java.util.function.IntPredicate reachesTheEnd = i -> c.candidates[i] + c.run >= h.size();
+    java.util.function.IntPredicate endsThere = i -> c.candidates[i] + c.run == h.size();
+    boolean claimTells =
+        h.complete()
+            && java.util.stream.IntStream.range(0, c.candidates.length).anyMatch(endsThere);
+    int[] kept =
+        java.util.stream.IntStream.range(0, c.candidates.length)
+            .filter(claimTells ? endsThere : reachesTheEnd)
+            .toArray();
+    if (kept.length > 0 && kept.length < c.candidates.length) {
+      c.candidates = java.util.Arrays.stream(kept).map(i -> c.candidates[i]).toArray();
+      c.shifts = java.util.Arrays.stream(kept).mapToLong(i -> c.shifts[i]).toArray();
       c.guessed = true; // inferred: a re-seed to the next boundary looks the same
     }
   }

@@ -29,40 +29,48 @@ public final class Kstatus {
     if (TRUE.equals(ready.getStatus())
         || Reasons.PAUSED.equals(reason)
         || Reasons.STOPPED.equals(reason)) {
-      return List.of(
-          Conditions.of(
-              ConditionTypes.RECONCILING,
-              FALSE,
-              reason,
-              "Nothing to wait for: " + ready.getMessage(),
-              generation),
-          Conditions.of(ConditionTypes.STALLED, FALSE, reason, ready.getMessage(), generation));
+      return pair(
+          FALSE,
+          FALSE,
+          reason,
+          "Nothing to wait for: " + ready.getMessage(),
+          ready.getMessage(),
+          generation);
     }
     Condition cause = Conditions.find(others, causeOf(reason)).orElse(null);
     boolean failing = cause != null && FALSE.equals(cause.getStatus());
-    String because = failing ? reason + " (" + cause.getReason() + ")" : reason;
     if (failing && STARTING.contains(cause.getReason())) {
-      return List.of(
-          Conditions.of(
-              ConditionTypes.RECONCILING, TRUE, cause.getReason(), ready.getMessage(), generation),
-          Conditions.of(
-              ConditionTypes.STALLED,
-              FALSE,
-              cause.getReason(),
-              "Starting: " + ready.getMessage(),
-              generation));
+      return pair(
+          TRUE,
+          FALSE,
+          cause.getReason(),
+          ready.getMessage(),
+          "Starting: " + ready.getMessage(),
+          generation);
     }
     // Everything else stops delivery until a human or a recovering dependency fixes it: an invalid
     // spec, a failed apply, connectors that fail or cannot resume. Fail fast, do not wait it out.
+    String because = failing ? reason + " (" + cause.getReason() + ")" : reason;
+    return pair(
+        FALSE,
+        TRUE,
+        reason,
+        "Not progressing: " + ready.getMessage(),
+        because + ": " + ready.getMessage(),
+        generation);
+  }
+
+  private static List<Condition> pair(
+      String reconciling,
+      String stalled,
+      String reason,
+      String reconcilingMessage,
+      String stalledMessage,
+      long generation) {
     return List.of(
         Conditions.of(
-            ConditionTypes.RECONCILING,
-            FALSE,
-            reason,
-            "Not progressing: " + ready.getMessage(),
-            generation),
-        Conditions.of(
-            ConditionTypes.STALLED, TRUE, reason, because + ": " + ready.getMessage(), generation));
+            ConditionTypes.RECONCILING, reconciling, reason, reconcilingMessage, generation),
+        Conditions.of(ConditionTypes.STALLED, stalled, reason, stalledMessage, generation));
   }
 
   /** The condition whose reason tells starting from failing, for a Ready=False reason. */
