@@ -57,9 +57,11 @@ class ConnectStatusWatcherIT {
         .until(
             () ->
                 watcher
-                    .reading(url, name)
-                    .map(r -> r.exists() && "RUNNING".equals(state(r, "task")))
-                    .orElse(false));
+                        .reading(url, name)
+                        .map(r -> r.exists() && "RUNNING".equals(state(r, "task")))
+                        .orElse(false)
+                    // the two requests of a sweep answer in any order: wait for both
+                    && watcher.reading(url, "shop-orders-not-created-yet").isPresent());
     assertThat(watcher.reading(url, "shop-orders-not-created-yet"))
         .hasValueSatisfying(r -> assertThat(r.exists()).isFalse());
     assertThat(watcher.lastError(url)).isEmpty();
