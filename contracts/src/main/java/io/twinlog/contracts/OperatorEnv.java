@@ -37,6 +37,12 @@ public final class OperatorEnv {
   /** Pull policy for {@link #DEDUP_IMAGE}: Always, IfNotPresent or Never. */
   public static final String DEDUP_IMAGE_PULL_POLICY = "TWINLOG_DEDUP_IMAGE_PULL_POLICY";
 
+  /**
+   * Container image of the webhook receiver the operator puts into each ErpWebhook's receiver and
+   * dedup Deployments, unless the ErpWebhook's {@code spec.receiver.image} overrides it.
+   */
+  public static final String WEBHOOK_IMAGE = "TWINLOG_WEBHOOK_IMAGE";
+
   /** HTTP port serving {@link #METRICS_PATH}, {@link #LIVENESS_PATH}, {@link #READINESS_PATH}. */
   public static final String HTTP_PORT = "TWINLOG_HTTP_PORT";
 

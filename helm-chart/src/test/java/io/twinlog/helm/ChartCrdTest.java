@@ -9,9 +9,12 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -21,20 +24,27 @@ import org.junit.jupiter.api.Test;
  * with {@code -Dtwinlog.refresh=true} (same switch as the operator's CrdUpToDateTest).
  */
 class ChartCrdTest {
-  private static final String FILE = "cdcpipelines.cdc.twinlog.io-v1.yml";
-  private static final Path GENERATED = Path.of("..", "crds", FILE);
-  private static final Path CHART_COPY = RenderedChart.CHART.resolve("crds").resolve(FILE);
+  private static final Path GENERATED = Path.of("..", "crds");
+  private static final List<String> FILES =
+      List.of("cdcpipelines.cdc.twinlog.io-v1.yml", "erpwebhooks.cdc.twinlog.io-v1.yml");
 
   @Test
-  void chartCopyOfTheCrdIsTheGeneratedOne() throws IOException {
-    String generated = Files.readString(GENERATED);
-    if (Boolean.getBoolean("twinlog.refresh")) {
-      Files.writeString(CHART_COPY, generated);
+  void chartCopiesOfTheCrdsAreTheGeneratedOnes() throws IOException {
+    try (var files = Files.list(GENERATED)) {
+      assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+          .as("every generated CRD ships in the chart")
+          .isEqualTo(FILES);
     }
-
-    assertThat(Files.readString(CHART_COPY))
-        .as("%s is stale: rerun with -Dtwinlog.refresh=true", CHART_COPY)
-        .isEqualTo(generated);
+    for (String file : FILES) {
+      String generated = Files.readString(GENERATED.resolve(file));
+      Path chartCopy = RenderedChart.CHART.resolve("crds").resolve(file);
+      if (Boolean.getBoolean("twinlog.refresh")) {
+        Files.writeString(chartCopy, generated);
+      }
+      assertThat(Files.readString(chartCopy))
+          .as("%s is stale: rerun with -Dtwinlog.refresh=true", chartCopy)
+          .isEqualTo(generated);
+    }
   }
 
   /**
@@ -46,7 +56,7 @@ class ChartCrdTest {
   @Test
   void theChartsMinimumKubernetesAcceptsEveryCrdFeatureAndTheDocsSayTheSame() throws IOException {
     int needed = 0;
-    try (var files = Files.list(GENERATED.getParent())) {
+    try (var files = Files.list(GENERATED)) {
       for (Path file : files.toList()) {
         CustomResourceDefinition crd =
             new KubernetesSerialization()
@@ -93,18 +103,30 @@ class ChartCrdTest {
   }
 
   @Test
-  void chartInstallsTheCrdOfTheOperatorsCdcPipelineClass() {
+  void chartInstallsTheCrdsOfTheOperatorsResourceClasses() {
     String crds = new Helm(RenderedChart.CHART).show().crds().call();
-    CustomResourceDefinition crd =
-        new KubernetesSerialization().unmarshal(crds, CustomResourceDefinition.class);
+    List<CustomResourceDefinition> installed =
+        // Helm prints the files one after the other, with no document separator between them;
+        // each starts its one top-level apiVersion.
+        Arrays.stream(crds.split("(?m)^(?=apiVersion:)"))
+            .filter(doc -> doc.contains("kind:"))
+            .map(
+                doc -> new KubernetesSerialization().unmarshal(doc, CustomResourceDefinition.class))
+            .toList();
 
-    assertThat(crd.getMetadata().getName())
-        .isEqualTo(HasMetadata.getFullResourceName(CdcPipeline.class));
-    assertThat(crd.getSpec().getVersions())
-        .anySatisfy(
-            v -> {
-              assertThat(v.getName()).isEqualTo(HasMetadata.getVersion(CdcPipeline.class));
-              assertThat(v.getSubresources().getStatus()).isNotNull();
-            });
+    for (Class<? extends HasMetadata> kind : List.of(CdcPipeline.class, ErpWebhook.class)) {
+      assertThat(installed)
+          .filteredOn(
+              crd -> crd.getMetadata().getName().equals(HasMetadata.getFullResourceName(kind)))
+          .singleElement()
+          .satisfies(
+              crd ->
+                  assertThat(crd.getSpec().getVersions())
+                      .anySatisfy(
+                          v -> {
+                            assertThat(v.getName()).isEqualTo(HasMetadata.getVersion(kind));
+                            assertThat(v.getSubresources().getStatus()).isNotNull();
+                          }));
+    }
   }
 }

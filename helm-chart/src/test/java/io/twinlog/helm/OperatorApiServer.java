@@ -27,6 +27,7 @@ final class OperatorApiServer implements AutoCloseable {
   private static final List<Path> CRDS =
       List.of(
           Path.of("..", "crds", "cdcpipelines.cdc.twinlog.io-v1.yml"),
+          Path.of("..", "crds", "erpwebhooks.cdc.twinlog.io-v1.yml"),
           Path.of(
               "..",
               "operator",

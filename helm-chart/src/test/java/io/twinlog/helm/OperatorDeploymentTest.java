@@ -79,6 +79,8 @@ class OperatorDeploymentTest {
     assertThat(container.getImage()).isEqualTo("ghcr.io/twinlog/twinlog-operator:0.1.0");
     assertThat(env().get(OperatorEnv.DEDUP_IMAGE).getValue())
         .isEqualTo("ghcr.io/twinlog/twinlog-dedup-runtime:0.1.0");
+    assertThat(env().get(OperatorEnv.WEBHOOK_IMAGE).getValue())
+        .isEqualTo("ghcr.io/twinlog/twinlog-webhook-receiver:0.1.0");
 
     String digest = "sha256:" + "ab".repeat(32);
     Deployment pinned =
@@ -86,6 +88,7 @@ class OperatorDeploymentTest {
                 """
                 image: {repository: registry.local/op, tag: "1.2.3"}
                 dedupImage: {repository: registry.local/dedup, digest: "%s", pullPolicy: Always}
+                webhookImage: {repository: registry.local/webhook, tag: "2.0.0"}
                 """
                     .formatted(digest))
             .operatorDeployment();
@@ -95,6 +98,8 @@ class OperatorDeploymentTest {
     assertThat(env.get(OperatorEnv.DEDUP_IMAGE).getValue())
         .isEqualTo("registry.local/dedup@" + digest);
     assertThat(env.get(OperatorEnv.DEDUP_IMAGE_PULL_POLICY).getValue()).isEqualTo("Always");
+    assertThat(env.get(OperatorEnv.WEBHOOK_IMAGE).getValue())
+        .isEqualTo("registry.local/webhook:2.0.0");
   }
 
   @Test

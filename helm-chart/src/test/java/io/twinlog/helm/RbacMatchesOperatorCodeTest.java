@@ -15,10 +15,12 @@ import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.connector.KafkaConnectorStatus;
 import io.twinlog.operator.TwinlogOperator;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
 import io.twinlog.operator.desired.DesiredResources;
 import io.twinlog.operator.desired.Labels;
 import io.twinlog.operator.observe.ConnectStatusWatcher;
 import io.twinlog.operator.reconciler.OperatorSettings;
+import io.twinlog.operator.webhook.desired.WebhookResources;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +50,7 @@ class RbacMatchesOperatorCodeTest {
   private static final String LEASE = "twinlog-leader";
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String DEDUP_IMAGE = "registry.local/dedup:test";
+  private static final String WEBHOOK_IMAGE = "registry.local/webhook:test";
 
   /** Allowed to every authenticated user by Kubernetes' default system:basic-user ClusterRole. */
   private static final Set<String> GRANTED_TO_EVERYONE =
@@ -64,6 +67,7 @@ class RbacMatchesOperatorCodeTest {
 
     Set<String> used = new TreeSet<>();
     used.addAll(pipelineLifecycle());
+    used.addAll(webhookLifecycle());
     used.addAll(leaderElection(chart));
     used.removeAll(GRANTED_TO_EVERYONE);
 
@@ -85,22 +89,9 @@ class RbacMatchesOperatorCodeTest {
       }
       // The first topic create is refused (not retried by the client): the error path patches the
       // status and records an Event.
-      api.server
-          .expect()
-          .post()
-          .withPath("/apis/kafka.strimzi.io/v1/namespaces/" + NAMESPACE + "/kafkatopics")
-          .andReturn(
-              422,
-              "{\"kind\":\"Status\",\"code\":422,\"reason\":\"Invalid\",\"message\":\"denied by an admission webhook\"}")
-          .once();
+      refuseFirstCreate(api, "/apis/kafka.strimzi.io/v1/namespaces/" + NAMESPACE + "/kafkatopics");
       // The first finalizer patch conflicts: JOSDK reads the pipeline again and retries.
-      api.server
-          .expect()
-          .patch()
-          .withPath(
-              "/apis/cdc.twinlog.io/v1alpha1/namespaces/" + NAMESPACE + "/cdcpipelines/orders")
-          .andReturn(409, "{\"kind\":\"Status\",\"code\":409,\"reason\":\"Conflict\"}")
-          .once();
+      conflictOnFirstPatch(api, "cdcpipelines/orders");
       CdcPipeline created = api.admin.resource(pipeline).create();
 
       try (TwinlogOperator operator =
@@ -179,9 +170,78 @@ class RbacMatchesOperatorCodeTest {
       }
 
       Set<String> grants = new TreeSet<>(api.recorder.grants());
+      grants.addAll(grantsForOwnerReferences(desired.all()));
+      return grants;
+    }
+  }
+
+  /**
+   * The grants an ErpWebhook's life needs: created with what it owns, a refused apply (the error
+   * status patch and an Event), a conflicting finalizer patch, the deletion.
+   */
+  private static Set<String> webhookLifecycle() {
+    try (OperatorApiServer api = new OperatorApiServer()) {
+      ErpWebhook webhook =
+          api.admin
+              .getKubernetesSerialization()
+              .unmarshal(
+                  """
+                  apiVersion: cdc.twinlog.io/v1alpha1
+                  kind: ErpWebhook
+                  metadata: {name: erp-invoices, namespace: shop}
+                  spec:
+                    kafka: {cluster: main, connectCluster: cdc-connect}
+                    auth: {type: hmac, secretName: erp-webhook}
+                    event: {entityKey: /invoice/number}
+                    delivery: {url: https://shop.internal/api/erp-events}
+                  """,
+                  ErpWebhook.class);
+      refuseFirstCreate(api, "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments");
+      conflictOnFirstPatch(api, "erpwebhooks/erp-invoices");
+      ErpWebhook created = api.admin.resource(webhook).create();
+      List<HasMetadata> desired = WebhookResources.desired(created, WEBHOOK_IMAGE);
+
+      try (TwinlogOperator operator =
+          TwinlogOperator.start(api.operatorClient, Clock.systemUTC(), settings(false))) {
+        await()
+            .atMost(WAIT)
+            .until(() -> desired.stream().allMatch(r -> api.admin.resource(r).get() != null));
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    api.admin.resource(created).get().getStatus() != null
+                        && api.admin.resource(created).get().getStatus().getEndpoint() != null);
+        api.admin.resource(created).delete();
+        await().atMost(WAIT).until(() -> api.admin.resource(created).get() == null);
+      }
+
+      Set<String> grants = new TreeSet<>(api.recorder.grants());
       grants.addAll(grantsForOwnerReferences(desired));
       return grants;
     }
+  }
+
+  /** The first create at {@code path} is refused as an admission webhook would (not retried). */
+  private static void refuseFirstCreate(OperatorApiServer api, String path) {
+    api.server
+        .expect()
+        .post()
+        .withPath(path)
+        .andReturn(
+            422,
+            "{\"kind\":\"Status\",\"code\":422,\"reason\":\"Invalid\",\"message\":\"denied by an admission webhook\"}")
+        .once();
+  }
+
+  /** The first patch of a Twinlog resource conflicts: JOSDK reads it again and retries. */
+  private static void conflictOnFirstPatch(OperatorApiServer api, String pluralAndName) {
+    api.server
+        .expect()
+        .patch()
+        .withPath("/apis/cdc.twinlog.io/v1alpha1/namespaces/" + NAMESPACE + "/" + pluralAndName)
+        .andReturn(409, "{\"kind\":\"Status\",\"code\":409,\"reason\":\"Conflict\"}")
+        .once();
   }
 
   /**
@@ -239,6 +299,7 @@ class RbacMatchesOperatorCodeTest {
         "twinlog-0",
         DEDUP_IMAGE,
         "IfNotPresent",
+        WEBHOOK_IMAGE,
         -1,
         null,
         ConnectStatusWatcher.DEFAULT_INTERVAL);
@@ -249,16 +310,23 @@ class RbacMatchesOperatorCodeTest {
    * where the OwnerReferencesPermissionEnforcement admission plugin runs (OpenShift and hardened
    * clusters); the mock API server has no admission plugins, so this one is read off the objects.
    */
-  private static Set<String> grantsForOwnerReferences(DesiredResources desired) {
+  private static Set<String> grantsForOwnerReferences(List<HasMetadata> owned) {
+    Map<String, Class<? extends HasMetadata>> owners =
+        Map.of(
+            HasMetadata.getKind(CdcPipeline.class),
+            CdcPipeline.class,
+            HasMetadata.getKind(ErpWebhook.class),
+            ErpWebhook.class);
     Set<String> grants = new TreeSet<>();
-    for (HasMetadata resource : desired.all()) {
+    for (HasMetadata resource : owned) {
       for (OwnerReference owner : resource.getMetadata().getOwnerReferences()) {
         if (Boolean.TRUE.equals(owner.getBlockOwnerDeletion())) {
-          assertThat(owner.getKind()).isEqualTo(HasMetadata.getKind(CdcPipeline.class));
+          Class<? extends HasMetadata> kind = owners.get(owner.getKind());
+          assertThat(kind).as(owner.getKind()).isNotNull();
           grants.add(
               RbacRules.grant(
-                  HasMetadata.getGroup(CdcPipeline.class),
-                  HasMetadata.getPlural(CdcPipeline.class) + "/finalizers",
+                  HasMetadata.getGroup(kind),
+                  HasMetadata.getPlural(kind) + "/finalizers",
                   "update"));
         }
       }

@@ -5,11 +5,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.twinlog.operator.reconciler.CdcPipelineReconciler;
+import io.twinlog.operator.reconciler.ErpWebhookReconciler;
 import io.twinlog.operator.reconciler.HttpEndpoints;
 import io.twinlog.operator.reconciler.OperatorSettings;
 import java.time.Clock;
@@ -21,16 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Twinlog operator: one JOSDK controller for CdcPipelines, Prometheus metrics, health
- * endpoints, optional leader election. {@link #main} runs it in a pod; {@link #start} runs it
- * in-process against any KubernetesClient (the mock API server in tests and the playground) with a
- * given Clock, exactly as configured in production (no server-side apply anywhere).
+ * The Twinlog operator: JOSDK controllers for CdcPipelines and ErpWebhooks, Prometheus metrics,
+ * health endpoints, optional leader election. {@link #main} runs it in a pod; {@link #start} runs
+ * it in-process against any KubernetesClient (the mock API server in tests and the playground) with
+ * a given Clock, exactly as configured in production (no server-side apply anywhere).
  */
 public final class TwinlogOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TwinlogOperator.class);
 
   private final Operator operator;
   private final CdcPipelineReconciler reconciler;
+  private final ErpWebhookReconciler webhookReconciler;
   private final PrometheusMeterRegistry registry;
   private final HttpEndpoints http;
   private final KubernetesClient client;
@@ -40,6 +43,7 @@ public final class TwinlogOperator implements AutoCloseable {
   private TwinlogOperator(
       Operator operator,
       CdcPipelineReconciler reconciler,
+      ErpWebhookReconciler webhookReconciler,
       PrometheusMeterRegistry registry,
       HttpEndpoints http,
       KubernetesClient client,
@@ -47,6 +51,7 @@ public final class TwinlogOperator implements AutoCloseable {
       AtomicBoolean closing) {
     this.operator = operator;
     this.reconciler = reconciler;
+    this.webhookReconciler = webhookReconciler;
     this.registry = registry;
     this.http = http;
     this.client = client;
@@ -113,15 +118,9 @@ public final class TwinlogOperator implements AutoCloseable {
               }
             });
     CdcPipelineReconciler reconciler = new CdcPipelineReconciler(client, clock, settings, registry);
-    operator.register(
-        reconciler,
-        c -> {
-          if (settings.watchNamespaces().isEmpty()) {
-            c.watchingAllNamespaces();
-          } else {
-            c.settingNamespaces(settings.watchNamespaces());
-          }
-        });
+    operator.register(reconciler, c -> watched(c, settings));
+    ErpWebhookReconciler webhookReconciler = new ErpWebhookReconciler(client, clock, settings);
+    operator.register(webhookReconciler, c -> watched(c, settings));
     operator.start();
     HttpEndpoints http =
         settings.httpPort() < 0
@@ -131,7 +130,16 @@ public final class TwinlogOperator implements AutoCloseable {
     LOG.info(
         "Twinlog operator started, watching {}",
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces());
-    return new TwinlogOperator(operator, reconciler, registry, http, client, settings, closing);
+    return new TwinlogOperator(
+        operator, reconciler, webhookReconciler, registry, http, client, settings, closing);
+  }
+
+  private static void watched(ControllerConfigurationOverrider<?> c, OperatorSettings settings) {
+    if (settings.watchNamespaces().isEmpty()) {
+      c.watchingAllNamespaces();
+    } else {
+      c.settingNamespaces(settings.watchNamespaces());
+    }
   }
 
   /** The JOSDK operator (runtime info, registered controllers). */
@@ -161,6 +169,7 @@ public final class TwinlogOperator implements AutoCloseable {
     }
     operator.stop();
     reconciler.close();
+    webhookReconciler.close();
     if (settings.leaderElection()) {
       releaseLease();
     }

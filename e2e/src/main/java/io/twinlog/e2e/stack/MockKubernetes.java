@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The Kubernetes API in tests and the playground: fabric8's mock API server in CRUD mode (plain
- * HTTP on 127.0.0.1), with the CdcPipeline CRD and Strimzi's KafkaConnector and KafkaTopic CRDs
+ * HTTP on 127.0.0.1), with the CdcPipeline and ErpWebhook CRDs and Strimzi's KafkaConnector and KafkaTopic CRDs
  * registered, so their {@code status} is a subresource as on a real API server.
  */
 public final class MockKubernetes implements AutoCloseable {
@@ -25,6 +25,7 @@ public final class MockKubernetes implements AutoCloseable {
   static final List<String> CRDS =
       List.of(
           "crds/cdcpipelines.cdc.twinlog.io-v1.yml",
+          "crds/erpwebhooks.cdc.twinlog.io-v1.yml",
           "strimzi-crds/043-Crd-kafkatopic.yaml",
           "strimzi-crds/044-Crd-kafkauser.yaml",
           "strimzi-crds/047-Crd-kafkaconnector.yaml");

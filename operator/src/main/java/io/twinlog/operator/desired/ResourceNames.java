@@ -202,9 +202,17 @@ public final class ResourceNames {
    * ({@link #STRIMZI_CONNECT_API_URL} unless the operator is configured otherwise).
    */
   public static String connectApiUrl(CdcPipeline pipeline, String template) {
+    return connectApiUrl(
+        pipeline.getMetadata().getNamespace(),
+        pipeline.getSpec().getKafka().getConnectCluster(),
+        template);
+  }
+
+  /** As {@link #connectApiUrl(CdcPipeline, String)}, for any owner of connectors. */
+  public static String connectApiUrl(String namespace, String connectCluster, String template) {
     return (template == null ? STRIMZI_CONNECT_API_URL : template)
-        .replace("{connectCluster}", pipeline.getSpec().getKafka().getConnectCluster())
-        .replace("{namespace}", pipeline.getMetadata().getNamespace());
+        .replace("{connectCluster}", connectCluster)
+        .replace("{namespace}", namespace);
   }
 
   /**

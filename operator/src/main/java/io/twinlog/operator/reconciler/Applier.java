@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +43,11 @@ final class Applier {
   /**
    * Applies the desired resources of one kind.
    *
-   * @param actual the owned resources of this kind the cache holds for the pipeline
+   * @param actual the owned resources of this kind the cache holds for the owner (a CdcPipeline or
+   *     an ErpWebhook)
    */
   <R extends HasMetadata> Result apply(
-      List<R> desired, Set<R> actual, InformerEventSource<R, CdcPipeline> cache) {
+      List<R> desired, Set<R> actual, InformerEventSource<R, ?> cache) {
     Map<String, R> actualByName =
         actual.stream()
             .collect(Collectors.toMap(r -> r.getMetadata().getName(), Function.identity()));
@@ -90,7 +90,7 @@ final class Applier {
    * persists is thrown. Returns false when the fresh copy already matches.
    */
   private <R extends HasMetadata> boolean update(
-      R wanted, R current, InformerEventSource<R, CdcPipeline> cache) {
+      R wanted, R current, InformerEventSource<R, ?> cache) {
     for (int attempt = 0; ; attempt++) {
       try {
         R result = client.resource(ownedFields.updateOf(wanted, current)).update();
@@ -113,7 +113,7 @@ final class Applier {
   }
 
   /** Creates it; returns null when created, or the server's copy when it already existed. */
-  private <R extends HasMetadata> R create(R wanted, InformerEventSource<R, CdcPipeline> cache) {
+  private <R extends HasMetadata> R create(R wanted, InformerEventSource<R, ?> cache) {
     try {
       R result = client.resource(wanted).create();
       cache.handleRecentResourceCreate(ResourceID.fromResource(result), result);

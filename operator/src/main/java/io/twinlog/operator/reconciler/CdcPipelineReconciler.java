@@ -1,13 +1,6 @@
 package io.twinlog.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -15,20 +8,15 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.strimzi.api.kafka.model.connector.KafkaConnector;
-import io.strimzi.api.kafka.model.topic.KafkaTopic;
-import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.desired.DesiredResources;
-import io.twinlog.operator.desired.Labels;
+import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.desired.SecretRotation;
 import io.twinlog.operator.observe.ConnectStatusWatcher;
 import io.twinlog.operator.observe.HeartbeatWatcher;
@@ -71,8 +59,8 @@ public class CdcPipelineReconciler
   private final SourceChecks sourceChecks;
   private final SourceSignals signals;
   private final SecretReader secrets;
-  private final ConnectStatuses connectStatuses;
-  private OwnedCaches caches;
+  private final ConnectStatuses<CdcPipeline> connectStatuses;
+  private OwnedCaches<CdcPipeline> caches;
 
   public CdcPipelineReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
     this(client, clock, settings, new SimpleMeterRegistry());
@@ -93,40 +81,21 @@ public class CdcPipelineReconciler
     this.secrets = new SecretReader(client);
     this.signals = new SourceSignals(new HeartbeatWatcher(), secrets);
     this.connectStatuses =
-        new ConnectStatuses(
+        new ConnectStatuses<>(
             new ConnectStatusWatcher(
                 clock, settings.connectPollInterval(), ConnectStatusWatcher.DEFAULT_MAX_IN_FLIGHT),
-            settings.connectApiUrl());
+            p -> ResourceNames.connectApiUrl(p, settings.connectApiUrl()));
   }
 
   @Override
   public List<EventSource<?, CdcPipeline>> prepareEventSources(
       EventSourceContext<CdcPipeline> context) {
-    caches =
-        new OwnedCaches(
-            informer(KafkaConnector.class, context),
-            informer(KafkaTopic.class, context),
-            informer(KafkaUser.class, context),
-            informer(ConfigMap.class, context),
-            informer(Deployment.class, context),
-            informer(Service.class, context),
-            informer(PodDisruptionBudget.class, context));
+    caches = OwnedCaches.of(context, CdcPipeline.class, OwnedCaches.KINDS);
     List<EventSource<?, CdcPipeline>> sources = new ArrayList<>(caches.all());
     sources.add(sourceChecks.eventSource());
     sources.add(signals.eventSource());
     sources.add(connectStatuses.eventSource());
     return sources;
-  }
-
-  private static <R extends HasMetadata> InformerEventSource<R, CdcPipeline> informer(
-      Class<R> type, EventSourceContext<CdcPipeline> context) {
-    // Only what Twinlog manages is cached; owner references map it back to its pipeline.
-    return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(type, CdcPipeline.class)
-            .withName(type.getSimpleName())
-            .withLabelSelector(Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE)
-            .build(),
-        context);
   }
 
   @Override
@@ -149,7 +118,7 @@ public class CdcPipelineReconciler
             settings,
             secrets.versions(pipeline.getMetadata().getNamespace(), SecretRotation.all(pipeline)));
     steps.restartRotated(pipeline, desired, context);
-    Applier.Result applied = caches.apply(applier, desired, context);
+    Applier.Result applied = caches.apply(applier, desired.all(), context);
     if (applied.created() + applied.updated() + applied.deleted() > 0) {
       LOG.info(
           "{}/{}: created {}, updated {}, deleted {}",
@@ -200,7 +169,8 @@ public class CdcPipelineReconciler
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
     events.warning(pipeline, Reasons.RECONCILE_FAILED, message);
-    return ErrorStatusUpdateControl.patchStatus(fresh(pipeline, status));
+    return ErrorStatusUpdateControl.patchStatus(
+        StatusWrites.fresh(pipeline, status, CdcPipeline::new));
   }
 
   @Override
@@ -234,25 +204,6 @@ public class CdcPipelineReconciler
       CdcPipelineStatus status,
       Context<CdcPipeline> context) {
     gauges.update(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName(), status);
-    if (Objects.equals(previous, status)) {
-      return;
-    }
-    // PUT /status of a fresh object (name, namespace, resourceVersion, status) with optimistic
-    // locking; the result goes into the cache so the next reconciliation sees this status (the
-    // restart bookkeeping lives there).
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(
-        pipeline, context, current -> fresh(current, status));
-  }
-
-  private static CdcPipeline fresh(CdcPipeline current, CdcPipelineStatus status) {
-    CdcPipeline fresh = new CdcPipeline();
-    fresh.setMetadata(
-        new ObjectMetaBuilder()
-            .withName(current.getMetadata().getName())
-            .withNamespace(current.getMetadata().getNamespace())
-            .withResourceVersion(current.getMetadata().getResourceVersion())
-            .build());
-    fresh.setStatus(status);
-    return fresh;
+    StatusWrites.write(pipeline, previous, status, context, CdcPipeline::new);
   }
 }

@@ -1,9 +1,8 @@
 package io.twinlog.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
-import io.twinlog.operator.api.v1alpha1.CdcPipeline;
-import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.observe.ConnectReading;
 import io.twinlog.operator.observe.ConnectStatusWatcher;
 import java.time.Duration;
@@ -11,13 +10,15 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Connects the {@link ConnectStatusWatcher} (Connect's REST API, read off the reconcile thread) to
- * reconciliations: registers a pipeline's connectors, turns a change it hears into a reconciliation
- * of the owning pipeline, and hands over the fresh readings.
+ * reconciliations: registers an owner's connectors, turns a change it hears into a reconciliation
+ * of the owner, and hands over the fresh readings. One per controller: the owner is a pipeline or a
+ * webhook.
  */
-final class ConnectStatuses implements AutoCloseable {
+final class ConnectStatuses<P extends HasMetadata> implements AutoCloseable {
 
   /**
    * What Connect's REST API said about one pipeline's connectors.
@@ -36,18 +37,21 @@ final class ConnectStatuses implements AutoCloseable {
   }
 
   private final ConnectStatusWatcher watcher;
-  private final String urlTemplate;
-  private final SimpleInboundEventSource<CdcPipeline> changes =
+  private final Function<P, String> url;
+  private final SimpleInboundEventSource<P> changes =
       new SimpleInboundEventSource<>("connect-status");
 
-  ConnectStatuses(ConnectStatusWatcher watcher, String urlTemplate) {
+  /**
+   * @param url the Connect REST base URL of an owner's Connect cluster
+   */
+  ConnectStatuses(ConnectStatusWatcher watcher, Function<P, String> url) {
     this.watcher = watcher;
-    this.urlTemplate = urlTemplate;
+    this.url = url;
     watcher.onChange(owner -> changes.propagateEvent(resourceId(owner)));
   }
 
   /** The event source through which Connect status changes trigger reconciliations. */
-  SimpleInboundEventSource<CdcPipeline> eventSource() {
+  SimpleInboundEventSource<P> eventSource() {
     return changes;
   }
 
@@ -60,10 +64,10 @@ final class ConnectStatuses implements AutoCloseable {
     return three.compareTo(Duration.ofSeconds(15)) < 0 ? Duration.ofSeconds(15) : three;
   }
 
-  /** Registers the pipeline's connectors (idempotent) and returns what is known of them. */
-  Seen observe(CdcPipeline pipeline, Collection<String> connectors, Instant now) {
-    String url = ResourceNames.connectApiUrl(pipeline, urlTemplate);
-    watcher.watch(owner(pipeline), url, connectors);
+  /** Registers the owner's connectors (idempotent) and returns what is known of them. */
+  Seen observe(P owner, Collection<String> connectors, Instant now) {
+    String url = this.url.apply(owner);
+    watcher.watch(owner(owner), url, connectors);
     Map<String, ConnectReading> fresh = new HashMap<>();
     boolean missing = false;
     for (String connector : connectors) {
@@ -78,9 +82,9 @@ final class ConnectStatuses implements AutoCloseable {
     return new Seen(url, Map.copyOf(fresh), error);
   }
 
-  /** Stops watching a deleted pipeline's connectors. */
-  void forget(CdcPipeline pipeline) {
-    watcher.forget(owner(pipeline));
+  /** Stops watching a deleted owner's connectors. */
+  void forget(P owner) {
+    watcher.forget(owner(owner));
   }
 
   @Override
@@ -88,8 +92,8 @@ final class ConnectStatuses implements AutoCloseable {
     watcher.close();
   }
 
-  private static String owner(CdcPipeline pipeline) {
-    return pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
+  private static String owner(HasMetadata owner) {
+    return owner.getMetadata().getNamespace() + "/" + owner.getMetadata().getName();
   }
 
   private static ResourceID resourceId(String owner) {

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
  * @param identity this instance's name (the pod), for leader election and Events
  * @param dedupImage the dedup runtime image used unless a pipeline overrides it, or null
  * @param dedupImagePullPolicy pull policy of that image, or null
+ * @param webhookImage the webhook receiver image of every ErpWebhook's pods unless it overrides it,
+ *     or null
  * @param httpPort port of /metrics, /livez and /readyz; 0 picks a free port, -1 serves none
  * @param connectApiUrl where Connect's REST API is, as a template with {@code {connectCluster}} and
  *     {@code {namespace}}; null for Strimzi's Service ({@code
@@ -32,6 +34,7 @@ public record OperatorSettings(
     String identity,
     String dedupImage,
     String dedupImagePullPolicy,
+    String webhookImage,
     int httpPort,
     String connectApiUrl,
     Duration connectPollInterval) {
@@ -44,6 +47,7 @@ public record OperatorSettings(
         null,
         null,
         "twinlog-in-process",
+        null,
         null,
         null,
         -1,
@@ -64,6 +68,7 @@ public record OperatorSettings(
         identity,
         dedupImage,
         dedupImagePullPolicy,
+        webhookImage,
         httpPort,
         url,
         connectPollInterval);
@@ -79,6 +84,7 @@ public record OperatorSettings(
         identity,
         dedupImage,
         dedupImagePullPolicy,
+        webhookImage,
         port,
         connectApiUrl,
         connectPollInterval);
@@ -94,6 +100,7 @@ public record OperatorSettings(
         identity,
         dedupImage,
         dedupImagePullPolicy,
+        webhookImage,
         httpPort,
         connectApiUrl,
         connectPollInterval);
@@ -116,6 +123,7 @@ public record OperatorSettings(
         env.getOrDefault(OperatorEnv.POD_NAME, "twinlog-operator"),
         env.get(OperatorEnv.DEDUP_IMAGE),
         env.get(OperatorEnv.DEDUP_IMAGE_PULL_POLICY),
+        blankToNull(env.get(OperatorEnv.WEBHOOK_IMAGE)),
         port == null || port.isBlank() ? OperatorEnv.DEFAULT_HTTP_PORT : Integer.parseInt(port),
         blankToNull(env.get(OperatorEnv.CONNECT_API_URL)),
         Duration.ofMillis(

@@ -51,6 +51,7 @@ class LeaderElectionShutdownIT {
             "twinlog-0",
             null,
             null,
+            null,
             -1,
             null,
             ConnectStatusWatcher.DEFAULT_INTERVAL);

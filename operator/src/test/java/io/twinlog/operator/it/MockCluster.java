@@ -25,9 +25,9 @@ import java.util.logging.Logger;
 
 /**
  * fabric8's mock API server in CRUD mode with the CRDs the operator needs registered, status
- * subresource included: Strimzi's KafkaTopic, KafkaUser and KafkaConnector, and the CdcPipeline CRD
- * the build just generated. It has no server-side apply, no schema validation and no garbage
- * collection.
+ * subresource included: Strimzi's KafkaTopic, KafkaUser and KafkaConnector, and the CdcPipeline and
+ * ErpWebhook CRDs the build just generated. It has no server-side apply, no schema validation and
+ * no garbage collection.
  */
 public final class MockCluster implements AutoCloseable {
   private static final List<String> CRDS =
@@ -35,7 +35,8 @@ public final class MockCluster implements AutoCloseable {
           "/strimzi-crds/043-Crd-kafkatopic.yaml",
           "/strimzi-crds/044-Crd-kafkauser.yaml",
           "/strimzi-crds/047-Crd-kafkaconnector.yaml",
-          "/META-INF/fabric8/cdcpipelines.cdc.twinlog.io-v1.yml");
+          "/META-INF/fabric8/cdcpipelines.cdc.twinlog.io-v1.yml",
+          "/META-INF/fabric8/erpwebhooks.cdc.twinlog.io-v1.yml");
 
   private static final Logger QUIET = Logger.getLogger("io.fabric8.mockwebserver");
   private final KubernetesMockServer server;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
 import io.twinlog.operator.desired.SecretRefs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +34,14 @@ class SamplesTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> raw = YAML.readValue(doc, Map.class);
         assertThat(raw).as(file.toString()).containsKeys("apiVersion", "kind", "metadata");
+        if (ErpWebhook.KIND.equals(raw.get("kind"))) {
+          ErpWebhook webhook = SERIALIZATION.unmarshal(doc, ErpWebhook.class);
+          assertThat(unknownFields("", raw, SERIALIZATION.convertValue(webhook, Map.class)))
+              .as("fields in %s the model does not know", file)
+              .isEmpty();
+          pipelines.add(file.getFileName().toString());
+          continue;
+        }
         if (!CdcPipeline.KIND.equals(raw.get("kind"))) {
           continue;
         }
@@ -44,7 +53,8 @@ class SamplesTest {
         pipelines.add(file.getFileName().toString());
       }
     }
-    assertThat(pipelines).contains("03-pipeline-minimal.yaml", "04-pipeline-full.yaml");
+    assertThat(pipelines)
+        .contains("03-pipeline-minimal.yaml", "04-pipeline-full.yaml", "06-erp-webhook.yaml");
   }
 
   @Test

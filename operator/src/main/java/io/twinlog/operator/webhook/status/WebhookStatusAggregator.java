@@ -39,14 +39,32 @@ public final class WebhookStatusAggregator {
     } else {
       reason = WebhookReason.DELIVERING;
     }
+    return status(webhook, reason, parts, previous, now);
+  }
+
+  /**
+   * The status after a reconciliation failed (an apply refused, the API server unreachable): Ready
+   * is False with {@link WebhookReason#RECONCILE_FAILED} and the error, the rest as before.
+   */
+  public static ErpWebhookStatus failed(
+      ErpWebhook webhook, String message, ErpWebhookStatus previous, Instant now) {
+    return status(webhook, WebhookReason.RECONCILE_FAILED, message, previous, now);
+  }
+
+  private static ErpWebhookStatus status(
+      ErpWebhook webhook,
+      WebhookReason reason,
+      String message,
+      ErpWebhookStatus previous,
+      Instant now) {
     Condition ready =
         new Condition()
             .withType(READY)
             .withStatus(reason == WebhookReason.DELIVERING ? "True" : "False")
             .withReason(reason.value())
-            .withMessage(parts)
+            .withMessage(message)
             .withObservedGeneration(webhook.getMetadata().getGeneration());
-    Condition before = previous == null ? null : find(previous.getConditions());
+    Condition before = ready(previous);
     ready.setLastTransitionTime(
         before != null
                 && ready.getStatus().equals(before.getStatus())
@@ -64,6 +82,11 @@ public final class WebhookStatusAggregator {
       status.setDeadLetters(previous.getDeadLetters());
     }
     return status;
+  }
+
+  /** The Ready condition of a status, or null. */
+  public static Condition ready(ErpWebhookStatus status) {
+    return status == null ? null : find(status.getConditions());
   }
 
   private static boolean zero(Integer ready) {

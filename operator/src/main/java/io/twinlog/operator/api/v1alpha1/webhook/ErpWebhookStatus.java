@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.twinlog.operator.api.v1alpha1.Condition;
 import java.util.List;
+import java.util.Objects;
 
 /** What the operator observed of an {@link ErpWebhook} (docs/concepts/webhooks.md). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -73,5 +74,27 @@ public class ErpWebhookStatus {
 
   public void setDeadLetters(Long deadLetters) {
     this.deadLetters = deadLetters;
+  }
+
+  // Compared before writing: an unchanged status is not written again.
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof ErpWebhookStatus other)) {
+      return false;
+    }
+    return Objects.equals(observedGeneration, other.observedGeneration)
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(endpoint, other.endpoint)
+        && Objects.equals(received, other.received)
+        && Objects.equals(delivered, other.delivered)
+        && Objects.equals(deadLetters, other.deadLetters);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, endpoint, received, delivered, deadLetters);
   }
 }

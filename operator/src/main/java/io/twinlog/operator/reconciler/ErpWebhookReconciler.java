@@ -1,0 +1,227 @@
+package io.twinlog.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
+import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhookStatus;
+import io.twinlog.operator.desired.ResourceNames;
+import io.twinlog.operator.health.RestartHistory;
+import io.twinlog.operator.observe.ConnectStatusWatcher;
+import io.twinlog.operator.webhook.desired.WebhookNames;
+import io.twinlog.operator.webhook.desired.WebhookResources;
+import io.twinlog.operator.webhook.status.WebhookObservation;
+import io.twinlog.operator.webhook.status.WebhookReason;
+import io.twinlog.operator.webhook.status.WebhookStatusAggregator;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles an ErpWebhook (docs/concepts/webhooks.md): observe what it owns, decide the desired
+ * state ({@link WebhookResources}), act (apply it kind by kind), report (the status from {@link
+ * WebhookStatusAggregator}, an Event when Ready changes reason). Each step is a pure function
+ * elsewhere or a collaborator shared with the CdcPipeline controller.
+ */
+@ControllerConfiguration(
+    name = ErpWebhookReconciler.NAME,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+public class ErpWebhookReconciler
+    implements Reconciler<ErpWebhook>, Cleaner<ErpWebhook>, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ErpWebhookReconciler.class);
+
+  /** Controller name (also the finalizer prefix). */
+  public static final String NAME = "erpwebhook";
+
+  /** What an ErpWebhook owns (no KafkaUser: its pods use the Kafka settings of its spec). */
+  static final List<Class<? extends HasMetadata>> KINDS =
+      List.of(
+          KafkaTopic.class,
+          ConfigMap.class,
+          Service.class,
+          PodDisruptionBudget.class,
+          Deployment.class,
+          KafkaConnector.class);
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final OperatorSettings settings;
+  private final EventRecorder events;
+  private final Applier applier;
+  private final ConnectStatuses<ErpWebhook> connectStatuses;
+  private OwnedCaches<ErpWebhook> caches;
+
+  public ErpWebhookReconciler(KubernetesClient client, Clock clock, OperatorSettings settings) {
+    this.client = client;
+    this.clock = clock;
+    this.settings = settings;
+    this.events = new EventRecorder(client, clock, settings.identity());
+    this.applier = new Applier(client);
+    // The sink's state from Connect's REST API, as for pipelines: Strimzi refreshes its copy only
+    // every two minutes.
+    this.connectStatuses =
+        new ConnectStatuses<>(
+            new ConnectStatusWatcher(
+                clock, settings.connectPollInterval(), ConnectStatusWatcher.DEFAULT_MAX_IN_FLIGHT),
+            w ->
+                ResourceNames.connectApiUrl(
+                    w.getMetadata().getNamespace(),
+                    w.getSpec().getKafka().getConnectCluster(),
+                    settings.connectApiUrl()));
+  }
+
+  @Override
+  public List<EventSource<?, ErpWebhook>> prepareEventSources(
+      EventSourceContext<ErpWebhook> context) {
+    caches = OwnedCaches.of(context, ErpWebhook.class, KINDS);
+    List<EventSource<?, ErpWebhook>> sources = new ArrayList<>(caches.all());
+    sources.add(connectStatuses.eventSource());
+    return sources;
+  }
+
+  @Override
+  public UpdateControl<ErpWebhook> reconcile(ErpWebhook webhook, Context<ErpWebhook> context) {
+    Instant now = clock.instant();
+    ErpWebhookStatus previous = webhook.getStatus();
+
+    List<HasMetadata> desired = WebhookResources.desired(webhook, settings.webhookImage());
+    Applier.Result applied = caches.apply(applier, desired, context);
+    if (applied.created() + applied.updated() + applied.deleted() > 0) {
+      LOG.info(
+          "{}/{}: created {}, updated {}, deleted {}",
+          webhook.getMetadata().getNamespace(),
+          webhook.getMetadata().getName(),
+          applied.created(),
+          applied.updated(),
+          applied.deleted());
+    }
+
+    WebhookObservation seen = observe(webhook, desired, context, now);
+    ErpWebhookStatus status = WebhookStatusAggregator.aggregate(webhook, seen, previous, now);
+    announce(webhook, previous, status);
+    writeStatus(webhook, previous, status, context);
+    return UpdateControl.noUpdate();
+  }
+
+  /** Ready pods of both Deployments and the sink's state, from the caches and Connect. */
+  private WebhookObservation observe(
+      ErpWebhook webhook, List<HasMetadata> desired, Context<ErpWebhook> context, Instant now) {
+    Set<Deployment> deployments = context.getSecondaryResources(Deployment.class);
+    String sinkName = WebhookNames.sinkConnector(webhook);
+    KafkaConnector sink =
+        context.getSecondaryResources(KafkaConnector.class).stream()
+            .filter(c -> sinkName.equals(c.getMetadata().getName()))
+            .findFirst()
+            .orElse(null);
+    ConnectStatuses.Seen connect = connectStatuses.observe(webhook, List.of(sinkName), now);
+    return new WebhookObservation(
+        ready(deployments, WebhookNames.receiver(webhook)),
+        replicas(desired, WebhookNames.receiver(webhook)),
+        ready(deployments, WebhookNames.dedup(webhook)),
+        replicas(desired, WebhookNames.dedup(webhook)),
+        WebhookObservation.sinkState(
+            PipelineStep.health(sink, connect.of(sinkName), RestartHistory.none())));
+  }
+
+  private static Integer ready(Set<Deployment> deployments, String name) {
+    return deployments.stream()
+        .filter(d -> name.equals(d.getMetadata().getName()))
+        .findFirst()
+        .map(d -> d.getStatus() == null ? null : d.getStatus().getReadyReplicas())
+        .map(n -> Objects.requireNonNullElse(n, 0))
+        .orElse(null);
+  }
+
+  private static int replicas(List<HasMetadata> desired, String name) {
+    return desired.stream()
+        .filter(Deployment.class::isInstance)
+        .map(Deployment.class::cast)
+        .filter(d -> name.equals(d.getMetadata().getName()))
+        .mapToInt(d -> d.getSpec().getReplicas())
+        .findFirst()
+        .orElse(0);
+  }
+
+  /**
+   * An Event when delivery starts or stops: Normal when Ready turns True, Warning with the broken
+   * part when it turns False from True. A new webhook's parts coming up one by one are not news
+   * (the condition says which is still missing).
+   */
+  private void announce(ErpWebhook webhook, ErpWebhookStatus previous, ErpWebhookStatus status) {
+    Condition before = WebhookStatusAggregator.ready(previous);
+    Condition now = WebhookStatusAggregator.ready(status);
+    boolean wasReady = before != null && "True".equals(before.getStatus());
+    boolean isReady = now != null && "True".equals(now.getStatus());
+    if (isReady && !wasReady) {
+      events.normal(webhook, now.getReason(), "Webhooks are received and delivered");
+    } else if (wasReady && !isReady && now != null) {
+      events.warning(webhook, now.getReason(), now.getMessage());
+    }
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<ErpWebhook> updateErrorStatus(
+      ErpWebhook webhook, Context<ErpWebhook> context, Exception e) {
+    String message =
+        "Reconciliation failed (" + e.getClass().getSimpleName() + "): " + e.getMessage();
+    ErpWebhookStatus previous = webhook.getStatus();
+    ErpWebhookStatus status =
+        WebhookStatusAggregator.failed(webhook, message, previous, clock.instant());
+    if (Objects.equals(status, previous)) {
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    events.warning(webhook, WebhookReason.RECONCILE_FAILED.value(), message);
+    return ErrorStatusUpdateControl.patchStatus(
+        StatusWrites.fresh(webhook, status, ErpWebhook::new));
+  }
+
+  @Override
+  public DeleteControl cleanup(ErpWebhook webhook, Context<ErpWebhook> context) {
+    // As for pipelines: explicit, so "nothing left" does not depend on a garbage collector.
+    connectStatuses.forget(webhook);
+    int deleted = caches.deleteAll(client, context);
+    LOG.info(
+        "{}/{}: deleted, removed {} owned resources",
+        webhook.getMetadata().getNamespace(),
+        webhook.getMetadata().getName(),
+        deleted);
+    return DeleteControl.defaultDelete();
+  }
+
+  /** Stops the Connect status sweeps. */
+  @Override
+  public void close() {
+    connectStatuses.close();
+  }
+
+  private void writeStatus(
+      ErpWebhook webhook,
+      ErpWebhookStatus previous,
+      ErpWebhookStatus status,
+      Context<ErpWebhook> context) {
+    StatusWrites.write(webhook, previous, status, context, ErpWebhook::new);
+  }
+}
