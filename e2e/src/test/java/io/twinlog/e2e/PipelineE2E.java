@@ -6,22 +6,25 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.twinlog.contracts.DedupAnomalyRecord;
+import io.twinlog.e2e.check.DeliveryCheck;
 import io.twinlog.e2e.check.ExcusedCheck;
 import io.twinlog.e2e.check.ScenarioReport;
 import io.twinlog.e2e.erp.ErpRequest;
 import io.twinlog.e2e.stack.Background;
 import io.twinlog.e2e.stack.DeadLetters;
-import io.twinlog.e2e.stack.DedupProcess;
 import io.twinlog.e2e.stack.E2eStack;
 import io.twinlog.e2e.stack.Faults;
 import io.twinlog.e2e.stack.PipelineRun;
 import io.twinlog.e2e.stack.PipelineTemplate;
+import io.twinlog.e2e.stack.PodProcess;
 import io.twinlog.e2e.stack.SourceReports;
+import io.twinlog.e2e.webhook.WebhookRun;
 import io.twinlog.e2e.workload.TruthChange;
 import io.twinlog.operator.api.v1alpha1.Condition;
 import io.twinlog.testkit.ConnectRest;
 import io.twinlog.testkit.ConnectRest.ConnectorOffset;
 import io.twinlog.testkit.MariaDbServer;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -250,7 +253,7 @@ class PipelineE2E {
       String prefix,
       int serverId,
       String scenario,
-      java.util.function.BiConsumer<PipelineRun, DedupProcess> fault)
+      java.util.function.BiConsumer<PipelineRun, PodProcess> fault)
       throws Exception {
     stack.erp().clear();
     try (PipelineRun run = PipelineRun.apply(stack, namespace, prefix, serverId, 1)) {
@@ -258,7 +261,7 @@ class PipelineE2E {
       run.awaitStreaming(READY);
       Background load = Background.run(run.workload(), 400, 80);
       Awaitility.await().atMost(DELIVERY).until(() -> stack.erp().acceptedCount() > 150);
-      DedupProcess pod = stack.dedupPods().pods(run.namespace(), run.dedupDeployment()).get(0);
+      PodProcess pod = stack.pods().pods(run.namespace(), run.dedupDeployment()).get(0);
       Instant lost = Instant.now();
       fault.accept(run, pod);
       Awaitility.await("a dedup pod ready again")
@@ -266,7 +269,7 @@ class PipelineE2E {
           .pollInterval(Duration.ofMillis(100))
           .until(
               () ->
-                  stack.dedupPods().pods(run.namespace(), run.dedupDeployment()).stream()
+                  stack.pods().pods(run.namespace(), run.dedupDeployment()).stream()
                       .anyMatch(p -> p.pid() != pod.pid() && p.ready()));
       Duration back = Duration.between(lost, Instant.now());
       load.join(120);
@@ -293,7 +296,7 @@ class PipelineE2E {
         "drepl",
         5436,
         "dedup-replaced",
-        (run, pod) -> stack.dedupPods().deletePod(run.namespace(), run.dedupDeployment(), 0));
+        (run, pod) -> stack.pods().deletePod(run.namespace(), run.dedupDeployment(), 0));
   }
 
   @Test
@@ -428,7 +431,7 @@ class PipelineE2E {
                             .getItems())
                     .isEmpty();
                 assertThat(stack.connect().rest().list()).doesNotContainAnyElementsOf(connectors);
-                assertThat(stack.dedupPods().pods(ns, run.dedupDeployment())).isEmpty();
+                assertThat(stack.pods().pods(ns, run.dedupDeployment())).isEmpty();
               });
       Instant allGone = Instant.now();
       long before = stack.erp().acceptedCount();
@@ -713,6 +716,136 @@ class PipelineE2E {
           .startsWith("to ");
       run.delete(READY);
     }
+  }
+
+  /**
+   * Issue 16's inbound direction, all of it built by the operator: an ErpWebhook is applied, the
+   * operator's own Deployments run the receivers and the dedup step (the pod stand-in starts them
+   * from their ConfigMaps and the mounted Secret), its KafkaConnector delivers to the system. The
+   * ERP posts signed webhooks per invoice in order, sends some again (its retries), one receiver
+   * pod is SIGKILLed mid-stream; each event reaches the system once, in order per invoice.
+   */
+  @Test
+  @Order(10)
+  void erpWebhooksReachTheSystemOnceThroughTheOperatorsOwnPods() throws Exception {
+    stack.erp().clear();
+    int invoices = 40;
+    int perInvoice = 5;
+    try (WebhookRun run = WebhookRun.apply(stack, "e2e-webhook")) {
+      Awaitility.await("ErpWebhook Ready=True with every pod ready")
+          .atMost(READY)
+          .pollInterval(Duration.ofMillis(250))
+          .untilAsserted(
+              () ->
+                  assertThat(run.ready())
+                      .isNotNull()
+                      .extracting(Condition::getStatus, Condition::getMessage)
+                      .containsExactly("True", "2/2 receivers, 2/2 dedup, sink RUNNING"));
+      Instant readyAt = Instant.now();
+      assertThat(run.readyEndpoints()).hasSize(2);
+
+      URI first = run.readyEndpoints().get(0);
+      String forged = WebhookRun.body("evt-forged", "INV-0", 0);
+      assertThat(
+              run.erp()
+                  .post(first, forged, Instant.now().getEpochSecond(), run.erp().signature("x")))
+          .as("a bad signature")
+          .isEqualTo(401);
+
+      java.util.concurrent.ExecutorService erpThreads =
+          java.util.concurrent.Executors.newFixedThreadPool(4);
+      java.util.concurrent.atomic.AtomicInteger delivered =
+          new java.util.concurrent.atomic.AtomicInteger();
+      PodProcess killed = run.receivers().get(0);
+      AtomicReference<Instant> killedAt = new AtomicReference<>();
+      List<java.util.concurrent.Future<?>> flows = new ArrayList<>();
+      for (int i = 0; i < invoices; i++) {
+        String invoice = "INV-" + i;
+        flows.add(
+            erpThreads.submit(
+                () -> {
+                  for (int seq = 1; seq <= perInvoice; seq++) {
+                    String id = invoice + "-evt-" + seq;
+                    run.deliver(id, WebhookRun.body(id, invoice, seq), DELIVERY);
+                    if (delivered.incrementAndGet() == invoices * perInvoice / 2) {
+                      // mid-stream, while the other flows post: the Service still routes to it
+                      killed.kill();
+                      killedAt.set(Instant.now());
+                    }
+                    if (seq == 2) {
+                      // the ERP did not see the 200 (say) and sends it again, after a later one
+                      run.deliver(id, WebhookRun.body(id, invoice, seq), DELIVERY);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (var flow : flows) {
+        flow.get();
+      }
+      erpThreads.shutdown();
+
+      assertThat(run.erp().retries())
+          .as("calls the Service still sent to the killed pod, sent again")
+          .isPositive();
+      int events = invoices * perInvoice;
+      Awaitility.await("every event at the system")
+          .atMost(DELIVERY)
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> run.acceptedByEventId().size() >= events);
+      Map<String, List<ErpRequest>> byId = run.acceptedByEventId();
+      assertThat(byId).hasSize(events).doesNotContainKey("evt-forged");
+      assertThat(byId.values())
+          .as("each event applied once")
+          .allSatisfy(r -> assertThat(r).hasSize(1));
+      Map<String, List<Integer>> seqByInvoice = new LinkedHashMap<>();
+      for (ErpRequest r : stack.erp().requests()) {
+        if (r.accepted()) {
+          var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+          seqByInvoice
+              .computeIfAbsent(json.at("/invoice/number").asText(), k -> new ArrayList<>())
+              .add(json.at("/invoice/seq").asInt());
+        }
+      }
+      assertThat(seqByInvoice).hasSize(invoices);
+      assertThat(seqByInvoice.values())
+          .as("in order per invoice")
+          .allSatisfy(seqs -> assertThat(seqs).containsExactly(1, 2, 3, 4, 5));
+      Awaitility.await("the killed receiver restarted, every part ready again")
+          .atMost(READY)
+          .untilAsserted(
+              () ->
+                  assertThat(run.ready())
+                      .extracting(Condition::getStatus, Condition::getMessage)
+                      .containsExactly("True", "2/2 receivers, 2/2 dedup, sink RUNNING"));
+      List<Duration> latencies = run.ackToSystem();
+      System.out.println(
+          "E2E webhook: "
+              + byId.size()
+              + " of "
+              + events
+              + " events at the system once, in order per invoice; "
+              + invoices
+              + " ERP re-sends dropped; receiver pod SIGKILLed after "
+              + Duration.between(readyAt, killedAt.get()).toMillis()
+              + " ms, "
+              + run.erp().retries()
+              + " ERP retries; Kafka ack -> system p50 "
+              + DeliveryCheck.percentile(latencies, 50).toMillis()
+              + " ms, p99 "
+              + DeliveryCheck.percentile(latencies, 99).toMillis()
+              + " ms");
+    }
+    String ns = "e2e-webhook";
+    Awaitility.await("deleted: the webhook's pods stop, its connector is gone")
+        .atMost(READY)
+        .pollInterval(Duration.ofMillis(250))
+        .untilAsserted(
+            () -> {
+              assertThat(stack.pods().pods(ns, "erp-invoices-webhook")).isEmpty();
+              assertThat(stack.pods().pods(ns, "erp-invoices-webhook-dedup")).isEmpty();
+              assertThat(stack.connect().rest().list()).doesNotContain("erp-invoices-webhook-sink");
+            });
   }
 
   @Test

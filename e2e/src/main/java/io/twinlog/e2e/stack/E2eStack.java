@@ -46,7 +46,7 @@ public final class E2eStack implements AutoCloseable {
   private MockKubernetes kubernetes;
   private EmbeddedConnect connect;
   private StrimziStandIn strimzi;
-  private DedupPods dedupPods;
+  private Pods pods;
   private TwinlogOperator operator;
   private ErpStandIn erp;
   private Thread hook;
@@ -100,8 +100,13 @@ public final class E2eStack implements AutoCloseable {
         register(
             StrimziStandIn.start(
                 kubernetes.client(), connect.rest(), kafka.admin(), Clock.systemUTC()));
-    dedupPods =
-        register(DedupPods.start(kubernetes.client(), root.resolve("dedup"), Clock.systemUTC()));
+    pods =
+        register(
+            Pods.start(
+                kubernetes.client(),
+                root.resolve("pods"),
+                Clock.systemUTC(),
+                List.of(PodRecipe.DEDUP, PodRecipe.WEBHOOK_RECEIVER, PodRecipe.WEBHOOK_DEDUP)));
     operator =
         register(
             TwinlogOperator.start(
@@ -196,8 +201,8 @@ public final class E2eStack implements AutoCloseable {
     return strimzi;
   }
 
-  public DedupPods dedupPods() {
-    return dedupPods;
+  public Pods pods() {
+    return pods;
   }
 
   public TwinlogOperator operator() {

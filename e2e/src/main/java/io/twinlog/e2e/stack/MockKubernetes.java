@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * The Kubernetes API in tests and the playground: fabric8's mock API server in CRUD mode (plain
- * HTTP on 127.0.0.1), with the CdcPipeline and ErpWebhook CRDs and Strimzi's KafkaConnector and KafkaTopic CRDs
- * registered, so their {@code status} is a subresource as on a real API server.
+ * HTTP on 127.0.0.1), with the CdcPipeline and ErpWebhook CRDs and Strimzi's KafkaConnector and
+ * KafkaTopic CRDs registered, so their {@code status} is a subresource as on a real API server.
  */
 public final class MockKubernetes implements AutoCloseable {
 

@@ -162,7 +162,7 @@ public final class PipelineRun implements AutoCloseable {
   /** The dedup pods' own metrics (drops by reason, anomalies), for failure messages. */
   public String dedupMetrics() {
     StringBuilder out = new StringBuilder();
-    for (DedupProcess pod : stack.dedupPods().pods(namespace(), dedupDeployment())) {
+    for (PodProcess pod : stack.pods().pods(namespace(), dedupDeployment())) {
       pod.metrics()
           .lines()
           .filter(l -> l.startsWith("twinlog_") && !l.startsWith("#"))
@@ -208,7 +208,7 @@ public final class PipelineRun implements AutoCloseable {
   /** The last lines of each dedup pod's log, for failure messages. */
   public String dedupLogTail() {
     StringBuilder out = new StringBuilder();
-    for (DedupProcess pod : stack.dedupPods().pods(namespace(), dedupDeployment())) {
+    for (PodProcess pod : stack.pods().pods(namespace(), dedupDeployment())) {
       try {
         List<String> lines = java.nio.file.Files.readAllLines(pod.log());
         out.append("dedup pod ").append(pod.pid()).append(" log tail:\n");
@@ -419,7 +419,7 @@ public final class PipelineRun implements AutoCloseable {
    */
   public Map<String, Double> anomalyCounts() {
     Map<String, Double> counts = new java.util.TreeMap<>();
-    for (DedupProcess pod : stack.dedupPods().pods(namespace(), dedupDeployment())) {
+    for (PodProcess pod : stack.pods().pods(namespace(), dedupDeployment())) {
       Anomalies.counts(pod.metrics()).forEach((k, v) -> counts.merge(k, v, Double::sum));
     }
     return counts;

@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.twinlog.contracts.WebhookReceiverEnv;
 import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
+import io.twinlog.operator.desired.DedupWorkload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ public final class WebhookWorkloads {
   public static final String DEFAULT_IMAGE = "ghcr.io/twinlog/twinlog-webhook-receiver:0.1.0";
 
   /** Pod-template annotation holding the hash of the ConfigMap the pods read. */
-  public static final String CONFIG_HASH_ANNOTATION = "twinlog.io/config-hash";
+  public static final String CONFIG_HASH_ANNOTATION = DedupWorkload.CONFIG_HASH_ANNOTATION;
 
   /** Names of the container ports (a PodMonitor scrapes {@code management}). */
   public static final String WEBHOOK_PORT_NAME = "webhook";

@@ -7,12 +7,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.twinlog.contracts.DedupRuntimeEnv;
 import io.twinlog.operator.desired.DedupWorkload;
 import io.twinlog.operator.desired.Labels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,37 +32,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TEST CODE standing in for Kubernetes' Deployment controller and kubelet, for the dedup runtime
- * only: for each Deployment the operator made, it runs {@code spec.replicas} dedup runtimes as
- * child JVMs whose environment is exactly the ConfigMap named in the container's {@code envFrom}
- * and the container's downward-API {@code env} ({@code metadata.name}: a pod name that stays the
- * same when the process is restarted, new when the template changes), except two documented
- * overrides that must differ on one machine:
- *
- * <ul>
- *   <li>{@code TWINLOG_STATE_DIR}: a temporary folder per pod (the ConfigMap's path is the pod's
- *       emptyDir mount, which does not exist here); it survives a crash of that pod like an
- *       emptyDir survives a container restart, and a replaced pod gets a new one;
- *   <li>{@code TWINLOG_METRICS_PORT}: a free port per pod (the ConfigMap's 8080 is per pod IP in a
- *       cluster; here all pods share 127.0.0.1).
- * </ul>
- *
- * <p>and one workaround of a defect reported to the dedup-runtime (see {@code METADATA_MAX_AGE}).
+ * TEST CODE standing in for Kubernetes' Deployment controller and kubelet, for Twinlog's own pods
+ * (the dedup runtime, the webhook receiver and the webhook dedup step, one {@link PodRecipe} each):
+ * for each Deployment the operator made, it runs {@code spec.replicas} pods as child JVMs whose
+ * environment is exactly the ConfigMap named in the container's {@code envFrom} and the container's
+ * downward-API {@code env} ({@code metadata.name}: a pod name that stays the same when the process
+ * is restarted, new when the template changes), plus the recipe's documented overrides that must
+ * differ on one machine: a folder per pod for its emptyDirs and mounted Secrets (it survives a
+ * crash of that pod like an emptyDir survives a container restart, and a replaced pod gets a new
+ * one), and free ports (the ConfigMap's ports are per pod IP in a cluster; here all pods share
+ * 127.0.0.1).
  *
  * <p>A pod whose process died is started again on the next pass (the kubelet's restart); a changed
  * config hash on the pod template replaces all pods; a deleted Deployment stops them. It writes
  * {@code status.replicas/readyReplicas/availableReplicas/updatedReplicas/observedGeneration} from
  * each pod's {@code /readyz}.
  */
-public final class DedupPods implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(DedupPods.class);
+public final class Pods implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Pods.class);
   private static final Duration PERIOD = Duration.ofMillis(500);
-  private static final String METADATA_MAX_AGE =
-      DedupRuntimeEnv.KAFKA_PASSTHROUGH_PREFIX + "METADATA_MAX_AGE_MS";
 
   private final KubernetesClient client;
   private final Path root;
   private final Clock clock;
+  private final List<PodRecipe> recipes;
   private final Map<String, PodSet> sets = new ConcurrentHashMap<>();
   private final List<Restart> restarts = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService loop;
@@ -74,7 +65,7 @@ public final class DedupPods implements AutoCloseable {
 
   private static final class PodSet {
     final String hash;
-    final List<DedupProcess> pods = new CopyOnWriteArrayList<>();
+    final List<PodProcess> pods = new CopyOnWriteArrayList<>();
     final List<Path> stateDirs = new ArrayList<>();
     final List<String> podNames = new ArrayList<>();
     final Map<String, String> env;
@@ -87,28 +78,32 @@ public final class DedupPods implements AutoCloseable {
     }
   }
 
-  private DedupPods(KubernetesClient client, Path root, Clock clock) {
+  private Pods(KubernetesClient client, Path root, Clock clock, List<PodRecipe> recipes) {
     this.client = client;
     this.root = root;
     this.clock = clock;
+    this.recipes = List.copyOf(recipes);
     this.loop =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread t = new Thread(r, "dedup-pods-stand-in");
+              Thread t = new Thread(r, "pods-stand-in");
               t.setDaemon(true);
               return t;
             });
   }
 
-  /** Starts the loop; pods keep their state and logs under {@code root}. */
-  public static DedupPods start(KubernetesClient client, Path root, Clock clock) {
-    DedupPods pods = new DedupPods(client, root, clock);
+  /**
+   * Starts the loop for the given kinds of pod; pods keep their state and logs under {@code root}.
+   */
+  public static Pods start(
+      KubernetesClient client, Path root, Clock clock, List<PodRecipe> recipes) {
+    Pods pods = new Pods(client, root, clock, recipes);
     pods.loop.scheduleWithFixedDelay(pods::pass, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     return pods;
   }
 
   /** The running pods of a Deployment ({@code namespace/name}), for fault injection. */
-  public List<DedupProcess> pods(String namespace, String deployment) {
+  public List<PodProcess> pods(String namespace, String deployment) {
     PodSet set = sets.get(namespace + "/" + deployment);
     return set == null ? List.of() : List.copyOf(set.pods);
   }
@@ -146,16 +141,18 @@ public final class DedupPods implements AutoCloseable {
               .apps()
               .deployments()
               .inAnyNamespace()
-              .withLabel(Labels.COMPONENT, Labels.DEDUP)
+              .withLabel(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
               .list()
               .getItems();
       Map<String, Deployment> wanted = new HashMap<>();
       for (Deployment d : deployments) {
-        wanted.put(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), d);
+        if (recipe(d) != null) {
+          wanted.put(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), d);
+        }
       }
       for (String key : List.copyOf(sets.keySet())) {
         if (!wanted.containsKey(key)) {
-          LOG.info("Deployment {} is gone: stopping its dedup pods", key);
+          LOG.info("Deployment {} is gone: stopping its pods", key);
           stopAll(sets.remove(key));
         }
       }
@@ -163,8 +160,13 @@ public final class DedupPods implements AutoCloseable {
         reconcile(e.getKey(), e.getValue());
       }
     } catch (RuntimeException e) {
-      LOG.warn("dedup pods stand-in pass failed: {}", e.toString());
+      LOG.warn("pods stand-in pass failed: {}", e.toString());
     }
+  }
+
+  private PodRecipe recipe(Deployment deployment) {
+    String component = deployment.getMetadata().getLabels().get(Labels.COMPONENT);
+    return recipes.stream().filter(r -> r.component().equals(component)).findFirst().orElse(null);
   }
 
   private void reconcile(String key, Deployment deployment) {
@@ -174,6 +176,7 @@ public final class DedupPods implements AutoCloseable {
             .getTemplate()
             .getMetadata()
             .getAnnotations()
+            // one annotation for every Twinlog pod template
             .get(DedupWorkload.CONFIG_HASH_ANNOTATION);
     int replicas = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
     PodSet set = sets.get(key);
@@ -183,7 +186,7 @@ public final class DedupPods implements AutoCloseable {
         return; // the ConfigMap is not there yet
       }
       if (set != null) {
-        LOG.info("config of {} changed: replacing its dedup pods", key);
+        LOG.info("config of {} changed: replacing its pods", key);
         stopAll(set);
       }
       set = new PodSet(hash, data, fieldRefs(deployment));
@@ -194,19 +197,19 @@ public final class DedupPods implements AutoCloseable {
     }
     for (int i = 0; i < replicas; i++) {
       if (i >= set.pods.size()) {
-        set.pods.add(startPod(key, set, i));
+        set.pods.add(startPod(key, deployment, set, i));
       } else if (!set.pods.get(i).alive()) {
         Instant noticed = clock.instant();
-        set.pods.set(i, startPod(key, set, i));
+        set.pods.set(i, startPod(key, deployment, set, i));
         restarts.add(new Restart(key, i, noticed, clock.instant()));
-        LOG.info("dedup pod {}#{} died: started it again", key, i);
+        LOG.info("pod {}#{} died: started it again", key, i);
       }
     }
-    int ready = (int) set.pods.stream().filter(DedupProcess::ready).count();
+    int ready = (int) set.pods.stream().filter(PodProcess::ready).count();
     writeStatus(deployment, replicas, ready);
   }
 
-  private DedupProcess startPod(String key, PodSet set, int index) {
+  private PodProcess startPod(String key, Deployment deployment, PodSet set, int index) {
     try {
       while (set.podNames.size() <= index) {
         set.podNames.add(null);
@@ -228,27 +231,24 @@ public final class DedupPods implements AutoCloseable {
             Files.createDirectories(root.resolve(key.substring(0, key.indexOf('/')) + "_" + name)));
       }
       Path stateDir = set.stateDirs.get(index);
-      int port;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
-      Map<String, String> env = new LinkedHashMap<>(set.env);
+      int port = PodRecipe.freePort();
+      Map<String, String> container = new LinkedHashMap<>(set.env);
       set.fieldRefs.forEach(
           (name, path) -> {
             if (!path.equals("metadata.name")) {
               throw new IllegalStateException("the stand-in resolves only metadata.name: " + path);
             }
-            env.put(name, set.podNames.get(index));
+            container.put(name, set.podNames.get(index));
           });
-      env.put(DedupRuntimeEnv.STATE_DIR, stateDir.resolve("state").toString());
-      env.put(DedupRuntimeEnv.METRICS_PORT, Integer.toString(port));
-      // WORKAROUND (reported defect, not a test need): the runtime subscribes to its source topics
-      // by pattern with Kafka's default metadata.max.age.ms (5 min), so topics Debezium creates
-      // after the runtime started are only seen up to 5 minutes later. Applied only while the
-      // operator's ConfigMap does not set it itself.
-      env.putIfAbsent(METADATA_MAX_AGE, "5000");
-      DedupProcess pod = DedupProcess.start(env, port, stateDir.resolve("dedup.log"));
-      LOG.info("dedup pod {}#{} started (pid {}, metrics :{})", key, index, pod.pid(), port);
+      PodRecipe recipe = recipe(deployment);
+      Map<String, String> env = recipe.environment(container, deployment, stateDir, port, client);
+      PodProcess pod =
+          PodProcess.start(
+              recipe.mainClass().apply(deployment),
+              env,
+              port,
+              stateDir.resolve(recipe.component() + ".log"));
+      LOG.info("pod {}#{} started (pid {}, management :{})", key, index, pod.pid(), port);
       return pod;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -319,7 +319,7 @@ public final class DedupPods implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    sets.values().forEach(DedupPods::stopAll);
+    sets.values().forEach(Pods::stopAll);
     sets.clear();
   }
 }

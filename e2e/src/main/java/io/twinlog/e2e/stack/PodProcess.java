@@ -16,26 +16,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One dedup runtime "pod": {@code io.twinlog.dedup.DedupRuntime} in a child JVM whose environment
- * is exactly the ConfigMap's data plus the overrides the caller documents. A child JVM so that a
- * crash is real ({@link #kill} is SIGKILL: no commit, no leave-group).
+ * One "pod": a Twinlog main class (the dedup runtime, the webhook receiver, the webhook dedup step)
+ * in a child JVM whose environment is exactly the ConfigMap's data plus the overrides its {@link
+ * PodRecipe} documents. A child JVM so that a crash is real ({@link #kill} is SIGKILL: no commit,
+ * no leave-group).
  */
-public final class DedupProcess {
+public final class PodProcess {
 
   private final Process process;
   private final int metricsPort;
   private final Path log;
+  private final Map<String, String> env;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
-  private DedupProcess(Process process, int metricsPort, Path log) {
+  private PodProcess(Process process, int metricsPort, Path log, Map<String, String> env) {
     this.process = process;
     this.metricsPort = metricsPort;
     this.log = log;
+    this.env = Map.copyOf(env);
   }
 
-  /** Starts a runtime with this environment, logging to {@code log}. */
-  static DedupProcess start(Map<String, String> env, int metricsPort, Path log) {
+  /**
+   * Starts {@code mainClass} with this environment, logging to {@code log}; {@code /readyz} on
+   * {@code metricsPort} is its readiness.
+   */
+  static PodProcess start(String mainClass, Map<String, String> env, int metricsPort, Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx384m");
@@ -43,16 +49,17 @@ public final class DedupProcess {
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-cp");
     command.add(classpath());
-    command.add(DedupPodMain.class.getName());
+    command.add(PodMain.class.getName());
     command.add(Long.toString(ProcessHandle.current().pid()));
+    command.add(mainClass);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
-      return new DedupProcess(builder.start(), metricsPort, log);
+      return new PodProcess(builder.start(), metricsPort, log, env);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not start the dedup runtime", e);
+      throw new UncheckedIOException("could not start " + mainClass, e);
     }
   }
 
@@ -79,6 +86,11 @@ public final class DedupProcess {
     return entries.isEmpty() ? own : String.join(File.pathSeparator, entries);
   }
 
+  /** The environment the process runs with. */
+  public Map<String, String> env() {
+    return env;
+  }
+
   /** Whether the process is alive. */
   public boolean alive() {
     return process.isAlive();
@@ -89,7 +101,7 @@ public final class DedupProcess {
     return process.pid();
   }
 
-  /** Whether {@code /readyz} answers 200 (Kafka Streams RUNNING). */
+  /** Whether {@code /readyz} answers 200 (its readiness probe). */
   public boolean ready() {
     if (!process.isAlive()) {
       return false;
@@ -108,7 +120,7 @@ public final class DedupProcess {
     }
   }
 
-  /** The runtime's Prometheus text, or empty when it does not answer. */
+  /** The pod's Prometheus text, or empty when it does not answer. */
   public String metrics() {
     try {
       HttpRequest request =
