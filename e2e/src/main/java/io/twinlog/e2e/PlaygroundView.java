@@ -15,7 +15,7 @@ import java.util.Objects;
  * redrawn in place with ANSI codes on a terminal, appended as plain lines otherwise.
  */
 final class PlaygroundView {
-  private static final String HEADER = "%-10s %-6s %-8s %-6s %-9s %-9s %-10s %s";
+  private static final String HEADER = "%-10s %-6s %-8s %-6s %-9s %-9s %-12s %-10s %s";
 
   private final PrintStream out;
   private final boolean ansi;
@@ -85,6 +85,7 @@ final class PlaygroundView {
               text(s.getDedupReady()),
               text(s.getSinkState()),
               text(s.getRestarts()),
+              text(s.getDeadLetters()),
               text(s.getRetention()),
               age(Duration.between(created, Instant.now())));
     }
@@ -105,7 +106,16 @@ final class PlaygroundView {
         "$ kubectl get cdcpipelines -n "
             + (pipeline == null ? "?" : pipeline.getMetadata().getNamespace()),
         String.format(
-            HEADER, "NAME", "READY", "SOURCES", "DEDUP", "SINK", "RESTARTS", "RETENTION", "AGE"),
+            HEADER,
+            "NAME",
+            "READY",
+            "SOURCES",
+            "DEDUP",
+            "SINK",
+            "RESTARTS",
+            "DEADLETTERS",
+            "RETENTION",
+            "AGE"),
         row,
         notReady.length() > 160 ? notReady.substring(0, 157) + "..." : notReady,
         String.format(

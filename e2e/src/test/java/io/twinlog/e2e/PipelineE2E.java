@@ -543,6 +543,16 @@ class PipelineE2E {
       System.out.println("E2E   reseed-ahead: " + result.counts());
       letters.stream().limit(3).forEach(l -> System.out.println("E2E   dead letter: " + l));
       SourceReports.printAnomalies(run);
+      // The status says as much as the topic: the operator reads it too (read_committed).
+      Awaitility.await("status.dedup.deadLetters counts the dedup dead letters")
+          .atMost(DELIVERY)
+          .pollInterval(Duration.ofMillis(250))
+          .untilAsserted(
+              () ->
+                  assertThat(run.status().getDedup().getDeadLetters())
+                      .isNotNull()
+                      .extracting(d -> d.getCount())
+                      .isEqualTo((long) letters.size()));
       Condition sources =
           SourceReports.awaitSourceAnomaly(
               run,

@@ -28,11 +28,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Kafka cluster's reader of Debezium heartbeats and dedup anomalies: a thread owning an
- * assign-only, {@code read_committed} consumer (the anomalies are written in the dedup runtime's
- * transactions). A heartbeat partition starts at its latest record and only the newest record
- * timestamp per topic is kept; an anomaly partition starts {@link #ANOMALY_LOOKBACK} back (so an
- * operator restart still sees recent anomalies) and the latest record per source and kind is kept.
+ * One Kafka cluster's reader of Debezium heartbeats, dedup anomalies and dead letters: a thread
+ * owning an assign-only, {@code read_committed} consumer (anomalies and the dedup runtime's dead
+ * letters are written in its transactions). A heartbeat partition starts at its latest record and
+ * only the newest record timestamp per topic is kept; an anomaly partition starts {@link
+ * #ANOMALY_LOOKBACK} back (so an operator restart still sees recent anomalies) and the latest
+ * record per source and kind is kept; a dead-letter partition starts at its beginning and only a
+ * count and the newest record's time and error are kept (dead letters are rare; read_committed
+ * leaves transaction markers and aborted records out of the count).
  */
 final class ClusterReader {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterReader.class);
@@ -53,9 +56,11 @@ final class ClusterReader {
   private final Map<String, Instant> latestByTopic = new ConcurrentHashMap<>();
   private final Map<String, Map<String, DedupAnomalyRecord>> anomaliesByTopic =
       new ConcurrentHashMap<>();
+  private final Map<String, DeadLetterReading> deadLettersByTopic = new ConcurrentHashMap<>();
   private final Consumer<String> onAnomaly;
   private volatile Set<String> wantedTopics = Set.of();
   private volatile Set<String> anomalyTopics = Set.of();
+  private volatile Set<String> deadLetterTopics = Set.of();
   private volatile boolean changed;
   private volatile boolean closed;
 
@@ -78,6 +83,8 @@ final class ClusterReader {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     // Never create a heartbeat topic by looking for it.
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    // Small fetches: heartbeats and anomalies are tiny; a dead letter larger than this still
+    // arrives (a fetch always returns at least one record).
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024);
     props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
     props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
@@ -88,15 +95,17 @@ final class ClusterReader {
   }
 
   /**
-   * Replaces the heartbeat topic prefixes and anomaly topics read; picked up by the reader's next
-   * loop.
+   * Replaces the heartbeat topic prefixes, anomaly and dead-letter topics read; picked up by the
+   * reader's next loop.
    */
-  void want(Set<String> topicPrefixes, Set<String> anomalies) {
+  void want(Set<String> topicPrefixes, Set<String> anomalies, Set<String> deadLetters) {
     Set<String> topics = new HashSet<>();
     topicPrefixes.forEach(p -> topics.add(ResourceNames.heartbeatTopic(p)));
     topics.addAll(anomalies);
+    topics.addAll(deadLetters);
     if (!topics.equals(wantedTopics)) {
       anomalyTopics = Set.copyOf(anomalies);
+      deadLetterTopics = Set.copyOf(deadLetters);
       wantedTopics = Set.copyOf(topics);
       changed = true;
       wakeup();
@@ -114,6 +123,11 @@ final class ClusterReader {
   List<DedupAnomalyRecord> anomalies(String topic) {
     Map<String, DedupAnomalyRecord> byKey = anomaliesByTopic.get(topic);
     return byKey == null ? List.of() : List.copyOf(byKey.values());
+  }
+
+  /** What a dead-letter topic held when last read; empty before its partitions were found. */
+  Optional<DeadLetterReading> deadLetters(String topic) {
+    return Optional.ofNullable(deadLettersByTopic.get(topic));
   }
 
   void close() {
@@ -158,6 +172,13 @@ final class ClusterReader {
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout)) {
             if (anomalyTopics.contains(record.topic())) {
               anomaly(record);
+            } else if (deadLetterTopics.contains(record.topic())) {
+              deadLettersByTopic.merge(
+                  record.topic(),
+                  DeadLetterReading.none()
+                      .plus(Instant.ofEpochMilli(record.timestamp()), record.headers()),
+                  (before, one) -> before.plus(one.lastAt(), record.headers()));
+              onAnomaly.accept(record.topic());
             } else {
               latestByTopic.merge(
                   record.topic(),
@@ -218,11 +239,16 @@ final class ClusterReader {
     Set<String> topics = wantedTopics;
     latestByTopic.keySet().retainAll(topics);
     anomaliesByTopic.keySet().retainAll(topics);
+    deadLettersByTopic.keySet().retainAll(topics);
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : topics) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic);
       if (infos != null) {
         infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+        if (deadLetterTopics.contains(topic)) {
+          // found: a topic with nothing on it reads as zero dead letters, not as unknown
+          deadLettersByTopic.putIfAbsent(topic, DeadLetterReading.none());
+        }
       }
     }
     Set<TopicPartition> before = consumer.assignment();
@@ -245,6 +271,8 @@ final class ClusterReader {
                 if (since.containsKey(partition)) {
                   OffsetAndTimestamp at = found.get(partition);
                   consumer.seek(partition, at == null ? end : at.offset());
+                } else if (deadLetterTopics.contains(partition.topic())) {
+                  consumer.seekToBeginning(List.of(partition));
                 } else {
                   consumer.seek(partition, Math.max(0, end - 1));
                 }

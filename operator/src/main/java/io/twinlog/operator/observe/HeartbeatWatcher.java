@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Tracks when each Debezium source last wrote a heartbeat, by reading the heartbeat topics {@code
  * __debezium-heartbeat.<topic.prefix>} off the reconcile thread: one assign-only consumer (no
  * group, no commits) per Kafka bootstrap address, shared by every pipeline on that cluster. The
- * same consumer reads each pipeline's dedup anomaly topic ({@link #anomalies}).
+ * same consumer reads each pipeline's dedup anomaly topic ({@link #anomalies}) and its dead-letter
+ * topics ({@link #deadLetters}).
  *
  * <p>Pipelines register what they want with {@link #watch} on each reconciliation (idempotent) and
  * read {@link #lastSeen}; {@link #forget} drops a deleted pipeline, and a cluster's reader stops
@@ -41,7 +42,8 @@ public final class HeartbeatWatcher implements AutoCloseable {
   private final Duration pollTimeout;
 
   /** What one owner reads on one Kafka cluster. */
-  private record Wanted(KafkaCluster cluster, Set<String> prefixes, String anomalyTopic) {}
+  private record Wanted(
+      KafkaCluster cluster, Set<String> prefixes, String anomalyTopic, Set<String> deadLetters) {}
 
   // owner (a pipeline) -> what it reads; guarded by this.
   private final Map<String, Wanted> wanted = new HashMap<>();
@@ -75,19 +77,24 @@ public final class HeartbeatWatcher implements AutoCloseable {
    * happens on the cluster's own thread.
    */
   public void watch(String owner, String bootstrap, Collection<String> topicPrefixes) {
-    watch(owner, KafkaCluster.plain(bootstrap), topicPrefixes, null);
+    watch(owner, KafkaCluster.plain(bootstrap), topicPrefixes, null, Set.of());
   }
 
   /**
    * As {@link #watch(String, String, Collection)}, and also the dedup runtime's anomaly topic (null
-   * for none), read {@code read_committed}.
+   * for none) and dead-letter topics, read {@code read_committed}.
    */
   public synchronized void watch(
-      String owner, KafkaCluster cluster, Collection<String> topicPrefixes, String anomalyTopic) {
+      String owner,
+      KafkaCluster cluster,
+      Collection<String> topicPrefixes,
+      String anomalyTopic,
+      Collection<String> deadLetterTopics) {
     if (closed) {
       return;
     }
-    Wanted mine = new Wanted(cluster, Set.copyOf(topicPrefixes), anomalyTopic);
+    Wanted mine =
+        new Wanted(cluster, Set.copyOf(topicPrefixes), anomalyTopic, Set.copyOf(deadLetterTopics));
     if (mine.equals(wanted.get(owner))) {
       return;
     }
@@ -131,7 +138,19 @@ public final class HeartbeatWatcher implements AutoCloseable {
     return reader == null ? List.of() : reader.anomalies(anomalyTopic);
   }
 
-  /** Who hears of a new anomaly: called with each owner watching that topic, off-thread. */
+  /** What a dead-letter topic held when last read; empty before the topic was found. */
+  public Optional<DeadLetterReading> deadLetters(KafkaCluster cluster, String topic) {
+    ClusterReader reader;
+    synchronized (this) {
+      reader = readers.get(cluster);
+    }
+    return reader == null ? Optional.empty() : reader.deadLetters(topic);
+  }
+
+  /**
+   * Who hears of a new anomaly or dead letter: called with each owner watching that topic,
+   * off-thread.
+   */
   public void onAnomaly(Consumer<String> listener) {
     this.anomalyListener = listener;
   }
@@ -141,7 +160,10 @@ public final class HeartbeatWatcher implements AutoCloseable {
     synchronized (this) {
       owners =
           wanted.entrySet().stream()
-              .filter(e -> topic.equals(e.getValue().anomalyTopic()))
+              .filter(
+                  e ->
+                      topic.equals(e.getValue().anomalyTopic())
+                          || e.getValue().deadLetters().contains(topic))
               .map(Map.Entry::getKey)
               .toList();
     }
@@ -156,6 +178,7 @@ public final class HeartbeatWatcher implements AutoCloseable {
   private void refresh() {
     Map<KafkaCluster, Set<String>> byCluster = new HashMap<>();
     Map<KafkaCluster, Set<String>> anomaliesByCluster = new HashMap<>();
+    Map<KafkaCluster, Set<String>> deadLettersByCluster = new HashMap<>();
     wanted
         .values()
         .forEach(
@@ -166,6 +189,9 @@ public final class HeartbeatWatcher implements AutoCloseable {
               if (w.anomalyTopic() != null) {
                 anomalies.add(w.anomalyTopic());
               }
+              deadLettersByCluster
+                  .computeIfAbsent(w.cluster(), k -> new HashSet<>())
+                  .addAll(w.deadLetters());
             });
     for (var it = readers.entrySet().iterator(); it.hasNext(); ) {
       var entry = it.next();
@@ -194,7 +220,7 @@ public final class HeartbeatWatcher implements AutoCloseable {
             reader = new ClusterReader(cluster.bootstrap(), props, pollTimeout, this::anomalyRead);
             readers.put(cluster, reader);
           }
-          reader.want(prefixes, anomaliesByCluster.get(cluster));
+          reader.want(prefixes, anomaliesByCluster.get(cluster), deadLettersByCluster.get(cluster));
         });
   }
 

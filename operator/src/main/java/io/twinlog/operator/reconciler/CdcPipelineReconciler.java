@@ -149,6 +149,7 @@ public class CdcPipelineReconciler
             now);
     CdcPipelineStatus status = StatusAggregator.aggregate(observed.observation(), previous, now);
     steps.announceRetention(pipeline, previous, status);
+    steps.announceDeadLetters(pipeline, previous, status);
     writeStatus(pipeline, previous, status, context);
     UpdateControl<CdcPipeline> control = UpdateControl.noUpdate();
     observed.recheckAfter(now).ifPresent(control::rescheduleAfter);

@@ -10,10 +10,12 @@ import io.twinlog.contracts.DedupAnomalyRecord;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.DeadLetterStatus;
 import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.PipelineState;
 import io.twinlog.operator.api.v1alpha1.SourceStatus;
 import io.twinlog.operator.desired.DesiredResources;
+import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.desired.SecretRotation;
 import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.Failure;
@@ -93,6 +95,48 @@ final class PipelineStep {
     if (now != null && "False".equals(now.getStatus()) && !wasFalse) {
       events.warning(pipeline, now.getReason(), now.getMessage());
     }
+  }
+
+  /**
+   * A Warning Event when a dead-letter topic has more records than the previous status said: each
+   * is a change that did not reach the ERP, and nothing else in the status turns red for it.
+   */
+  void announceDeadLetters(
+      CdcPipeline pipeline, CdcPipelineStatus previous, CdcPipelineStatus next) {
+    announceDeadLetters(
+        pipeline,
+        "the dedup runtime",
+        previous == null || previous.getDedup() == null
+            ? null
+            : previous.getDedup().getDeadLetters(),
+        next.getDedup() == null ? null : next.getDedup().getDeadLetters());
+    announceDeadLetters(
+        pipeline,
+        "the sink",
+        previous == null || previous.getSink() == null ? null : previous.getSink().getDeadLetters(),
+        next.getSink() == null ? null : next.getSink().getDeadLetters());
+  }
+
+  private void announceDeadLetters(
+      CdcPipeline pipeline, String part, DeadLetterStatus before, DeadLetterStatus now) {
+    long was = before == null || before.getCount() == null ? 0 : before.getCount();
+    if (now == null || now.getCount() == null || now.getCount() <= was) {
+      return;
+    }
+    events.warning(
+        pipeline,
+        Reasons.DEAD_LETTERED,
+        (now.getCount() - was)
+            + " new dead letter(s) from "
+            + part
+            + " on "
+            + now.getTopic()
+            + " ("
+            + now.getCount()
+            + " in all); the newest at "
+            + now.getLastTime()
+            + ": "
+            + now.getLastError());
   }
 
   /** The desired state, grouped for the applier. */
@@ -197,7 +241,10 @@ final class PipelineStep {
               connectorCache,
               now);
       rechecks.add(decision.recheckAt());
-      sink = new SinkObservation(name, health, decision);
+      String deadLetterTopic = ResourceNames.sinkDeadLetterTopic(pipeline);
+      sink =
+          new SinkObservation(
+              name, health, decision, deadLetterTopic, signals.deadLetters().get(deadLetterTopic));
     }
 
     String fallback = connectFallback(connect);
@@ -219,7 +266,11 @@ final class PipelineStep {
             Objects.requireNonNullElse(pipeline.getMetadata().getGeneration(), 0L),
             state,
             sources,
-            new DedupObservation(ready, desired.desiredDedupInstances()),
+            new DedupObservation(
+                ready,
+                desired.desiredDedupInstances(),
+                ResourceNames.dedupDeadLetterTopic(pipeline),
+                signals.deadLetters().get(ResourceNames.dedupDeadLetterTopic(pipeline))),
             sink,
             checked.observation(),
             fallback);

@@ -12,6 +12,7 @@ import io.twinlog.operator.desired.SourceConnectors;
 import io.twinlog.operator.health.Failure;
 import io.twinlog.operator.health.SourceAnomalies;
 import io.twinlog.operator.health.StallDetector;
+import io.twinlog.operator.observe.DeadLetterReading;
 import io.twinlog.operator.observe.HeartbeatWatcher;
 import io.twinlog.operator.observe.KafkaCluster;
 import java.time.Duration;
@@ -45,16 +46,18 @@ final class SourceSignals implements AutoCloseable {
    * @param anomalies the latest anomaly still held, per replica
    * @param lastHeartbeat the latest heartbeat read, per replica (absent: none yet)
    * @param nextCheckAt when to look again even if nothing changes, or null
+   * @param deadLetters what each dead-letter topic held when last read (absent: not read yet)
    */
   record Seen(
       Map<String, Failure> stalls,
       Map<String, String> silent,
       Map<String, DedupAnomalyRecord> anomalies,
       Map<String, Instant> lastHeartbeat,
-      Instant nextCheckAt) {
+      Instant nextCheckAt,
+      Map<String, DeadLetterReading> deadLetters) {
 
     static Seen none() {
-      return new Seen(Map.of(), Map.of(), Map.of(), Map.of(), null);
+      return new Seen(Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of());
     }
 
     /** The stall failure of a replica, or null. */
@@ -91,7 +94,15 @@ final class SourceSignals implements AutoCloseable {
     Map<String, String> prefixes = new HashMap<>();
     replicas.forEach(
         r -> prefixes.put(r.getName(), ResourceNames.sourceTopicPrefix(pipeline, r.getName())));
-    watcher.watch(owner(pipeline), bootstrap, prefixes.values(), anomalyTopic);
+    List<String> deadLetterTopics = new ArrayList<>();
+    deadLetterTopics.add(ResourceNames.dedupDeadLetterTopic(pipeline));
+    if (pipeline.getSpec().getSink() != null) {
+      deadLetterTopics.add(ResourceNames.sinkDeadLetterTopic(pipeline));
+    }
+    watcher.watch(owner(pipeline), bootstrap, prefixes.values(), anomalyTopic, deadLetterTopics);
+    Map<String, DeadLetterReading> deadLetters = new HashMap<>();
+    deadLetterTopics.forEach(
+        t -> watcher.deadLetters(bootstrap, t).ifPresent(r -> deadLetters.put(t, r)));
 
     List<StallDetector.Progress> progress = new ArrayList<>();
     Map<String, Instant> lastHeartbeat = new HashMap<>();
@@ -145,7 +156,7 @@ final class SourceSignals implements AutoCloseable {
             .filter(Objects::nonNull)
             .min(Instant::compareTo)
             .orElse(null);
-    return new Seen(stalls, silent, anomalies, lastHeartbeat, nextCheckAt);
+    return new Seen(stalls, silent, anomalies, lastHeartbeat, nextCheckAt, deadLetters);
   }
 
   /** Stops watching a deleted pipeline's sources. */

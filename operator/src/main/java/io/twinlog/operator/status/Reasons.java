@@ -75,6 +75,12 @@ public final class Reasons {
   /** The dedup runtime reported an anomaly of a kind this operator does not know by name. */
   public static final String DEDUP_ANOMALY = "DedupAnomaly";
 
+  /**
+   * Event: new records on a dead-letter topic (the dedup runtime's or the sink's): changes that did
+   * not reach the ERP. The status' {@code deadLetters} say how many, when and why.
+   */
+  public static final String DEAD_LETTERED = "DeadLettered";
+
   /** Event: a Secret a connector reads changed, so it was restarted to read the new value. */
   public static final String SECRETS_ROTATED = "SecretsRotated";
 
@@ -115,6 +121,7 @@ public final class Reasons {
                 BINLOG_POSITION_PURGED,
                 SCHEMA_HISTORY_MISSING,
                 CONNECT_REST_UNREACHABLE,
+                DEAD_LETTERED,
                 DEDUP_ANOMALY));
     DedupAnomalyRecord.KINDS.forEach(k -> reasons.add(forAnomalyKind(k)));
     return java.util.List.copyOf(reasons);

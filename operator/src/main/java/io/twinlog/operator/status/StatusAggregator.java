@@ -2,6 +2,7 @@ package io.twinlog.operator.status;
 
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.DeadLetterStatus;
 import io.twinlog.operator.api.v1alpha1.DedupStatus;
 import io.twinlog.operator.api.v1alpha1.PipelineState;
 import io.twinlog.operator.api.v1alpha1.SinkStatus;
@@ -12,6 +13,7 @@ import io.twinlog.operator.health.Failure;
 import io.twinlog.operator.health.FailureKind;
 import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
+import io.twinlog.operator.observe.DeadLetterReading;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -135,6 +137,13 @@ public final class StatusAggregator {
     all.addAll(Kstatus.conditions(ready, parts));
     List<Condition> conditions =
         Conditions.merge(previous == null ? null : previous.getConditions(), all, now);
+    DeadLetterStatus dedupDeadLetters =
+        deadLetters(
+            dedup.deadLetterTopic(),
+            dedup.deadLetters(),
+            previous == null || previous.getDedup() == null
+                ? null
+                : previous.getDedup().getDeadLetters());
     return new CdcPipelineStatus()
         .withObservedGeneration(generation)
         .withConditions(conditions)
@@ -142,8 +151,10 @@ public final class StatusAggregator {
         .withDedup(
             new DedupStatus()
                 .withReadyInstances(dedup.readyInstances())
-                .withDesiredInstances(dedup.desiredInstances()))
+                .withDesiredInstances(dedup.desiredInstances())
+                .withDeadLetters(dedupDeadLetters))
         .withSink(sinkStatus)
+        .withDeadLetters(total(dedupDeadLetters, sinkStatus))
         .withSourcesReady(healthy + "/" + total)
         .withDedupReady(dedup.readyInstances() + "/" + dedup.desiredInstances())
         .withSinkState(sink == null ? "None" : title(sink.health().state()))
@@ -206,7 +217,8 @@ public final class StatusAggregator {
         .withDedupReady(s.getDedupReady())
         .withSinkState(s.getSinkState())
         .withRestarts(s.getRestarts())
-        .withRetention(s.getRetention());
+        .withRetention(s.getRetention())
+        .withDeadLetters(s.getDeadLetters());
   }
 
   private static Condition readyCondition(
@@ -381,9 +393,44 @@ public final class StatusAggregator {
     return failure != null && failure.kind() == FailureKind.STALLED ? failure : null;
   }
 
+  /**
+   * A dead-letter topic's status: the fresh reading, else the previous status' (the reader has not
+   * caught up yet after an operator restart, or Kafka cannot be reached), else none.
+   */
+  static DeadLetterStatus deadLetters(
+      String topic, DeadLetterReading reading, DeadLetterStatus previous) {
+    if (reading == null) {
+      return previous;
+    }
+    return new DeadLetterStatus()
+        .withTopic(topic)
+        .withCount(reading.count())
+        .withLastTime(time(reading.lastAt()))
+        .withLastError(reading.lastError());
+  }
+
+  /** Both parts' dead letters, or null when neither is known. */
+  private static Long total(DeadLetterStatus dedup, SinkStatus sink) {
+    DeadLetterStatus ofSink = sink == null ? null : sink.getDeadLetters();
+    if ((dedup == null || dedup.getCount() == null)
+        && (ofSink == null || ofSink.getCount() == null)) {
+      return null;
+    }
+    return count(dedup) + count(ofSink);
+  }
+
+  private static long count(DeadLetterStatus status) {
+    return status == null || status.getCount() == null ? 0 : status.getCount();
+  }
+
   private static SinkStatus sinkStatus(SinkObservation sink, SinkStatus previous) {
     RestartHistory history = sink.decision().history();
     return new SinkStatus()
+        .withDeadLetters(
+            deadLetters(
+                sink.deadLetterTopic(),
+                sink.deadLetters(),
+                previous == null ? null : previous.getDeadLetters()))
         .withConnectorName(sink.connectorName())
         .withState(stateOrNull(sink.health()))
         .withTasks(tasks(sink.health()))

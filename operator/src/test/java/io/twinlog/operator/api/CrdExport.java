@@ -36,7 +36,7 @@ public final class CrdExport {
 
   /** The column order of {@code kubectl get cdcpipelines}. */
   public static final List<String> COLUMN_ORDER =
-      List.of("Ready", "Sources", "Dedup", "Sink", "Restarts", "Retention", "Age");
+      List.of("Ready", "Sources", "Dedup", "Sink", "Restarts", "DeadLetters", "Retention", "Age");
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 

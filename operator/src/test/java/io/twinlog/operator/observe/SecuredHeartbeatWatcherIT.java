@@ -41,8 +41,8 @@ class SecuredHeartbeatWatcherIT {
       KafkaCluster right = cluster(p, certs, "the-password");
       KafkaCluster wrong = cluster(p, certs, "not-it");
       assertThat(right.toString()).doesNotContain("the-password").contains("SASL_SSL");
-      watcher.watch("shop/orders", right, List.of(prefix), null);
-      watcher.watch("shop/other", wrong, List.of(prefix), null);
+      watcher.watch("shop/orders", right, List.of(prefix), null, List.of());
+      watcher.watch("shop/other", wrong, List.of(prefix), null, List.of());
 
       Instant beat = Instant.now();
       try (KafkaProducer<String, String> producer = kafka.stringProducer()) {

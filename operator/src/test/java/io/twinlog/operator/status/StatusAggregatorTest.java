@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.DeadLetterStatus;
 import io.twinlog.operator.api.v1alpha1.PipelineState;
 import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.ConnectorStatuses;
@@ -11,6 +12,7 @@ import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
 import io.twinlog.operator.health.RestartPolicy;
 import io.twinlog.operator.health.Traces;
+import io.twinlog.operator.observe.DeadLetterReading;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -433,6 +435,64 @@ class StatusAggregatorTest {
                     ConditionTypes.BINLOG_RETENTION_OK)
                 .getReason())
         .isEqualTo(Reasons.NOT_CHECKED);
+  }
+
+  /**
+   * Dead letters reach the status with their topic, newest time and error, and a total for the
+   * printer column; an observation that has not read a topic yet (after an operator restart) keeps
+   * what the status said.
+   */
+  @Test
+  void deadLettersOfBothPartsAreInTheStatusAndKeptWhileNotReadYet() {
+    List<SourceObservation> sources = List.of(source("replica-a", running()));
+    SinkObservation sinkRead =
+        new SinkObservation(
+            "orders-sink",
+            running(),
+            POLICY.decide(running(), RestartHistory.none(), T0),
+            "shop.orders.sink-dlq",
+            new DeadLetterReading(3, T0, "ERP answered 400: bad"));
+    Observation read =
+        new Observation(
+            3,
+            PipelineState.RUNNING,
+            sources,
+            new DedupObservation(
+                2,
+                2,
+                "shop.orders.dedup-dlq",
+                new DeadLetterReading(2, T0.minusSeconds(5), "KeyOrderConflict: older")),
+            sinkRead,
+            null);
+    CdcPipelineStatus status = StatusAggregator.aggregate(read, null, T0);
+
+    assertThat(status.getDeadLetters()).isEqualTo(5);
+    assertThat(status.getSink().getDeadLetters())
+        .extracting(
+            DeadLetterStatus::getTopic,
+            DeadLetterStatus::getCount,
+            DeadLetterStatus::getLastTime,
+            DeadLetterStatus::getLastError)
+        .containsExactly("shop.orders.sink-dlq", 3L, T0.toString(), "ERP answered 400: bad");
+    assertThat(status.getDedup().getDeadLetters().getCount()).isEqualTo(2);
+
+    Observation notReadYet =
+        new Observation(
+            3,
+            PipelineState.RUNNING,
+            sources,
+            new DedupObservation(2, 2),
+            new SinkObservation(
+                "orders-sink", running(), POLICY.decide(running(), RestartHistory.none(), T0)),
+            null);
+    CdcPipelineStatus after = StatusAggregator.aggregate(notReadYet, status, T0.plusSeconds(30));
+    assertThat(after.getDeadLetters()).isEqualTo(5);
+    assertThat(after.getSink().getDeadLetters()).isEqualTo(status.getSink().getDeadLetters());
+    assertThat(after.getDedup().getDeadLetters()).isEqualTo(status.getDedup().getDeadLetters());
+
+    assertThat(StatusAggregator.aggregate(notReadYet, null, T0).getDeadLetters())
+        .as("never read: unknown, not zero")
+        .isNull();
   }
 
   @Test

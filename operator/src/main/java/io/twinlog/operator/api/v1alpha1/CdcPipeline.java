@@ -53,6 +53,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = AdditionalPrinterColumn.Type.INTEGER,
     getDescription = "Connector restarts made by Twinlog")
 @AdditionalPrinterColumn(
+    name = "DeadLetters",
+    jsonPath = ".status.deadLetters",
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    getDescription = "Changes on the dead-letter topics of the dedup runtime and the sink")
+@AdditionalPrinterColumn(
     name = "Retention",
     jsonPath = ".status.retention",
     type = AdditionalPrinterColumn.Type.STRING,

@@ -42,6 +42,11 @@ public class CdcPipelineStatus {
       "Shortest binlog retention among the replicas (a duration such as 168h).")
   private String retention;
 
+  @JsonPropertyDescription(
+      "Dead letters of the dedup runtime and the sink together (each part's status has its"
+          + " topic, newest time and error).")
+  private Long deadLetters;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -182,6 +187,20 @@ public class CdcPipelineStatus {
     return this;
   }
 
+  public Long getDeadLetters() {
+    return deadLetters;
+  }
+
+  public void setDeadLetters(Long deadLetters) {
+    this.deadLetters = deadLetters;
+  }
+
+  /** Sets {@code deadLetters} and returns this. */
+  public CdcPipelineStatus withDeadLetters(Long deadLetters) {
+    this.deadLetters = deadLetters;
+    return this;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -199,7 +218,8 @@ public class CdcPipelineStatus {
         && Objects.equals(dedupReady, other.dedupReady)
         && Objects.equals(sinkState, other.sinkState)
         && Objects.equals(restarts, other.restarts)
-        && Objects.equals(retention, other.retention);
+        && Objects.equals(retention, other.retention)
+        && Objects.equals(deadLetters, other.deadLetters);
   }
 
   @Override
@@ -214,7 +234,8 @@ public class CdcPipelineStatus {
         dedupReady,
         sinkState,
         restarts,
-        retention);
+        retention,
+        deadLetters);
   }
 
   @Override

@@ -14,6 +14,10 @@ public class DedupStatus {
   @JsonPropertyDescription("Dedup pods wanted (spec.dedup.instances).")
   private Integer desiredInstances;
 
+  @JsonPropertyDescription(
+      "Changes the dedup runtime could not emit (a record that is not a Debezium envelope, a change older than one already emitted for its row), on its dead-letter topic.")
+  private DeadLetterStatus deadLetters;
+
   public Integer getReadyInstances() {
     return readyInstances;
   }
@@ -42,6 +46,20 @@ public class DedupStatus {
     return this;
   }
 
+  public DeadLetterStatus getDeadLetters() {
+    return deadLetters;
+  }
+
+  public void setDeadLetters(DeadLetterStatus deadLetters) {
+    this.deadLetters = deadLetters;
+  }
+
+  /** Sets {@code deadLetters} and returns this. */
+  public DedupStatus withDeadLetters(DeadLetterStatus deadLetters) {
+    this.deadLetters = deadLetters;
+    return this;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -51,12 +69,13 @@ public class DedupStatus {
       return false;
     }
     return Objects.equals(readyInstances, other.readyInstances)
-        && Objects.equals(desiredInstances, other.desiredInstances);
+        && Objects.equals(desiredInstances, other.desiredInstances)
+        && Objects.equals(deadLetters, other.deadLetters);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(readyInstances, desiredInstances);
+    return Objects.hash(readyInstances, desiredInstances, deadLetters);
   }
 
   @Override

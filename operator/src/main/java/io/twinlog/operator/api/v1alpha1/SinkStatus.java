@@ -30,6 +30,10 @@ public class SinkStatus {
   @JsonPropertyDescription("The last error of the connector or its tasks, one line.")
   private String lastError;
 
+  @JsonPropertyDescription(
+      "Changes the ERP refused for good (after the retries), on the sink's dead-letter topic.")
+  private DeadLetterStatus deadLetters;
+
   public String getConnectorName() {
     return connectorName;
   }
@@ -128,6 +132,20 @@ public class SinkStatus {
     return this;
   }
 
+  public DeadLetterStatus getDeadLetters() {
+    return deadLetters;
+  }
+
+  public void setDeadLetters(DeadLetterStatus deadLetters) {
+    this.deadLetters = deadLetters;
+  }
+
+  /** Sets {@code deadLetters} and returns this. */
+  public SinkStatus withDeadLetters(DeadLetterStatus deadLetters) {
+    this.deadLetters = deadLetters;
+    return this;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -142,13 +160,21 @@ public class SinkStatus {
         && Objects.equals(restarts, other.restarts)
         && Objects.equals(consecutiveRestarts, other.consecutiveRestarts)
         && Objects.equals(lastRestartTime, other.lastRestartTime)
-        && Objects.equals(lastError, other.lastError);
+        && Objects.equals(lastError, other.lastError)
+        && Objects.equals(deadLetters, other.deadLetters);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        connectorName, state, tasks, restarts, consecutiveRestarts, lastRestartTime, lastError);
+        connectorName,
+        state,
+        tasks,
+        restarts,
+        consecutiveRestarts,
+        lastRestartTime,
+        lastError,
+        deadLetters);
   }
 
   @Override
