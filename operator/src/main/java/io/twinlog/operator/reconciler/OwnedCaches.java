@@ -87,6 +87,13 @@ final class OwnedCaches<P extends HasMetadata> {
    * desired has its owned resources deleted.
    */
   Applier.Result apply(Applier applier, List<? extends HasMetadata> desired, Context<P> context) {
+    for (HasMetadata resource : desired) {
+      // a kind without an informer would never be applied: fail loudly, not silently
+      if (!informers.containsKey(resource.getClass())) {
+        throw new IllegalStateException(
+            resource.getKind() + " " + resource.getMetadata().getName() + " has no owned cache");
+      }
+    }
     Applier.Result result = Applier.Result.none();
     for (Class<?> kind : informers.keySet()) {
       result = result.plus(applyKind(applier, kind, desired, context));
