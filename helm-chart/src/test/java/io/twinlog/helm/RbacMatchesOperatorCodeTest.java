@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.connector.KafkaConnectorStatus;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicStatus;
 import io.twinlog.operator.TwinlogOperator;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
@@ -203,6 +205,29 @@ class RbacMatchesOperatorCodeTest {
 
       try (TwinlogOperator operator =
           TwinlogOperator.start(api.operatorClient, Clock.systemUTC(), settings(false))) {
+        // The sink connector waits until Strimzi says its topics are Ready.
+        await()
+            .atMost(WAIT)
+            .ignoreExceptions()
+            .until(
+                () -> {
+                  for (HasMetadata r : desired) {
+                    if (r instanceof KafkaTopic topic) {
+                      KafkaTopic actual = api.admin.resource(topic).get();
+                      actual.setStatus(new KafkaTopicStatus());
+                      actual
+                          .getStatus()
+                          .setConditions(
+                              List.of(
+                                  new io.strimzi.api.kafka.model.common.ConditionBuilder()
+                                      .withType("Ready")
+                                      .withStatus("True")
+                                      .build()));
+                      api.admin.resource(actual).updateStatus();
+                    }
+                  }
+                  return true;
+                });
         await()
             .atMost(WAIT)
             .until(() -> desired.stream().allMatch(r -> api.admin.resource(r).get() != null));

@@ -22,6 +22,7 @@ import io.twinlog.operator.api.v1alpha1.Condition;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhookStatus;
 import io.twinlog.operator.desired.ResourceNames;
+import io.twinlog.operator.desired.TopicGate;
 import io.twinlog.operator.health.RestartHistory;
 import io.twinlog.operator.observe.ConnectStatusWatcher;
 import io.twinlog.operator.webhook.desired.WebhookNames;
@@ -108,7 +109,14 @@ public class ErpWebhookReconciler
     ErpWebhookStatus previous = webhook.getStatus();
 
     List<HasMetadata> desired = WebhookResources.desired(webhook, settings.webhookImage());
-    Applier.Result applied = caches.apply(applier, desired, context);
+    Applier.Result applied =
+        caches.apply(
+            applier,
+            TopicGate.hold(
+                desired,
+                context.getSecondaryResources(KafkaTopic.class),
+                context.getSecondaryResources(KafkaConnector.class)),
+            context);
     if (applied.created() + applied.updated() + applied.deleted() > 0) {
       LOG.info(
           "{}/{}: created {}, updated {}, deleted {}",

@@ -138,6 +138,10 @@ class ErpWebhookOperatorIT {
     String dedup = WebhookNames.dedup(created);
     String sink = WebhookNames.sinkConnector(created);
 
+    // The sink connector waits for its topics: Strimzi has not made them yet.
+    waiting().until(() -> owned().size() == 9);
+    assertThat(owned()).extracting(HasMetadata::getKind).doesNotContain("KafkaConnector");
+    strimzi.topicsReady();
     waiting()
         .untilAsserted(
             () ->
@@ -238,6 +242,8 @@ class ErpWebhookOperatorIT {
   @Test
   void deletingTheWebhookLeavesNothingBehind() throws IOException {
     createSample();
+    waiting().until(() -> owned().size() == 9);
+    strimzi.topicsReady();
     waiting().until(() -> owned().size() == 10);
 
     client.resources(ErpWebhook.class).inNamespace(ns).withName("erp-invoices").delete();

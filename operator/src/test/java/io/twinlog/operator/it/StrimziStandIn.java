@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.strimzi.api.kafka.model.common.ConditionBuilder;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.connector.KafkaConnectorStatus;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicStatus;
 import io.twinlog.operator.health.ConnectorStatuses;
 import io.twinlog.operator.health.RestartAnnotations;
 import java.util.HashMap;
@@ -95,6 +97,19 @@ public final class StrimziStandIn {
                   });
         });
     return asked;
+  }
+
+  /** Marks every KafkaTopic of the namespace Ready, as the Topic Operator does once it exists. */
+  public void topicsReady() {
+    for (KafkaTopic topic :
+        client.resources(KafkaTopic.class).inNamespace(namespace).list().getItems()) {
+      KafkaTopicStatus status = new KafkaTopicStatus();
+      status.setObservedGeneration(topic.getMetadata().getGeneration());
+      status.setConditions(
+          List.of(new ConditionBuilder().withType("Ready").withStatus("True").build()));
+      topic.setStatus(status);
+      client.resource(topic).updateStatus();
+    }
   }
 
   /** Sets the Deployment's ready replicas. */
