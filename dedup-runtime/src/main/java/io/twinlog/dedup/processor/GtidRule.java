@@ -878,38 +878,32 @@ final class GtidRule {
           && c.candidates[inside] + c.run <= h.size()) {
         inside++;
       }
-      if (inside > 0) {
-        anomalies.report(
-            source,
-            AnomalyKind.RESUME_UNALIGNED,
-            "no other source placed its resume inside "
-                + c.gtid
-                + " within "
-                + holdMs
-                + " ms; decided by "
-                + h.claimedBy()
-                + "'s complete reading of it ("
-                + h.size()
-                + " changes in this partition): the held changes are re-sends",
-            List.of(c.gtid));
-        c.candidates = java.util.Arrays.copyOf(c.candidates, inside);
-        c.shifts = java.util.Arrays.copyOf(c.shifts, inside);
-      } else {
-        int last = c.candidates.length - 1;
-        anomalies.report(
-            source,
-            AnomalyKind.RESUME_UNALIGNED,
-            "no other source placed its resume inside "
-                + c.gtid
-                + " within "
-                + holdMs
-                + " ms; decided alone, taking the resume that re-sends least (at change "
-                + (c.candidates[last] + 1)
-                + "): changes it took as new may repeat ones already delivered",
-            List.of(c.gtid));
-        c.candidates = new int[] {c.candidates[last]};
-        c.shifts = new long[] {c.shifts[last]};
-      }
+      // Keep the candidates the claimed complete reading puts inside; else the one that re-sends
+      // least (the last).
+      int from = inside > 0 ? 0 : c.candidates.length - 1;
+      int to = inside > 0 ? inside : c.candidates.length;
+      String decided =
+          inside > 0
+              ? "decided by "
+                  + h.claimedBy()
+                  + "'s complete reading of it ("
+                  + h.size()
+                  + " changes in this partition): the held changes are re-sends"
+              : "decided alone, taking the resume that re-sends least (at change "
+                  + (c.candidates[from] + 1)
+                  + "): changes it took as new may repeat ones already delivered";
+      anomalies.report(
+          source,
+          AnomalyKind.RESUME_UNALIGNED,
+          "no other source placed its resume inside "
+              + c.gtid
+              + " within "
+              + holdMs
+              + " ms; "
+              + decided,
+          List.of(c.gtid));
+      c.candidates = java.util.Arrays.copyOfRange(c.candidates, from, to);
+      c.shifts = java.util.Arrays.copyOfRange(c.shifts, from, to);
       resolved = true;
       c.guessed = true;
     }

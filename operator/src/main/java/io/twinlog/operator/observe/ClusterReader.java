@@ -169,6 +169,8 @@ final class ClusterReader {
             pause(pollTimeout, true);
             continue;
           }
+          // one wake-up per topic and poll: a backlog of dead letters read at start-up is one
+          Set<String> newDeadLetters = new HashSet<>();
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTimeout)) {
             if (anomalyTopics.contains(record.topic())) {
               anomaly(record);
@@ -178,7 +180,7 @@ final class ClusterReader {
                   DeadLetterReading.none()
                       .plus(Instant.ofEpochMilli(record.timestamp()), record.headers()),
                   (before, one) -> before.plus(one.lastAt(), record.headers()));
-              onAnomaly.accept(record.topic());
+              newDeadLetters.add(record.topic());
             } else {
               latestByTopic.merge(
                   record.topic(),
@@ -186,6 +188,7 @@ final class ClusterReader {
                   (a, b) -> a.isAfter(b) ? a : b);
             }
           }
+          newDeadLetters.forEach(onAnomaly);
           failureBackoff = Duration.ofSeconds(1);
           warned = false;
         } catch (WakeupException e) {
