@@ -312,6 +312,8 @@ final class GtidRule {
       return;
     }
     if (c.next < h.size()) {
+      // Its claims to have read this transaction whole, in other tables, are void from now on.
+      transcripts.markReadPartly(c.gtid, source, c.commitTs);
       anomalies.report(
           source,
           AnomalyKind.SOURCE_SKIPPED,
@@ -702,7 +704,7 @@ final class GtidRule {
     java.util.function.IntPredicate reachesTheEnd = i -> c.candidates[i] + c.run >= h.size();
     java.util.function.IntPredicate endsThere = i -> c.candidates[i] + c.run == h.size();
     boolean claimTells =
-        h.complete()
+        transcripts.claimHolds(c.gtid, h, c.commitTs)
             && java.util.stream.IntStream.range(0, c.candidates.length).anyMatch(endsThere);
     int[] kept =
         java.util.stream.IntStream.range(0, c.candidates.length)
@@ -873,9 +875,8 @@ final class GtidRule {
     // it, and a hold ends even when nothing more arrives (the punctuator calls expireOldestHold).
     if (!resolved && newest != Long.MIN_VALUE && newest - c.holdSinceMs > holdMs) {
       int inside = 0;
-      while (h.complete()
-          && inside < c.candidates.length
-          && c.candidates[inside] + c.run <= h.size()) {
+      boolean claim = transcripts.claimHolds(c.gtid, h, c.commitTs);
+      while (claim && inside < c.candidates.length && c.candidates[inside] + c.run <= h.size()) {
         inside++;
       }
       // Keep the candidates the claimed complete reading puts inside; else the one that re-sends

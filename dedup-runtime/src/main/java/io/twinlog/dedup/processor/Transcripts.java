@@ -17,7 +17,9 @@ import org.apache.kafka.streams.state.WindowStore;
  *   <li>{@code l|table|key digest}: the GTID and after image of the last change emitted for a key
  *       (per-key order; a new change of the key starts from that image);
  *   <li>{@code d|table|domain|seq}: the GTID emitted under a domain and sequence number (a second
- *       one with another server id means the sources' histories diverged).
+ *       one with another server id means the sources' histories diverged);
+ *   <li>{@code p|gtid|source}: the source left the transaction short of what the output holds of
+ *       it, in some table of this partition: its claim to have read it whole elsewhere is void.
  * </ul>
  */
 final class Transcripts {
@@ -144,6 +146,28 @@ final class Transcripts {
 
   void putBySequence(String table, String domain, long seq, String gtid, long ts) {
     seen.put("d|" + table + "|" + domain + "|" + seq, gtid.getBytes(StandardCharsets.UTF_8), ts);
+  }
+
+  /**
+   * The source was seen to leave transaction {@code gtid} short of what the output holds of it (in
+   * any table of this partition). Its connector reads all tables of a transaction in one pass, so a
+   * re-seed or stop inside it that one table shows holds for the others too.
+   */
+  void markReadPartly(String gtid, String source, long ts) {
+    seen.put("p|" + gtid + "|" + source, new byte[] {1}, ts);
+  }
+
+  /** Whether {@link #markReadPartly} was called for the source and transaction in the window. */
+  boolean readPartly(String gtid, String source, long ts) {
+    return seen.fetch("p|" + gtid + "|" + source, ts) != null;
+  }
+
+  /**
+   * Whether the header's claim (a source read the transaction whole in this table and went on) can
+   * be believed: the claimer was not seen to leave it short in another table.
+   */
+  boolean claimHolds(String gtid, Header h, long ts) {
+    return h.complete() && !readPartly(gtid, h.claimedBy(), ts);
   }
 
   private byte[] latest(String key, long ts) {

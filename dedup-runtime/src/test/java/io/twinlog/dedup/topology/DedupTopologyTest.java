@@ -243,6 +243,54 @@ class DedupTopologyTest {
     }
   }
 
+  /**
+   * A source that read a transaction from its boundary in one table and went on claims it complete
+   * there; if another table shows it left the same transaction short (re-seeded inside it), the
+   * claim says nothing about the changes it skipped. A held resume whose changes repeat the
+   * transaction's earlier ones must then not be taken for re-sends (found by DedupModelTest, seeds
+   * 414 and 420: the old rule believed the claim and lost them).
+   */
+  @Test
+  void aClaimFromASourceThatLeftTheTransactionShortElsewhereDoesNotDropAHeldResume() {
+    String items = "shop.items";
+    List<Change> changes =
+        new ChangeLog(true)
+            .tx(T0, insert(ORDERS, 1, 0), insert(items, 1, 0))
+            .tx(
+                T0 + 1000,
+                update(ORDERS, 1, 0, 1),
+                update(ORDERS, 1, 1, 0),
+                update(items, 1, 0, 1),
+                update(items, 1, 1, 0),
+                update(ORDERS, 1, 0, 1), // the same two changes again, later in the transaction
+                update(ORDERS, 1, 1, 0))
+            .tx(T0 + 2000, insert(ORDERS, 9, 0), insert(items, 9, 0))
+            .changes();
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state)) {
+      SourceSim a = d.source(0);
+      SourceSim b = d.source(1);
+      d.send(a.emit(changes, 0, 6)); // A reads up to the items changes, then restarts gracefully
+      d.send(b.emit(changes, 0, 5)); // B reads up to the first items change ...
+      d.send(b.emit(changes, 8, 10)); // ... and is re-seeded to the next transaction
+      List<Out> resumed = a.emit(changes, 6, 10); // A goes on, numbering from 1 again
+      assertThat(resumed.get(0).value()).contains("\"total_order\":1,");
+      d.send(resumed);
+      // Nothing else places A's resume: after the hold time it is decided alone, never lost.
+      d.advanceWallClock(d.alignHoldMs() + 1_000);
+      d.advanceWallClock(d.alignHoldMs() + 1_000);
+      List<String> truth =
+          Describe.changes(changes.stream().filter(c -> c.table().equals(ORDERS)).toList());
+      assertThat(described(d.output(ORDERS))).containsExactlyInAnyOrderElementsOf(truth);
+      assertThat(
+              d.metrics().count("anomalies_total", "source", "replica-b", "kind", "source-skipped"))
+          .isPositive();
+      assertThat(
+              d.metrics()
+                  .count("anomalies_total", "source", "replica-a", "kind", "resume-unaligned"))
+          .isPositive();
+    }
+  }
+
   @Test
   void deletesAreFollowedByOneTombstoneBeforeAnyLaterChangeOfTheKey() {
     List<Change> changes =
