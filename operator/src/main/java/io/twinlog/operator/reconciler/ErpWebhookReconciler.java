@@ -19,12 +19,18 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.SinkStatus;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhookStatus;
 import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.desired.TopicGate;
+import io.twinlog.operator.health.ConnectorHealth;
+import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
+import io.twinlog.operator.health.RestartPolicy;
 import io.twinlog.operator.observe.ConnectStatusWatcher;
+import io.twinlog.operator.status.SinkObservation;
+import io.twinlog.operator.status.StatusAggregator;
 import io.twinlog.operator.webhook.desired.WebhookNames;
 import io.twinlog.operator.webhook.desired.WebhookResources;
 import io.twinlog.operator.webhook.status.WebhookObservation;
@@ -72,6 +78,7 @@ public class ErpWebhookReconciler
   private final OperatorSettings settings;
   private final EventRecorder events;
   private final Applier applier;
+  private final ConnectorRestarter restarter;
   private final ConnectStatuses<ErpWebhook> connectStatuses;
   private OwnedCaches<ErpWebhook> caches;
 
@@ -81,6 +88,7 @@ public class ErpWebhookReconciler
     this.settings = settings;
     this.events = new EventRecorder(client, clock, settings.identity());
     this.applier = new Applier(client);
+    this.restarter = new ConnectorRestarter(client, events);
     // The sink's state from Connect's REST API, as for pipelines: Strimzi refreshes its copy only
     // every two minutes.
     this.connectStatuses =
@@ -127,16 +135,28 @@ public class ErpWebhookReconciler
           applied.deleted());
     }
 
-    WebhookObservation seen = observe(webhook, desired, context, now);
+    WebhookObservation seen = observeAndRestart(webhook, previous, desired, context, now);
     ErpWebhookStatus status = WebhookStatusAggregator.aggregate(webhook, seen, previous, now);
     announce(webhook, previous, status);
     writeStatus(webhook, previous, status, context);
-    return UpdateControl.noUpdate();
+    UpdateControl<ErpWebhook> control = UpdateControl.noUpdate();
+    // A restart waiting for its backoff is due then, whether or not anything else changes.
+    Instant recheck = seen.sink() == null ? null : seen.sink().decision().recheckAt();
+    Observed.recheckAfter(now, java.util.Collections.singletonList(recheck))
+        .ifPresent(control::rescheduleAfter);
+    return control;
   }
 
-  /** Ready pods of both Deployments and the sink's state, from the caches and Connect. */
-  private WebhookObservation observe(
-      ErpWebhook webhook, List<HasMetadata> desired, Context<ErpWebhook> context, Instant now) {
+  /**
+   * Ready pods of both Deployments and the sink's state, from the caches and Connect; a failed sink
+   * is restarted as spec.restartPolicy says, like a pipeline's.
+   */
+  private WebhookObservation observeAndRestart(
+      ErpWebhook webhook,
+      ErpWebhookStatus previous,
+      List<HasMetadata> desired,
+      Context<ErpWebhook> context,
+      Instant now) {
     Set<Deployment> deployments = context.getSecondaryResources(Deployment.class);
     String sinkName = WebhookNames.sinkConnector(webhook);
     KafkaConnector sink =
@@ -145,13 +165,29 @@ public class ErpWebhookReconciler
             .findFirst()
             .orElse(null);
     ConnectStatuses.Seen connect = connectStatuses.observe(webhook, List.of(sinkName), now);
+    SinkStatus before = previous == null ? null : previous.getSink();
+    RestartHistory history = StatusAggregator.history(before);
+    ConnectorHealth health = PipelineStep.health(sink, connect.of(sinkName), history);
+    SinkObservation observed = null;
+    if (sink != null) {
+      RestartDecision decision =
+          RestartPolicy.from(webhook.getSpec().getRestartPolicy()).decide(health, history, now);
+      restarter.perform(
+          webhook,
+          "sink",
+          sink,
+          decision,
+          before == null ? null : before.getReason(),
+          caches.connectors());
+      observed = new SinkObservation(sinkName, health, decision);
+    }
     return new WebhookObservation(
         ready(deployments, WebhookNames.receiver(webhook)),
         replicas(desired, WebhookNames.receiver(webhook)),
         ready(deployments, WebhookNames.dedup(webhook)),
         replicas(desired, WebhookNames.dedup(webhook)),
-        WebhookObservation.sinkState(
-            PipelineStep.health(sink, connect.of(sinkName), RestartHistory.none())));
+        WebhookObservation.sinkState(health),
+        observed);
   }
 
   private static Integer ready(Set<Deployment> deployments, String name) {

@@ -12,7 +12,12 @@ record Observed(Observation observation, List<Instant> recheckAt) {
 
   /** The nearest recheck as a delay from {@code now} (at least one second), if any. */
   Optional<Duration> recheckAfter(Instant now) {
-    return recheckAt.stream()
+    return recheckAfter(now, recheckAt);
+  }
+
+  /** The nearest of {@code moments} (nulls ignored) as a delay from {@code now}, at least 1 s. */
+  static Optional<Duration> recheckAfter(Instant now, List<Instant> moments) {
+    return moments.stream()
         .filter(Objects::nonNull)
         .min(Instant::compareTo)
         .map(at -> Duration.between(now, at))

@@ -3,7 +3,6 @@ package io.twinlog.operator.reconciler;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.contracts.DedupAnomalyRecord;
@@ -19,7 +18,6 @@ import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.desired.SecretRotation;
 import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.Failure;
-import io.twinlog.operator.health.RestartAnnotations;
 import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
 import io.twinlog.operator.health.RestartPolicy;
@@ -51,10 +49,12 @@ import java.util.stream.Collectors;
 final class PipelineStep {
   private final KubernetesClient client;
   private final EventRecorder events;
+  private final ConnectorRestarter restarter;
 
   PipelineStep(KubernetesClient client, EventRecorder events) {
     this.client = client;
     this.events = events;
+    this.restarter = new ConnectorRestarter(client, events);
   }
 
   /** The validation message naming each bad field, or null when the spec is valid. */
@@ -432,70 +432,7 @@ final class PipelineStep {
         && decision instanceof RestartDecision.Restart) {
       return new RestartDecision.NotFailing(history);
     }
-    switch (decision) {
-      case RestartDecision.Restart restart -> {
-        var annotation = RestartAnnotations.forFailure(restart.failure());
-        KafkaConnector patched =
-            client
-                .resources(KafkaConnector.class)
-                .inNamespace(connector.getMetadata().getNamespace())
-                .withName(connector.getMetadata().getName())
-                .edit(
-                    kc -> {
-                      Map<String, String> annotations =
-                          new HashMap<>(
-                              Objects.requireNonNullElse(
-                                  kc.getMetadata().getAnnotations(), Map.of()));
-                      annotations.put(annotation.getKey(), annotation.getValue());
-                      kc.getMetadata().setAnnotations(annotations);
-                      return kc;
-                    });
-        cache.handleRecentResourceUpdate(ResourceID.fromResource(patched), patched, connector);
-        events.normal(
-            pipeline,
-            "ConnectorRestarted",
-            part
-                + " ("
-                + connector.getMetadata().getName()
-                + "): restarted "
-                + restart.failure().target()
-                + " (restart "
-                + restart.history().consecutiveRestarts()
-                + " in a row, "
-                + restart.history().restarts()
-                + " in total): "
-                + restart.failure().summary());
-      }
-      case RestartDecision.Unrecoverable u -> {
-        if (!u.failure().kind().reason().equals(previousReason)) {
-          events.warning(
-              pipeline,
-              u.failure().kind().reason(),
-              part
-                  + " ("
-                  + connector.getMetadata().getName()
-                  + "): "
-                  + u.failure().summary()
-                  + ". "
-                  + u.failure().kind().action());
-        }
-      }
-      case RestartDecision.Exhausted e -> {
-        if (!Reasons.RESTARTS_EXHAUSTED.equals(previousReason)) {
-          events.warning(
-              pipeline,
-              Reasons.RESTARTS_EXHAUSTED,
-              part
-                  + " ("
-                  + connector.getMetadata().getName()
-                  + "): gave up after "
-                  + e.history().consecutiveRestarts()
-                  + " consecutive restarts: "
-                  + e.failure().summary());
-        }
-      }
-      default -> {}
-    }
+    restarter.perform(pipeline, part, connector, decision, previousReason, cache);
     return decision;
   }
 }

@@ -50,6 +50,9 @@ public final class Reasons {
   /** A connector exists but does not run yet (no status, unassigned, restarting, NotReady). */
   public static final String CONNECTOR_NOT_READY = "ConnectorNotReady";
 
+  /** Event: Twinlog asked Strimzi to restart a failed connector or task. */
+  public static final String CONNECTOR_RESTARTED = "ConnectorRestarted";
+
   /** maxRestarts consecutive restarts did not help; Twinlog stopped restarting. */
   public static final String RESTARTS_EXHAUSTED = "RestartsExhausted";
 

@@ -423,9 +423,14 @@ public final class StatusAggregator {
     return status == null || status.getCount() == null ? 0 : status.getCount();
   }
 
-  private static SinkStatus sinkStatus(SinkObservation sink, SinkStatus previous) {
+  /**
+   * The status block of a sink connector (a CdcPipeline's, an ErpWebhook's): state, tasks, restart
+   * bookkeeping, last error and the reason it does not deliver, with its dead letters when read.
+   */
+  public static SinkStatus sinkStatus(SinkObservation sink, SinkStatus previous) {
     RestartHistory history = sink.decision().history();
     return new SinkStatus()
+        .withReason(SourceVerdict.of(sink.health(), sink.decision()).reason())
         .withDeadLetters(
             deadLetters(
                 sink.deadLetterTopic(),

@@ -193,6 +193,29 @@ class ErpWebhookOperatorIT {
     assertThat(events(WebhookReason.SINK_NOT_RUNNING.value()).get(0))
         .extracting(Event::getType, Event::getMessage)
         .containsExactly("Warning", "2/2 receivers, 1/2 dedup, sink RUNNING, task 0 FAILED");
+
+    // The failed task is restarted through Strimzi, as a pipeline's would be (spec.restartPolicy).
+    waiting()
+        .untilAsserted(
+            () -> {
+              assertThat(strimzi.get(sink).getMetadata().getAnnotations())
+                  .containsEntry("strimzi.io/restart-task", "0");
+              assertThat(webhook().getStatus().getSink())
+                  .extracting(s -> s.getRestarts(), s -> s.getConsecutiveRestarts())
+                  .containsExactly(1, 1);
+              assertThat(events("ConnectorRestarted")).hasSize(1);
+            });
+    assertThat(webhook().getStatus().getSink().getReason()).isNotBlank();
+    assertThat(strimzi.performRestart(sink)).isPresent();
+    strimzi.running(sink);
+    assertReady("True", WebhookReason.DELIVERING, "2/2 receivers, 1/2 dedup, sink RUNNING");
+    waiting()
+        .untilAsserted(
+            () ->
+                assertThat(webhook().getStatus().getSink())
+                    .extracting(s -> s.getRestarts(), s -> s.getReason())
+                    .containsExactly(1, null));
+    assertThat(events("ConnectorRestarted")).as("asked once").hasSize(1);
   }
 
   private int replicas(String deployment) {

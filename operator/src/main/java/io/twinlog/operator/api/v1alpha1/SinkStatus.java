@@ -31,6 +31,11 @@ public class SinkStatus {
   private String lastError;
 
   @JsonPropertyDescription(
+      "Why the sink connector does not deliver (the SinkReady reason of a CdcPipeline, e.g."
+          + " ConnectorFailed or RestartsExhausted); absent while it runs.")
+  private String reason;
+
+  @JsonPropertyDescription(
       "Changes the ERP refused for good (after the retries), on the sink's dead-letter topic.")
   private DeadLetterStatus deadLetters;
 
@@ -146,6 +151,20 @@ public class SinkStatus {
     return this;
   }
 
+  public String getReason() {
+    return reason;
+  }
+
+  public void setReason(String reason) {
+    this.reason = reason;
+  }
+
+  /** Sets {@code reason} and returns this. */
+  public SinkStatus withReason(String reason) {
+    this.reason = reason;
+    return this;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -161,6 +180,7 @@ public class SinkStatus {
         && Objects.equals(consecutiveRestarts, other.consecutiveRestarts)
         && Objects.equals(lastRestartTime, other.lastRestartTime)
         && Objects.equals(lastError, other.lastError)
+        && Objects.equals(reason, other.reason)
         && Objects.equals(deadLetters, other.deadLetters);
   }
 
@@ -174,6 +194,7 @@ public class SinkStatus {
         consecutiveRestarts,
         lastRestartTime,
         lastError,
+        reason,
         deadLetters);
   }
 
@@ -194,6 +215,8 @@ public class SinkStatus {
         + lastRestartTime
         + ", lastError="
         + lastError
+        + ", reason="
+        + reason
         + "}";
   }
 }

@@ -2,19 +2,31 @@ package io.twinlog.operator.webhook.status;
 
 import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.TaskHealth;
+import io.twinlog.operator.status.SinkObservation;
 import java.util.stream.Collectors;
 
 /**
  * What a reconciliation saw of an ErpWebhook's parts: ready pods of the two Deployments (null when
- * the Deployment does not exist yet) and the sink connector's state as Strimzi or Connect reports
- * it (null when unknown).
+ * the Deployment does not exist yet), the sink connector's state as Strimzi or Connect reports it
+ * (null when unknown) and, once the connector exists, its health and the restart policy's decision.
  */
 public record WebhookObservation(
     Integer receiverReady,
     int receiverDesired,
     Integer dedupReady,
     int dedupDesired,
-    String sinkState) {
+    String sinkState,
+    SinkObservation sink) {
+
+  /** Before the sink connector exists, or where its restarts do not matter. */
+  public WebhookObservation(
+      Integer receiverReady,
+      int receiverDesired,
+      Integer dedupReady,
+      int dedupDesired,
+      String sinkState) {
+    this(receiverReady, receiverDesired, dedupReady, dedupDesired, sinkState, null);
+  }
 
   /**
    * The sink's state as the status says it: {@code RUNNING} only when the connector and every task

@@ -1,8 +1,10 @@
 package io.twinlog.operator.webhook.status;
 
 import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.SinkStatus;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhookStatus;
+import io.twinlog.operator.status.StatusAggregator;
 import io.twinlog.operator.webhook.desired.WebhookNames;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,8 +14,9 @@ import java.util.List;
  * An ErpWebhook's status as a pure function of what was observed: the Ready condition answers "are
  * webhooks received and delivered?", with the first broken part as its reason, in the order data
  * flows (receiver, dedup, sink). The condition's {@code lastTransitionTime} moves only when its
- * status does. Counters (received, delivered, dead letters) are carried over: they come from
- * metrics, which this function does not read.
+ * status does. The sink's block (state, restarts, why it does not deliver) is the CdcPipeline's
+ * own. Counters (received, delivered, dead letters) are carried over: they come from metrics, which
+ * this function does not read.
  */
 public final class WebhookStatusAggregator {
   private WebhookStatusAggregator() {}
@@ -39,7 +42,10 @@ public final class WebhookStatusAggregator {
     } else {
       reason = WebhookReason.DELIVERING;
     }
-    return status(webhook, reason, parts, previous, now);
+    SinkStatus before = previous == null ? null : previous.getSink();
+    SinkStatus sink =
+        seen.sink() == null ? before : StatusAggregator.sinkStatus(seen.sink(), before);
+    return status(webhook, reason, parts, sink, previous, now);
   }
 
   /**
@@ -48,13 +54,20 @@ public final class WebhookStatusAggregator {
    */
   public static ErpWebhookStatus failed(
       ErpWebhook webhook, String message, ErpWebhookStatus previous, Instant now) {
-    return status(webhook, WebhookReason.RECONCILE_FAILED, message, previous, now);
+    return status(
+        webhook,
+        WebhookReason.RECONCILE_FAILED,
+        message,
+        previous == null ? null : previous.getSink(),
+        previous,
+        now);
   }
 
   private static ErpWebhookStatus status(
       ErpWebhook webhook,
       WebhookReason reason,
       String message,
+      SinkStatus sink,
       ErpWebhookStatus previous,
       Instant now) {
     Condition ready =
@@ -76,6 +89,7 @@ public final class WebhookStatusAggregator {
     status.setObservedGeneration(webhook.getMetadata().getGeneration());
     status.setConditions(new ArrayList<>(List.of(ready)));
     status.setEndpoint(WebhookNames.endpoint(webhook));
+    status.setSink(sink);
     if (previous != null) {
       status.setReceived(previous.getReceived());
       status.setDelivered(previous.getDelivered());

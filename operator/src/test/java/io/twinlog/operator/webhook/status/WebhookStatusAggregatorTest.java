@@ -8,7 +8,15 @@ import io.twinlog.operator.api.v1alpha1.KafkaSpec;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhookSpec;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhookStatus;
+import io.twinlog.operator.health.ConnectorHealth;
+import io.twinlog.operator.health.RestartDecision;
+import io.twinlog.operator.health.RestartHistory;
+import io.twinlog.operator.health.RestartPolicy;
+import io.twinlog.operator.health.TaskHealth;
+import io.twinlog.operator.status.SinkObservation;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WebhookStatusAggregatorTest {
@@ -48,6 +56,48 @@ class WebhookStatusAggregatorTest {
     assertThat(ready(status).getLastTransitionTime()).isEqualTo(T1.toString());
     assertThat(status.getEndpoint()).isEqualTo("http://erp-invoices-webhook.shop.svc/webhook");
     assertThat(status.getObservedGeneration()).isEqualTo(3L);
+  }
+
+  @Test
+  void theSinkBlockCarriesTheRestartsAndWhyItDoesNotDeliverAndOutlivesAFailedReconciliation() {
+    ConnectorHealth failed =
+        new ConnectorHealth(
+            ConnectorHealth.RUNNING,
+            List.of(
+                new TaskHealth(0, ConnectorHealth.FAILED, "java.net.ConnectException: refused")),
+            null,
+            null,
+            false);
+    RestartDecision decision =
+        new RestartPolicy(Duration.ofSeconds(10), Duration.ofMinutes(10), null)
+            .decide(failed, new RestartHistory(2, 0, T1), T2);
+    assertThat(decision).isInstanceOf(RestartDecision.Restart.class);
+    WebhookObservation seen =
+        new WebhookObservation(
+            2,
+            2,
+            2,
+            2,
+            WebhookObservation.sinkState(failed),
+            new SinkObservation("erp-invoices-webhook-sink", failed, decision));
+
+    ErpWebhookStatus status = WebhookStatusAggregator.aggregate(webhook(), seen, null, T2);
+    assertThat(ready(status).getReason()).isEqualTo("SinkNotRunning");
+    assertThat(status.getSink().getConnectorName()).isEqualTo("erp-invoices-webhook-sink");
+    assertThat(status.getSink().getRestarts()).isEqualTo(3);
+    assertThat(status.getSink().getConsecutiveRestarts()).isEqualTo(1);
+    assertThat(status.getSink().getLastRestartTime()).isEqualTo(T2.toString());
+    assertThat(status.getSink().getReason()).isNotBlank();
+
+    ErpWebhookStatus afterError =
+        WebhookStatusAggregator.failed(webhook(), "refused", status, T2.plusSeconds(1));
+    assertThat(afterError.getSink()).isEqualTo(status.getSink());
+    assertThat(
+            WebhookStatusAggregator.aggregate(
+                    webhook(), new WebhookObservation(2, 2, 2, 2, null), status, T2)
+                .getSink())
+        .as("before the connector exists again, the last block stands")
+        .isEqualTo(status.getSink());
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.twinlog.operator.api.v1alpha1.ErpSinkSpec;
 import io.twinlog.operator.api.v1alpha1.KafkaSpec;
+import io.twinlog.operator.api.v1alpha1.RestartPolicySpec;
 
 /** What an {@link ErpWebhook} declares. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -56,6 +57,20 @@ public class ErpWebhookSpec {
               + " has(self.auth.secretName)",
       message = "auth.secretName is required when auth.type is bearer or basic")
   private ErpSinkSpec delivery;
+
+  @JsonPropertyDescription(
+      "How Twinlog restarts the sink connector when it fails, as for a CdcPipeline (stallAfter"
+          + " does not apply: only sources are watched for silence).")
+  @Default("{}")
+  private RestartPolicySpec restartPolicy;
+
+  public RestartPolicySpec getRestartPolicy() {
+    return restartPolicy == null ? new RestartPolicySpec() : restartPolicy;
+  }
+
+  public void setRestartPolicy(RestartPolicySpec restartPolicy) {
+    this.restartPolicy = restartPolicy;
+  }
 
   public KafkaSpec getKafka() {
     return kafka;

@@ -3,6 +3,7 @@ package io.twinlog.operator.api.v1alpha1.webhook;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.SinkStatus;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,6 +28,11 @@ public class ErpWebhookStatus {
 
   @JsonPropertyDescription("Events on the dead-letter topic.")
   private Long deadLetters;
+
+  @JsonPropertyDescription(
+      "The sink connector that delivers to the system: its state, tasks, the restarts Twinlog made"
+          + " of it (spec.restartPolicy) and why it does not deliver, when it does not.")
+  private SinkStatus sink;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -76,6 +82,14 @@ public class ErpWebhookStatus {
     this.deadLetters = deadLetters;
   }
 
+  public SinkStatus getSink() {
+    return sink;
+  }
+
+  public void setSink(SinkStatus sink) {
+    this.sink = sink;
+  }
+
   // Compared before writing: an unchanged status is not written again.
   @Override
   public boolean equals(Object o) {
@@ -90,11 +104,13 @@ public class ErpWebhookStatus {
         && Objects.equals(endpoint, other.endpoint)
         && Objects.equals(received, other.received)
         && Objects.equals(delivered, other.delivered)
-        && Objects.equals(deadLetters, other.deadLetters);
+        && Objects.equals(deadLetters, other.deadLetters)
+        && Objects.equals(sink, other.sink);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, endpoint, received, delivered, deadLetters);
+    return Objects.hash(
+        observedGeneration, conditions, endpoint, received, delivered, deadLetters, sink);
   }
 }
