@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -112,11 +113,9 @@ public class CdcPipelineReconciler
       return UpdateControl.noUpdate();
     }
 
-    DesiredResources desired =
-        steps.desired(
-            pipeline,
-            settings,
-            secrets.versions(pipeline.getMetadata().getNamespace(), SecretRotation.all(pipeline)));
+    Map<String, String> secretVersions =
+        secrets.versions(pipeline.getMetadata().getNamespace(), SecretRotation.all(pipeline));
+    DesiredResources desired = steps.desired(pipeline, settings, secretVersions);
     steps.restartRotated(pipeline, desired, context);
     Applier.Result applied = caches.apply(applier, desired.all(), context);
     if (applied.created() + applied.updated() + applied.deleted() > 0) {
@@ -147,7 +146,14 @@ public class CdcPipelineReconciler
             signalled,
             connect,
             now);
-    CdcPipelineStatus status = StatusAggregator.aggregate(observed.observation(), previous, now);
+    CdcPipelineStatus status =
+        StatusAggregator.aggregate(
+            observed
+                .observation()
+                .withMissingSecrets(PipelineStep.missingSecrets(pipeline, secretVersions.keySet())),
+            previous,
+            now);
+    steps.announceSecretMissing(pipeline, previous, status);
     steps.announceRetention(pipeline, previous, status);
     steps.announceDeadLetters(pipeline, previous, status);
     writeStatus(pipeline, previous, status, context);

@@ -29,6 +29,7 @@ import io.twinlog.operator.source.SourceCheckResult;
 import io.twinlog.operator.status.ConditionTypes;
 import io.twinlog.operator.status.Conditions;
 import io.twinlog.operator.status.DedupObservation;
+import io.twinlog.operator.status.MissingSecrets;
 import io.twinlog.operator.status.Observation;
 import io.twinlog.operator.status.Reasons;
 import io.twinlog.operator.status.SinkObservation;
@@ -43,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The reconciler's steps that talk to the pure packages: validate, desired, observe + restart. */
@@ -55,6 +57,39 @@ final class PipelineStep {
     this.client = client;
     this.events = events;
     this.restarter = new ConnectorRestarter(client, events);
+  }
+
+  /**
+   * The Secrets the spec references that are not among {@code existing}, by the part that reads
+   * them. The dedup runtime's own KafkaUser Secret is left out: Strimzi's User Operator writes it
+   * after the KafkaUser exists, so its absence is a start, not a mistake.
+   */
+  static MissingSecrets missingSecrets(CdcPipeline pipeline, Set<String> existing) {
+    Set<String> dedup = new java.util.LinkedHashSet<>(SecretRotation.dedupSecrets(pipeline));
+    dedup.remove(ResourceNames.dedupKafkaUser(pipeline));
+    return MissingSecrets.of(
+        SecretRotation.sourceSecrets(pipeline),
+        dedup,
+        SecretRotation.sinkSecrets(pipeline),
+        existing);
+  }
+
+  /** A Warning Event when Ready turns to SecretMissing, or names other Secrets than before. */
+  void announceSecretMissing(
+      CdcPipeline pipeline, CdcPipelineStatus previous, CdcPipelineStatus status) {
+    Condition now = Conditions.find(status.getConditions(), ConditionTypes.READY).orElse(null);
+    if (now == null || !Reasons.SECRET_MISSING.equals(now.getReason())) {
+      return;
+    }
+    Condition before =
+        Conditions.find(previous == null ? null : previous.getConditions(), ConditionTypes.READY)
+            .orElse(null);
+    if (before != null
+        && Reasons.SECRET_MISSING.equals(before.getReason())
+        && Objects.equals(before.getMessage(), now.getMessage())) {
+      return;
+    }
+    events.warning(pipeline, Reasons.SECRET_MISSING, now.getMessage());
   }
 
   /** The validation message naming each bad field, or null when the spec is valid. */

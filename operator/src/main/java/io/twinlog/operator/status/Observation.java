@@ -10,6 +10,7 @@ import java.util.List;
  * @param retention null when no retention check has completed
  * @param connectFallback null when connector health came from Connect's REST API (or nothing is
  *     known yet); else why it came from Strimzi's KafkaConnector status instead
+ * @param missingSecrets the referenced Secrets that do not exist, by the part that reads them
  */
 public record Observation(
     long generation,
@@ -18,7 +19,27 @@ public record Observation(
     DedupObservation dedup,
     SinkObservation sink,
     RetentionObservation retention,
-    String connectFallback) {
+    String connectFallback,
+    MissingSecrets missingSecrets) {
+
+  /** An observation that found every referenced Secret (or did not look). */
+  public Observation(
+      long generation,
+      PipelineState state,
+      List<SourceObservation> sources,
+      DedupObservation dedup,
+      SinkObservation sink,
+      RetentionObservation retention,
+      String connectFallback) {
+    this(
+        generation, state, sources, dedup, sink, retention, connectFallback, MissingSecrets.none());
+  }
+
+  /** The same observation, with the referenced Secrets that do not exist. */
+  public Observation withMissingSecrets(MissingSecrets missing) {
+    return new Observation(
+        generation, state, sources, dedup, sink, retention, connectFallback, missing);
+  }
 
   /** An observation without a Connect REST fallback note. */
   public Observation(

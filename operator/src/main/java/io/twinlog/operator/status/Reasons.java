@@ -50,6 +50,12 @@ public final class Reasons {
   /** A connector exists but does not run yet (no status, unassigned, restarting, NotReady). */
   public static final String CONNECTOR_NOT_READY = "ConnectorNotReady";
 
+  /**
+   * A part is down and a Secret it reads (spec.source.credentials, spec.kafka's CA or user, the
+   * ERP's auth or CA) does not exist.
+   */
+  public static final String SECRET_MISSING = "SecretMissing";
+
   /** Event: Twinlog asked Strimzi to restart a failed connector or task. */
   public static final String CONNECTOR_RESTARTED = "ConnectorRestarted";
 
@@ -116,6 +122,7 @@ public final class Reasons {
         new java.util.ArrayList<>(
             java.util.List.of(
                 INVALID_SPEC,
+                SECRET_MISSING,
                 NO_HEALTHY_SOURCE,
                 CONNECTOR_FAILED,
                 RESTARTS_EXHAUSTED,

@@ -247,25 +247,23 @@ public final class StatusAggregator {
           "spec.state is stopped: the connectors are stopped and nothing is delivered.",
           generation);
     }
+    MissingSecrets missing = observation.missingSecrets();
     if (healthy == 0) {
-      return Conditions.of(
-          ConditionTypes.READY,
-          FALSE,
+      return notReady(
           Reasons.NO_HEALTHY_SOURCE,
           "No source connector runs (0/" + total + "). " + joined(problems),
+          missing.sources(),
           generation);
     }
     if (dedup.readyInstances() == 0) {
-      return Conditions.of(
-          ConditionTypes.READY,
-          FALSE,
+      return notReady(
           Reasons.DEDUP_NOT_READY,
           "No dedup instance is ready (0/" + dedup.desiredInstances() + ").",
+          missing.dedup(),
           generation);
     }
     if (!sinkOk) {
-      return Conditions.of(
-          ConditionTypes.READY, FALSE, Reasons.SINK_NOT_READY, sinkReady.getMessage(), generation);
+      return notReady(Reasons.SINK_NOT_READY, sinkReady.getMessage(), missing.sink(), generation);
     }
     List<String> degraded = new ArrayList<>();
     if (worst != null) {
@@ -287,6 +285,23 @@ public final class StatusAggregator {
             TRUE,
             Reasons.DEGRADED,
             "Delivering, degraded: " + joined(degraded),
+            generation);
+  }
+
+  /**
+   * Ready=False for a part that is down: with {@code reason}, unless a Secret the part reads is
+   * missing, which is then the reason and the first thing the message says.
+   */
+  private static Condition notReady(
+      String reason, String message, List<String> missingSecrets, long generation) {
+    String missing = MissingSecrets.describe(missingSecrets);
+    return missing == null
+        ? Conditions.of(ConditionTypes.READY, FALSE, reason, message, generation)
+        : Conditions.of(
+            ConditionTypes.READY,
+            FALSE,
+            Reasons.SECRET_MISSING,
+            Character.toUpperCase(missing.charAt(0)) + missing.substring(1) + " " + message,
             generation);
   }
 

@@ -88,6 +88,19 @@ class CdcPipelineOperatorIT {
     strimzi = new StrimziStandIn(client, ns);
   }
 
+  private Secret putSecret(String name, Map<String, String> data) {
+    return client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .withStringData(data)
+                .build())
+        .create();
+  }
+
   private static ConditionFactory waiting() {
     return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50));
   }
@@ -221,9 +234,11 @@ class CdcPipelineOperatorIT {
             "Reconciling",
             "Stalled");
     assertThat(condition("orders", ConditionTypes.READY).getStatus()).isEqualTo("False");
-    // connectors that Strimzi has not started yet: coming up, not failing (kstatus InProgress)
-    assertThat(condition("orders", ConditionTypes.RECONCILING).getStatus()).isEqualTo("True");
-    assertThat(condition("orders", ConditionTypes.STALLED).getStatus()).isEqualTo("False");
+    // This test creates no cdc-db Secret: the sources cannot start, and the status says why (a
+    // pipeline that is only coming up is Reconciling, see KstatusTest).
+    assertThat(condition("orders", ConditionTypes.READY).getReason())
+        .isEqualTo(Reasons.SECRET_MISSING);
+    assertThat(condition("orders", ConditionTypes.STALLED).getStatus()).isEqualTo("True");
     assertThat(status.getSources())
         .extracting(s -> s.getName())
         .containsExactly("replica-a", "replica-b");
@@ -231,6 +246,46 @@ class CdcPipelineOperatorIT {
     createRunning("orders-2");
     assertThat(pipeline("orders-2").getStatus().getSourcesReady()).isEqualTo("2/2");
     assertThat(pipeline("orders-2").getStatus().getSinkState()).isEqualTo("Running");
+  }
+
+  /**
+   * A referenced Secret that does not exist: the part that reads it is down, and the status says
+   * which Secret, with one Warning Event; once the Secret is created the reason is the part's own.
+   */
+  @Test
+  void aMissingSecretIsNamedInTheStatusAndAnEvent() {
+    // Nothing in this class creates cdc-db unless a test needs its values (the replicas' hosts do
+    // not resolve here, so the preflight check would report them instead).
+    client.resource(Pipelines.orders(client, ns, "orders")).create();
+    waiting().until(() -> readyReason("orders").equals(Reasons.SECRET_MISSING));
+    assertThat(condition("orders", ConditionTypes.READY).getMessage())
+        .startsWith("The Secret cdc-db does not exist in the pipeline's namespace");
+    assertThat(condition("orders", ConditionTypes.STALLED).getStatus()).isEqualTo("True");
+    waiting().until(() -> events(Reasons.SECRET_MISSING).size() == 1);
+    assertThat(events(Reasons.SECRET_MISSING).get(0).getType()).isEqualTo("Warning");
+
+    putSecret("cdc-db", Map.of("username", "twinlog_cdc", "password", "change-me"));
+    // Secrets are not watched: a change of something owned (a dedup pod ready) reconciles; the
+    // sources are still down.
+    client
+        .apps()
+        .deployments()
+        .inNamespace(ns)
+        .list()
+        .getItems()
+        .forEach(d -> strimzi.deploymentReady(d.getMetadata().getName(), 1));
+    waiting().until(() -> !readyReason("orders").equals(Reasons.SECRET_MISSING));
+    assertThat(events(Reasons.SECRET_MISSING)).hasSize(1);
+  }
+
+  /** The Ready condition's reason, "" before there is one. */
+  private String readyReason(String name) {
+    CdcPipelineStatus status = pipeline(name).getStatus();
+    return status == null
+        ? ""
+        : Conditions.find(status.getConditions(), ConditionTypes.READY)
+            .map(Condition::getReason)
+            .orElse("");
   }
 
   @Test
@@ -326,18 +381,7 @@ class CdcPipelineOperatorIT {
             "main-cluster-ca-cert", Map.of("ca.crt", "-----BEGIN CERTIFICATE-----ca-5d21"),
             "twinlog-orders", Map.of("password", "kafka-pass-c7e410"),
             "erp-token", Map.of("token", "erp-token-b83f5a"));
-    secrets.forEach(
-        (name, data) ->
-            client
-                .resource(
-                    new SecretBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .withNamespace(ns)
-                        .endMetadata()
-                        .withStringData(data)
-                        .build())
-                .create());
+    secrets.forEach(this::putSecret);
     client
         .resource(
             io.twinlog.operator.api.v1alpha1.TestPipelines.scramOverTls(
@@ -394,17 +438,7 @@ class CdcPipelineOperatorIT {
    */
   @Test
   void rotatingTheErpSecretRestartsTheSinkOnce() {
-    Secret token =
-        client
-            .resource(
-                new SecretBuilder()
-                    .withNewMetadata()
-                    .withName("erp-token")
-                    .withNamespace(ns)
-                    .endMetadata()
-                    .addToStringData("token", "first-token")
-                    .build())
-            .create();
+    Secret token = putSecret("erp-token", Map.of("token", "first-token"));
     createRunning("orders");
     String source = sourceConnector("orders", 0);
     String sink = pipeline("orders").getStatus().getSink().getConnectorName();

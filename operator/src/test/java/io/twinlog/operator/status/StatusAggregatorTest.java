@@ -145,6 +145,78 @@ class StatusAggregatorTest {
     assertThat(status.getSourcesReady()).isEqualTo("1/2");
   }
 
+  /**
+   * A part that is down names the Secret it reads that does not exist; a missing Secret of a part
+   * that runs changes nothing (it kept the value it read), nor one of another part.
+   */
+  @Test
+  void aPartThatIsDownBecauseItsSecretIsMissingSaysWhich() {
+    List<SourceObservation> down =
+        List.of(
+            source("replica-a", failed("connection-refused")),
+            source("replica-b", failed("connection-refused")));
+    MissingSecrets cdcDb = new MissingSecrets(List.of("cdc-db"), List.of(), List.of());
+    Condition ready =
+        condition(
+            StatusAggregator.aggregate(
+                observation(PipelineState.RUNNING, down, 2, sink(running()))
+                    .withMissingSecrets(cdcDb),
+                null,
+                T0),
+            ConditionTypes.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reasons.SECRET_MISSING);
+    assertThat(ready.getMessage())
+        .startsWith("The Secret cdc-db does not exist in the pipeline's namespace: create it")
+        .contains("No source connector runs (0/2).");
+
+    MissingSecrets dedupAndSink =
+        new MissingSecrets(List.of(), List.of("kafka-ca", "main-cluster-ca-cert"), List.of("erp"));
+    Condition dedupDown =
+        condition(
+            StatusAggregator.aggregate(
+                observation(
+                        PipelineState.RUNNING,
+                        List.of(source("replica-a", running()), source("replica-b", running())),
+                        0,
+                        sink(running()))
+                    .withMissingSecrets(dedupAndSink),
+                null,
+                T0),
+            ConditionTypes.READY);
+    assertThat(dedupDown.getReason()).isEqualTo(Reasons.SECRET_MISSING);
+    assertThat(dedupDown.getMessage())
+        .startsWith("The Secrets kafka-ca, main-cluster-ca-cert do not exist");
+
+    assertThat(
+            condition(
+                    StatusAggregator.aggregate(
+                        observation(PipelineState.RUNNING, down, 2, sink(running()))
+                            .withMissingSecrets(dedupAndSink),
+                        null,
+                        T0),
+                    ConditionTypes.READY)
+                .getReason())
+        .as("the sources are down, but none of their Secrets is missing")
+        .isEqualTo(Reasons.NO_HEALTHY_SOURCE);
+    assertThat(
+            condition(
+                    StatusAggregator.aggregate(
+                        observation(
+                                PipelineState.RUNNING,
+                                List.of(
+                                    source("replica-a", running()), source("replica-b", running())),
+                                2,
+                                sink(running()))
+                            .withMissingSecrets(cdcDb),
+                        null,
+                        T0),
+                    ConditionTypes.READY)
+                .getReason())
+        .as("the sources run on the value they read")
+        .isEqualTo(Reasons.DELIVERING);
+  }
+
   @Test
   void noHealthySourceIsNotReady() {
     CdcPipelineStatus status =
