@@ -99,7 +99,7 @@ public final class KafkaClientSecurity {
               + " required username=\""
               + auth.getUsername()
               + "\" password=\""
-              + secret.of(auth.getSecretName(), auth.getPasswordKey())
+              + jaasEscaped(secret.of(auth.getSecretName(), auth.getPasswordKey()))
               + "\";");
     } else if (auth != null && auth.getType() == KafkaAuthType.TLS) {
       props.put("ssl.keystore.type", "PEM");
@@ -109,6 +109,17 @@ public final class KafkaClientSecurity {
       props.put("ssl.keystore.key", secret.of(auth.getSecretName(), auth.getKeyKey()));
     }
     return props;
+  }
+
+  /**
+   * A value for a double-quoted JAAS option: Kafka's JAAS parser reads {@code \\} and {@code \"}
+   * inside quotes, so a password holding either stays one option. A config-provider reference
+   * ({@code ${dir:...}}, {@code ${secrets:...}}) has neither and is left as it is; what it resolves
+   * to is put in unescaped by Kafka, so such a password must not hold them
+   * (docs/concepts/security.md).
+   */
+  static String jaasEscaped(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   /** The dedup runtime's properties: the mounted files, read by Kafka's directory provider. */

@@ -34,6 +34,30 @@ class KafkaClientSecurityTest {
     assertThat(ResourceNames.bootstrapServers(p)).isEqualTo("main-kafka-bootstrap:9092");
   }
 
+  /**
+   * The operator's own clients get the password itself inside the JAAS string: quotes and
+   * backslashes in it are escaped, so Kafka's JAAS parser reads back exactly the password.
+   */
+  @Test
+  void aPasswordWithQuotesAndBackslashesIsReadBackExactlyByKafkasJaasParser() throws Exception {
+    String password = "pa\"ss\\w;rd\\\"";
+    String jaas =
+        KafkaClientSecurity.properties(scramOverTls(), (secret, key) -> password)
+            .get("sasl.jaas.config");
+    javax.security.auth.login.AppConfigurationEntry[] entries =
+        org.apache.kafka.common.security.JaasContext.loadClientContext(
+                Map.of("sasl.jaas.config", new org.apache.kafka.common.config.types.Password(jaas)))
+            .configurationEntries()
+            .toArray(javax.security.auth.login.AppConfigurationEntry[]::new);
+    assertThat(entries).hasSize(1);
+    assertThat(Map.<String, Object>copyOf(entries[0].getOptions()))
+        .containsEntry("username", "twinlog-orders")
+        .containsEntry("password", password);
+    assertThat(KafkaClientSecurity.jaasEscaped("${dir:/etc/twinlog/kafka/user:password}"))
+        .as("a config-provider reference is left as it is")
+        .isEqualTo("${dir:/etc/twinlog/kafka/user:password}");
+  }
+
   @Test
   void scramOverTlsTheStrimziWay() {
     CdcPipeline p = scramOverTls();
