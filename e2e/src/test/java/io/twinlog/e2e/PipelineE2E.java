@@ -828,6 +828,11 @@ class PipelineE2E {
                   assertThat(run.ready())
                       .extracting(Condition::getStatus, Condition::getMessage)
                       .containsExactly("True", "2/2 receivers, 2/2 dedup, sink RUNNING"));
+      // The operator read the webhook's dead-letter topic on the real broker: none.
+      Awaitility.await("the dead letters counted from the topic")
+          .atMost(READY)
+          .untilAsserted(
+              () -> assertThat(run.current().getStatus().getDeadLetters()).isEqualTo(0L));
       List<Duration> latencies = run.ackToSystem();
       System.out.println(
           "E2E webhook: "

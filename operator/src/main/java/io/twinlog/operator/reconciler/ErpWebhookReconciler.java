@@ -15,7 +15,9 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.twinlog.operator.api.v1alpha1.Condition;
@@ -29,6 +31,8 @@ import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
 import io.twinlog.operator.health.RestartPolicy;
 import io.twinlog.operator.observe.ConnectStatusWatcher;
+import io.twinlog.operator.observe.HeartbeatWatcher;
+import io.twinlog.operator.observe.KafkaCluster;
 import io.twinlog.operator.status.SinkObservation;
 import io.twinlog.operator.status.StatusAggregator;
 import io.twinlog.operator.webhook.desired.WebhookNames;
@@ -79,6 +83,11 @@ public class ErpWebhookReconciler
   private final EventRecorder events;
   private final Applier applier;
   private final ConnectorRestarter restarter;
+  // Reads each webhook's dead-letter topic (read_committed, from the start) for the status; a new
+  // dead letter reconciles its webhook at once.
+  private final HeartbeatWatcher deadLetterReader = new HeartbeatWatcher();
+  private final SimpleInboundEventSource<ErpWebhook> deadLetterEvents =
+      new SimpleInboundEventSource<>("webhook-dead-letters");
   private final ConnectStatuses<ErpWebhook> connectStatuses;
   private OwnedCaches<ErpWebhook> caches;
 
@@ -89,6 +98,12 @@ public class ErpWebhookReconciler
     this.events = new EventRecorder(client, clock, settings.identity());
     this.applier = new Applier(client);
     this.restarter = new ConnectorRestarter(client, events);
+    deadLetterReader.onAnomaly(
+        owner -> {
+          int slash = owner.indexOf('/');
+          deadLetterEvents.propagateEvent(
+              new ResourceID(owner.substring(slash + 1), owner.substring(0, slash)));
+        });
     // The sink's state from Connect's REST API, as for pipelines: Strimzi refreshes its copy only
     // every two minutes.
     this.connectStatuses =
@@ -108,6 +123,7 @@ public class ErpWebhookReconciler
     caches = OwnedCaches.of(context, ErpWebhook.class, KINDS);
     List<EventSource<?, ErpWebhook>> sources = new ArrayList<>(caches.all());
     sources.add(connectStatuses.eventSource());
+    sources.add(deadLetterEvents);
     return sources;
   }
 
@@ -179,7 +195,16 @@ public class ErpWebhookReconciler
           decision,
           before == null ? null : before.getReason(),
           caches.connectors());
-      observed = new SinkObservation(sinkName, health, decision);
+      String deadLetterTopic = WebhookNames.deadLetterTopic(webhook);
+      KafkaCluster cluster = KafkaCluster.plain(WebhookNames.operatorBootstrapServers(webhook));
+      deadLetterReader.watch(owner(webhook), cluster, List.of(), null, List.of(deadLetterTopic));
+      observed =
+          new SinkObservation(
+              sinkName,
+              health,
+              decision,
+              deadLetterTopic,
+              deadLetterReader.deadLetters(cluster, deadLetterTopic).orElse(null));
     }
     return new WebhookObservation(
         ready(deployments, WebhookNames.receiver(webhook)),
@@ -246,6 +271,7 @@ public class ErpWebhookReconciler
   public DeleteControl cleanup(ErpWebhook webhook, Context<ErpWebhook> context) {
     // As for pipelines: explicit, so "nothing left" does not depend on a garbage collector.
     connectStatuses.forget(webhook);
+    deadLetterReader.forget(owner(webhook));
     int deleted = caches.deleteAll(client, context);
     LOG.info(
         "{}/{}: deleted, removed {} owned resources",
@@ -255,10 +281,15 @@ public class ErpWebhookReconciler
     return DeleteControl.defaultDelete();
   }
 
-  /** Stops the Connect status sweeps. */
+  /** Stops the Connect status sweeps and the dead-letter reads. */
   @Override
   public void close() {
     connectStatuses.close();
+    deadLetterReader.close();
+  }
+
+  private static String owner(ErpWebhook webhook) {
+    return webhook.getMetadata().getNamespace() + "/" + webhook.getMetadata().getName();
   }
 
   private void writeStatus(

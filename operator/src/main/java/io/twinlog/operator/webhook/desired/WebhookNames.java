@@ -64,6 +64,21 @@ public final class WebhookNames {
         : webhook.getSpec().getKafka().getCluster() + "-kafka-bootstrap:9092";
   }
 
+  /**
+   * Where the operator, which runs in another namespace, reaches Kafka to read the dead letters:
+   * {@code spec.kafka.bootstrapServers}, or Strimzi's plain listener service qualified with the
+   * webhook's namespace.
+   */
+  public static String operatorBootstrapServers(ErpWebhook webhook) {
+    String explicit = webhook.getSpec().getKafka().getBootstrapServers();
+    return explicit != null
+        ? explicit
+        : webhook.getSpec().getKafka().getCluster()
+            + "-kafka-bootstrap."
+            + webhook.getMetadata().getNamespace()
+            + ".svc:9092";
+  }
+
   /** The in-cluster URL of the receiver's Service and path (the status' endpoint). */
   public static String endpoint(ErpWebhook webhook) {
     int port = webhook.getSpec().getReceiver().getPort();

@@ -15,8 +15,8 @@ import java.util.List;
  * webhooks received and delivered?", with the first broken part as its reason, in the order data
  * flows (receiver, dedup, sink). The condition's {@code lastTransitionTime} moves only when its
  * status does. The sink's block (state, restarts, why it does not deliver) is the CdcPipeline's
- * own. Counters (received, delivered, dead letters) are carried over: they come from metrics, which
- * this function does not read.
+ * own, its dead letters as the operator read them from the topic (also the DEADLETTERS column). The
+ * received and delivered counters are carried over: nothing fills them yet.
  */
 public final class WebhookStatusAggregator {
   private WebhookStatusAggregator() {}
@@ -94,6 +94,9 @@ public final class WebhookStatusAggregator {
       status.setReceived(previous.getReceived());
       status.setDelivered(previous.getDelivered());
       status.setDeadLetters(previous.getDeadLetters());
+    }
+    if (sink != null && sink.getDeadLetters() != null && sink.getDeadLetters().getCount() != null) {
+      status.setDeadLetters(sink.getDeadLetters().getCount());
     }
     return status;
   }

@@ -13,6 +13,7 @@ import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
 import io.twinlog.operator.health.RestartPolicy;
 import io.twinlog.operator.health.TaskHealth;
+import io.twinlog.operator.observe.DeadLetterReading;
 import io.twinlog.operator.status.SinkObservation;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,6 +99,46 @@ class WebhookStatusAggregatorTest {
                 .getSink())
         .as("before the connector exists again, the last block stands")
         .isEqualTo(status.getSink());
+  }
+
+  @Test
+  void deadLettersReadFromTheTopicFillTheCountAndTheSinkBlock() {
+    ConnectorHealth running =
+        new ConnectorHealth(
+            ConnectorHealth.RUNNING,
+            List.of(new TaskHealth(0, ConnectorHealth.RUNNING, null)),
+            null,
+            null,
+            false);
+    RestartDecision decision =
+        new RestartPolicy(Duration.ofSeconds(10), Duration.ofMinutes(10), null)
+            .decide(running, RestartHistory.none(), T1);
+    SinkObservation sink =
+        new SinkObservation(
+            "erp-invoices-webhook-sink",
+            running,
+            decision,
+            "shop.erp-invoices.webhooks.dlq",
+            new DeadLetterReading(3, T1, "ERP answered 422: unknown invoice"));
+    ErpWebhookStatus status =
+        WebhookStatusAggregator.aggregate(
+            webhook(), new WebhookObservation(2, 2, 2, 2, "RUNNING", sink), null, T2);
+    assertThat(status.getDeadLetters()).isEqualTo(3L);
+    assertThat(status.getSink().getDeadLetters().getTopic())
+        .isEqualTo("shop.erp-invoices.webhooks.dlq");
+    assertThat(status.getSink().getDeadLetters().getLastError())
+        .isEqualTo("ERP answered 422: unknown invoice");
+    assertThat(ready(status).getReason())
+        .as("a dead letter is not a failure")
+        .isEqualTo("Delivering");
+    // Not read yet (an operator restart): the last count stands.
+    SinkObservation unread =
+        new SinkObservation("erp-invoices-webhook-sink", running, decision, "x", null);
+    assertThat(
+            WebhookStatusAggregator.aggregate(
+                    webhook(), new WebhookObservation(2, 2, 2, 2, "RUNNING", unread), status, T2)
+                .getDeadLetters())
+        .isEqualTo(3L);
   }
 
   @Test
