@@ -24,6 +24,7 @@ import io.twinlog.operator.api.v1alpha1.Condition;
 import io.twinlog.testkit.ConnectRest;
 import io.twinlog.testkit.ConnectRest.ConnectorOffset;
 import io.twinlog.testkit.MariaDbServer;
+import io.twinlog.testkit.TcpProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,62 +143,112 @@ class PipelineE2E {
   void replicaKilledMidWorkloadAndBroughtBack() throws Exception {
     stack.erp().clear();
     try (PipelineRun run = PipelineRun.apply(stack, "e2e-replica-kill", "rkill", 5411, 1)) {
-      run.awaitReady(READY);
-      run.awaitStreaming(READY);
       MariaDbServer replicaA = stack.mariadb().replica(0);
-      Background load = Background.run(run.workload(), 2400, 80);
-      Awaitility.await().atMost(DELIVERY).until(() -> run.workload().truth().size() > 150);
-      replicaA.kill();
-      boolean restarted = false;
+      AtomicReference<Boolean> down = new AtomicReference<>(false);
       try {
-        Instant killed = Instant.now();
-        // Connect still reports the task RUNNING; the missing heartbeats make the source unhealthy
-        // (SourceSilent after 3 heartbeat intervals, Stalled after stallAfter), not counted in
-        // SOURCES.
-        Awaitility.await("replica-a shown down: SOURCES 1/2, SourcesHealthy=False")
-            .atMost(DELIVERY)
-            .pollInterval(Duration.ofMillis(250))
-            .until(
-                () ->
-                    "1/2".equals(run.status().getSourcesReady())
-                        && run.condition("SourcesHealthy")
-                            .filter(c -> "False".equals(c.getStatus()))
-                            .filter(c -> SHOWN_DOWN.contains(c.getReason()))
-                            .filter(c -> c.getMessage().contains(PipelineTemplate.replicaName(0)))
-                            .isPresent());
-        Duration shownDown = Duration.between(killed, Instant.now());
-        String downReason = run.condition("SourcesHealthy").orElseThrow().getReason();
-        replicaA.start();
-        restarted = true;
-        Instant back = Instant.now();
-        Awaitility.await("replica-a healthy again: SOURCES 2/2")
-            .atMost(DELIVERY)
-            .pollInterval(Duration.ofMillis(250))
-            .until(() -> "2/2".equals(run.status().getSourcesReady()));
-        Duration shownUp = Duration.between(back, Instant.now());
-        System.out.println(
-            "E2E   replica-kill: killed -> SOURCES 1/2 ("
-                + downReason
-                + ") "
-                + shownDown.toMillis()
-                + "ms, back -> SOURCES 2/2 "
-                + shownUp.toMillis()
-                + "ms (heartbeat interval 5s)");
-        load.join(120);
-        // The replica's connector reconnects by itself (keep-alive); measure when it streams again.
-        run.awaitSourceStreams(0, DELIVERY);
-        Duration reconnect = Duration.between(back, Instant.now());
-        run.awaitQuiescent(DELIVERY);
-        ScenarioReport report = run.check("replica-kill", reconnect, 0);
-        print(report);
-        assertThat(report.problems()).isEmpty();
-        run.delete(READY);
+        survivesAReplicaOutage(
+            run,
+            0,
+            "replica-kill",
+            () -> {
+              replicaA.kill();
+              down.set(true);
+            },
+            () -> {
+              replicaA.start();
+              down.set(false);
+            });
       } finally {
-        if (!restarted) {
+        if (down.get()) {
           replicaA.start(); // a failed wait must not leave the shared stack's replica dead
         }
       }
     }
+  }
+
+  /**
+   * The network to one replica hangs instead of refusing (a partition, a connection dropped behind
+   * a load balancer): no reset reaches either side, so Connect keeps the task RUNNING and only the
+   * missing heartbeats show the source down, while the other delivers; healed, it catches up.
+   */
+  @Test
+  @Order(2)
+  void replicaNetworkHangsThenHeals() throws Exception {
+    stack.erp().clear();
+    MariaDbServer replicaB = stack.mariadb().replica(1);
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", replicaB.port());
+        PipelineRun run =
+            PipelineRun.apply(
+                stack,
+                "e2e-net-hang",
+                "nhang",
+                5415,
+                1,
+                p -> p.getSpec().getSource().getReplicas().get(1).setPort(proxy.port()))) {
+      try {
+        survivesAReplicaOutage(run, 1, "network-hang", proxy::hang, proxy::heal);
+      } finally {
+        proxy.heal();
+      }
+    }
+  }
+
+  /**
+   * A replica's outage under load: {@code fault} once 150 changes are in, shown down (SOURCES 1/2,
+   * SourcesHealthy=False naming it) while the other source delivers, {@code repair}, shown up
+   * again, its connector streaming again, and then every change at the ERP once, in key order.
+   */
+  private static void survivesAReplicaOutage(
+      PipelineRun run, int replica, String scenario, Runnable fault, Runnable repair)
+      throws Exception {
+    run.awaitReady(READY);
+    run.awaitStreaming(READY);
+    Background load = Background.run(run.workload(), 2400, 80);
+    Awaitility.await().atMost(DELIVERY).until(() -> run.workload().truth().size() > 150);
+    fault.run();
+    Instant failed = Instant.now();
+    String name = PipelineTemplate.replicaName(replica);
+    // Connect still reports the task RUNNING; the missing heartbeats make the source unhealthy
+    // (SourceSilent after 3 heartbeat intervals, Stalled after stallAfter), not counted in SOURCES.
+    Awaitility.await(name + " shown down: SOURCES 1/2, SourcesHealthy=False")
+        .atMost(DELIVERY)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                "1/2".equals(run.status().getSourcesReady())
+                    && run.condition("SourcesHealthy")
+                        .filter(c -> "False".equals(c.getStatus()))
+                        .filter(c -> SHOWN_DOWN.contains(c.getReason()))
+                        .filter(c -> c.getMessage().contains(name))
+                        .isPresent());
+    Duration shownDown = Duration.between(failed, Instant.now());
+    String downReason = run.condition("SourcesHealthy").orElseThrow().getReason();
+    repair.run();
+    Instant back = Instant.now();
+    Awaitility.await(name + " healthy again: SOURCES 2/2")
+        .atMost(DELIVERY)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> "2/2".equals(run.status().getSourcesReady()));
+    Duration shownUp = Duration.between(back, Instant.now());
+    System.out.println(
+        "E2E   "
+            + scenario
+            + ": fault -> SOURCES 1/2 ("
+            + downReason
+            + ") "
+            + shownDown.toMillis()
+            + "ms, repaired -> SOURCES 2/2 "
+            + shownUp.toMillis()
+            + "ms (heartbeat interval 5s)");
+    load.join(120);
+    // The replica's connector reconnects by itself (keep-alive); measure when it streams again.
+    run.awaitSourceStreams(replica, DELIVERY);
+    Duration reconnect = Duration.between(back, Instant.now());
+    run.awaitQuiescent(DELIVERY);
+    ScenarioReport report = run.check(scenario, reconnect, 0);
+    print(report);
+    assertThat(report.problems()).isEmpty();
+    run.delete(READY);
   }
 
   @Test
