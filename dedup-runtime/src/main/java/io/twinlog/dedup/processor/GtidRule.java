@@ -171,11 +171,13 @@ final class GtidRule {
       }
     }
     if (sameTx && (e.totalOrder() < 0 || e.totalOrder() > c.lastOrder)) {
-      // The run goes on, or a restart that total_order does not show: one that re-sent nothing of
-      // this table (a re-send starts at or below the lane's last total_order), so the lane goes on
-      // at its next index either way. Only the numbering may have moved: learn it again.
+      // The run goes on, or a restart that total_order does not show. Debezium resumed after a
+      // crash can go back past an earlier resume inside the same transaction (the offsets it
+      // commits there count from that resume), so a growing number does not prove that nothing
+      // was re-sent: where the change at the lane's next index is known and its numbering does
+      // not fit, the lane is placed again like any resume.
       if (renumbered(table, c, e)) {
-        c.shift = GtidCursor.UNKNOWN;
+        resumeInside(table, c, e);
       }
     } else if (sameTx) {
       resumeInside(table, c, e);
