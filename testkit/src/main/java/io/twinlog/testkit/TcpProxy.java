@@ -74,18 +74,25 @@ public final class TcpProxy implements AutoCloseable {
 
   private void acceptLoop() {
     while (!closed) {
+      Socket client;
       try {
-        Socket client = server.accept();
+        client = server.accept();
+      } catch (IOException e) {
+        continue; // closing (the loop ends), or one failed accept
+      }
+      try {
         Socket upstream = new Socket(upstreamHost, upstreamPort);
         sockets.add(client);
         sockets.add(upstream);
         pump(client, upstream, "up");
         pump(upstream, client, "down");
       } catch (IOException e) {
-        if (!closed) {
-          // The upstream refused (server down): the client sees its connection closed, as it would
-          // see a refusal through a real forwarder.
-          continue;
+        // The upstream refused (server down): the client sees its connection closed, as it would
+        // see a refusal through a real forwarder.
+        try {
+          client.close();
+        } catch (IOException ignored) {
+          // already gone
         }
       }
     }

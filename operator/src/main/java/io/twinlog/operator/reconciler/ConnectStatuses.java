@@ -1,7 +1,6 @@
 package io.twinlog.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.twinlog.operator.observe.ConnectReading;
 import io.twinlog.operator.observe.ConnectStatusWatcher;
@@ -47,7 +46,7 @@ final class ConnectStatuses<P extends HasMetadata> implements AutoCloseable {
   ConnectStatuses(ConnectStatusWatcher watcher, Function<P, String> url) {
     this.watcher = watcher;
     this.url = url;
-    watcher.onChange(owner -> changes.propagateEvent(resourceId(owner)));
+    watcher.onChange(owner -> changes.propagateEvent(OwnerKeys.resourceId(owner)));
   }
 
   /** The event source through which Connect status changes trigger reconciliations. */
@@ -67,7 +66,7 @@ final class ConnectStatuses<P extends HasMetadata> implements AutoCloseable {
   /** Registers the owner's connectors (idempotent) and returns what is known of them. */
   Seen observe(P owner, Collection<String> connectors, Instant now) {
     String url = this.url.apply(owner);
-    watcher.watch(owner(owner), url, connectors);
+    watcher.watch(OwnerKeys.of(owner), url, connectors);
     Map<String, ConnectReading> fresh = new HashMap<>();
     boolean missing = false;
     for (String connector : connectors) {
@@ -84,20 +83,11 @@ final class ConnectStatuses<P extends HasMetadata> implements AutoCloseable {
 
   /** Stops watching a deleted owner's connectors. */
   void forget(P owner) {
-    watcher.forget(owner(owner));
+    watcher.forget(OwnerKeys.of(owner));
   }
 
   @Override
   public void close() {
     watcher.close();
-  }
-
-  private static String owner(HasMetadata owner) {
-    return owner.getMetadata().getNamespace() + "/" + owner.getMetadata().getName();
-  }
-
-  private static ResourceID resourceId(String owner) {
-    int slash = owner.indexOf('/');
-    return new ResourceID(owner.substring(slash + 1), owner.substring(0, slash));
   }
 }

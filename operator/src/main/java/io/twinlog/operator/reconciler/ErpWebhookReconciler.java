@@ -15,7 +15,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
@@ -99,11 +98,7 @@ public class ErpWebhookReconciler
     this.applier = new Applier(client);
     this.restarter = new ConnectorRestarter(client, events);
     deadLetterReader.onAnomaly(
-        owner -> {
-          int slash = owner.indexOf('/');
-          deadLetterEvents.propagateEvent(
-              new ResourceID(owner.substring(slash + 1), owner.substring(0, slash)));
-        });
+        owner -> deadLetterEvents.propagateEvent(OwnerKeys.resourceId(owner)));
     // The sink's state from Connect's REST API, as for pipelines: Strimzi refreshes its copy only
     // every two minutes.
     this.connectStatuses =
@@ -197,7 +192,8 @@ public class ErpWebhookReconciler
           caches.connectors());
       String deadLetterTopic = WebhookNames.deadLetterTopic(webhook);
       KafkaCluster cluster = KafkaCluster.plain(WebhookNames.operatorBootstrapServers(webhook));
-      deadLetterReader.watch(owner(webhook), cluster, List.of(), null, List.of(deadLetterTopic));
+      deadLetterReader.watch(
+          OwnerKeys.of(webhook), cluster, List.of(), null, List.of(deadLetterTopic));
       observed =
           new SinkObservation(
               sinkName,
@@ -271,7 +267,7 @@ public class ErpWebhookReconciler
   public DeleteControl cleanup(ErpWebhook webhook, Context<ErpWebhook> context) {
     // As for pipelines: explicit, so "nothing left" does not depend on a garbage collector.
     connectStatuses.forget(webhook);
-    deadLetterReader.forget(owner(webhook));
+    deadLetterReader.forget(OwnerKeys.of(webhook));
     int deleted = caches.deleteAll(client, context);
     LOG.info(
         "{}/{}: deleted, removed {} owned resources",
@@ -286,10 +282,6 @@ public class ErpWebhookReconciler
   public void close() {
     connectStatuses.close();
     deadLetterReader.close();
-  }
-
-  private static String owner(ErpWebhook webhook) {
-    return webhook.getMetadata().getNamespace() + "/" + webhook.getMetadata().getName();
   }
 
   private void writeStatus(

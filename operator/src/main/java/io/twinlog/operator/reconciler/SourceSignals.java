@@ -1,6 +1,5 @@
 package io.twinlog.operator.reconciler;
 
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.twinlog.contracts.DedupAnomalyRecord;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
@@ -75,7 +74,7 @@ final class SourceSignals implements AutoCloseable {
   SourceSignals(HeartbeatWatcher watcher, SecretReader secrets) {
     this.watcher = watcher;
     this.secrets = secrets;
-    watcher.onAnomaly(owner -> anomalyEvents.propagateEvent(resourceId(owner)));
+    watcher.onAnomaly(owner -> anomalyEvents.propagateEvent(OwnerKeys.resourceId(owner)));
   }
 
   /** The event source through which a new anomaly triggers a reconciliation. */
@@ -99,7 +98,8 @@ final class SourceSignals implements AutoCloseable {
     if (pipeline.getSpec().getSink() != null) {
       deadLetterTopics.add(ResourceNames.sinkDeadLetterTopic(pipeline));
     }
-    watcher.watch(owner(pipeline), bootstrap, prefixes.values(), anomalyTopic, deadLetterTopics);
+    watcher.watch(
+        OwnerKeys.of(pipeline), bootstrap, prefixes.values(), anomalyTopic, deadLetterTopics);
     Map<String, DeadLetterReading> deadLetters = new HashMap<>();
     deadLetterTopics.forEach(
         t -> watcher.deadLetters(bootstrap, t).ifPresent(r -> deadLetters.put(t, r)));
@@ -161,21 +161,12 @@ final class SourceSignals implements AutoCloseable {
 
   /** Stops watching a deleted pipeline's sources. */
   void forget(CdcPipeline pipeline) {
-    watcher.forget(owner(pipeline));
+    watcher.forget(OwnerKeys.of(pipeline));
   }
 
   @Override
   public void close() {
     watcher.close();
-  }
-
-  private static String owner(CdcPipeline pipeline) {
-    return pipeline.getMetadata().getNamespace() + "/" + pipeline.getMetadata().getName();
-  }
-
-  private static ResourceID resourceId(String owner) {
-    int slash = owner.indexOf('/');
-    return new ResourceID(owner.substring(slash + 1), owner.substring(0, slash));
   }
 
   /**

@@ -143,6 +143,18 @@ class CdcPipelineOperatorIT {
     CdcPipelineStatus status = pipeline(name).getStatus();
     status.getSources().forEach(s -> strimzi.running(s.getConnectorName()));
     strimzi.running(status.getSink().getConnectorName());
+    deploymentsReady();
+    waiting()
+        .untilAsserted(
+            () ->
+                assertThat(condition(name, ConditionTypes.READY))
+                    .extracting(Condition::getStatus, Condition::getReason)
+                    .containsExactly("True", Reasons.DELIVERING));
+    return pipeline(name);
+  }
+
+  /** Every Deployment of the namespace reports all its pods ready, as Kubernetes would. */
+  private void deploymentsReady() {
     client
         .apps()
         .deployments()
@@ -151,13 +163,6 @@ class CdcPipelineOperatorIT {
         .getItems()
         .forEach(
             d -> strimzi.deploymentReady(d.getMetadata().getName(), d.getSpec().getReplicas()));
-    waiting()
-        .untilAsserted(
-            () ->
-                assertThat(condition(name, ConditionTypes.READY))
-                    .extracting(Condition::getStatus, Condition::getReason)
-                    .containsExactly("True", Reasons.DELIVERING));
-    return pipeline(name);
   }
 
   private String sourceConnector(String name, int index) {
@@ -265,15 +270,9 @@ class CdcPipelineOperatorIT {
     assertThat(events(Reasons.SECRET_MISSING).get(0).getType()).isEqualTo("Warning");
 
     putSecret("cdc-db", Map.of("username", "twinlog_cdc", "password", "change-me"));
-    // Secrets are not watched: a change of something owned (a dedup pod ready) reconciles; the
+    // Secrets are not watched: a change of something owned (the dedup pods ready) reconciles; the
     // sources are still down.
-    client
-        .apps()
-        .deployments()
-        .inNamespace(ns)
-        .list()
-        .getItems()
-        .forEach(d -> strimzi.deploymentReady(d.getMetadata().getName(), 1));
+    deploymentsReady();
     waiting().until(() -> !readyReason("orders").equals(Reasons.SECRET_MISSING));
     assertThat(events(Reasons.SECRET_MISSING)).hasSize(1);
   }
