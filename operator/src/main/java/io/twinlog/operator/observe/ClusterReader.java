@@ -248,9 +248,11 @@ final class ClusterReader {
       List<PartitionInfo> infos = consumer.partitionsFor(topic);
       if (infos != null) {
         infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-        if (deadLetterTopics.contains(topic)) {
-          // found: a topic with nothing on it reads as zero dead letters, not as unknown
-          deadLettersByTopic.putIfAbsent(topic, DeadLetterReading.none());
+        if (deadLetterTopics.contains(topic)
+            && deadLettersByTopic.putIfAbsent(topic, DeadLetterReading.none()) == null) {
+          // found: a topic with nothing on it reads as zero dead letters, not as unknown, and its
+          // owners hear of it now (an empty topic brings no record that would wake them later)
+          onAnomaly.accept(topic);
         }
       }
     }

@@ -165,15 +165,21 @@ class DeadLetterWatcherIT {
   void aTopicWithNothingOnItReadsAsZeroNotUnknown() {
     String empty = "shop.empty.sink-dlq";
     kafka.createTopic(empty, 1);
+    List<String> woken = new CopyOnWriteArrayList<>();
+    watcher.onAnomaly(woken::add);
     KafkaCluster cluster = KafkaCluster.plain(kafka.bootstrapServers());
     watcher.watch("shop/empty", cluster, List.of(), null, List.of(empty));
 
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
-            () ->
-                assertThat(watcher.deadLetters(cluster, empty))
-                    .hasValueSatisfying(r -> assertThat(r.count()).isZero()));
+            () -> {
+              assertThat(watcher.deadLetters(cluster, empty))
+                  .hasValueSatisfying(r -> assertThat(r.count()).isZero());
+              assertThat(woken)
+                  .as("found with nothing on it: no record will wake the owner, so finding it does")
+                  .contains("shop/empty");
+            });
     assertThat(watcher.deadLetters(cluster, "shop.never-created.sink-dlq")).isEmpty();
   }
 }
