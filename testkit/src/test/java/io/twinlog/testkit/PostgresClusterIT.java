@@ -1,0 +1,168 @@
+package io.twinlog.testkit;
+
+import static io.twinlog.testkit.PostgresCluster.DATABASE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+class PostgresClusterIT {
+
+  private static final Duration CATCH_UP = Duration.ofSeconds(30);
+
+  /** One row of {@code pg_logical_slot_peek_binary_changes}: a pgoutput message. */
+  record Message(String lsn, String xid, String data) {
+    /** The pgoutput message type: B(egin), C(ommit), I(nsert), U(pdate), D(elete), R(elation). */
+    char type() {
+      // bytea as text is "\x" followed by hex digits.
+      return (char) Integer.parseInt(data.substring(2, 4), 16);
+    }
+  }
+
+  @Test
+  void standbysReplayThePrimaryAndCatchUpAfterRestartAndKill() throws Exception {
+    try (PostgresCluster cluster = PostgresCluster.builder().start()) {
+      PostgresServer primary = cluster.primary();
+      assertThat(cluster.standbys()).hasSize(2);
+      primary.executeIn(
+          DATABASE,
+          "CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,2))",
+          "INSERT INTO orders VALUES (1, 9.50), (2, 12.00)");
+      cluster.awaitStandbysCaughtUp(CATCH_UP);
+
+      assertThat(primary.isInRecovery()).isFalse();
+      for (PostgresServer standby : cluster.standbys()) {
+        assertThat(standby.isInRecovery()).isTrue();
+        assertThat(standby.queryStringIn(DATABASE, "SELECT count(*) FROM orders")).isEqualTo("2");
+        // The CDC user came by replication and may read the tables on the standby.
+        try (Connection c =
+                standby.connect(PostgresCluster.CDC_USER, PostgresCluster.CDC_PASSWORD, DATABASE);
+            Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT sum(total) FROM orders")) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo("21.50");
+        }
+      }
+      // Each standby streams through its own physical slot, with feedback (xmin) on.
+      List<Map<String, String>> slots =
+          primary.query(
+              "SELECT slot_name, slot_type, active, xmin IS NOT NULL AS has_xmin"
+                  + " FROM pg_replication_slots ORDER BY slot_name");
+      assertThat(slots)
+          .extracting(r -> r.get("slot_name") + " " + r.get("slot_type") + " " + r.get("active"))
+          .containsExactly("standby_1 physical t", "standby_2 physical t");
+      assertThat(cluster.standby(0).queryString("SHOW hot_standby_feedback")).isEqualTo("on");
+      assertThat(primary.queryString("SHOW wal_level")).isEqualTo("logical");
+      assertThat(primary.queryString("SELECT current_user")).isEqualTo("postgres");
+      if (PostgresBinaries.isRoot()) {
+        assertThat(ProcessHandle.of(primary.pid()).orElseThrow().info().user())
+            .hasValueSatisfying(u -> assertThat(u).isIn("nobody", "65534"));
+      }
+
+      PostgresServer standby = cluster.standby(0);
+      standby.stop();
+      assertThat(standby.isRunning()).isFalse();
+      primary.executeIn(DATABASE, "INSERT INTO orders VALUES (3, 1.00)");
+      standby.start();
+      cluster.awaitStandbyCaughtUp(standby, CATCH_UP);
+      assertThat(standby.queryStringIn(DATABASE, "SELECT count(*) FROM orders")).isEqualTo("3");
+
+      standby.kill();
+      primary.executeIn(DATABASE, "INSERT INTO orders VALUES (4, 2.00)");
+      standby.start();
+      cluster.awaitStandbyCaughtUp(standby, CATCH_UP);
+      assertThat(standby.queryStringIn(DATABASE, "SELECT count(*) FROM orders")).isEqualTo("4");
+
+      primary.kill();
+      primary.start();
+      primary.executeIn(DATABASE, "INSERT INTO orders VALUES (5, 3.00)");
+      cluster.awaitStandbysCaughtUp(CATCH_UP);
+      assertThat(cluster.standby(1).queryStringIn(DATABASE, "SELECT count(*) FROM orders"))
+          .isEqualTo("5");
+    }
+  }
+
+  @Test
+  void aTransactionDecodedOnEveryStandbyHasThePrimarysLsnsAndXid() throws Exception {
+    try (PostgresCluster cluster =
+        PostgresCluster.builder().primarySetting("max_slot_wal_keep_size", "64MB").start()) {
+      PostgresServer primary = cluster.primary();
+      assertThat(primary.queryString("SHOW max_slot_wal_keep_size")).isEqualTo("64MB");
+      primary.executeIn(
+          DATABASE,
+          "CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,2))",
+          "CREATE TABLE customers (id int PRIMARY KEY, name text)",
+          "CREATE PUBLICATION pub FOR TABLE orders, customers");
+      cluster.awaitStandbysCaughtUp(CATCH_UP);
+      cluster.createLogicalSlot(primary, "on_primary", "pgoutput");
+      for (int i = 0; i < 2; i++) {
+        cluster.createLogicalSlot(cluster.standby(i), "on_standby_" + (i + 1), "pgoutput");
+      }
+      assertThat(cluster.standby(0).query("SELECT slot_type, plugin FROM pg_replication_slots"))
+          .containsExactly(Map.of("slot_type", "logical", "plugin", "pgoutput"));
+
+      primary.executeIn(
+          DATABASE,
+          "INSERT INTO orders VALUES (1, 9.50), (2, 12.00), (3, 1.00)",
+          "BEGIN",
+          "UPDATE orders SET total = total + 1 WHERE id = 1",
+          "INSERT INTO customers VALUES (7, 'Ada')",
+          "COMMIT",
+          "DELETE FROM orders WHERE id = 2");
+      try (Connection c = primary.connect(DATABASE)) {
+        long copied =
+            c.unwrap(PGConnection.class)
+                .getCopyAPI()
+                .copyIn("COPY orders FROM STDIN", new StringReader("10\t1\n11\t2\n12\t3\n13\t4\n"));
+        assertThat(copied).isEqualTo(4);
+      }
+      cluster.awaitStandbysCaughtUp(CATCH_UP);
+
+      List<Message> onPrimary = peek(primary, "on_primary");
+      // 4 transactions: 3 inserts; update + insert; delete; a COPY of 4 rows.
+      assertThat(onPrimary.stream().filter(m -> m.type() == 'B')).hasSize(4);
+      assertThat(onPrimary.stream().map(Message::type).filter(t -> "IUD".indexOf(t) >= 0))
+          .hasSize(3 + 2 + 1 + 4);
+      for (int i = 0; i < 2; i++) {
+        List<Message> onStandby = peek(cluster.standby(i), "on_standby_" + (i + 1));
+        // The same WAL decoded: every message, its lsn and xid byte for byte the primary's.
+        assertThat(onStandby).containsExactlyElementsOf(onPrimary);
+      }
+
+      // A multi-row INSERT writes a WAL record per row: distinct lsns.
+      List<Message> firstInserts =
+          onPrimary.stream().filter(m -> m.type() == 'I').limit(3).toList();
+      assertThat(firstInserts.stream().map(Message::lsn).distinct()).hasSize(3);
+      // COPY writes one multi-insert record for its rows: all its changes share one lsn.
+      String copyXid = onPrimary.get(onPrimary.size() - 1).xid();
+      List<Message> copyInserts =
+          onPrimary.stream().filter(m -> m.xid().equals(copyXid) && m.type() == 'I').toList();
+      assertThat(copyInserts).hasSize(4);
+      System.out.println(
+          "COPY of 4 rows, lsns of its changes: "
+              + copyInserts.stream().map(Message::lsn).collect(Collectors.toList()));
+      assertThat(copyInserts.stream().map(Message::lsn).distinct()).hasSize(1);
+    }
+  }
+
+  static List<Message> peek(PostgresServer server, String slot) {
+    return server
+        .queryIn(
+            DATABASE,
+            "SELECT lsn::text AS lsn, xid::text AS xid, data FROM"
+                + " pg_logical_slot_peek_binary_changes('"
+                + slot
+                + "', NULL, NULL, 'proto_version', '1', 'publication_names', 'pub')")
+        .stream()
+        .map(r -> new Message(r.get("lsn"), r.get("xid"), r.get("data")))
+        .toList();
+  }
+}
