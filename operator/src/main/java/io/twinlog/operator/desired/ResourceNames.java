@@ -90,6 +90,26 @@ public final class ResourceNames {
     return HEARTBEAT_TOPIC_PREFIX + "." + topicPrefix;
   }
 
+  /** PostgreSQL's limit on identifiers, and so on replication slot names (NAMEDATALEN - 1). */
+  public static final int MAX_SLOT_NAME = 63;
+
+  /**
+   * The logical replication slot of one replica's connector: {@code
+   * twinlog_<namespace>_<pipeline>_<replica>_<hash>}, in PostgreSQL's slot alphabet (lower-case
+   * letters, digits, {@code _}), at most 63 characters. The hash of the unsanitized {@code
+   * namespace/pipeline/replica} always ends it: '-' and '.' become '_', so {@code a-b/c} and {@code
+   * a/b-c} would otherwise share a slot, and two connectors on one slot take turns failing.
+   */
+  public static String replicationSlot(CdcPipeline pipeline, String replica) {
+    String full = pipeline.getMetadata().getNamespace() + "/" + name(pipeline) + "/" + replica;
+    String readable =
+        ("twinlog_" + full.replace('/', '_'))
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9_]", "_");
+    String suffix = "_" + hash(full);
+    return truncate(readable, MAX_SLOT_NAME - suffix.length()) + suffix;
+  }
+
   /** Debezium schema history topic of one replica: {@code <topic.prefix>.schema-history}. */
   public static String schemaHistoryTopic(CdcPipeline pipeline, String replica) {
     return sourceTopicPrefix(pipeline, replica) + ".schema-history";

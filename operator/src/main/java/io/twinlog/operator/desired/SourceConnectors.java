@@ -4,6 +4,7 @@ import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CredentialsSpec;
 import io.twinlog.operator.api.v1alpha1.Durations;
+import io.twinlog.operator.api.v1alpha1.PostgresSpec;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.api.v1alpha1.SourceSpec;
 import io.twinlog.operator.api.v1alpha1.SourceType;
@@ -21,6 +22,9 @@ public final class SourceConnectors {
 
   /** Debezium's MySQL connector class. */
   public static final String MYSQL_CLASS = "io.debezium.connector.mysql.MySqlConnector";
+
+  /** Debezium's PostgreSQL connector class. */
+  public static final String POSTGRES_CLASS = "io.debezium.connector.postgresql.PostgresConnector";
 
   /** The converter of keys and values: JSON without embedded schemas. */
   public static final String JSON_CONVERTER = "org.apache.kafka.connect.json.JsonConverter";
@@ -54,7 +58,11 @@ public final class SourceConnectors {
 
   /** The Debezium connector class for a source type. */
   public static String connectorClass(SourceType type) {
-    return type == SourceType.MYSQL ? MYSQL_CLASS : MARIADB_CLASS;
+    return switch (type) {
+      case MYSQL -> MYSQL_CLASS;
+      case MARIADB -> MARIADB_CLASS;
+      case POSTGRESQL -> POSTGRES_CLASS;
+    };
   }
 
   static Map<String, Object> config(CdcPipeline pipeline, ReplicaSpec replica) {
@@ -63,40 +71,32 @@ public final class SourceConnectors {
     String namespace = pipeline.getMetadata().getNamespace();
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("database.hostname", replica.getHost());
-    config.put("database.port", replica.getPort());
+    config.put("database.port", source.port(replica));
     config.put(
         "database.user",
         SecretRefs.of(namespace, credentials.getSecretName(), credentials.getUsernameKey()));
     config.put(
         "database.password",
         SecretRefs.of(namespace, credentials.getSecretName(), credentials.getPasswordKey()));
-    config.put("database.server.id", replica.getServerId());
     config.put("topic.prefix", ResourceNames.sourceTopicPrefix(pipeline, replica.getName()));
-    config.put("database.include.list", String.join(",", source.getInclude().getDatabases()));
-    // The include lists are regular expressions: escape the dot between database and table.
+    // The include lists are regular expressions: escape the dot between database (PostgreSQL:
+    // schema) and table.
     config.put(
         "table.include.list",
         source.getInclude().getTables().stream()
             .map(t -> t.replace(".", "\\."))
             .collect(Collectors.joining(",")));
-    config.put(
-        "schema.history.internal.kafka.topic",
-        ResourceNames.schemaHistoryTopic(pipeline, replica.getName()));
-    config.put(
-        "schema.history.internal.kafka.bootstrap.servers",
-        ResourceNames.bootstrapServers(pipeline));
-    config.putAll(KafkaClientSecurity.schemaHistory(pipeline));
+    if (source.getType().binlog()) {
+      binlog(pipeline, replica, config);
+    } else {
+      postgres(pipeline, replica, config);
+    }
     config.put("snapshot.mode", source.getSnapshot().getMode().value());
     config.put("heartbeat.interval.ms", heartbeatMillis(pipeline));
     // Debezium waits up to poll.interval.ms (default 500) for a batch of max.batch.size (2,048)
     // to fill before handing it to Connect: at OLTP rates it never fills, so every change waited
     // the whole interval, more than half of the commit-to-ERP latency (docs/benchmarks.md).
     config.put("poll.interval.ms", Durations.toMillis(source.getPollInterval()));
-    config.put("connect.keep.alive", true);
-    config.put("connect.keep.alive.interval.ms", KEEP_ALIVE_MS);
-    // (source.gtid, transaction.total_order) identifies a change across replicas
-    // (docs/concepts/deduplication.md).
-    config.put("provide.transaction.metadata", true);
     // Without embedded schemas: the schema names contain the per-replica topic prefix, which
     // would make the same change differ between replicas.
     config.put("key.converter", JSON_CONVERTER);
@@ -107,6 +107,46 @@ public final class SourceConnectors {
     config.put("topic.creation.default.partitions", Topics.SOURCE_PARTITIONS);
     config.put("topic.creation.default.replication.factor", -1);
     return config;
+  }
+
+  /** What only the binlog connectors (MySQL, MariaDB) have. */
+  private static void binlog(
+      CdcPipeline pipeline, ReplicaSpec replica, Map<String, Object> config) {
+    SourceSpec source = pipeline.getSpec().getSource();
+    config.put("database.server.id", replica.getServerId());
+    config.put("database.include.list", String.join(",", source.getInclude().getDatabases()));
+    config.put(
+        "schema.history.internal.kafka.topic",
+        ResourceNames.schemaHistoryTopic(pipeline, replica.getName()));
+    config.put(
+        "schema.history.internal.kafka.bootstrap.servers",
+        ResourceNames.bootstrapServers(pipeline));
+    config.putAll(KafkaClientSecurity.schemaHistory(pipeline));
+    config.put("connect.keep.alive", true);
+    config.put("connect.keep.alive.interval.ms", KEEP_ALIVE_MS);
+    // (source.gtid, transaction.total_order) identifies a change across replicas
+    // (docs/concepts/deduplication.md).
+    config.put("provide.transaction.metadata", true);
+  }
+
+  /**
+   * What only the PostgreSQL connector has. A change's WAL position ({@code source.lsn}, {@code
+   * source.txId}) is the same on the primary and every standby, so it identifies the change across
+   * replicas with no transaction metadata (docs/concepts/postgresql.md); there is no schema history
+   * (pgoutput sends each table's columns with its changes).
+   */
+  private static void postgres(
+      CdcPipeline pipeline, ReplicaSpec replica, Map<String, Object> config) {
+    SourceSpec source = pipeline.getSpec().getSource();
+    PostgresSpec postgres = source.postgresOrDefaults();
+    config.put("database.dbname", source.getInclude().getDatabases().getFirst());
+    config.put("plugin.name", "pgoutput");
+    config.put("slot.name", ResourceNames.replicationSlot(pipeline, replica.getName()));
+    // The slot outlives a stopped connector, so a restart resumes where it stopped; Twinlog drops
+    // it when the pipeline or the replica goes (docs/concepts/postgresql.md).
+    config.put("slot.drop.on.stop", false);
+    config.put("publication.name", postgres.getPublication());
+    config.put("publication.autocreate.mode", postgres.getPublicationAutocreate().value());
   }
 
   /**

@@ -118,7 +118,24 @@ final class SourceChecks implements AutoCloseable {
     states.remove(ResourceID.fromResource(pipeline));
   }
 
+  /** What a PostgreSQL pipeline's retention condition says until its slot guard exists. */
+  static final String POSTGRES_NOT_CHECKED =
+      "PostgreSQL replicas are not checked: binlog retention does not apply to them, and Twinlog"
+          + " does not watch their replication slots yet (docs/concepts/postgresql.md).";
+
   private void start(CdcPipeline pipeline, ResourceID id, long generation, Instant startedAt) {
+    if (!pipeline.getSpec().getSource().getType().binlog()) {
+      // The binlog probe would only report a PostgreSQL server as unreachable or wrong.
+      states.put(
+          id,
+          new State(
+              generation,
+              startedAt,
+              false,
+              new RetentionObservation(null, Map.of(), null, POSTGRES_NOT_CHECKED),
+              Map.of()));
+      return;
+    }
     List<SourceCheckRequest> requests;
     try {
       requests = requests(pipeline);
@@ -194,7 +211,7 @@ final class SourceChecks implements AutoCloseable {
                 new SourceCheckRequest(
                     r.getName(),
                     r.getHost(),
-                    r.getPort(),
+                    source.port(r),
                     user,
                     password,
                     minimum,

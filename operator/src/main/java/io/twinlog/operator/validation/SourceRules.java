@@ -5,7 +5,9 @@ import io.twinlog.operator.api.v1alpha1.BinlogRetentionSpec;
 import io.twinlog.operator.api.v1alpha1.CredentialsSpec;
 import io.twinlog.operator.api.v1alpha1.IncludeSpec;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
+import io.twinlog.operator.api.v1alpha1.SnapshotMode;
 import io.twinlog.operator.api.v1alpha1.SourceSpec;
+import io.twinlog.operator.api.v1alpha1.SourceType;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,14 +20,25 @@ final class SourceRules {
       return;
     }
     problems.required("spec.source.type", source.getType());
-    include(source.getInclude(), problems);
+    boolean postgres = source.getType() == SourceType.POSTGRESQL;
+    include(source.getInclude(), postgres, problems);
     credentials(source.getCredentials(), problems);
-    replicas(source.getReplicas(), problems);
+    replicas(source.getReplicas(), postgres, problems);
+    if (!postgres && source.getPostgresql() != null) {
+      problems.add(
+          "spec.source.postgresql", "postgresql settings apply to a postgresql source only");
+    }
+    if (postgres && source.getSnapshot().getMode() == SnapshotMode.RECOVERY) {
+      problems.add(
+          "spec.source.snapshot.mode",
+          "snapshot mode recovery rebuilds a schema history, which PostgreSQL sources have none"
+              + " of");
+    }
     retention(source.getBinlogRetention(), problems);
     problems.duration("spec.source.pollInterval", source.getPollInterval(), Duration.ofMillis(1));
   }
 
-  private static void include(IncludeSpec include, Problems problems) {
+  private static void include(IncludeSpec include, boolean postgres, Problems problems) {
     String at = "spec.source.include";
     if (!problems.required(at, include)) {
       return;
@@ -46,6 +59,9 @@ final class SourceRules {
       }
     }
     problems.unique(at + ".databases", databases, d -> d, "");
+    if (postgres && databases.size() > 1) {
+      problems.add(at + ".databases", "a PostgreSQL source reads one database: list exactly one");
+    }
 
     List<String> tables = include.getTables();
     if (tables.isEmpty() || tables.size() > IncludeSpec.MAX_TABLES) {
@@ -67,7 +83,7 @@ final class SourceRules {
       if (table.indexOf('.') > IncludeSpec.MAX_IDENTIFIER_LENGTH
           || table.length() - db.length() - 1 > IncludeSpec.MAX_IDENTIFIER_LENGTH) {
         problems.add(field, "database and table names must be at most 64 characters each");
-      } else if (!databases.contains(db)) {
+      } else if (!postgres && !databases.contains(db)) {
         problems.add(field, "table '" + table + "' is not in an included database " + databases);
       }
     }
@@ -93,7 +109,7 @@ final class SourceRules {
         at + ".passwordKey", credentials.getPasswordKey(), ApiPatterns.SECRET_KEY, 253, "a key");
   }
 
-  private static void replicas(List<ReplicaSpec> replicas, Problems problems) {
+  private static void replicas(List<ReplicaSpec> replicas, boolean postgres, Problems problems) {
     String at = "spec.source.replicas";
     if (replicas.isEmpty() || replicas.size() > SourceSpec.MAX_REPLICAS) {
       problems.add(
@@ -118,12 +134,18 @@ final class SourceRules {
             field + ".host", replica.getHost(), "^[^\\s:/]+$", 253, "a host name or IP address");
       }
       problems.range(field + ".port", replica.getPort(), 1, 65535);
-      if (problems.required(field + ".serverId", replica.getServerId())) {
+      if (postgres) {
+        if (replica.getServerId() != null) {
+          problems.add(field + ".serverId", "PostgreSQL replicas have no serverId");
+        }
+      } else if (problems.required(field + ".serverId", replica.getServerId())) {
         problems.range(field + ".serverId", replica.getServerId(), 1, ReplicaSpec.MAX_SERVER_ID);
       }
     }
     problems.unique(at, replicas, ReplicaSpec::getName, ".name");
-    problems.unique(at, replicas, ReplicaSpec::getServerId, ".serverId");
+    if (!postgres) {
+      problems.unique(at, replicas, ReplicaSpec::getServerId, ".serverId");
+    }
   }
 
   private static void retention(BinlogRetentionSpec retention, Problems problems) {

@@ -55,6 +55,36 @@ class CelRulesTest {
   void validPipelinesPassEveryRule() throws Exception {
     assertThat(failures(TestPipelines.MINIMAL, p -> {})).isEmpty();
     assertThat(failures(TestPipelines.FULL, p -> {})).isEmpty();
+    assertThat(failures(TestPipelines.POSTGRES, p -> {})).isEmpty();
+  }
+
+  @Test
+  void rulesKeepEachSourceTypesOwnSettings() throws Exception {
+    assertThat(failures(TestPipelines.POSTGRES, p -> replica(p, 1).put("serverId", 7L)))
+        .containsExactly("spec.source: PostgreSQL replicas have no serverId");
+    assertThat(failures(TestPipelines.MINIMAL, p -> replica(p, 1).remove("serverId")))
+        .containsExactly("spec.source: every MySQL or MariaDB replica needs a serverId");
+    assertThat(
+            failures(TestPipelines.POSTGRES, p -> include(p).put("databases", List.of("a", "b"))))
+        .containsExactly("spec.source: a PostgreSQL source reads one database: list exactly one");
+    assertThat(
+            failures(
+                TestPipelines.POSTGRES,
+                p -> at(p, "source").put("snapshot", Map.of("mode", "recovery"))))
+        .containsExactly(
+            "spec.source: snapshot mode recovery rebuilds a schema history, which PostgreSQL"
+                + " sources have none of");
+    assertThat(
+            failures(
+                TestPipelines.MINIMAL,
+                p -> at(p, "source").put("postgresql", Map.of("publication", "p"))))
+        .containsExactly("spec.source: postgresql settings apply to a postgresql source only");
+    assertThat(
+            failures(
+                TestPipelines.POSTGRES,
+                p -> at(p, "source").put("snapshot", Map.of("mode", "no_data"))))
+        .as("schema.table names need not start with the database's name")
+        .isEmpty();
   }
 
   /**
@@ -95,8 +125,7 @@ class CelRulesTest {
     assertThat(failures(TestPipelines.FULL, p -> replica(p, 2).put("name", "replica-a")))
         .containsExactly("spec.source.replicas: replica names must be unique");
     assertThat(failures(TestPipelines.FULL, p -> include(p).put("databases", List.of("shop"))))
-        .containsExactly(
-            "spec.source.include: every table must belong to one of the included databases");
+        .containsExactly("spec.source: every table must belong to one of the included databases");
     assertThat(
             failures(
                 TestPipelines.FULL,

@@ -28,7 +28,8 @@ class CrdReferenceDocTest {
   void referenceNamesEveryFieldAndRule() {
     String doc = CrdReferenceDoc.render(CrdExport.exportedYaml());
     assertThat(doc)
-        .contains("| `spec.source.replicas[].serverId` | integer | yes |")
+        .contains("| `spec.source.replicas[].serverId` | integer |  |")
+        .contains("| `spec.source.type` | string | yes |")
         .contains("| `spec.dedup.window` | string |  | `48h` |")
         .contains("replica serverIds must be unique")
         .contains("| READY | `.status.conditions[?(@.type==\"Ready\")].status` |");

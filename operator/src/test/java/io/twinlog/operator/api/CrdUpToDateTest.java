@@ -61,7 +61,9 @@ class CrdUpToDateTest {
             ".spec.restartPolicy: maxBackoff must be at least initialBackoff",
             ".spec.sink.erp.retry: maxBackoff must be at least initialBackoff",
             ".spec.sink.erp.auth: secretName is required when type is bearer, basic or oauth2",
-            ".spec.source.include: every table must belong to one of the included databases",
+            ".spec.source: every table must belong to one of the included databases",
+            ".spec.source: every MySQL or MariaDB replica needs a serverId",
+            ".spec.source: PostgreSQL replicas have no serverId",
             ".spec.dedup.window: must be greater than 0");
   }
 

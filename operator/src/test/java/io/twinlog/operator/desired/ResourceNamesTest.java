@@ -54,6 +54,32 @@ class ResourceNamesTest {
   }
 
   @Test
+  void replicationSlotsAreValidPostgresNamesUniquePerPipelineAndReplica() {
+    CdcPipeline p = TestPipelines.postgres();
+    String slot = ResourceNames.replicationSlot(p, "standby-a");
+    assertThat(slot).matches("^twinlog_shop_orders_standby_a_[0-9a-f]{8}$");
+    assertThat(ResourceNames.replicationSlot(p, "standby-a")).as("stable").isEqualTo(slot);
+
+    CdcPipeline long_ = longest();
+    String longSlot = ResourceNames.replicationSlot(long_, "r".repeat(63));
+    assertThat(longSlot)
+        .hasSizeLessThanOrEqualTo(ResourceNames.MAX_SLOT_NAME)
+        .matches("^[a-z0-9_]+_[0-9a-f]{8}$");
+    assertThat(ResourceNames.replicationSlot(long_, "s".repeat(63))).isNotEqualTo(longSlot);
+
+    // '-' becomes '_': namespace a-b with pipeline c, and namespace a with pipeline b-c, read
+    // the same words; the hash of the unsanitized names keeps their slots apart.
+    CdcPipeline one = TestPipelines.postgres();
+    one.getMetadata().setNamespace("a-b");
+    one.getMetadata().setName("c");
+    CdcPipeline other = TestPipelines.postgres();
+    other.getMetadata().setNamespace("a");
+    other.getMetadata().setName("b-c");
+    assertThat(ResourceNames.replicationSlot(one, "r"))
+        .isNotEqualTo(ResourceNames.replicationSlot(other, "r"));
+  }
+
+  @Test
   void topicNamesStayWithinKafkasLimits() {
     CdcPipeline p = longest();
     String prefix = ResourceNames.sourceTopicPrefix(p, "r".repeat(63));

@@ -51,6 +51,46 @@ class SourceConnectorsTest {
   }
 
   @Test
+  void onePostgresConnectorPerReplicaWithItsOwnSlotAndNoBinlogSettings() {
+    CdcPipeline p = TestPipelines.postgres();
+    List<KafkaConnector> connectors = SourceConnectors.of(p);
+    assertThat(connectors).hasSize(2);
+    Map<String, Object> b = connectors.get(1).getSpec().getConfig();
+    assertThat(connectors.get(1).getSpec().getClassName())
+        .isEqualTo(SourceConnectors.POSTGRES_CLASS);
+    assertThat(b)
+        .contains(
+            entry("database.hostname", "pg-standby-b.db"),
+            entry("database.port", 5433),
+            entry("database.dbname", "shop"),
+            entry("database.user", "${secrets:shop/cdc-db:username}"),
+            entry("plugin.name", "pgoutput"),
+            entry("slot.name", ResourceNames.replicationSlot(p, "standby-b")),
+            entry("slot.drop.on.stop", false),
+            entry("publication.name", "twinlog_orders"),
+            entry("publication.autocreate.mode", "disabled"),
+            entry("topic.prefix", "shop.orders.standby-b"),
+            entry("table.include.list", "public\\.orders,billing\\.invoice_lines"),
+            entry("heartbeat.interval.ms", 10_000L),
+            entry("key.converter.schemas.enable", false));
+    assertThat(b)
+        .as("MySQL's and MariaDB's settings mean nothing to Debezium's PostgreSQL connector")
+        .doesNotContainKeys(
+            "database.server.id",
+            "database.include.list",
+            "schema.history.internal.kafka.topic",
+            "schema.history.internal.kafka.bootstrap.servers",
+            "connect.keep.alive",
+            "provide.transaction.metadata");
+    assertThat(connectors.get(0).getSpec().getConfig())
+        .as("PostgreSQL's port by default")
+        .containsEntry("database.port", 5432)
+        .containsEntry("slot.name", ResourceNames.replicationSlot(p, "standby-a"));
+    assertThat(ResourceNames.replicationSlot(p, "standby-a"))
+        .isNotEqualTo(ResourceNames.replicationSlot(p, "standby-b"));
+  }
+
+  @Test
   void credentialsAreSecretProviderReferencesOnly() {
     CdcPipeline p = TestPipelines.full();
     Map<String, Object> config = SourceConnectors.of(p).get(0).getSpec().getConfig();

@@ -54,7 +54,11 @@ class SamplesTest {
       }
     }
     assertThat(pipelines)
-        .contains("03-pipeline-minimal.yaml", "04-pipeline-full.yaml", "06-erp-webhook.yaml");
+        .contains(
+            "03-pipeline-minimal.yaml",
+            "04-pipeline-full.yaml",
+            "06-erp-webhook.yaml",
+            "07-pipeline-postgresql.yaml");
   }
 
   @Test
@@ -92,10 +96,13 @@ class SamplesTest {
         .contains("io.strimzi.kafka.KubernetesSecretConfigProvider")
         .contains("artifact: \"debezium-connector-mariadb\"")
         .contains("artifact: \"debezium-connector-mysql\"")
+        .contains("artifact: \"debezium-connector-postgres\"")
         .contains("artifact: \"twinlog-erp-connector\"");
     // The Role lets Connect read exactly the Secrets the sample pipelines reference.
     String role = YAML.writeValueAsString(byKind.get("Role"));
-    for (String pipeline : List.of("03-pipeline-minimal.yaml", "04-pipeline-full.yaml")) {
+    for (String pipeline :
+        List.of(
+            "03-pipeline-minimal.yaml", "04-pipeline-full.yaml", "07-pipeline-postgresql.yaml")) {
       CdcPipeline p = parse(Files.readString(SAMPLES.resolve(pipeline)));
       assertThat(role)
           .contains("- \"" + p.getSpec().getSource().getCredentials().getSecretName() + "\"");

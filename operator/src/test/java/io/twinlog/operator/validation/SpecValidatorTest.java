@@ -6,8 +6,11 @@ import io.twinlog.operator.api.v1alpha1.AuthType;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.ErpAuthSpec;
 import io.twinlog.operator.api.v1alpha1.ErpSinkSpec;
+import io.twinlog.operator.api.v1alpha1.PostgresSpec;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.api.v1alpha1.SinkSpec;
+import io.twinlog.operator.api.v1alpha1.SnapshotMode;
+import io.twinlog.operator.api.v1alpha1.SnapshotSpec;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -217,6 +220,34 @@ class SpecValidatorTest {
         .extracting(ValidationError::field)
         .containsExactly(
             "spec.source.replicas[1].serverId", "spec.dedup.window", "spec.sink.erp.url");
+  }
+
+  @Test
+  void postgresSourcesHaveTheirOwnRules() {
+    assertThat(SpecValidator.validate(TestPipelines.postgres())).isEmpty();
+    CdcPipeline pipeline = TestPipelines.postgres();
+    replica(pipeline, 0).setServerId(7L);
+    pipeline.getSpec().getSource().getInclude().setDatabases(List.of("shop", "billing"));
+    SnapshotSpec recovery = new SnapshotSpec();
+    recovery.setMode(SnapshotMode.RECOVERY);
+    pipeline.getSpec().getSource().setSnapshot(recovery);
+    assertThat(SpecValidator.validate(pipeline))
+        .extracting(ValidationError::toString)
+        .containsExactly(
+            "spec.source.include.databases: a PostgreSQL source reads one database: list exactly"
+                + " one",
+            "spec.source.replicas[0].serverId: PostgreSQL replicas have no serverId",
+            "spec.source.snapshot.mode: snapshot mode recovery rebuilds a schema history, which"
+                + " PostgreSQL sources have none of");
+
+    CdcPipeline mariadb = TestPipelines.minimal();
+    mariadb.getSpec().getSource().setPostgresql(new PostgresSpec());
+    replica(mariadb, 1).setServerId(null);
+    assertThat(SpecValidator.validate(mariadb))
+        .extracting(ValidationError::toString)
+        .containsExactly(
+            "spec.source.replicas[1].serverId: is required",
+            "spec.source.postgresql: postgresql settings apply to a postgresql source only");
   }
 
   @Test

@@ -5,16 +5,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Which databases and tables a pipeline captures. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(
-    value = "self.tables.all(t, self.databases.exists(d, t.startsWith(d + '.')))",
-    message = "every table must belong to one of the included databases",
-    fieldPath = ".tables")
 public class IncludeSpec {
 
   /** Most databases per pipeline (keeps the schema's CEL cost bounded). */
@@ -27,15 +22,17 @@ public class IncludeSpec {
   public static final int MAX_IDENTIFIER_LENGTH = 64;
 
   @JsonPropertyDescription(
-      "Databases to capture (Debezium's database.include.list), as plain names such as 'shop'.")
+      "Databases to capture (Debezium's database.include.list), as plain names such as 'shop'."
+          + " PostgreSQL: exactly one, the database the connectors connect to (database.dbname).")
   @Required
   @Size(min = 1, max = MAX_DATABASES)
   private List<@Pattern(ApiPatterns.IDENTIFIER) @Size(min = 1, max = MAX_IDENTIFIER_LENGTH) String>
       databases = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "Tables to capture and deduplicate, as 'database.table' (Debezium's table.include.list);"
-          + " each gets its own deduplicated output topic <outputTopicPrefix>.<database>.<table>.")
+      "Tables to capture and deduplicate, as 'database.table' (Debezium's table.include.list),"
+          + " for PostgreSQL 'schema.table' such as 'public.orders'; each gets its own"
+          + " deduplicated output topic <outputTopicPrefix>.<database or schema>.<table>.")
   @Required
   @Size(min = 1, max = MAX_TABLES)
   private List<

@@ -2,7 +2,6 @@ package io.twinlog.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -33,16 +32,16 @@ public class ReplicaSpec {
   @Size(min = 1, max = 253)
   private String host;
 
-  @JsonPropertyDescription("Port of the replica.")
-  @Default("3306")
+  @JsonPropertyDescription(
+      "Port of the replica. Default: 3306 for mysql and mariadb, 5432 for postgresql.")
   @Min(1)
   @Max(65535)
   private Integer port;
 
   @JsonPropertyDescription(
-      "The connector's database.server.id: unique among the pipeline's replicas and among all"
-          + " servers and clients replicating from the same primary.")
-  @Required
+      "MySQL and MariaDB only (required there; PostgreSQL has none): the connector's"
+          + " database.server.id, unique among the pipeline's replicas and among all servers and"
+          + " clients replicating from the same primary.")
   @Min(1)
   @Max(MAX_SERVER_ID)
   private Long serverId;
@@ -63,8 +62,9 @@ public class ReplicaSpec {
     this.host = host;
   }
 
+  /** The port as written; {@link SourceSpec#port} applies the source type's default. */
   public Integer getPort() {
-    return port == null ? 3306 : port;
+    return port;
   }
 
   public void setPort(Integer port) {

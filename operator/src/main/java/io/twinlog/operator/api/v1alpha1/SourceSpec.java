@@ -12,14 +12,44 @@ import java.util.List;
 
 /** The source database and the replicas it is read from. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "self.type == 'postgresql' || self.include.tables.all(t,"
+            + " self.include.databases.exists(d, t.startsWith(d + '.')))",
+    message = "every table must belong to one of the included databases",
+    fieldPath = ".include.tables")
+@ValidationRule(
+    value = "self.type != 'postgresql' || size(self.include.databases) == 1",
+    message = "a PostgreSQL source reads one database: list exactly one",
+    fieldPath = ".include.databases")
+@ValidationRule(
+    value = "self.type == 'postgresql' || self.replicas.all(r, has(r.serverId))",
+    message = "every MySQL or MariaDB replica needs a serverId",
+    fieldPath = ".replicas")
+@ValidationRule(
+    value = "self.type != 'postgresql' || self.replicas.all(r, !has(r.serverId))",
+    message = "PostgreSQL replicas have no serverId",
+    fieldPath = ".replicas")
+@ValidationRule(
+    value = "self.type == 'postgresql' || !has(self.postgresql)",
+    message = "postgresql settings apply to a postgresql source only",
+    fieldPath = ".postgresql")
+@ValidationRule(
+    value =
+        "self.type != 'postgresql' || !has(self.snapshot) || !has(self.snapshot.mode) ||"
+            + " self.snapshot.mode != 'recovery'",
+    message =
+        "snapshot mode recovery rebuilds a schema history, which PostgreSQL sources have none of",
+    fieldPath = ".snapshot.mode")
 public class SourceSpec {
 
   /** Most replicas a pipeline may read from. */
   public static final int MAX_REPLICAS = 5;
 
   @JsonPropertyDescription(
-      "Database flavour: mysql (Debezium's MySQL connector) or mariadb (Debezium's MariaDB"
-          + " connector).")
+      "Database flavour: mysql (Debezium's MySQL connector), mariadb (Debezium's MariaDB"
+          + " connector) or postgresql (16 or later: Debezium's PostgreSQL connector with"
+          + " pgoutput, one logical replication slot per replica).")
   @Required
   private SourceType type;
 
@@ -44,7 +74,9 @@ public class SourceSpec {
       value = "self.all(r, self.exists_one(x, x.name == r.name))",
       message = "replica names must be unique")
   @ValidationRule(
-      value = "self.all(r, self.exists_one(x, x.serverId == r.serverId))",
+      value =
+          "self.all(r, !has(r.serverId) || self.exists_one(x, has(x.serverId) && x.serverId =="
+              + " r.serverId))",
       message = "replica serverIds must be unique")
   private List<ReplicaSpec> replicas = new ArrayList<>();
 
@@ -59,6 +91,10 @@ public class SourceSpec {
       value = ApiPatterns.IF_DURATION + "duration(self) >= duration('1ms')",
       message = "must be at least 1ms")
   private String pollInterval;
+
+  @JsonPropertyDescription(
+      "PostgreSQL only: the publication the connectors read and how it comes to exist.")
+  private PostgresSpec postgresql;
 
   @JsonPropertyDescription("How the connectors take their initial snapshot.")
   @Default("{}")
@@ -108,6 +144,27 @@ public class SourceSpec {
 
   public void setPollInterval(String pollInterval) {
     this.pollInterval = pollInterval;
+  }
+
+  public PostgresSpec getPostgresql() {
+    return postgresql;
+  }
+
+  public void setPostgresql(PostgresSpec postgresql) {
+    this.postgresql = postgresql;
+  }
+
+  /** {@link #getPostgresql()}, or its defaults when not set. */
+  public PostgresSpec postgresOrDefaults() {
+    return postgresql == null ? new PostgresSpec() : postgresql;
+  }
+
+  /** The replica's port, or the source type's default when not set. */
+  public int port(ReplicaSpec replica) {
+    if (replica.getPort() != null) {
+      return replica.getPort();
+    }
+    return type == null ? SourceType.MYSQL.defaultPort() : type.defaultPort();
   }
 
   public SnapshotSpec getSnapshot() {

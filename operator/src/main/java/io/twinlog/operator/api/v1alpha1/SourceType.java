@@ -9,7 +9,20 @@ public enum SourceType {
   MYSQL,
   /** MariaDB, read by Debezium's MariaDB connector. */
   @JsonProperty("mariadb")
-  MARIADB;
+  MARIADB,
+  /** PostgreSQL 16 or later, read by Debezium's PostgreSQL connector (pgoutput). */
+  @JsonProperty("postgresql")
+  POSTGRESQL;
+
+  /** The port a replica listens on when {@code replicas[].port} is not set. */
+  public int defaultPort() {
+    return this == POSTGRESQL ? 5432 : 3306;
+  }
+
+  /** Whether the source is read from a binlog (MySQL, MariaDB) rather than PostgreSQL's WAL. */
+  public boolean binlog() {
+    return this != POSTGRESQL;
+  }
 
   /** The value as written in YAML. */
   public String value() {

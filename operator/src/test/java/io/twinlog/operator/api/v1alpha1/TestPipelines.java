@@ -78,6 +78,33 @@ public final class TestPipelines {
         restartPolicy: {initialBackoff: 5s, maxBackoff: 5m, maxRestarts: 20, stallAfter: 90s}
       """;
 
+  /** A valid PostgreSQL pipeline: a primary and two standbys, the publication pre-created. */
+  public static final String POSTGRES =
+      """
+      apiVersion: cdc.twinlog.io/v1alpha1
+      kind: CdcPipeline
+      metadata:
+        name: orders
+        namespace: shop
+        uid: 7d9c1a52-3f1e-4f6b-9a0e-2b1f3c4d5e6f
+        generation: 1
+      spec:
+        kafka: {cluster: main, connectCluster: cdc-connect}
+        source:
+          type: postgresql
+          include: {databases: [shop], tables: [public.orders, billing.invoice_lines]}
+          credentials: {secretName: cdc-db}
+          postgresql: {publication: twinlog_orders}
+          replicas:
+            - {name: standby-a, host: pg-standby-a.db}
+            - {name: standby-b, host: pg-standby-b.db, port: 5433}
+      """;
+
+  /** A fresh copy of {@link #POSTGRES}. */
+  public static CdcPipeline postgres() {
+    return parse(POSTGRES);
+  }
+
   /** Parses a CdcPipeline from YAML. */
   public static CdcPipeline parse(String yaml) {
     return SERIALIZATION.unmarshal(yaml, CdcPipeline.class);
