@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Merges one partition of every source's table topics into the output: parses each record, decides
- * by {@link GtidRule}, {@link ContentRule} or {@link SnapshotRule}, forwards winners with the
- * change-id and source headers, and sends bad records to the dead-letter topic.
+ * by {@link GtidRule}, {@link LsnRule} (PostgreSQL), {@link ContentRule} or {@link SnapshotRule},
+ * forwards winners with the change-id and source headers, and sends bad records to the dead-letter
+ * topic.
  */
 public final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   public static final String OUTPUT = "output";
@@ -59,6 +60,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
   private ProcessorContext<byte[], byte[]> context;
   private GtidRule gtidRule;
   private ContentRule contentRule;
+  private LsnRule lsnRule;
   private SnapshotRule snapshotRule;
   private DedupStores stores;
 
@@ -107,6 +109,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
           }
         });
     contentRule = new ContentRule(stores, anomalies, windowMs);
+    lsnRule = new LsnRule(stores, anomalies, sourceNames, windowMs);
     snapshotRule = new SnapshotRule(stores, anomalies);
   }
 
@@ -214,10 +217,14 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     if (e.snapshot()) {
       return snapshotRule.decide(source, table, e);
     }
-    Verdict verdict =
-        e.gtid() != null
-            ? gtidRule.decide(source, table, e, record, Math.max(newestCommit, e.tsMs()))
-            : contentRule.decide(source, table, e, newestCommit);
+    Verdict verdict;
+    if (e.wal() != null) {
+      verdict = lsnRule.decide(source, table, e, Math.max(newestCommit, e.tsMs()));
+    } else if (e.gtid() != null) {
+      verdict = gtidRule.decide(source, table, e, record, Math.max(newestCommit, e.tsMs()));
+    } else {
+      verdict = contentRule.decide(source, table, e, newestCommit);
+    }
     return snapshotRule.olderThanSnapshot(source, table, e, verdict);
   }
 

@@ -7,6 +7,7 @@ import io.twinlog.dedup.serde.StateValues;
 import io.twinlog.dedup.serde.StateValues.ContentEntry;
 import io.twinlog.dedup.serde.StateValues.SnapshotEntry;
 import io.twinlog.dedup.serde.StateValues.SourceCursor;
+import io.twinlog.dedup.serde.StateValues.WalMark;
 import io.twinlog.dedup.serde.StateValues.Watermark;
 import java.util.regex.Pattern;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -220,6 +221,42 @@ public final class DedupStores {
 
   public void putSnapshot(String table, String keyHash, SnapshotEntry entry) {
     seen.put("r|" + table + "|" + keyHash, StateValues.encode(entry), entry.tsMs());
+  }
+
+  /**
+   * Whether a PostgreSQL change of this identity (see {@link LsnRule}) was emitted or
+   * dead-lettered. A point read at its commit time: every copy of the change has the same one.
+   */
+  boolean walChangeSeen(String identity, long commitTs) {
+    return seen.fetch("w|" + identity, commitTs) != null;
+  }
+
+  void putWalChange(String identity, long commitTs) {
+    seen.put("w|" + identity, new byte[] {1}, commitTs);
+  }
+
+  /** The last PostgreSQL change emitted for the key, if it is still within the window. */
+  WalMark lastWalOfKey(String table, String keyDigest, long commitTs) {
+    byte[] bytes = latest("wk|" + table + "|" + keyDigest, commitTs);
+    return bytes == null ? null : StateValues.decodeWalMark(bytes);
+  }
+
+  void putLastWalOfKey(String table, String keyDigest, WalMark mark) {
+    seen.put("wk|" + table + "|" + keyDigest, StateValues.encode(mark), mark.tsMs());
+  }
+
+  /**
+   * The newest commit time of a PostgreSQL change a source delivered in a table-partition (one
+   * entry per source and table, kept forever), or {@link Long#MIN_VALUE}.
+   */
+  long newestDelivered(String source, String table) {
+    byte[] bytes = progress.get("wd|" + source + "|" + table);
+    return bytes == null ? Long.MIN_VALUE : java.nio.ByteBuffer.wrap(bytes).getLong();
+  }
+
+  void putNewestDelivered(String source, String table, long tsMs) {
+    progress.put(
+        "wd|" + source + "|" + table, java.nio.ByteBuffer.allocate(8).putLong(tsMs).array());
   }
 
   /**

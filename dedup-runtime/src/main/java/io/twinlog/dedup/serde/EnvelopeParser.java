@@ -45,7 +45,11 @@ public final class EnvelopeParser {
           keyDigest(table, canonicalKey),
           -1,
           ChangeEvent.NO_IMAGE,
-          ChangeEvent.NO_IMAGE);
+          ChangeEvent.NO_IMAGE,
+          null);
+    }
+    if (PostgresSource.is(source)) {
+      return postgres(table, canonicalKey, envelope, source, op, ts.asLong());
     }
     String file = text(source, "file");
     JsonNode pos = source.get("pos");
@@ -71,7 +75,8 @@ public final class EnvelopeParser {
           digest(table, canonicalKey, opText, before, after),
           totalOrder,
           imageHash(before),
-          imageHash(after));
+          imageHash(after),
+          null);
     }
     String content = digest(table, canonicalKey, opText, before, after, ts.asText());
     return new ChangeEvent(
@@ -83,7 +88,35 @@ public final class EnvelopeParser {
         content,
         totalOrder,
         imageHash(before),
-        imageHash(after));
+        imageHash(after),
+        null);
+  }
+
+  /**
+   * A PostgreSQL change: no binlog position, a WAL position instead. The commit time goes into the
+   * content digest: with the lsn and transaction id it keeps a failover's reused position (same
+   * lsn, same transaction id, possibly the same row change) from passing for the old primary's
+   * change, while every replica's copy of one change still agrees on it.
+   */
+  private static ChangeEvent postgres(
+      String table, String canonicalKey, JsonNode envelope, JsonNode source, char op, long tsMs)
+      throws BadRecordException {
+    WalPosition wal = PostgresSource.position(source);
+    String before = String.valueOf(envelope.get("before"));
+    String after = String.valueOf(envelope.get("after"));
+    JsonNode transaction = envelope.get("transaction");
+    JsonNode order = transaction == null ? null : transaction.get("total_order");
+    return new ChangeEvent(
+        op,
+        null,
+        null,
+        tsMs,
+        canonicalKey,
+        digest(table, canonicalKey, String.valueOf(op), before, after, Long.toString(tsMs)),
+        order == null || !order.canConvertToInt() ? -1 : order.asInt(),
+        imageHash(before),
+        imageHash(after),
+        wal);
   }
 
   private static String canonicalKey(byte[] key) throws BadRecordException {

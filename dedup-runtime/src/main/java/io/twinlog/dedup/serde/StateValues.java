@@ -38,6 +38,25 @@ public final class StateValues {
   /** The one snapshot row emitted for a key: which source sent it and its {@code ts_ms}. */
   public record SnapshotEntry(String source, long tsMs) {}
 
+  /**
+   * The last PostgreSQL change emitted for a key: its WAL position and commit time, and the source
+   * whose copy went out (named when a later source shows that one skipped a change).
+   */
+  public record WalMark(long lsn, long tsMs, String source) {}
+
+  public static byte[] encode(WalMark m) {
+    return write(
+        out -> {
+          out.writeLong(m.lsn());
+          out.writeLong(m.tsMs());
+          out.writeUTF(m.source());
+        });
+  }
+
+  public static WalMark decodeWalMark(byte[] bytes) {
+    return read(bytes, in -> new WalMark(in.readLong(), in.readLong(), in.readUTF()));
+  }
+
   public static byte[] encode(SourceCursor c) {
     return write(
         out -> {
