@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -43,15 +44,37 @@ final class PostgresBinaries {
   static final int SERVER_GID = 65534;
 
   private static Path basedir;
+  private static Path templateDatadir;
 
   private PostgresBinaries() {}
 
   /** The unpacked folder holding {@code bin/initdb}, {@code bin/postgres}, {@code lib/}. */
   static synchronized Path basedir() {
     if (basedir == null) {
-      basedir = underFileLock(cacheDir(), "binaries");
+      basedir = underFileLock(cacheDir(), "binaries", PostgresBinaries::unpack);
     }
     return basedir;
+  }
+
+  /**
+   * A cleanly shut down data directory made once by {@code initdb} (see {@link
+   * PostgresServer#initdb}); servers copy it, which is faster than an {@code initdb} each.
+   */
+  static synchronized Path templateDatadir() {
+    if (templateDatadir == null) {
+      basedir();
+      Path template =
+          underFileLock(
+              cacheDir(),
+              "datadir-template",
+              work -> new PostgresServer("template", work, Map.of()).initdb());
+      templateDatadir = template.resolve("data");
+    }
+    return templateDatadir;
+  }
+
+  private interface Producer {
+    void produce(Path target) throws IOException;
   }
 
   static boolean isRoot() {
@@ -108,7 +131,7 @@ final class PostgresBinaries {
   }
 
   /** Builds {@code dir/name} once; other JVMs wait on the lock and reuse the finished result. */
-  private static Path underFileLock(Path dir, String name) {
+  private static Path underFileLock(Path dir, String name, Producer producer) {
     Path target = dir.resolve(name);
     try {
       Files.createDirectories(dir);
@@ -126,7 +149,7 @@ final class PostgresBinaries {
         Path work = dir.resolve(name + ".tmp-" + ProcessHandle.current().pid());
         EmbeddedConnect.deleteRecursively(work);
         EmbeddedConnect.deleteRecursively(target);
-        unpack(work);
+        producer.produce(work);
         Files.createFile(work.resolve(MARKER));
         Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
         return target;

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL primary and N streaming standbys as real postmasters on 127.0.0.1: {@code
@@ -24,6 +26,8 @@ import java.util.concurrent.TimeoutException;
  * attribute, both replicated to every standby.
  */
 public final class PostgresCluster implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresCluster.class);
 
   /** The CDC account Debezium connects as (LOGIN REPLICATION, SELECT on {@code public}). */
   public static final String CDC_USER = "cdc";
@@ -89,12 +93,18 @@ public final class PostgresCluster implements AutoCloseable {
       return;
     }
     String target = primary.queryString("SELECT pg_current_wal_lsn()");
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long t0 = System.nanoTime();
+    long deadline = t0 + timeout.toNanos();
     String at = null;
     while (System.nanoTime() < deadline) {
       at = standby.queryString("SELECT pg_last_wal_replay_lsn()");
       if (at != null
           && "t".equals(standby.queryString("SELECT '" + at + "'::pg_lsn >= '" + target + "'"))) {
+        LOG.info(
+            "{} replayed up to {} (waited {} ms)",
+            standby,
+            target,
+            (System.nanoTime() - t0) / 1_000_000);
         return;
       }
       sleep(50);
@@ -227,11 +237,12 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /**
-     * Runs {@code initdb} once, copies the cleanly stopped result to every standby, starts the
-     * primary, creates the CDC user, {@link #DATABASE} and the physical slots, then starts the
-     * standbys and waits until they caught up.
+     * Copies the machine's {@code initdb} template to the primary and, cleanly stopped as it is, to
+     * every standby, starts the primary, creates the CDC user, {@link #DATABASE} and the physical
+     * slots, then starts the standbys and waits until they caught up.
      */
     public PostgresCluster start() {
+      long t0 = System.nanoTime();
       Path root;
       try {
         root = Files.createTempDirectory("twinlog-pg-");
@@ -258,7 +269,7 @@ public final class PostgresCluster implements AutoCloseable {
           standbyServers.add(standby);
           servers.add(standby);
         }
-        primary.initdb();
+        primary.initFromTemplate();
         // initdb leaves a cleanly shut down cluster: its copy is a valid base backup.
         for (PostgresServer standby : standbyServers) {
           standby.copyDatadirFrom(primary);
@@ -281,6 +292,10 @@ public final class PostgresCluster implements AutoCloseable {
         standbyServers.forEach(s -> s.awaitReady(Duration.ofSeconds(60)));
         PostgresCluster cluster = new PostgresCluster(root, primary, standbyServers);
         cluster.awaitStandbysCaughtUp(Duration.ofSeconds(30));
+        LOG.info(
+            "PostgreSQL primary and {} standbys started in {} ms",
+            standbys,
+            (System.nanoTime() - t0) / 1_000_000);
         return cluster;
       } catch (RuntimeException e) {
         servers.forEach(PostgresServer::kill);

@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One PostgreSQL postmaster on 127.0.0.1 with its own data directory and unix socket directory, run
@@ -46,6 +48,7 @@ public final class PostgresServer {
   /** The database every server has from {@code initdb}. */
   public static final String DEFAULT_DATABASE = "postgres";
 
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
   private static final String CONF_FILE = "twinlog.conf";
   private static final Set<ProcessHandle> RUNNING = ConcurrentHashMap.newKeySet();
 
@@ -153,8 +156,11 @@ public final class PostgresServer {
     return process.pid();
   }
 
-  /** Runs {@code initdb}: a superuser {@link #ADMIN_USER}, password auth on TCP, trust locally. */
-  void initdb() {
+  /**
+   * Runs {@code initdb} into {@link #datadir()}: a superuser {@link #ADMIN_USER}, password auth on
+   * TCP, trust on the unix socket.
+   */
+  void initdb() throws IOException {
     try {
       Files.createDirectories(dir);
       Path pwfile = dir.resolve("pwfile");
@@ -187,12 +193,15 @@ public final class PostgresServer {
           datadir().resolve("postgresql.conf"),
           "\ninclude_if_exists = '" + CONF_FILE + "'\n",
           StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(name + ": initdb failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Makes this server's data directory a copy of the machine's {@code initdb} template. */
+  void initFromTemplate() {
+    copyDatadir(PostgresBinaries.templateDatadir());
   }
 
   /**
@@ -203,16 +212,21 @@ public final class PostgresServer {
     if (source.isRunning()) {
       throw new IllegalStateException(source.name + " is running; a copy would be torn");
     }
+    copyDatadir(source.datadir());
+  }
+
+  private void copyDatadir(Path from) {
     try {
       Files.createDirectories(dir);
-      Path from = source.datadir();
       Path to = datadir();
       try (Stream<Path> paths = Files.walk(from)) {
         for (Path p : (Iterable<Path>) paths::iterator) {
           String relative = from.relativize(p).toString();
-          // The source's slots and lock file are its own, never a standby's.
+          // The source's slots, lock file and test kit settings are its own.
           if (relative.equals("postmaster.pid")
               || relative.equals("postmaster.opts")
+              || relative.equals(CONF_FILE)
+              || relative.equals(".complete")
               || relative.startsWith("pg_replslot/")) {
             continue;
           }
@@ -225,7 +239,7 @@ public final class PostgresServer {
       }
       PostgresBinaries.giveToServerUser(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException(name + ": could not copy " + source.name, e);
+      throw new UncheckedIOException(name + ": could not copy " + from, e);
     }
   }
 
@@ -260,6 +274,10 @@ public final class PostgresServer {
     awaitReady(Duration.ofSeconds(60));
   }
 
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+
   synchronized void launch() {
     if (isRunning()) {
       return;
@@ -292,6 +310,7 @@ public final class PostgresServer {
   }
 
   void awaitReady(Duration timeout) {
+    long t0 = System.nanoTime();
     Awaitility.await(name + " accepts connections on port " + port)
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(100))
@@ -306,6 +325,7 @@ public final class PostgresServer {
                 return false;
               }
             });
+    LOG.info("{} accepts connections (waited {} ms)", this, millisSince(t0));
   }
 
   /** The last lines of the server log. */
@@ -409,6 +429,7 @@ public final class PostgresServer {
     if (p == null || !p.isAlive()) {
       return;
     }
+    long t0 = System.nanoTime();
     try {
       // Java signals only TERM (a "smart" shutdown, which waits for every client) and KILL.
       Process signal = new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start();
@@ -423,6 +444,7 @@ public final class PostgresServer {
       Thread.currentThread().interrupt();
     }
     RUNNING.remove(p.toHandle());
+    LOG.info("{} stopped in {} ms", this, millisSince(t0));
   }
 
   /**
@@ -444,16 +466,34 @@ public final class PostgresServer {
       p.waitFor(10, TimeUnit.SECONDS);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       for (ProcessHandle child : children) {
-        while (child.isAlive() && System.nanoTime() < deadline) {
-          Thread.sleep(20);
+        while (isRunning(child) && System.nanoTime() < deadline) {
+          Thread.sleep(10);
         }
-        // Only the processes this server forked; they outlived their postmaster by 10 s.
-        child.destroyForcibly();
+        if (isRunning(child)) {
+          // Only the processes this server forked; they outlived their postmaster by 10 s.
+          child.destroyForcibly();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     RUNNING.remove(p.toHandle());
+  }
+
+  /**
+   * Whether {@code process} still runs: an orphaned child that exited stays a zombie until the init
+   * process reaps it, which in a container may take seconds, yet it holds no shared memory.
+   */
+  private static boolean isRunning(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** {@link #stop} then {@link #start}. */
