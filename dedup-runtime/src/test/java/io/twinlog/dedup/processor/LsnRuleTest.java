@@ -1,0 +1,376 @@
+package io.twinlog.dedup.processor;
+
+import static io.twinlog.dedup.fixtures.ChangeLog.delete;
+import static io.twinlog.dedup.fixtures.ChangeLog.insert;
+import static io.twinlog.dedup.fixtures.ChangeLog.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.twinlog.contracts.ChangeHeaders;
+import io.twinlog.dedup.fixtures.Change;
+import io.twinlog.dedup.fixtures.ChangeLog;
+import io.twinlog.dedup.fixtures.DedupDriver;
+import io.twinlog.dedup.fixtures.Describe;
+import io.twinlog.dedup.fixtures.SourceSim;
+import io.twinlog.dedup.serde.BadRecordException;
+import io.twinlog.dedup.serde.ChangeEvent;
+import io.twinlog.dedup.serde.EnvelopeParser;
+import io.twinlog.dedup.serde.WalPosition;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PostgreSQL sources (primary and streaming standbys, one connector each) through the production
+ * topology: changes identified by WAL position, the failure patterns one at a time.
+ */
+class LsnRuleTest {
+  static final String ORDERS = "shop.orders";
+  static final long T0 = 1_767_225_600_000L;
+  static final long HOUR = 3_600_000L;
+
+  @TempDir Path state;
+
+  static List<String> described(List<TestRecord<String, String>> records) {
+    return records.stream()
+        .filter(r -> r.value() != null)
+        .map(r -> Describe.output(r.key(), r.value()))
+        .toList();
+  }
+
+  static List<Change> fiveChanges() {
+    return ChangeLog.postgres()
+        .tx(T0, insert(ORDERS, 1, 0))
+        .tx(T0 + 3, update(ORDERS, 1, 0, 1))
+        .tx(T0 + 1000, insert(ORDERS, 2, 5), update(ORDERS, 1, 1, 2))
+        .tx(T0 + 2000, update(ORDERS, 2, 5, 6))
+        .changes();
+  }
+
+  private static double anomalies(DedupDriver d, String source, String kind) {
+    return d.metrics().count("anomalies_total", "source", source, "kind", kind);
+  }
+
+  @Test
+  void theParserReadsTheWalPositionOfAPostgresChangeOnly() throws BadRecordException {
+    Change c = fiveChanges().get(2);
+    String value = new SourceSim("cdc-a", 0).value(c, 2, 1);
+    ChangeEvent e =
+        new EnvelopeParser().parse(ORDERS, bytes(c.key()), value.getBytes(StandardCharsets.UTF_8));
+    assertThat(e.wal()).isEqualTo(new WalPosition(c.lsn(), c.txId()));
+    assertThat(e.position()).isNull();
+    assertThat(e.gtid()).isNull();
+
+    Change mariadb = new ChangeLog(true).tx(T0, insert(ORDERS, 1, 0)).changes().get(0);
+    String binlog = new SourceSim("cdc-a", 0).value(mariadb, 0, 1);
+    assertThat(new EnvelopeParser().parse(ORDERS, bytes(mariadb.key()), bytes(binlog)).wal())
+        .isNull();
+  }
+
+  @Test
+  void theCopyOfAChangeOnAnotherStandbyHasTheSameIdentity() throws BadRecordException {
+    Change c = fiveChanges().get(1);
+    ChangeEvent a = parse(new SourceSim("cdc-a", 0).value(c, 1, 1), c);
+    // Another replica, restarted elsewhere: its sequence and total_order differ, the WAL does not.
+    ChangeEvent b = parse(new SourceSim("cdc-b", 1, true).value(c, 7, 3), c);
+    assertThat(LsnRule.changeId(b)).isEqualTo(LsnRule.changeId(a)).startsWith("pg:");
+  }
+
+  private static ChangeEvent parse(String value, Change c) throws BadRecordException {
+    return new EnvelopeParser().parse(ORDERS, bytes(c.key()), bytes(value));
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void twoStandbysOneAheadOneLaggingGiveEachChangeOnceInCommitOrder() {
+    List<Change> changes = fiveChanges();
+    List<String> ids;
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state.resolve("ab"))) {
+      d.send(d.source(0).emit(changes, 0, 4));
+      d.send(d.source(1).emit(changes, 0, 2));
+      d.send(d.source(0).emit(changes, 4, 5));
+      d.send(d.source(1).emit(changes, 2, 5));
+      List<TestRecord<String, String>> out = d.output(ORDERS);
+      assertThat(described(out)).containsExactlyElementsOf(Describe.changes(changes));
+      ids = out.stream().map(DedupDriver::changeId).toList();
+      assertThat(ids).doesNotHaveDuplicates().allMatch(id -> id.startsWith("pg:"));
+      assertThat(
+              d.metrics().count("duplicates_dropped_total", "table", ORDERS, "reason", "duplicate"))
+          .isEqualTo(changes.size());
+      assertThat(d.deadLetters()).isEmpty();
+    }
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state.resolve("ba"))) {
+      d.send(d.source(1).emit(changes, 0, 5)); // the other standby wins every change now
+      d.send(d.source(0).emit(changes, 0, 5));
+      assertThat(d.output(ORDERS).stream().map(DedupDriver::changeId).toList())
+          .as("the change id does not depend on which standby's copy went out")
+          .containsExactlyElementsOf(ids);
+    }
+  }
+
+  @Test
+  void aReplayFromAnOlderOffsetAndAResumeInsideATransactionRepeatNothing() {
+    List<ChangeLog.Row> rows = new ArrayList<>();
+    for (int i = 1; i <= 50; i++) {
+      rows.add(insert(ORDERS, i, 0));
+    }
+    List<Change> changes =
+        ChangeLog.postgres()
+            .tx(T0, insert(ORDERS, 100, 0))
+            .tx(T0 + 1000, rows)
+            .tx(T0 + 2000, update(ORDERS, 100, 0, 1), update(ORDERS, 7, 0, 1))
+            .changes();
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state)) {
+      SourceSim a = d.source(0);
+      SourceSim b = d.source(1);
+      d.send(a.emit(changes, 0, 31)); // A crashes inside the 50-row transaction ...
+      d.send(a.emit(changes, 12, 40)); // ... re-sends from an older offset, numbered from 1 again
+      d.send(b.emit(changes, 0, 20)); // B lags, restarts gracefully at 20 (no re-send)
+      d.send(b.emit(changes, 20, changes.size()));
+      d.send(a.emit(changes, 40, changes.size()));
+      List<TestRecord<String, String>> out = d.output(ORDERS);
+      assertThat(described(out)).containsExactlyElementsOf(Describe.changes(changes));
+      assertThat(out.stream().map(DedupDriver::changeId)).doesNotHaveDuplicates();
+      assertThat(d.deadLetters()).isEmpty();
+    }
+  }
+
+  @Test
+  void theRowsOfOneCopyShareAnLsnAndAreAllKept() {
+    List<Change> changes =
+        ChangeLog.postgres()
+            .copy(T0, insert(ORDERS, 1, 0), insert(ORDERS, 2, 0), insert(ORDERS, 3, 0))
+            .tx(T0 + 5, update(ORDERS, 2, 0, 1))
+            .changes();
+    assertThat(changes.subList(0, 3).stream().map(Change::lsn).distinct()).hasSize(1);
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state)) {
+      d.send(d.source(1).emit(changes, 0, 2));
+      d.send(d.source(0).emit(changes, 0, changes.size()));
+      d.send(d.source(1).emit(changes, 0, changes.size())); // re-sends the COPY's first rows
+      List<TestRecord<String, String>> out = d.output(ORDERS);
+      assertThat(described(out)).containsExactlyElementsOf(Describe.changes(changes));
+      assertThat(out.stream().map(DedupDriver::changeId)).doesNotHaveDuplicates();
+    }
+  }
+
+  /** I3: the same row set to the same value twice, in two transactions: two changes. */
+  @Test
+  void identicalButDistinctChangesAreBothDelivered() {
+    List<Change> changes =
+        ChangeLog.postgres()
+            .tx(T0, update(ORDERS, 7, 0, 1))
+            .tx(T0, update(ORDERS, 7, 1, 0))
+            .tx(T0, update(ORDERS, 7, 0, 1))
+            .tx(T0, update(ORDERS, 7, 1, 0))
+            .changes();
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state)) {
+      d.send(d.source(0).emit(changes, 0, 2));
+      d.send(d.source(1).emit(changes, 0, 4));
+      d.send(d.source(0).emit(changes, 2, 4));
+      List<TestRecord<String, String>> out = d.output(ORDERS);
+      assertThat(described(out)).containsExactlyElementsOf(Describe.changes(changes));
+      assertThat(out.stream().map(DedupDriver::changeId).distinct()).hasSize(4);
+    }
+  }
+
+  /**
+   * B is re-seeded past a transaction and delivers a later change of the same key; A, behind, then
+   * delivers the skipped one: emitting it would put the key back in time, so it is dead-lettered
+   * with the reason, once (A's replay of it is a duplicate), and the skipped transaction's change
+   * of a key nothing later touched is emitted.
+   */
+  @Test
+  void aChangeBelowItsKeysLastEmittedChangeIsDeadLetteredOnce() {
+    List<Change> changes =
+        ChangeLog.postgres()
+            .tx(T0, insert(ORDERS, 1, 0), insert(ORDERS, 2, 0))
+            .tx(T0 + 1000, update(ORDERS, 1, 0, 1), update(ORDERS, 2, 0, 1))
+            .tx(T0 + 2000, update(ORDERS, 1, 1, 2))
+            .changes();
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state)) {
+      SourceSim a = d.source(0);
+      SourceSim b = d.source(1);
+      d.send(b.emit(changes, 0, 2));
+      d.send(b.emit(changes, 4, 5)); // re-seeded to the third transaction
+      d.send(a.emit(changes, 0, 5));
+      d.send(a.emit(changes, 2, 5)); // a crash: A re-sends the second and third transactions
+      List<String> out = described(d.output(ORDERS));
+      assertThat(out)
+          .containsExactly(
+              Describe.change(changes.get(0)),
+              Describe.change(changes.get(1)),
+              Describe.change(changes.get(4)),
+              Describe.change(changes.get(3)));
+      List<TestRecord<String, String>> dead = d.deadLetters();
+      assertThat(described(dead)).containsExactly(Describe.change(changes.get(2)));
+      assertThat(DedupDriver.header(dead.get(0), ChangeHeaders.ERROR_CLASS))
+          .isEqualTo("io.twinlog.dedup.KeyOrderConflict");
+      assertThat(DedupDriver.header(dead.get(0), ChangeHeaders.ERROR_MESSAGE))
+          .contains("lsn " + changes.get(2).lsn())
+          .contains("lsn " + changes.get(4).lsn())
+          .contains("replica-b");
+      assertThat(anomalies(d, "replica-a", "key-order-conflict")).isEqualTo(1);
+      assertThat(anomalies(d, "replica-b", "source-skipped")).isPositive();
+      assertThat(anomalies(d, "replica-a", "source-skipped")).isZero();
+    }
+  }
+
+  @Test
+  void aPostgresChangeWithoutItsWalPositionIsADeadLetter() {
+    Change c = fiveChanges().get(0);
+    String value = new SourceSim("cdc-a", 0).value(c, 0, 1);
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state)) {
+      String topic = d.source(0).topic(ORDERS);
+      d.send(topic, c.key(), value.replace("\"lsn\":" + c.lsn(), "\"lsn\":null"));
+      d.send(topic, c.key(), value.replace(",\"txId\":" + c.txId(), ""));
+      d.send(topic, c.key(), value.replace("\"lsn\":" + c.lsn(), "\"lsn\":\"0/16B374D48\""));
+      List<TestRecord<String, String>> dead = d.deadLetters();
+      assertThat(dead)
+          .allSatisfy(
+              r ->
+                  assertThat(DedupDriver.header(r, ChangeHeaders.ERROR_CLASS))
+                      .isEqualTo(BadRecordException.class.getName()));
+      assertThat(dead.stream().map(r -> DedupDriver.header(r, ChangeHeaders.ERROR_MESSAGE)))
+          .containsExactly(
+              "payload.source.lsn is missing (a PostgreSQL change needs its WAL position)",
+              "payload.source.txId is missing (a PostgreSQL change needs its WAL position)",
+              "payload.source.lsn is \"0/16B374D48\", not a 64-bit integer");
+      assertThat(d.output(ORDERS)).isEmpty();
+      // The same change whole is still a change.
+      d.send(topic, c.key(), value);
+      assertThat(described(d.output(ORDERS))).containsExactly(Describe.change(c));
+    }
+  }
+
+  @Test
+  void stateExpiresWithTheWindowAndALateCopyIsDroppedAsBeyondIt() {
+    List<Change> changes =
+        ChangeLog.postgres()
+            .tx(T0, insert(ORDERS, 1, 0))
+            .tx(T0 + 1, update(ORDERS, 1, 0, 1))
+            .tx(T0 + 3 * HOUR, insert("shop.other", 1, 0))
+            .changes();
+    try (DedupDriver d =
+        new DedupDriver(2, HOUR, state, Map.of("statestore.cache.max.bytes", "0"))) {
+      d.send(d.source(0).emit(changes, 0, 2));
+      // Per change its identity, per key its mark.
+      assertThat(walEntries(d)).isEqualTo(2 + 2);
+      d.send(d.source(0).emit(changes, 2, 3));
+      assertThat(walEntries(d)).as("the first ones left with the window").isEqualTo(2);
+      d.send(d.source(1).emit(changes, 0, 3)); // B lagged three hours behind a 1 h window
+      assertThat(described(d.output(ORDERS)))
+          .containsExactlyElementsOf(Describe.changes(changes.subList(0, 2)));
+      assertThat(d.deadLetters()).isEmpty();
+      assertThat(anomalies(d, "replica-b", "beyond-window")).isEqualTo(2);
+      assertThat(
+              d.metrics()
+                  .count("duplicates_dropped_total", "table", ORDERS, "reason", "beyond-window"))
+          .isEqualTo(2);
+    }
+  }
+
+  private static long walEntries(DedupDriver d) {
+    WindowStore<String, byte[]> store = d.driver().getWindowStore(DedupStores.SEEN);
+    long n = 0;
+    try (KeyValueIterator<Windowed<String>, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<Windowed<String>, byte[]> entry = it.next();
+        n += entry.key.key().startsWith("w") ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * A failover: the old primary's last transaction reached only replica B's connector; the promoted
+   * standby writes new WAL at the same positions, with the same transaction ids, a moment later.
+   * Its changes are later by commit time, so they are emitted though their lsn is below the tail's;
+   * B, still on the old primary and behind, delivers the tail of a key the new primary changed
+   * after: dead-lettered, never emitted over the newer state.
+   */
+  @Test
+  void afterAFailoverTheNewPrimarysReusedPositionsAreOrderedByCommitTime() {
+    ChangeLog common = ChangeLog.postgres().tx(T0, insert(ORDERS, 1, 0), insert(ORDERS, 2, 0));
+    long lsn = common.nextLsn();
+    long txId = common.nextTxId();
+    List<Change> shared = common.changes();
+    List<Change> tail =
+        ChangeLog.postgres()
+            .walAt(lsn, txId)
+            .tx(T0 + 1000, insert(ORDERS, 3, 0), update(ORDERS, 1, 0, 1))
+            .tx(T0 + 1000, update(ORDERS, 2, 0, 1))
+            .changes();
+    List<Change> promoted =
+        ChangeLog.postgres()
+            .walAt(lsn, txId)
+            .tx(T0 + 9000, update(ORDERS, 1, 0, 5))
+            .tx(T0 + 9000, update(ORDERS, 2, 0, 5))
+            .changes();
+    assertThat(promoted.get(0).lsn()).isLessThan(tail.get(1).lsn());
+    assertThat(promoted.get(1).lsn()).isEqualTo(tail.get(1).lsn());
+    List<Change> oldTimeline = new ArrayList<>(shared);
+    oldTimeline.addAll(tail);
+    List<Change> newTimeline = new ArrayList<>(shared);
+    newTimeline.addAll(promoted);
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state)) {
+      SourceSim a = d.source(0); // on the promoted standby
+      SourceSim b = d.source(1); // still on the old primary
+      d.send(b.emit(oldTimeline, 0, 4)); // the tail's first transaction
+      d.send(a.emit(newTimeline, 0, newTimeline.size()));
+      d.send(b.emit(oldTimeline, 4, oldTimeline.size())); // the tail's second, late
+      assertThat(described(d.output(ORDERS)))
+          .containsExactly(
+              Describe.change(shared.get(0)),
+              Describe.change(shared.get(1)),
+              Describe.change(tail.get(0)),
+              Describe.change(tail.get(1)),
+              Describe.change(promoted.get(0)),
+              Describe.change(promoted.get(1)));
+      assertThat(described(d.deadLetters())).containsExactly(Describe.change(tail.get(2)));
+      assertThat(anomalies(d, "replica-a", "source-diverged")).isPositive();
+      assertThat(anomalies(d, "replica-b", "key-order-conflict")).isEqualTo(1);
+    }
+  }
+
+  /**
+   * A table without a primary key: no message key, no row locks ordering its rows, so concurrent
+   * transactions' rows interleave in the WAL (decoded in commit order). Nothing is dead-lettered.
+   */
+  @Test
+  void rowsOfAKeylessTableAreNotOrderedByLsn() {
+    List<Change> changes =
+        ChangeLog.postgres()
+            .tx(T0, insert(ORDERS, 1, 0))
+            .tx(T0, insert(ORDERS, 2, 0))
+            .tx(T0, delete(ORDERS, 1, 0))
+            .changes();
+    // The second transaction wrote first and committed last.
+    List<Change> decoded =
+        List.of(
+            changes.get(0),
+            changes.get(2),
+            changes.get(1).withWal(changes.get(0).lsn() - 32, changes.get(1).txId()));
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state)) {
+      for (int s = 0; s < 2; s++) {
+        SourceSim sim = d.source(s);
+        for (int i = 0; i < decoded.size(); i++) {
+          Change c = decoded.get(i);
+          d.send(sim.topic(ORDERS), null, sim.value(c, i, 1));
+        }
+      }
+      assertThat(d.output(ORDERS).stream().filter(r -> r.value() != null)).hasSize(3);
+      assertThat(d.deadLetters()).isEmpty();
+    }
+  }
+}
