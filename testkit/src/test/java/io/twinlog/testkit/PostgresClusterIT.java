@@ -154,13 +154,20 @@ class PostgresClusterIT {
   }
 
   static List<Message> peek(PostgresServer server, String slot) {
+    return peek(server, slot, "pub");
+  }
+
+  /** The slot's pending pgoutput messages (protocol 1) for {@code publication}, not consumed. */
+  static List<Message> peek(PostgresServer server, String slot, String publication) {
     return server
         .queryIn(
             DATABASE,
             "SELECT lsn::text AS lsn, xid::text AS xid, data FROM"
                 + " pg_logical_slot_peek_binary_changes('"
                 + slot
-                + "', NULL, NULL, 'proto_version', '1', 'publication_names', 'pub')")
+                + "', NULL, NULL, 'proto_version', '1', 'publication_names', '"
+                + publication
+                + "')")
         .stream()
         .map(r -> new Message(r.get("lsn"), r.get("xid"), r.get("data")))
         .toList();

@@ -1,0 +1,305 @@
+package io.twinlog.testkit;
+
+import static io.twinlog.testkit.PostgresCluster.DATABASE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinlog.testkit.ConnectRest.ConnectRestException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+/**
+ * Two real Debezium PostgreSQL connectors, each on its own standby through its own logical slot,
+ * see the primary's transactions with the same WAL positions: what lets the deduplicator recognise
+ * one change arriving twice.
+ */
+class DebeziumPostgresIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private static EmbeddedKafka kafka;
+  private static EmbeddedConnect connect;
+  private static PostgresCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    // Walsenders send a keepalive (with their WAL position) after half this timeout of silence.
+    cluster = PostgresCluster.builder().standbys(2).setting("wal_sender_timeout", "6s").start();
+    kafka = EmbeddedKafka.start();
+    connect = EmbeddedConnect.start(kafka);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (connect != null) {
+      connect.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void connectorsOnTwoStandbysWriteTheSameLsnTxIdKeyAndRowsForEveryChange() throws Exception {
+    PostgresServer primary = cluster.primary();
+    primary.executeIn(
+        DATABASE,
+        "CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,2), note text)",
+        // FULL: updates and deletes carry the whole old row, so "before" has something to match.
+        "ALTER TABLE orders REPLICA IDENTITY FULL",
+        "CREATE TABLE customers (id int PRIMARY KEY, name text)",
+        "CREATE TABLE unpublished (id serial PRIMARY KEY, payload text)",
+        "CREATE PUBLICATION dbz_pub FOR TABLE orders, customers");
+    cluster.awaitStandbysCaughtUp(Duration.ofSeconds(30));
+    for (String prefix : List.of("a", "b")) {
+      for (String table : List.of("orders", "customers")) {
+        kafka.createTopic(prefix + ".public." + table, 1);
+      }
+    }
+
+    ConnectRest rest = connect.rest();
+    assertThat(rest.connectorPlugins())
+        .contains("io.debezium.connector.postgresql.PostgresConnector");
+    Map<String, String> a = connectorConfig("a", cluster.standby(0));
+    // Only a beats: a standby cannot run heartbeat.action.query, the interval alone is allowed.
+    a.put("heartbeat.interval.ms", "1000");
+    rest.createConnector("pg-a", a);
+    Map<String, String> b = connectorConfig("b", cluster.standby(1));
+    // Only b lets the JDBC driver confirm the keepalives' LSN while no published change comes.
+    b.put("lsn.flush.mode", "connector_and_driver");
+    b.put("status.update.interval.ms", "1000");
+    rest.createConnector("pg-b", b);
+    awaitSlotsOnStandbys(Map.of(cluster.standby(0), "dbz_a", cluster.standby(1), "dbz_b"));
+    for (String name : List.of("pg-a", "pg-b")) {
+      await()
+          .ignoreExceptionsInstanceOf(ConnectRestException.class)
+          .atMost(WAIT)
+          .until(() -> rest.status(name).isRunning());
+    }
+
+    // A slot on the primary that nobody consumes: what the WAL itself says about each change.
+    cluster.createLogicalSlot(primary, "witness", "pgoutput");
+    primary.executeIn(
+        DATABASE,
+        "INSERT INTO orders VALUES (1, 9.50, NULL), (2, 12.00, NULL), (3, 1.00, NULL)",
+        "BEGIN",
+        "UPDATE orders SET total = total + 1 WHERE id = 1",
+        "INSERT INTO customers VALUES (7, 'Ada')",
+        "UPDATE customers SET name = 'Ada L.' WHERE id = 7",
+        "COMMIT",
+        "DELETE FROM orders WHERE id = 2");
+    try (Connection c = primary.connect(DATABASE)) {
+      c.unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyIn("COPY orders FROM STDIN", new StringReader("10\t1\tc\n11\t2\tc\n12\t3\tc\n"));
+    }
+    primary.executeIn(DATABASE, "UPDATE orders SET note = 'all'");
+    // orders: 3 inserts, 1 update, 1 delete, 3 copied, 5 updated; customers: insert, update.
+    int orders = 3 + 1 + 1 + 3 + 5;
+    int customers = 2;
+
+    List<String> debeziumPositions = new ArrayList<>();
+    for (String table : List.of("orders", "customers")) {
+      int count = table.equals("orders") ? orders : customers;
+      List<ConsumerRecord<String, String>> fromA = kafka.consume("a.public." + table, count, WAIT);
+      List<ConsumerRecord<String, String>> fromB = kafka.consume("b.public." + table, count, WAIT);
+      assertThat(fromA).hasSize(count);
+      assertThat(fromB).hasSize(count);
+      for (int i = 0; i < count; i++) {
+        JsonNode va = JSON.readTree(fromA.get(i).value()).path("payload");
+        JsonNode vb = JSON.readTree(fromB.get(i).value()).path("payload");
+        assertThat(JSON.readTree(fromB.get(i).key())).isEqualTo(JSON.readTree(fromA.get(i).key()));
+        assertThat(vb.path("op")).isEqualTo(va.path("op"));
+        assertThat(vb.path("before")).isEqualTo(va.path("before"));
+        assertThat(vb.path("after")).isEqualTo(va.path("after"));
+        JsonNode sa = va.path("source");
+        JsonNode sb = vb.path("source");
+        for (String field : List.of("lsn", "txId", "xmin", "ts_ms", "ts_us", "sequence")) {
+          assertThat(sb.path(field)).as(table + " #" + i + " " + field).isEqualTo(sa.path(field));
+        }
+        assertThat(sa.path("lsn").isIntegralNumber()).isTrue();
+        assertThat(sb.path("name").asText()).isEqualTo("b");
+        debeziumPositions.add(sa.path("lsn").asLong() + "/" + sa.path("txId").asLong());
+        System.out.println(
+            table
+                + " "
+                + va.path("op").asText()
+                + " lsn "
+                + sa.path("lsn")
+                + " txId "
+                + sa.path("txId")
+                + " sequence "
+                + sa.path("sequence").asText());
+      }
+      if (table.equals("orders")) {
+        printEnvelope(fromA.get(0));
+        // The three copied rows (records 5..7): one WAL record, one lsn, one transaction.
+        List<JsonNode> copied = new ArrayList<>();
+        for (int i = 5; i < 8; i++) {
+          copied.add(JSON.readTree(fromA.get(i).value()).path("payload").path("source"));
+        }
+        copied.forEach(s -> System.out.println("COPY row source: " + s));
+        assertThat(copied.stream().map(s -> s.path("lsn").asLong()).distinct()).hasSize(1);
+        assertThat(copied.stream().map(s -> s.path("txId").asLong()).distinct()).hasSize(1);
+      }
+    }
+
+    // Debezium's lsn and txId are the WAL record's lsn and the xid, as pg_logical_slot_peek says.
+    List<String> walPositions =
+        PostgresClusterIT.peek(primary, "witness", "dbz_pub").stream()
+            .filter(m -> "IUD".indexOf(m.type()) >= 0)
+            .map(m -> lsnToLong(m.lsn()) + "/" + m.xid())
+            .toList();
+    assertThat(debeziumPositions).containsExactlyInAnyOrderElementsOf(walPositions);
+
+    heartbeatsOnAStandby(primary);
+  }
+
+  private static long lsnToLong(String lsn) {
+    int slash = lsn.indexOf('/');
+    return (Long.parseLong(lsn.substring(0, slash), 16) << 32)
+        | Long.parseLong(lsn.substring(slash + 1), 16);
+  }
+
+  /**
+   * What Debezium does with {@code heartbeat.interval.ms} on a standby while the published tables
+   * stay idle but WAL moves on: printed for the record; asserted only what held on PostgreSQL 17.
+   */
+  private void heartbeatsOnAStandby(PostgresServer primary) throws Exception {
+    PostgresServer standbyA = cluster.standby(0);
+    PostgresServer standbyB = cluster.standby(1);
+    await().atMost(WAIT).until(() -> kafka.endOffset("__debezium-heartbeat.a") > 0);
+    String aBefore = confirmedFlush(standbyA, "dbz_a");
+    String bBefore = confirmedFlush(standbyB, "dbz_b");
+    for (int i = 0; i < 20; i++) {
+      primary.executeIn(DATABASE, "INSERT INTO unpublished (payload) VALUES (repeat('x', 1000))");
+    }
+    String walEnd = primary.queryString("SELECT pg_current_wal_lsn()");
+    cluster.awaitStandbysCaughtUp(Duration.ofSeconds(30));
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline && bBefore.equals(confirmedFlush(standbyB, "dbz_b"))) {
+      Thread.sleep(200);
+    }
+    String aAfter = confirmedFlush(standbyA, "dbz_a");
+    String bAfter = confirmedFlush(standbyB, "dbz_b");
+    System.out.println(
+        "Idle published tables, WAL to "
+            + walEnd
+            + ": slot dbz_a (heartbeat 1 s) confirmed_flush_lsn "
+            + aBefore
+            + " -> "
+            + aAfter
+            + "; slot dbz_b (lsn.flush.mode=connector_and_driver) "
+            + bBefore
+            + " -> "
+            + bAfter
+            + "; heartbeat records in __debezium-heartbeat.a: "
+            + kafka.endOffset("__debezium-heartbeat.a"));
+    List<ConsumerRecord<String, String>> beats = kafka.consume("__debezium-heartbeat.a", 1, WAIT);
+    System.out.println(
+        "A heartbeat record: key " + beats.get(0).key() + " value " + beats.get(0).value());
+    assertThat(connect.rest().status("pg-a").isRunning()).isTrue();
+  }
+
+  private static String confirmedFlush(PostgresServer server, String slot) {
+    return server.queryString(
+        "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+  }
+
+  private static void printEnvelope(ConsumerRecord<String, String> record) throws Exception {
+    JsonNode value = JSON.readTree(record.value());
+    System.out.println("Debezium key: " + record.key());
+    System.out.println(
+        "Debezium payload.source: "
+            + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value.path("payload")));
+    for (JsonNode field : value.path("schema").path("fields")) {
+      if (field.path("field").asText().equals("source")) {
+        for (JsonNode f : field.path("fields")) {
+          System.out.println(
+              "source field "
+                  + f.path("field").asText()
+                  + ": "
+                  + f.path("type").asText()
+                  + (f.has("name") ? " (" + f.path("name").asText() + ")" : "")
+                  + (f.path("optional").asBoolean() ? " optional" : ""));
+        }
+      }
+    }
+  }
+
+  /**
+   * Creating a logical slot on a standby waits for a running-xacts record from the primary; an idle
+   * primary writes one only every 15 s, so ask for them until both connectors have theirs.
+   */
+  private static void awaitSlotsOnStandbys(Map<PostgresServer, String> slots) {
+    AtomicBoolean done = new AtomicBoolean();
+    Thread kicker =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                try {
+                  cluster.primary().queryString("SELECT pg_log_standby_snapshot()");
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (RuntimeException e) {
+                  // the primary is busy or restarting: try again
+                }
+              }
+            },
+            "standby-snapshot-kicker");
+    kicker.start();
+    try {
+      slots.forEach(
+          (server, slot) ->
+              await(slot + " on " + server.name())
+                  .atMost(WAIT)
+                  .until(() -> confirmedFlush(server, slot) != null));
+    } finally {
+      done.set(true);
+      kicker.interrupt();
+    }
+  }
+
+  private static Map<String, String> connectorConfig(String prefix, PostgresServer standby) {
+    Map<String, String> config = new HashMap<>();
+    config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+    config.put("tasks.max", "1");
+    config.put("database.hostname", standby.host());
+    config.put("database.port", String.valueOf(standby.port()));
+    config.put("database.user", PostgresCluster.CDC_USER);
+    config.put("database.password", PostgresCluster.CDC_PASSWORD);
+    config.put("database.dbname", DATABASE);
+    config.put("topic.prefix", prefix);
+    config.put("plugin.name", "pgoutput");
+    config.put("slot.name", "dbz_" + prefix);
+    config.put("publication.name", "dbz_pub");
+    config.put("publication.autocreate.mode", "disabled");
+    config.put("snapshot.mode", "no_data");
+    config.put("table.include.list", "public.orders,public.customers");
+    config.put("tombstones.on.delete", "false");
+    config.put("decimal.handling.mode", "string");
+    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("key.converter.schemas.enable", "false");
+    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("value.converter.schemas.enable", "true");
+    return config;
+  }
+}
