@@ -23,10 +23,14 @@ public final class FailureFindings {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
         int code = sql.getErrorCode();
-        if (code == 1045 || code == 1698 || "28000".equals(sql.getSQLState())) {
+        // 28000 is also PostgreSQL's "no pg_hba.conf entry", 28P01 its wrong password.
+        if (code == 1045
+            || code == 1698
+            || "28000".equals(sql.getSQLState())
+            || "28P01".equals(sql.getSQLState())) {
           return FindingReason.AUTHENTICATION_FAILED;
         }
-        if (code == 1227 || code == 1142 || code == 1044) {
+        if (code == 1227 || code == 1142 || code == 1044 || "42501".equals(sql.getSQLState())) {
           return FindingReason.MISSING_GRANTS;
         }
       }
@@ -54,12 +58,21 @@ public final class FailureFindings {
 
   /** The finding for {@code failure} while checking {@code request}. */
   public static Finding of(SourceCheckRequest request, Throwable failure) {
+    return of((CheckTarget) request, failure);
+  }
+
+  /** The finding for {@code failure} while checking a PostgreSQL server. */
+  public static Finding of(PostgresCheckRequest request, Throwable failure) {
+    return of((CheckTarget) request, failure);
+  }
+
+  private static Finding of(CheckTarget request, Throwable failure) {
     FindingReason reason = classify(failure);
     return new Finding(reason, Severity.ERROR, message(request, reason, detail(failure)));
   }
 
   /** The finding when the whole check exceeded its deadline. */
-  static Finding deadlineExceeded(SourceCheckRequest request, java.time.Duration deadline) {
+  static Finding deadlineExceeded(CheckTarget request, java.time.Duration deadline) {
     return Finding.error(
         FindingReason.TIMEOUT,
         request.replicaName()
@@ -75,8 +88,9 @@ public final class FailureFindings {
             + " firewall drops packets");
   }
 
-  static String message(SourceCheckRequest request, FindingReason reason, String detail) {
+  static String message(CheckTarget request, FindingReason reason, String detail) {
     String r = request.replicaName();
+    boolean postgres = request instanceof PostgresCheckRequest;
     return switch (reason) {
       case DNS_FAILURE ->
           r
@@ -92,26 +106,38 @@ public final class FailureFindings {
               + address(request)
               + " ("
               + detail
-              + "): check that the server runs and listens there (port, bind_address,"
-              + " Service, NetworkPolicy, firewall)";
+              + "): check that the server runs and listens there (port, "
+              + (postgres ? "listen_addresses" : "bind_address")
+              + ", Service, NetworkPolicy, firewall)";
       case AUTHENTICATION_FAILED ->
           r
               + " rejected user "
               + request.user()
               + " ("
               + detail
-              + "): check the credentials Secret, and that the user exists for the host the"
-              + " operator connects from";
+              + (postgres
+                  ? "): check the credentials Secret, and that the server's pg_hba.conf lets the"
+                      + " user connect from the operator's address with a password"
+                  : "): check the credentials Secret, and that the user exists for the host the"
+                      + " operator connects from");
       case MISSING_GRANTS ->
-          "user "
-              + request.user()
-              + " on "
-              + r
-              + " is not allowed to run the checks ("
-              + detail
-              + "); Debezium needs "
-              + String.join(", ", Grants.required(Flavor.MARIADB))
-              + " (MySQL: REPLICATION CLIENT instead of BINLOG MONITOR) ON *.*";
+          postgres
+              ? "user "
+                  + request.user()
+                  + " on "
+                  + r
+                  + " is not allowed to run the checks ("
+                  + detail
+                  + "); it needs LOGIN, REPLICATION and read access to the catalogs"
+              : "user "
+                  + request.user()
+                  + " on "
+                  + r
+                  + " is not allowed to run the checks ("
+                  + detail
+                  + "); Debezium needs "
+                  + String.join(", ", Grants.required(Flavor.MARIADB))
+                  + " (MySQL: REPLICATION CLIENT instead of BINLOG MONITOR) ON *.*";
       case TIMEOUT ->
           r
               + " at "
@@ -127,7 +153,7 @@ public final class FailureFindings {
     };
   }
 
-  private static String address(SourceCheckRequest request) {
+  private static String address(CheckTarget request) {
     return request.host() + ":" + request.port();
   }
 

@@ -39,6 +39,32 @@ public enum FindingReason {
   RETENTION_UNKNOWN("RetentionUnknown", true),
   /** Twinlog raised the retention itself ({@code enforce: true}). */
   RETENTION_RAISED("RetentionRaised", true),
+  /** PostgreSQL older than 16, which cannot decode on standbys. */
+  POSTGRES_VERSION_UNSUPPORTED("PostgresVersionUnsupported", false),
+  /** PostgreSQL {@code wal_level} is not {@code logical}: the WAL has nothing to decode. */
+  WAL_LEVEL_NOT_LOGICAL("WalLevelNotLogical", false),
+  /** The PostgreSQL CDC user has neither REPLICATION nor SUPERUSER. */
+  NO_REPLICATION_ATTRIBUTE("NoReplicationAttribute", false),
+  /** No free replication slot or WAL sender for the connector. */
+  REPLICATION_SLOTS_EXHAUSTED("ReplicationSlotsExhausted", false),
+  /** The publication the connector reads does not exist. */
+  PUBLICATION_MISSING("PublicationMissing", false),
+  /** The publication lacks some of the captured tables. */
+  PUBLICATION_MISSES_TABLES("PublicationMissesTables", false),
+  /** A captured table does not exist in the captured database. */
+  CAPTURED_TABLE_MISSING("CapturedTableMissing", false),
+  /** A captured table's updates and deletes carry no key (no primary key, identity DEFAULT). */
+  REPLICA_IDENTITY_MISSING("ReplicaIdentityMissing", false),
+  /** A standby without {@code hot_standby_feedback}: vacuum removes what its slot needs. */
+  HOT_STANDBY_FEEDBACK_OFF("HotStandbyFeedbackOff", true),
+  /** A standby streaming without {@code primary_slot_name}: feedback lapses on disconnect. */
+  STANDBY_WITHOUT_PRIMARY_SLOT("StandbyWithoutPrimarySlot", true),
+  /** The pipeline's slot was invalidated ({@code wal_status = 'lost'}): no resume from it. */
+  SLOT_LOST("SlotLost", true),
+  /** The slot may be invalidated soon ({@code unreserved}, or little {@code safe_wal_size}). */
+  SLOT_AT_RISK("SlotAtRisk", true),
+  /** The slot does not exist yet: the connector creates it when it first starts. */
+  SLOT_MISSING("SlotMissing", true),
   /** The check failed in a way none of the other reasons describe. */
   CHECK_FAILED("SourceCheckFailed", false);
 
@@ -57,6 +83,8 @@ public enum FindingReason {
 
   /**
    * True when the finding belongs to {@code BinlogRetentionOk}, false for {@code SourcesHealthy}.
+   * For PostgreSQL the slot findings take the place of binlog retention: both say whether a
+   * connector can resume from where it stopped.
    */
   public boolean isRetention() {
     return retention;

@@ -31,7 +31,8 @@ public record SourceCheckRequest(
     Set<Long> connectorServerIds,
     boolean enforceRetention,
     Duration connectTimeout,
-    Duration readTimeout) {
+    Duration readTimeout)
+    implements CheckTarget {
 
   /** Defaults for the timeouts when the caller has no opinion. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);

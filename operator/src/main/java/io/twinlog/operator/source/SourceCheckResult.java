@@ -10,15 +10,27 @@ import java.util.Optional;
 /**
  * The outcome of checking one replica.
  *
- * @param facts what was read; null when the server could not be reached or queried
+ * @param facts what was read from a MySQL or MariaDB server; null when the server could not be
+ *     reached or queried, and for PostgreSQL
+ * @param postgres what was read from a PostgreSQL server; null otherwise
  */
 public record SourceCheckResult(
-    String replicaName, Instant checkedAt, List<Finding> findings, SourceFacts facts) {
+    String replicaName,
+    Instant checkedAt,
+    List<Finding> findings,
+    SourceFacts facts,
+    PostgresFacts postgres) {
 
   public SourceCheckResult {
     Objects.requireNonNull(replicaName, "replicaName");
     Objects.requireNonNull(checkedAt, "checkedAt");
     findings = List.copyOf(findings);
+  }
+
+  /** The result of a MySQL or MariaDB check. */
+  public SourceCheckResult(
+      String replicaName, Instant checkedAt, List<Finding> findings, SourceFacts facts) {
+    this(replicaName, checkedAt, findings, facts, null);
   }
 
   /** True when nothing stops CDC from this replica (retention warnings do not count). */
@@ -28,10 +40,11 @@ public record SourceCheckResult(
 
   /**
    * True when the retention was read and is long enough (or was raised); false when too short,
-   * size-limited or unknown, including when the server could not be reached.
+   * size-limited or unknown, including when the server could not be reached. For PostgreSQL: the
+   * slot is neither lost nor at risk, nor its standby set up so that it will be.
    */
   public boolean retentionOk() {
-    return facts != null
+    return (facts != null || postgres != null)
         && findings.stream()
             .noneMatch(f -> f.reason().isRetention() && f.severity() != Severity.INFO);
   }
@@ -51,6 +64,19 @@ public record SourceCheckResult(
   /** The findings for the {@code SourcesHealthy} condition. */
   public List<Finding> sourceFindings() {
     return findings.stream().filter(f -> !f.reason().isRetention()).toList();
+  }
+
+  /**
+   * PostgreSQL: bytes of WAL the pipeline's slot holds back on the server; empty without facts or
+   * slot.
+   */
+  public Optional<Long> retainedWalBytes() {
+    return postgres == null ? Optional.empty() : postgres.retainedWalBytes();
+  }
+
+  /** PostgreSQL: the slot's {@code wal_status}; empty without facts or slot. */
+  public Optional<String> walStatus() {
+    return postgres == null ? Optional.empty() : postgres.walStatus();
   }
 
   /** The findings for the {@code BinlogRetentionOk} condition. */

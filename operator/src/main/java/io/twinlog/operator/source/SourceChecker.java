@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * 2 x readTimeout}, from when it starts running) after which its future completes with a {@code
  * SourceTimeout} finding, so a hung database holds one pool thread for a bounded time and never
  * delays checks of others. Two identical requests in flight share one check. Futures complete on
- * the checker's threads.
+ * the checker's threads. MySQL/MariaDB ({@link SourceCheckRequest}) and PostgreSQL ({@link
+ * PostgresCheckRequest}) checks, and dropping PostgreSQL slots, share the pool.
  */
 public final class SourceChecker implements AutoCloseable {
 
@@ -33,8 +36,12 @@ public final class SourceChecker implements AutoCloseable {
 
   private final ThreadPoolExecutor executor;
   private final SourceProbe probe;
+  private final PostgresProbe postgresProbe;
+  private final ReplicationSlots slots = new ReplicationSlots();
   private final Clock clock;
-  private final Map<SourceCheckRequest, CompletableFuture<SourceCheckResult>> inFlight =
+  private final Map<Object, CompletableFuture<SourceCheckResult>> inFlight =
+      new ConcurrentHashMap<>();
+  private final Map<PostgresCheckRequest, CompletableFuture<SlotDropResult>> dropsInFlight =
       new ConcurrentHashMap<>();
 
   /** A checker with {@link #DEFAULT_THREADS} threads and the system clock. */
@@ -46,6 +53,7 @@ public final class SourceChecker implements AutoCloseable {
   public SourceChecker(int threads, Clock clock) {
     this.clock = clock;
     this.probe = new SourceProbe(clock);
+    this.postgresProbe = new PostgresProbe(clock);
     this.executor =
         new ThreadPoolExecutor(
             threads,
@@ -59,17 +67,101 @@ public final class SourceChecker implements AutoCloseable {
 
   /** Starts a check of one replica; the future never completes exceptionally. */
   public CompletableFuture<SourceCheckResult> check(SourceCheckRequest request) {
-    CompletableFuture<SourceCheckResult> existing = inFlight.get(request);
+    return submit(
+        inFlight,
+        request,
+        deadline(request),
+        () -> probe.check(request),
+        () -> timedOut(request, deadline(request)),
+        e -> failed(request.replicaName(), FailureFindings.of(request, e)),
+        () -> notChecked(request.replicaName()));
+  }
+
+  /** Starts a check of one PostgreSQL server; the future never completes exceptionally. */
+  public CompletableFuture<SourceCheckResult> check(PostgresCheckRequest request) {
+    return submit(
+        inFlight,
+        request,
+        deadline(request),
+        () -> postgresProbe.check(request),
+        () -> timedOut(request, deadline(request)),
+        e -> failed(request.replicaName(), FailureFindings.of(request, e)),
+        () -> notChecked(request.replicaName()));
+  }
+
+  /**
+   * Drops the request's slot on its server (see {@link ReplicationSlots}), with the same deadline
+   * as a check; the future never completes exceptionally.
+   */
+  public CompletableFuture<SlotDropResult> dropSlot(PostgresCheckRequest request) {
+    Duration deadline = deadline(request);
+    return submit(
+        dropsInFlight,
+        request,
+        deadline,
+        () -> slots.drop(request),
+        () ->
+            new SlotDropResult(
+                request.replicaName(),
+                request.slotName(),
+                SlotDropResult.Outcome.FAILED,
+                FindingReason.TIMEOUT,
+                "dropping replication slot "
+                    + request.slotName()
+                    + " on "
+                    + request.replicaName()
+                    + " did not finish within "
+                    + SourceRules.human(deadline)
+                    + "; whether it was dropped is unknown, retried later"),
+        e ->
+            new SlotDropResult(
+                request.replicaName(),
+                request.slotName(),
+                SlotDropResult.Outcome.FAILED,
+                FindingReason.CHECK_FAILED,
+                "dropping replication slot "
+                    + request.slotName()
+                    + " on "
+                    + request.replicaName()
+                    + " failed: "
+                    + FailureFindings.detail(e)),
+        () ->
+            new SlotDropResult(
+                request.replicaName(),
+                request.slotName(),
+                SlotDropResult.Outcome.FAILED,
+                FindingReason.CHECK_FAILED,
+                "replication slot "
+                    + request.slotName()
+                    + " on "
+                    + request.replicaName()
+                    + " was not dropped yet: the operator's source check threads are busy;"
+                    + " retried later"));
+  }
+
+  /**
+   * Runs {@code work} on the pool once per distinct {@code key} in flight; the future completes
+   * with its result, or {@code onDeadline} once {@code deadline} passed since it started, or {@code
+   * onFailure}, or {@code onRejected} when the queue is full.
+   */
+  private <K, R> CompletableFuture<R> submit(
+      Map<K, CompletableFuture<R>> running,
+      K key,
+      Duration deadline,
+      Supplier<R> work,
+      Supplier<R> onDeadline,
+      Function<Throwable, R> onFailure,
+      Supplier<R> onRejected) {
+    CompletableFuture<R> existing = running.get(key);
     if (existing != null) {
       return existing;
     }
-    CompletableFuture<SourceCheckResult> future = new CompletableFuture<>();
-    CompletableFuture<SourceCheckResult> raced = inFlight.putIfAbsent(request, future);
+    CompletableFuture<R> future = new CompletableFuture<>();
+    CompletableFuture<R> raced = running.putIfAbsent(key, future);
     if (raced != null) {
       return raced;
     }
-    future.whenComplete((r, e) -> inFlight.remove(request, future));
-    Duration deadline = deadline(request);
+    future.whenComplete((r, e) -> running.remove(key, future));
     try {
       executor.execute(
           () -> {
@@ -79,16 +171,16 @@ public final class SourceChecker implements AutoCloseable {
             // The deadline runs from the start of the check, not from its submission: waiting
             // for a free thread behind other checks says nothing about this replica.
             CompletableFuture.delayedExecutor(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> future.complete(timedOut(request, deadline)));
-            LOG.debug("checking source {}", request);
+                .execute(() -> future.complete(onDeadline.get()));
+            LOG.debug("checking source {}", key);
             try {
-              future.complete(probe.check(request));
+              future.complete(work.get());
             } catch (RuntimeException | Error e) {
-              future.complete(failed(request, e));
+              future.complete(onFailure.apply(e));
             }
           });
     } catch (RejectedExecutionException e) {
-      future.complete(notChecked(request));
+      future.complete(onRejected.get());
     }
     return future;
   }
@@ -101,11 +193,11 @@ public final class SourceChecker implements AutoCloseable {
         .thenApply(v -> futures.stream().map(CompletableFuture::join).toList());
   }
 
-  static Duration deadline(SourceCheckRequest request) {
+  static Duration deadline(CheckTarget request) {
     return request.connectTimeout().plus(request.readTimeout().multipliedBy(2));
   }
 
-  private SourceCheckResult timedOut(SourceCheckRequest request, Duration deadline) {
+  private SourceCheckResult timedOut(CheckTarget request, Duration deadline) {
     return new SourceCheckResult(
         request.replicaName(),
         clock.instant(),
@@ -114,14 +206,14 @@ public final class SourceChecker implements AutoCloseable {
   }
 
   /** The queue of waiting checks is full: say so, instead of blaming the replica. */
-  private SourceCheckResult notChecked(SourceCheckRequest request) {
+  private SourceCheckResult notChecked(String replica) {
     return new SourceCheckResult(
-        request.replicaName(),
+        replica,
         clock.instant(),
         List.of(
             Finding.error(
                 FindingReason.CHECK_FAILED,
-                request.replicaName()
+                replica
                     + " was not checked yet: "
                     + executor.getQueue().size()
                     + " source checks are waiting for the operator's "
@@ -130,9 +222,8 @@ public final class SourceChecker implements AutoCloseable {
         null);
   }
 
-  private SourceCheckResult failed(SourceCheckRequest request, Throwable e) {
-    return new SourceCheckResult(
-        request.replicaName(), clock.instant(), List.of(FailureFindings.of(request, e)), null);
+  private SourceCheckResult failed(String replica, Finding finding) {
+    return new SourceCheckResult(replica, clock.instant(), List.of(finding), null);
   }
 
   private static ThreadFactory daemonThreads() {
