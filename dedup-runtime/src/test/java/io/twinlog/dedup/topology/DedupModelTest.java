@@ -61,6 +61,10 @@ class DedupModelTest {
   private static final boolean LIST = Boolean.getBoolean("twinlog.property.list");
   private static final boolean DEBUG = Boolean.getBoolean("twinlog.debug");
 
+  /** Dead letters over every seed run (the PostgreSQL summary line reports them). */
+  private static final java.util.concurrent.atomic.AtomicLong DEAD_LETTERED =
+      new java.util.concurrent.atomic.AtomicLong();
+
   @TempDir Path state;
 
   @ParameterizedTest(name = "gtids={0}")
@@ -70,6 +74,9 @@ class DedupModelTest {
     if (only != null && Boolean.parseBoolean(only) != gtids) {
       return; // a run of one rule only (see dedup-runtime/README.md)
     }
+    if (!runs("mariadb")) {
+      return;
+    }
     List<String> failures = new ArrayList<>();
     int failed = 0;
     for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
@@ -77,7 +84,7 @@ class DedupModelTest {
       // transaction across every table of a partition.
       String problem;
       try (DedupDriver d = new DedupDriver(3, 48 * HOUR, state.resolve("seed-" + seed))) {
-        problem = run(d, seed, gtids, "_" + seed, MAX_TX);
+        problem = run(d, seed, gtids, false, "_" + seed, MAX_TX);
       }
       if (problem != null) {
         failed++;
@@ -85,7 +92,7 @@ class DedupModelTest {
           System.out.println(
               "FAIL " + seed + " " + problem.substring(0, Math.min(160, problem.length())));
         } else if (failures.size() < 3) {
-          failures.add(shrink(seed, gtids, problem));
+          failures.add(shrink(seed, gtids, false, problem));
         }
       }
     }
@@ -101,22 +108,103 @@ class DedupModelTest {
     }
   }
 
-  private String shrink(long seed, boolean gtids, String problem) {
-    for (int maxTx = 1; maxTx < MAX_TX; maxTx++) {
-      try (DedupDriver d = new DedupDriver(3, 48 * HOUR, state.resolve("shrink-" + seed + maxTx))) {
-        String shorter = run(d, seed, gtids, "_" + seed, maxTx);
-        if (shorter != null) {
-          return describe(seed, gtids, maxTx, shorter);
+  /**
+   * The same adversary over a PostgreSQL primary and streaming standbys ({@link
+   * Adversary#generatePostgres}): changes identified by WAL position, so nothing may repeat, and
+   * without a re-seed or failover the output is exactly the primary's sequence. {@code
+   * -Dtwinlog.model.source=postgresql} runs this one only, {@code mariadb} the others only.
+   */
+  @org.junit.jupiter.api.Test
+  void postgresqlSourcesNeverLoseDuplicateOrReorder() {
+    if (!runs("postgresql")) {
+      return;
+    }
+    List<String> failures = new ArrayList<>();
+    int failed = 0;
+    int[] shapes = new int[4];
+    DEAD_LETTERED.set(0);
+    for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+      String problem;
+      countShapes(history(seed, true, true, "_" + seed, MAX_TX), shapes);
+      try (DedupDriver d = new DedupDriver(3, 48 * HOUR, state.resolve("pg-seed-" + seed))) {
+        problem = run(d, seed, true, true, "_" + seed, MAX_TX);
+      }
+      if (problem != null) {
+        failed++;
+        if (LIST) {
+          System.out.println(
+              "FAIL " + seed + " " + problem.substring(0, Math.min(160, problem.length())));
+        } else if (failures.size() < 3) {
+          failures.add(shrink(seed, true, true, problem));
         }
       }
     }
-    return describe(seed, gtids, MAX_TX, problem);
+    if (failed > 0) {
+      throw new AssertionError(
+          failed
+              + " of "
+              + SEEDS
+              + " seeds fail (postgresql); the first, shrunk:\n\n"
+              + String.join("\n\n", failures));
+    }
+    System.out.printf(
+        "postgresql model: %d seeds pass; %d with a failover, %d with a re-seed ahead, %d with a"
+            + " COPY, %d with concurrent transactions; %d dead letters in all%n",
+        SEEDS, shapes[0], shapes[1], shapes[2], shapes[3], DEAD_LETTERED.get());
   }
 
-  private static String describe(long seed, boolean gtids, int maxTx, String problem) {
-    History h = Adversary.generate(seed, gtids, "_" + seed, maxTx);
+  /** What the PostgreSQL histories exercised: failovers, re-seeds, COPYs, interleaved WAL. */
+  private static void countShapes(History h, int[] shapes) {
+    shapes[0] += h.failover() ? 1 : 0;
+    shapes[1] += h.skipped() ? 1 : 0;
+    boolean copy = false;
+    boolean concurrent = false;
+    Map<String, Long> lastLsnOfTable = new HashMap<>();
+    for (int i = 0; i < h.truth().size(); i++) {
+      Change c = h.truth().get(i);
+      copy |= i > 0 && h.truth().get(i - 1).lsn() == c.lsn();
+      Long last = lastLsnOfTable.put(c.table(), c.lsn());
+      concurrent |= last != null && last > c.lsn();
+    }
+    shapes[2] += copy ? 1 : 0;
+    shapes[3] += concurrent ? 1 : 0;
+  }
+
+  /** Whether {@code -Dtwinlog.model.source} (unset: every source) asks for this one. */
+  private static boolean runs(String source) {
+    String only = System.getProperty("twinlog.model.source");
+    return only == null || only.isBlank() || only.equalsIgnoreCase(source);
+  }
+
+  static History history(long seed, boolean gtids, boolean postgres, String suffix, int maxTx) {
+    return postgres
+        ? Adversary.generatePostgres(seed, suffix, maxTx)
+        : Adversary.generate(seed, gtids, suffix, maxTx);
+  }
+
+  private String shrink(long seed, boolean gtids, boolean postgres, String problem) {
+    for (int maxTx = 1; maxTx < MAX_TX; maxTx++) {
+      try (DedupDriver d =
+          new DedupDriver(3, 48 * HOUR, state.resolve("shrink-" + postgres + seed + maxTx))) {
+        String shorter = run(d, seed, gtids, postgres, "_" + seed, maxTx);
+        if (shorter != null) {
+          return describe(seed, gtids, postgres, maxTx, shorter);
+        }
+      }
+    }
+    return describe(seed, gtids, postgres, MAX_TX, problem);
+  }
+
+  private static String describe(
+      long seed, boolean gtids, boolean postgres, int maxTx, String problem) {
+    History h = history(seed, gtids, postgres, "_" + seed, maxTx);
     StringBuilder text =
-        new StringBuilder("seed " + seed + " (gtids " + gtids + ", " + maxTx + " transactions, ")
+        new StringBuilder(
+                "seed "
+                    + seed
+                    + (postgres ? " (postgresql, " : " (gtids " + gtids + ", ")
+                    + maxTx
+                    + " transactions, ")
             .append(h.deliveries().size())
             .append(" sources): ")
             .append(problem)
@@ -132,13 +220,20 @@ class DedupModelTest {
   }
 
   /** Plays one history through the driver; returns what is wrong, or null. */
-  static String run(DedupDriver d, long seed, boolean gtids, String suffix, int maxTx) {
-    return run(d, seed, gtids, suffix, maxTx, DEBUG);
+  static String run(
+      DedupDriver d, long seed, boolean gtids, boolean postgres, String suffix, int maxTx) {
+    return run(d, seed, gtids, postgres, suffix, maxTx, DEBUG);
   }
 
   static String run(
-      DedupDriver d, long seed, boolean gtids, String suffix, int maxTx, boolean debug) {
-    History h = Adversary.generate(seed, gtids, suffix, maxTx);
+      DedupDriver d,
+      long seed,
+      boolean gtids,
+      boolean postgres,
+      String suffix,
+      int maxTx,
+      boolean debug) {
+    History h = history(seed, gtids, postgres, suffix, maxTx);
     if (Boolean.getBoolean("twinlog.debug")) {
       System.out.println("SEED " + seed + " maxTx " + maxTx);
     }
@@ -183,6 +278,7 @@ class DedupModelTest {
       d.advanceWallClock(d.alignHoldMs() + 1_000);
     }
     List<TestRecord<String, String>> deadLetters = d.deadLetters();
+    DEAD_LETTERED.addAndGet(deadLetters.size());
     for (String table : List.of(Adversary.TABLE_A + suffix, Adversary.TABLE_B + suffix)) {
       String problem = check(d, h, table, deadLetters);
       if (problem != null) {
@@ -209,6 +305,9 @@ class DedupModelTest {
     }
     if (ids.stream().distinct().count() != ids.size()) {
       return table + ": change ids repeat: " + ids;
+    }
+    if (h.truth().get(0).postgres() && !ids.stream().allMatch(id -> id.startsWith("pg:"))) {
+      return table + ": PostgreSQL changes not decided by WAL position: " + ids;
     }
     List<String> conflicts = new ArrayList<>();
     for (TestRecord<String, String> r : allDeadLetters) {
@@ -295,9 +394,10 @@ class DedupModelTest {
    * may repeat.
    */
   private static Set<String> undecidable(History h, String table) {
-    if (h.truth().get(0).gtid() == null) {
+    if (h.truth().get(0).gtid() == null || h.truth().get(0).postgres()) {
       // Without GTIDs a change is identified by its content and its occurrence, and a source's
-      // re-send by its own binlog position going back: nothing is allowed to repeat.
+      // re-send by its own binlog position going back; from PostgreSQL by its WAL position, the
+      // same in every copy: nothing is allowed to repeat.
       return Set.of();
     }
     Map<String, Integer> size = new HashMap<>();
