@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.twinlog.testkit.MariaDbCluster;
 import io.twinlog.testkit.MariaDbServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -282,43 +276,6 @@ class SourceCheckerIT {
       silent.hangUp();
       assertThat(stuck.join().healthy()).isFalse();
       assertThat(queued.join().reason()).isEqualTo(FindingReason.OK);
-    }
-  }
-
-  /** Accepts TCP connections and never sends a byte, like a hung database. */
-  private static final class SilentServer implements AutoCloseable {
-    private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
-    private final Thread acceptor =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    while (true) {
-                      accepted.add(socket.accept());
-                    }
-                  } catch (IOException closed) {
-                    // close() ends the loop
-                  }
-                });
-
-    SilentServer() throws IOException {}
-
-    int port() {
-      return socket.getLocalPort();
-    }
-
-    void hangUp() throws IOException {
-      for (Socket s : accepted) {
-        s.close();
-      }
-    }
-
-    @Override
-    public void close() throws Exception {
-      socket.close();
-      acceptor.join();
-      hangUp();
     }
   }
 }
