@@ -3,20 +3,26 @@ package io.twinlog.e2e;
 import io.twinlog.e2e.check.ScenarioReport;
 import io.twinlog.e2e.stack.E2eStack;
 import io.twinlog.e2e.stack.PipelineRun;
+import io.twinlog.e2e.stack.SourceCluster;
 import io.twinlog.e2e.workload.Workload;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.testkit.MariaDbServer;
+import io.twinlog.testkit.PostgresCluster;
+import io.twinlog.testkit.PostgresServer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The local playground ({@code ./dev playground}): the whole Twinlog stack on this machine with
- * {@code samples/03-pipeline-minimal.yaml} adapted to local addresses, a small steady workload, a
- * live {@code kubectl get cdcpipelines} table and delivery counters, replica-a killed and brought
- * back while the stream goes on, and a summary when it stops (Ctrl-C, or {@code --duration 60s}).
+ * {@code samples/03-pipeline-minimal.yaml} (or, with {@code --source postgresql}, {@code
+ * samples/07-pipeline-postgresql.yaml}) adapted to local addresses, a small steady workload, a live
+ * {@code kubectl get cdcpipelines} table and delivery counters, one replica killed and brought back
+ * while the stream goes on, and a summary when it stops (Ctrl-C, or {@code --duration 60s}).
  */
 public final class Playground {
   private static final Duration KILL_AT = Duration.ofSeconds(15);
@@ -27,15 +33,17 @@ public final class Playground {
 
   private final PlaygroundView view;
   private final Duration duration;
+  private final boolean postgres;
   private final CountDownLatch finished = new CountDownLatch(1);
   private volatile boolean stopRequested;
   private volatile E2eStack stack;
   private volatile PipelineRun run;
   private volatile boolean ok = true;
 
-  private Playground(PlaygroundView view, Duration duration) {
+  private Playground(PlaygroundView view, PlaygroundArgs args) {
     this.view = view;
-    this.duration = duration;
+    this.duration = args.duration();
+    this.postgres = args.postgres();
   }
 
   // Held so the level sticks: the binlog client logs reconnect attempts through java.util.logging.
@@ -43,9 +51,9 @@ public final class Playground {
 
   public static void main(String[] args) throws Exception {
     JUL_ROOT.setLevel(java.util.logging.Level.WARNING);
-    Duration duration = PlaygroundArgs.duration(args);
+    PlaygroundArgs parsed = PlaygroundArgs.parse(args);
     boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));
-    Playground playground = new Playground(new PlaygroundView(System.out, terminal), duration);
+    Playground playground = new Playground(new PlaygroundView(System.out, terminal), parsed);
     Runtime.getRuntime().addShutdownHook(new Thread(playground::onShutdown, "playground-stop"));
     playground.runToEnd();
     System.exit(playground.ok ? 0 : 1);
@@ -69,6 +77,10 @@ public final class Playground {
           "Starting MariaDB (primary + 2 replicas), Kafka, Kafka Connect (Debezium + ERP sink),"
               + " the Kubernetes API (mock), Strimzi stand-ins and the Twinlog operator...");
       stack = E2eStack.start(false);
+      if (postgres) {
+        view.event("Starting PostgreSQL (primary + 2 streaming standbys)...");
+        stack.postgres();
+      }
       view.event("Stack up. ERP stand-in listening on " + stack.erp().url());
       if (!stopRequested) {
         play();
@@ -93,20 +105,56 @@ public final class Playground {
     stack.prepareNamespace(PlaygroundPipeline.NAMESPACE);
     stack.putSecret(
         PlaygroundPipeline.NAMESPACE, "erp-credentials", Map.of("token", "playground-token"));
-    MariaDbServer primary = stack.mariadb().primary();
-    CdcPipeline sample = PlaygroundPipeline.sample();
-    Workload workload =
-        Workload.create(
-            primary.jdbcUrl(),
-            MariaDbServer.ADMIN_USER,
-            MariaDbServer.ADMIN_PASSWORD,
-            PlaygroundPipeline.database(sample),
-            42);
-    stack.mariadb().awaitReplicasCaughtUp(Duration.ofSeconds(30));
-    CdcPipeline pipeline = PlaygroundPipeline.adapt(sample, stack, workload);
+    CdcPipeline sample = PlaygroundPipeline.sample(postgres);
+    Workload workload;
+    List<PlaygroundPipeline.HostPort> servers = new ArrayList<>();
+    SourceCluster cluster;
+    if (postgres) {
+      PostgresCluster pg = stack.postgres();
+      workload =
+          Workload.createPostgres(
+              pg.primary().jdbcUrl(PostgresCluster.DATABASE),
+              PostgresServer.ADMIN_USER,
+              PostgresServer.ADMIN_PASSWORD,
+              PostgresCluster.DATABASE,
+              PlaygroundPipeline.schema(sample),
+              PostgresCluster.CDC_USER,
+              42);
+      PipelineRun.createPublication(
+          pg.primary(),
+          sample.getSpec().getSource().getPostgresql().getPublication(),
+          workload.qualifiedTables());
+      List<PostgresServer> all = new ArrayList<>(List.of(pg.primary()));
+      all.addAll(pg.standbys());
+      all.forEach(s -> servers.add(new PlaygroundPipeline.HostPort(s.host(), s.port())));
+      PostgresServer victim = pg.standby(0);
+      kill = victim::kill;
+      revive = victim::start;
+      cluster = SourceCluster.of(pg);
+    } else {
+      MariaDbServer primary = stack.mariadb().primary();
+      workload =
+          Workload.create(
+              primary.jdbcUrl(),
+              MariaDbServer.ADMIN_USER,
+              MariaDbServer.ADMIN_PASSWORD,
+              PlaygroundPipeline.database(sample),
+              42);
+      stack
+          .mariadb()
+          .replicas()
+          .forEach(s -> servers.add(new PlaygroundPipeline.HostPort(s.host(), s.port())));
+      MariaDbServer victim = stack.mariadb().replica(0);
+      kill = victim::kill;
+      revive = victim::start;
+      cluster = SourceCluster.of(stack.mariadb());
+    }
+    cluster.awaitCaughtUp(Duration.ofSeconds(30));
+    victimName = sample.getSpec().getSource().getReplicas().get(postgres ? 1 : 0).getName();
+    CdcPipeline pipeline = PlaygroundPipeline.adapt(sample, stack, workload, servers);
     view.event(
         "Applying "
-            + PlaygroundPipeline.SAMPLE
+            + PlaygroundPipeline.sampleFile(postgres)
             + " as "
             + PlaygroundPipeline.NAMESPACE
             + "/"
@@ -114,7 +162,7 @@ public final class Playground {
             + " (local addresses; tables "
             + pipeline.getSpec().getSource().getInclude().getTables()
             + ")");
-    run = PipelineRun.apply(stack, pipeline, workload);
+    run = PipelineRun.apply(stack, pipeline, workload, cluster);
     Instant applied = Instant.now();
     while (!stopRequested && !ready()) {
       redraw("waiting for Ready (connectors, dedup, sink)");
@@ -128,39 +176,40 @@ public final class Playground {
     }
     run.awaitStreaming(Duration.ofMinutes(3));
     view.event(
-        "Ready: both sources stream. Writing ~"
+        "Ready: every source streams. Writing ~"
             + TRANSACTIONS_PER_SECOND
             + " transactions/s to the primary.");
     WorkloadLoop load = WorkloadLoop.start(workload, TRANSACTIONS_PER_SECOND);
     Instant start = Instant.now();
     boolean killed = false;
     boolean revived = false;
-    MariaDbServer replicaA = stack.mariadb().replica(0);
     try {
       while (!stopRequested
           && (duration == null || Duration.between(start, Instant.now()).compareTo(duration) < 0)) {
         Duration elapsed = Duration.between(start, Instant.now());
         if (!killed && elapsed.compareTo(KILL_AT) >= 0) {
-          replicaA.kill();
+          kill.run();
           killed = true;
           killedAt = Instant.now();
           view.event(
-              "Killed replica-a's mariadbd (SIGKILL). Changes keep flowing through replica-b.");
+              "Killed "
+                  + victimName
+                  + "'s database server (SIGKILL). Changes keep flowing through the others.");
         }
         if (killed && !revived && elapsed.compareTo(REVIVE_AT) >= 0) {
-          replicaA.start();
+          revive.run();
           revived = true;
           revivedAt = Instant.now();
-          view.event("Started replica-a again; its connector reconnects and catches up.");
+          view.event("Started " + victimName + " again; its connector reconnects and catches up.");
         }
         announceSources(killed ? (revived ? revivedAt : killedAt) : null, revived);
-        redraw(killed && !revived ? "replica-a down, streaming from replica-b" : "streaming");
+        redraw(killed && !revived ? victimName + " down, streaming from the others" : "streaming");
         pause(Duration.ofSeconds(1));
       }
     } finally {
       load.stop();
       if (killed && !revived) {
-        replicaA.start();
+        revive.run();
       }
     }
     view.event("Workload stopped; waiting for the ERP to receive the last changes...");
@@ -172,6 +221,9 @@ public final class Playground {
     summary();
   }
 
+  private Runnable kill;
+  private Runnable revive;
+  private String victimName;
   private Instant killedAt;
   private Instant revivedAt;
   private String lastSources;
@@ -198,7 +250,9 @@ public final class Playground {
               + why
               + "), "
               + Duration.between(since, Instant.now()).toSeconds()
-              + " s after replica-a was "
+              + " s after "
+              + victimName
+              + " was "
               + (revived ? "started again" : "killed")
               + ".");
     }

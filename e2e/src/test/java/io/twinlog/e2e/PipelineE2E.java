@@ -24,6 +24,7 @@ import io.twinlog.operator.api.v1alpha1.Condition;
 import io.twinlog.testkit.ConnectRest;
 import io.twinlog.testkit.ConnectRest.ConnectorOffset;
 import io.twinlog.testkit.MariaDbServer;
+import io.twinlog.testkit.PostgresServer;
 import io.twinlog.testkit.TcpProxy;
 import java.net.URI;
 import java.time.Duration;
@@ -189,6 +190,39 @@ class PipelineE2E {
         survivesAReplicaOutage(run, 1, "network-hang", proxy::hang, proxy::heal);
       } finally {
         proxy.heal();
+      }
+    }
+  }
+
+  /**
+   * PostgreSQL: the same pipeline read from two streaming standbys, each through its own logical
+   * slot; one standby is killed under load (SIGKILL of its postmaster) and started again, and the
+   * ERP still gets every change once, in key order, with identities from the WAL position.
+   */
+  @Test
+  @Order(2)
+  void postgresStandbyKilledMidWorkloadAndBroughtBack() throws Exception {
+    stack.erp().clear();
+    try (PipelineRun run = PipelineRun.applyPostgres(stack, "e2e-pg-standby-kill", "pgkill", 1)) {
+      PostgresServer standbyB = stack.postgres().standby(1);
+      AtomicReference<Boolean> down = new AtomicReference<>(false);
+      try {
+        survivesAReplicaOutage(
+            run,
+            1,
+            "postgres-standby-kill",
+            () -> {
+              standbyB.kill();
+              down.set(true);
+            },
+            () -> {
+              standbyB.start();
+              down.set(false);
+            });
+      } finally {
+        if (down.get()) {
+          standbyB.start();
+        }
       }
     }
   }

@@ -9,6 +9,7 @@ import io.twinlog.operator.reconciler.OperatorSettings;
 import io.twinlog.testkit.EmbeddedConnect;
 import io.twinlog.testkit.EmbeddedKafka;
 import io.twinlog.testkit.MariaDbCluster;
+import io.twinlog.testkit.PostgresCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,6 +43,7 @@ public final class E2eStack implements AutoCloseable {
   private final Path root;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private MariaDbCluster mariadb;
+  private PostgresCluster postgres;
   private EmbeddedKafka kafka;
   private MockKubernetes kubernetes;
   private EmbeddedConnect connect;
@@ -125,10 +127,12 @@ public final class E2eStack implements AutoCloseable {
    * registers it, so {@code DriverManager.getConnection} (the testkit's and ours) finds it.
    */
   private static void registerJdbcDriver() {
-    try {
-      Class.forName("org.mariadb.jdbc.Driver", true, E2eStack.class.getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("MariaDB JDBC driver missing from the classpath", e);
+    for (String driver : List.of("org.mariadb.jdbc.Driver", "org.postgresql.Driver")) {
+      try {
+        Class.forName(driver, true, E2eStack.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException(driver + " missing from the classpath", e);
+      }
     }
   }
 
@@ -165,6 +169,10 @@ public final class E2eStack implements AutoCloseable {
         namespace,
         "cdc-db",
         Map.of("username", MariaDbCluster.CDC_USER, "password", MariaDbCluster.CDC_PASSWORD));
+    putSecret(
+        namespace,
+        "cdc-pg",
+        Map.of("username", PostgresCluster.CDC_USER, "password", PostgresCluster.CDC_PASSWORD));
   }
 
   /** Creates a Secret (its values base64-encoded into {@code data}). */
@@ -183,6 +191,17 @@ public final class E2eStack implements AutoCloseable {
 
   public MariaDbCluster mariadb() {
     return mariadb;
+  }
+
+  /**
+   * A PostgreSQL primary with two streaming standbys, started on first use: only the PostgreSQL
+   * scenarios pay for it.
+   */
+  public synchronized PostgresCluster postgres() {
+    if (postgres == null) {
+      postgres = register(PostgresCluster.builder().standbys(2).start());
+    }
+    return postgres;
   }
 
   public EmbeddedKafka kafka() {

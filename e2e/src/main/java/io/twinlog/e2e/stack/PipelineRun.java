@@ -9,6 +9,8 @@ import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.api.v1alpha1.Condition;
 import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.testkit.MariaDbServer;
+import io.twinlog.testkit.PostgresCluster;
+import io.twinlog.testkit.PostgresServer;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,11 +32,14 @@ import org.awaitility.Awaitility;
 public final class PipelineRun implements AutoCloseable {
 
   private final E2eStack stack;
+  private final SourceCluster source;
   private final Workload workload;
   private final CdcPipeline applied;
 
-  private PipelineRun(E2eStack stack, Workload workload, CdcPipeline applied) {
+  private PipelineRun(
+      E2eStack stack, SourceCluster source, Workload workload, CdcPipeline applied) {
     this.stack = stack;
+    this.source = source;
     this.workload = workload;
     this.applied = applied;
   }
@@ -68,27 +73,81 @@ public final class PipelineRun implements AutoCloseable {
             database,
             database.hashCode());
     stack.mariadb().awaitReplicasCaughtUp(Duration.ofSeconds(30));
-    PipelineTemplate template =
-        new PipelineTemplate(
-            namespace,
-            "orders",
-            database,
-            workload.qualifiedTables(),
-            stack.mariadb().replicas(),
-            firstServerId,
-            stack.kafka().bootstrapServers(),
-            stack.erp().url(),
-            dedupInstances);
-    KubernetesClient client = stack.kubernetes().client();
-    CdcPipeline pipeline = template.toPipeline(client.getKubernetesSerialization());
+    String source =
+        PipelineTemplate.mariadb(
+            database, workload.qualifiedTables(), stack.mariadb().replicas(), firstServerId);
+    CdcPipeline pipeline = template(stack, namespace, source, dedupInstances);
     edit.accept(pipeline);
     return apply(stack, pipeline, workload);
   }
 
+  /**
+   * A PostgreSQL pipeline reading the stack's two standbys: creates the namespace and its Secret,
+   * schema {@code schema} with the workload's (empty) tables in the primary's database and a
+   * publication of them, waits until both standbys have them, and applies the pipeline.
+   */
+  public static PipelineRun applyPostgres(
+      E2eStack stack, String namespace, String schema, int dedupInstances) throws SQLException {
+    stack.prepareNamespace(namespace);
+    PostgresCluster postgres = stack.postgres();
+    PostgresServer primary = postgres.primary();
+    Workload workload =
+        Workload.createPostgres(
+            primary.jdbcUrl(PostgresCluster.DATABASE),
+            PostgresServer.ADMIN_USER,
+            PostgresServer.ADMIN_PASSWORD,
+            PostgresCluster.DATABASE,
+            schema,
+            PostgresCluster.CDC_USER,
+            schema.hashCode());
+    String publication = "twinlog_" + schema;
+    createPublication(primary, publication, workload.qualifiedTables());
+    postgres.awaitStandbysCaughtUp(Duration.ofSeconds(30));
+    String source =
+        PipelineTemplate.postgres(
+            PostgresCluster.DATABASE, workload.qualifiedTables(), postgres.standbys(), publication);
+    return apply(
+        stack,
+        template(stack, namespace, source, dedupInstances),
+        workload,
+        SourceCluster.of(postgres));
+  }
+
+  /**
+   * Creates a publication of {@code tables} on the primary, as the DBA does before applying a
+   * PostgreSQL pipeline (standbys are read-only: the connectors cannot create it there).
+   */
+  public static void createPublication(
+      PostgresServer primary, String publication, List<String> tables) {
+    primary.executeIn(
+        PostgresCluster.DATABASE,
+        "CREATE PUBLICATION " + publication + " FOR TABLE " + String.join(", ", tables));
+  }
+
+  private static CdcPipeline template(
+      E2eStack stack, String namespace, String source, int dedupInstances) {
+    PipelineTemplate template =
+        new PipelineTemplate(
+            namespace,
+            "orders",
+            source,
+            stack.kafka().bootstrapServers(),
+            stack.erp().url(),
+            dedupInstances);
+    KubernetesClient client = stack.kubernetes().client();
+    return template.toPipeline(client.getKubernetesSerialization());
+  }
+
   /** Applies a pipeline whose tables the workload writes (namespace and Secret prepared). */
   public static PipelineRun apply(E2eStack stack, CdcPipeline pipeline, Workload workload) {
+    return apply(stack, pipeline, workload, SourceCluster.of(stack.mariadb()));
+  }
+
+  /** As {@link #apply(E2eStack, CdcPipeline, Workload)}, reading {@code source}'s replicas. */
+  public static PipelineRun apply(
+      E2eStack stack, CdcPipeline pipeline, Workload workload, SourceCluster source) {
     CdcPipeline created = stack.kubernetes().client().resource(pipeline).create();
-    return new PipelineRun(stack, workload, created);
+    return new PipelineRun(stack, source, workload, created);
   }
 
   public Workload workload() {
@@ -314,12 +373,12 @@ public final class PipelineRun implements AutoCloseable {
    */
   public void awaitQuiescent(Duration timeout, int... sources) throws SQLException {
     if (sources.length == 0) {
-      stack.mariadb().awaitReplicasCaughtUp(timeout);
+      source.awaitCaughtUp(timeout);
       awaitStreaming(timeout);
     } else {
       // Only the given sources' replicas: another may have left the primary for good (failover).
       for (int i : sources) {
-        stack.mariadb().awaitReplicaCaughtUp(stack.mariadb().replica(i), timeout);
+        source.awaitCaughtUp(i, timeout);
       }
       for (int i : sources) {
         awaitSourceStreams(i, timeout);
@@ -459,7 +518,7 @@ public final class PipelineRun implements AutoCloseable {
         scenario,
         workload.truth().changes(),
         stack.erp().requests(),
-        Set.copyOf(workload.qualifiedTables()),
+        Set.copyOf(workload.truthTables()),
         expectedDeadLetters < 0 ? 0 : deadLetters(),
         Math.max(0, expectedDeadLetters),
         failureToRestart);

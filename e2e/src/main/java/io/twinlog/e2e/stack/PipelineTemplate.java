@@ -3,9 +3,9 @@ package io.twinlog.e2e.stack;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.testkit.MariaDbServer;
+import io.twinlog.testkit.PostgresServer;
 import java.net.URI;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * A CdcPipeline for this machine: the same shape as {@code samples/}'s, with the addresses of the
@@ -14,10 +14,8 @@ import java.util.stream.Collectors;
  *
  * @param namespace the pipeline's namespace (one per scenario)
  * @param name the pipeline's name
- * @param database the captured database
- * @param tables {@code database.table} names
- * @param replicas the replicas to read, in order (named replica-a, replica-b, ...)
- * @param firstServerId Debezium's {@code database.server.id} of the first replica's connector
+ * @param source the {@code spec.source} block, indented for {@link #yaml()} ({@link #mariadb} or
+ *     {@link #postgres})
  * @param bootstrapServers the embedded broker
  * @param erpUrl the ERP stand-in
  * @param dedupInstances dedup runtimes to run
@@ -25,10 +23,7 @@ import java.util.stream.Collectors;
 public record PipelineTemplate(
     String namespace,
     String name,
-    String database,
-    List<String> tables,
-    List<MariaDbServer> replicas,
-    int firstServerId,
+    String source,
     String bootstrapServers,
     URI erpUrl,
     int dedupInstances) {
@@ -38,8 +33,13 @@ public record PipelineTemplate(
     return "replica-" + (char) ('a' + i);
   }
 
-  /** The YAML, as a user would {@code kubectl apply} it. */
-  public String yaml() {
+  /**
+   * A MariaDB source: {@code database}'s {@code tables} ({@code database.table}) read from {@code
+   * replicas}, the first replica's connector with Debezium's {@code database.server.id} {@code
+   * firstServerId}, the next ones counting up.
+   */
+  public static String mariadb(
+      String database, List<String> tables, List<MariaDbServer> replicas, int firstServerId) {
     StringBuilder replicasYaml = new StringBuilder();
     for (int i = 0; i < replicas.size(); i++) {
       replicasYaml.append(
@@ -48,12 +48,6 @@ public record PipelineTemplate(
               replicaName(i), replicas.get(i).host(), replicas.get(i).port(), firstServerId + i));
     }
     return """
-        apiVersion: cdc.twinlog.io/v1alpha1
-        kind: CdcPipeline
-        metadata: {name: %s, namespace: %s}
-        spec:
-          state: running
-          kafka: {cluster: main, connectCluster: cdc-connect, bootstrapServers: "%s"}
           source:
             type: mariadb
             include: {databases: [%s], tables: [%s]}
@@ -61,7 +55,46 @@ public record PipelineTemplate(
             replicas:
         %s    snapshot: {mode: initial}
             binlogRetention: {minimum: 1h, checkEvery: 30s, enforce: false}
-          dedup: {window: 48h, instances: %d, partitions: 3}
+        """
+        .formatted(database, String.join(", ", tables), replicasYaml);
+  }
+
+  /**
+   * A PostgreSQL source: {@code tables} ({@code schema.table}) of {@code database} read from {@code
+   * replicas} through {@code publication}, which the scenario created on the primary.
+   */
+  public static String postgres(
+      String database, List<String> tables, List<PostgresServer> replicas, String publication) {
+    StringBuilder replicasYaml = new StringBuilder();
+    for (int i = 0; i < replicas.size(); i++) {
+      replicasYaml.append(
+          String.format(
+              "      - {name: %s, host: %s, port: %d}%n",
+              replicaName(i), replicas.get(i).host(), replicas.get(i).port()));
+    }
+    return """
+          source:
+            type: postgresql
+            include: {databases: [%s], tables: [%s]}
+            credentials: {secretName: cdc-pg, usernameKey: username, passwordKey: password}
+            postgresql: {publication: %s, publicationAutocreate: disabled}
+            replicas:
+        %s    snapshot: {mode: initial}
+            binlogRetention: {minimum: 1h, checkEvery: 30s, enforce: false}
+        """
+        .formatted(database, String.join(", ", tables), publication, replicasYaml);
+  }
+
+  /** The YAML, as a user would {@code kubectl apply} it. */
+  public String yaml() {
+    return """
+        apiVersion: cdc.twinlog.io/v1alpha1
+        kind: CdcPipeline
+        metadata: {name: %s, namespace: %s}
+        spec:
+          state: running
+          kafka: {cluster: main, connectCluster: cdc-connect, bootstrapServers: "%s"}
+        %s  dedup: {window: 48h, instances: %d, partitions: 3}
           sink:
             erp:
               url: "%s"
@@ -73,15 +106,7 @@ public record PipelineTemplate(
               tombstones: skip
           restartPolicy: {initialBackoff: 2s, maxBackoff: 1m, stallAfter: 20s}
         """
-        .formatted(
-            name,
-            namespace,
-            bootstrapServers,
-            database,
-            tables.stream().collect(Collectors.joining(", ")),
-            replicasYaml,
-            dedupInstances,
-            erpUrl);
+        .formatted(name, namespace, bootstrapServers, source, dedupInstances, erpUrl);
   }
 
   /** The pipeline object. */

@@ -30,6 +30,7 @@ public final class Workload implements AutoCloseable {
   private static final String[] STATUSES = {"NEW", "PAID", "PACKED", "SHIPPED", "DONE"};
 
   private final String database;
+  private final String truthPrefix;
   private Connection connection;
   private final Truth truth = new Truth();
   private final Random random;
@@ -40,8 +41,9 @@ public final class Workload implements AutoCloseable {
   private int nextMarker = 1;
   private long operations;
 
-  private Workload(String database, Connection connection, long seed) {
+  private Workload(String database, String truthPrefix, Connection connection, long seed) {
     this.database = database;
+    this.truthPrefix = truthPrefix;
     this.connection = connection;
     this.random = new Random(seed);
   }
@@ -56,28 +58,69 @@ public final class Workload implements AutoCloseable {
     Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
     try (Statement s = connection.createStatement()) {
       s.execute("CREATE DATABASE IF NOT EXISTS " + database);
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + database
-              + ".orders (id INT PRIMARY KEY, status VARCHAR(16) NOT NULL, amount INT NOT NULL,"
-              + " flag INT NOT NULL)");
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + database
-              + ".order_items (order_id INT NOT NULL, line INT NOT NULL, sku VARCHAR(32) NOT NULL,"
-              + " qty INT NOT NULL, PRIMARY KEY (order_id, line))");
-      s.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + database
-              + ".markers (id INT PRIMARY KEY, note VARCHAR(64) NOT NULL)");
+      createTables(s, database);
     }
     connection.setAutoCommit(false);
-    return new Workload(database, connection, seed);
+    return new Workload(database, database, connection, seed);
   }
 
-  /** {@code database.table} names of the workload's tables. */
+  /**
+   * The same workload on PostgreSQL: its tables in schema {@code schema} of the database the JDBC
+   * URL names, with {@code REPLICA IDENTITY FULL} so updates and deletes carry the whole old row as
+   * MariaDB's full row images do, readable by {@code reader} (the CDC user). The ERP sees the
+   * tables as {@code <database>.<schema>.<table>}, Debezium's {@code db} and {@code schema}.
+   */
+  public static Workload createPostgres(
+      String jdbcUrl,
+      String user,
+      String password,
+      String databaseName,
+      String schema,
+      String reader,
+      long seed)
+      throws SQLException {
+    Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+      createTables(s, schema);
+      for (String table : TABLES) {
+        s.execute("ALTER TABLE " + schema + "." + table + " REPLICA IDENTITY FULL");
+      }
+      s.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + reader);
+      s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + reader);
+    }
+    connection.setAutoCommit(false);
+    return new Workload(schema, databaseName + "." + schema, connection, seed);
+  }
+
+  private static void createTables(Statement s, String database) throws SQLException {
+    s.execute(
+        "CREATE TABLE IF NOT EXISTS "
+            + database
+            + ".orders (id INT PRIMARY KEY, status VARCHAR(16) NOT NULL, amount INT NOT NULL,"
+            + " flag INT NOT NULL)");
+    s.execute(
+        "CREATE TABLE IF NOT EXISTS "
+            + database
+            + ".order_items (order_id INT NOT NULL, line INT NOT NULL, sku VARCHAR(32) NOT NULL,"
+            + " qty INT NOT NULL, PRIMARY KEY (order_id, line))");
+    s.execute(
+        "CREATE TABLE IF NOT EXISTS "
+            + database
+            + ".markers (id INT PRIMARY KEY, note VARCHAR(64) NOT NULL)");
+  }
+
+  /**
+   * {@code database.table} names of the workload's tables, as a pipeline's {@code include.tables}
+   * names them (PostgreSQL: {@code schema.table}).
+   */
   public List<String> qualifiedTables() {
     return TABLES.stream().map(t -> database + "." + t).toList();
+  }
+
+  /** The tables as the ERP names them (the truth's keys): PostgreSQL's have the database first. */
+  public List<String> truthTables() {
+    return TABLES.stream().map(t -> truthPrefix + "." + t).toList();
   }
 
   /** The database written to. */
@@ -99,7 +142,7 @@ public final class Workload implements AutoCloseable {
       insert.setString(2, note);
       insert.executeUpdate();
     }
-    RowKey key = RowKey.of(database + ".markers", Map.of("id", id));
+    RowKey key = RowKey.of(truthPrefix + ".markers", Map.of("id", id));
     commit(List.of(change(key, "c", Map.of("id", String.valueOf(id), "note", note))));
     return key;
   }
@@ -366,11 +409,11 @@ public final class Workload implements AutoCloseable {
   }
 
   private RowKey orderKey(int id) {
-    return RowKey.of(database + ".orders", Map.of("id", id));
+    return RowKey.of(truthPrefix + ".orders", Map.of("id", id));
   }
 
   private RowKey itemKey(int id, int line) {
-    return RowKey.of(database + ".order_items", Map.of("order_id", id, "line", line));
+    return RowKey.of(truthPrefix + ".order_items", Map.of("order_id", id, "line", line));
   }
 
   private static String s(int value) {
