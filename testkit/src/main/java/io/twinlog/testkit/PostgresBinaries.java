@@ -66,7 +66,7 @@ final class PostgresBinaries {
       Path template =
           underFileLock(
               cacheDir(),
-              "datadir-template",
+              "datadir-template-1mb-wal",
               work -> new PostgresServer("template", work, Map.of()).initdb());
       templateDatadir = template.resolve("data");
     }
@@ -124,6 +124,30 @@ final class PostgresBinaries {
         Files.setAttribute(p, "unix:gid", SERVER_GID, LinkOption.NOFOLLOW_LINKS);
       }
     }
+  }
+
+  /**
+   * Where clusters put their data directories: {@code /dev/shm} when it is a writable tmpfs with
+   * room to spare (copying a data directory there takes a tenth of the time it takes on this
+   * machine's disk), else {@code java.io.tmpdir}; the property {@code twinlog.postgres.scratch}
+   * overrides both.
+   */
+  static Path scratchDir() {
+    String configured = System.getProperty("twinlog.postgres.scratch");
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    Path shm = Path.of("/dev/shm");
+    try {
+      if (Files.isDirectory(shm)
+          && Files.isWritable(shm)
+          && Files.getFileStore(shm).getUsableSpace() > (2L << 30)) {
+        return shm;
+      }
+    } catch (IOException e) {
+      // not usable: fall through
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   private static Path cacheDir() {

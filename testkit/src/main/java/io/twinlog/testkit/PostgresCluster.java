@@ -245,7 +245,7 @@ public final class PostgresCluster implements AutoCloseable {
       long t0 = System.nanoTime();
       Path root;
       try {
-        root = Files.createTempDirectory("twinlog-pg-");
+        root = Files.createTempDirectory(PostgresBinaries.scratchDir(), "twinlog-pg-");
         // The server user must reach its own directories below this one.
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
       } catch (IOException e) {
@@ -269,12 +269,11 @@ public final class PostgresCluster implements AutoCloseable {
           standbyServers.add(standby);
           servers.add(standby);
         }
-        primary.initFromTemplate();
-        // initdb leaves a cleanly shut down cluster: its copy is a valid base backup.
-        for (PostgresServer standby : standbyServers) {
-          standby.copyDatadirFrom(primary);
-          standby.makeStandby();
-        }
+        // initdb leaves a cleanly shut down cluster: a copy of it is a valid base backup for the
+        // standbys as for the primary (the same system identifier, the same checkpoint).
+        PostgresBinaries.templateDatadir();
+        servers.parallelStream().forEach(PostgresServer::initFromTemplate);
+        standbyServers.forEach(PostgresServer::makeStandby);
         primary.start();
         primary.execute(
             "CREATE ROLE " + CDC_USER + " WITH LOGIN REPLICATION PASSWORD '" + CDC_PASSWORD + "'",

@@ -2,8 +2,10 @@ package io.twinlog.testkit;
 
 import static io.twinlog.testkit.PostgresCluster.DATABASE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.StringReader;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -151,6 +153,124 @@ class PostgresClusterIT {
               + copyInserts.stream().map(Message::lsn).collect(Collectors.toList()));
       assertThat(copyInserts.stream().map(Message::lsn).distinct()).hasSize(1);
     }
+  }
+
+  @Test
+  void aStandbyRepointedAfterAPromotionFollowsTheNewTimelineAndItsLogicalSlotGoesOn()
+      throws Exception {
+    try (PostgresCluster cluster = PostgresCluster.builder().start()) {
+      PostgresServer oldPrimary = cluster.primary();
+      oldPrimary.executeIn(
+          DATABASE, "CREATE TABLE t (id int PRIMARY KEY)", "CREATE PUBLICATION pub FOR TABLE t");
+      cluster.awaitStandbysCaughtUp(CATCH_UP);
+      PostgresServer follower = cluster.standby(1);
+      cluster.createLogicalSlot(follower, "ls", "pgoutput");
+      oldPrimary.executeIn(DATABASE, "INSERT INTO t VALUES (1)");
+      cluster.awaitStandbysCaughtUp(CATCH_UP);
+      oldPrimary.kill();
+
+      PostgresServer promoted = cluster.promote(0);
+      assertThat(promoted.isInRecovery()).isFalse();
+      // The WAL file name starts with the timeline: the promoted server writes timeline 2.
+      assertThat(promoted.queryString("SELECT pg_walfile_name(pg_current_wal_lsn())"))
+          .startsWith("00000002");
+      cluster.repoint(1);
+      promoted.executeIn(DATABASE, "INSERT INTO t VALUES (2)");
+      cluster.awaitStandbyCaughtUp(follower, CATCH_UP);
+      assertThat(follower.queryStringIn(DATABASE, "SELECT string_agg(id::text, ',') FROM t"))
+          .isEqualTo("1,2");
+      assertThat(follower.queryString("SELECT received_tli FROM pg_stat_wal_receiver"))
+          .isEqualTo("2");
+
+      // The logical slot on the follower decodes across the timeline switch.
+      List<Message> decoded = peek(follower, "ls");
+      System.out.println("Slot on the repointed standby: " + decoded);
+      assertThat(decoded.stream().filter(m -> m.type() == 'I')).hasSize(2);
+      assertThat(
+              follower.query(
+                  "SELECT slot_name, conflicting, invalidation_reason FROM pg_replication_slots"))
+          .containsExactly(
+              mapOf("slot_name", "ls", "conflicting", "f", "invalidation_reason", null));
+    }
+  }
+
+  @Test
+  void aLaggingStandbyPromotedReusesTheLostTransactionsXidAndLsnsAndTheOtherCannotFollowIt()
+      throws Exception {
+    try (PostgresCluster cluster = PostgresCluster.builder().start()) {
+      PostgresServer oldPrimary = cluster.primary();
+      oldPrimary.executeIn(
+          DATABASE,
+          "CREATE TABLE t (id int PRIMARY KEY, v text)",
+          "CREATE PUBLICATION pub FOR TABLE t");
+      cluster.awaitStandbysCaughtUp(CATCH_UP);
+      PostgresServer lagging = cluster.standby(0);
+      PostgresServer ahead = cluster.standby(1);
+      cluster.createLogicalSlot(ahead, "ls", "pgoutput");
+      cluster.awaitStandbysCaughtUp(CATCH_UP);
+
+      lagging.stop();
+      oldPrimary.executeIn(DATABASE, "INSERT INTO t VALUES (1, 'lost'), (2, 'lost')");
+      cluster.awaitStandbyCaughtUp(ahead, CATCH_UP);
+      oldPrimary.kill();
+      List<Message> lost = peek(ahead, "ls");
+
+      lagging.start();
+      PostgresServer promoted = cluster.promote(0);
+      cluster.createLogicalSlot(promoted, "after", "pgoutput");
+      promoted.executeIn(DATABASE, "INSERT INTO t VALUES (1, 'new!'), (2, 'new!')");
+      List<Message> after = peek(promoted, "after");
+      System.out.println("Lost on the old timeline (decoded on " + ahead.name() + "): " + lost);
+      System.out.println("Written on the new timeline: " + after);
+
+      List<Message> lostRows = lost.stream().filter(m -> m.type() == 'I').toList();
+      List<Message> newRows = after.stream().filter(m -> m.type() == 'I').toList();
+      assertThat(lostRows).hasSize(2);
+      assertThat(newRows).hasSize(2);
+      // The promoted server never saw the lost transaction's xid: it hands it out again.
+      assertThat(newRows.get(0).xid()).isEqualTo(lostRows.get(0).xid());
+      // And writes its WAL over the same LSN range (forked where its own WAL ended).
+      long lostFrom = lsn(lostRows.get(0).lsn());
+      long lostTo = lsn(lostRows.get(1).lsn());
+      long newFrom = lsn(newRows.get(0).lsn());
+      System.out.println(
+          "lost rows' lsns "
+              + lostRows.stream().map(Message::lsn).toList()
+              + ", new rows' lsns "
+              + newRows.stream().map(Message::lsn).toList()
+              + ", equal lsns: "
+              + newRows.stream()
+                  .filter(n -> lostRows.stream().anyMatch(l -> l.lsn().equals(n.lsn())))
+                  .count());
+      assertThat(Math.abs(newFrom - lostFrom)).isLessThan(1024);
+      assertThat(newFrom).isLessThanOrEqualTo(lostTo + 1024);
+
+      cluster.repoint(1);
+      await("standby-2 refuses the new timeline")
+          .atMost(CATCH_UP)
+          .until(() -> Files.readString(ahead.log()).contains("forked off current database"));
+      System.out.println(
+          ahead.logTail().lines().filter(l -> l.contains("forked off")).findFirst().orElse(""));
+      assertThat(ahead.isInRecovery()).isTrue();
+      assertThat(ahead.queryStringIn(DATABASE, "SELECT string_agg(v, ',') FROM t"))
+          .isEqualTo("lost,lost");
+      // Its logical slot still decodes the lost transaction, which the new primary never had.
+      assertThat(peek(ahead, "ls")).isEqualTo(lost);
+    }
+  }
+
+  private static Map<String, String> mapOf(String... keysAndValues) {
+    Map<String, String> map = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
+  }
+
+  static long lsn(String lsn) {
+    int slash = lsn.indexOf('/');
+    return (Long.parseLong(lsn.substring(0, slash), 16) << 32)
+        | Long.parseLong(lsn.substring(slash + 1), 16);
   }
 
   static List<Message> peek(PostgresServer server, String slot) {
