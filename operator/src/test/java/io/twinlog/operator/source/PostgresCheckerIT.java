@@ -178,6 +178,9 @@ class PostgresCheckerIT {
     SourceCheckResult later = checker.check(request).join();
     assertThat(later.findings()).isEmpty();
     assertThat(later.retainedWalBytes().orElseThrow()).isGreaterThan(before + 50_000);
+    System.out.printf(
+        "standby slot: wal_status %s, retained %d -> %d bytes after 2000 inserts%n",
+        later.walStatus().orElse("?"), before, later.retainedWalBytes().orElseThrow());
   }
 
   @Test
@@ -461,6 +464,9 @@ class PostgresCheckerIT {
       SourceCheckResult fresh = checker.check(request).join();
       assertThat(fresh.postgres().maxSlotWalKeepSizeBytes()).isEqualTo(1024 * 1024L);
       assertThat(fresh.healthy()).isTrue();
+      System.out.printf(
+          "fresh slot under max_slot_wal_keep_size=1MB: wal_status %s, safe_wal_size %s, %s%n",
+          fresh.walStatus().orElse("?"), fresh.postgres().slot().safeWalSize(), fresh.findings());
 
       long t0 = System.nanoTime();
       List<String> statuses = new ArrayList<>();
