@@ -117,18 +117,23 @@ final class PipelineStep {
     }
   }
 
-  /** A Warning Event when binlog retention turns too short (once per transition). */
+  /**
+   * A Warning Event when binlog retention turns too short, or a PostgreSQL slot is lost or at risk
+   * (once per transition, and again when the reason changes: SlotAtRisk, then SlotLost).
+   */
   void announceRetention(CdcPipeline pipeline, CdcPipelineStatus previous, CdcPipelineStatus next) {
-    Condition now =
-        Conditions.find(next.getConditions(), ConditionTypes.BINLOG_RETENTION_OK).orElse(null);
-    boolean wasFalse =
-        Conditions.find(
-                previous == null ? null : previous.getConditions(),
-                ConditionTypes.BINLOG_RETENTION_OK)
-            .map(c -> "False".equals(c.getStatus()))
-            .orElse(false);
-    if (now != null && "False".equals(now.getStatus()) && !wasFalse) {
-      events.warning(pipeline, now.getReason(), now.getMessage());
+    for (String type :
+        List.of(ConditionTypes.BINLOG_RETENTION_OK, ConditionTypes.WAL_RETENTION_OK)) {
+      Condition now = Conditions.find(next.getConditions(), type).orElse(null);
+      Condition before =
+          Conditions.find(previous == null ? null : previous.getConditions(), type).orElse(null);
+      boolean same =
+          before != null
+              && "False".equals(before.getStatus())
+              && java.util.Objects.equals(before.getReason(), now == null ? null : now.getReason());
+      if (now != null && "False".equals(now.getStatus()) && !same) {
+        events.warning(pipeline, now.getReason(), now.getMessage());
+      }
     }
   }
 

@@ -9,14 +9,19 @@ import io.twinlog.operator.api.v1alpha1.BinlogRetentionSpec;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CredentialsSpec;
 import io.twinlog.operator.api.v1alpha1.Durations;
+import io.twinlog.operator.api.v1alpha1.PublicationAutocreate;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
+import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.health.RestartPolicy;
 import io.twinlog.operator.source.Finding;
 import io.twinlog.operator.source.FindingReason;
+import io.twinlog.operator.source.PostgresCheckRequest;
 import io.twinlog.operator.source.Severity;
 import io.twinlog.operator.source.SourceCheckRequest;
 import io.twinlog.operator.source.SourceCheckResult;
 import io.twinlog.operator.source.SourceChecker;
+import io.twinlog.operator.status.ConditionTypes;
+import io.twinlog.operator.status.Reasons;
 import io.twinlog.operator.status.RetentionObservation;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,8 +105,23 @@ final class SourceChecks implements AutoCloseable {
       start(pipeline, id, generation, now);
       state = states.get(id);
     }
-    return new Seen(state.observation(), state.startedAt().plus(every), state.results());
+    RetentionObservation seen = state.observation();
+    if (seen == null && !pipeline.getSpec().getSource().getType().binlog()) {
+      // Says which condition a PostgreSQL pipeline has, even before its first check completes.
+      seen = WAL_NOT_CHECKED;
+    }
+    return new Seen(seen, state.startedAt().plus(every), state.results());
   }
+
+  /** A PostgreSQL pipeline's observation before its first check has completed. */
+  static final RetentionObservation WAL_NOT_CHECKED =
+      new RetentionObservation(
+          null,
+          Map.of(),
+          null,
+          "The replication slots have not been checked yet.",
+          ConditionTypes.WAL_RETENTION_OK,
+          Reasons.NOT_CHECKED);
 
   /** Whether a result says the operator could not reach or log in to the replica at all. */
   static boolean unreachable(SourceCheckResult result) {
@@ -118,22 +138,9 @@ final class SourceChecks implements AutoCloseable {
     states.remove(ResourceID.fromResource(pipeline));
   }
 
-  /** What a PostgreSQL pipeline's retention condition says until its slot guard exists. */
-  static final String POSTGRES_NOT_CHECKED =
-      "PostgreSQL replicas are not checked: binlog retention does not apply to them, and Twinlog"
-          + " does not watch their replication slots yet (docs/concepts/postgresql.md).";
-
   private void start(CdcPipeline pipeline, ResourceID id, long generation, Instant startedAt) {
     if (!pipeline.getSpec().getSource().getType().binlog()) {
-      // The binlog probe would only report a PostgreSQL server as unreachable or wrong.
-      states.put(
-          id,
-          new State(
-              generation,
-              startedAt,
-              false,
-              new RetentionObservation(null, Map.of(), null, POSTGRES_NOT_CHECKED),
-              Map.of()));
+      startPostgres(pipeline, id, generation, startedAt);
       return;
     }
     List<SourceCheckRequest> requests;
@@ -175,10 +182,80 @@ final class SourceChecks implements AutoCloseable {
     completions.propagateEvent(id);
   }
 
-  /** One request per replica, with the credentials read from the pipeline's Secret. */
-  private List<SourceCheckRequest> requests(CdcPipeline pipeline) {
+  /** As {@link #start} for a PostgreSQL pipeline: its own probe, its own condition. */
+  private void startPostgres(
+      CdcPipeline pipeline, ResourceID id, long generation, Instant startedAt) {
+    List<PostgresCheckRequest> requests;
+    try {
+      requests = postgresRequests(pipeline);
+    } catch (IllegalStateException | KubernetesClientException e) {
+      states.put(
+          id,
+          new State(
+              generation,
+              startedAt,
+              false,
+              new RetentionObservation(
+                  null,
+                  Map.of(),
+                  null,
+                  e.getMessage(),
+                  ConditionTypes.WAL_RETENTION_OK,
+                  Reasons.CHECK_FAILED),
+              Map.of()));
+      return;
+    }
+    List<CompletableFuture<SourceCheckResult>> futures =
+        requests.stream().map(checker::check).toList();
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+        .thenRun(
+            () -> {
+              List<SourceCheckResult> results =
+                  futures.stream().map(CompletableFuture::join).toList();
+              Map<String, SourceCheckResult> byReplica = new LinkedHashMap<>();
+              results.forEach(r -> byReplica.put(r.replicaName(), r));
+              finish(id, generation, startedAt, walObservation(results), byReplica);
+            });
+  }
+
+  /** One PostgreSQL request per replica, for the slot Twinlog derives for it. */
+  static List<PostgresCheckRequest> postgresRequests(CdcPipeline pipeline, Credentials login) {
     var source = pipeline.getSpec().getSource();
-    CredentialsSpec credentials = source.getCredentials();
+    var postgres = source.postgresOrDefaults();
+    return source.getReplicas().stream()
+        .map(
+            r ->
+                new PostgresCheckRequest(
+                    r.getName(),
+                    r.getHost(),
+                    source.port(r),
+                    login.user(),
+                    login.password(),
+                    source.getInclude().getDatabases().getFirst(),
+                    ResourceNames.replicationSlot(pipeline, r.getName()),
+                    postgres.getPublication(),
+                    source.getInclude().getTables(),
+                    postgres.getPublicationAutocreate() == PublicationAutocreate.FILTERED,
+                    null,
+                    null))
+        .toList();
+  }
+
+  private List<PostgresCheckRequest> postgresRequests(CdcPipeline pipeline) {
+    return postgresRequests(pipeline, credentials(pipeline));
+  }
+
+  /** The replication user's name and password, as read from the pipeline's Secret. */
+  record Credentials(String user, String password) {
+    @Override
+    public String toString() {
+      return "Credentials[user=" + user + ", password=***]";
+    }
+  }
+
+  /** The pipeline's replication user, read from its Secret; throws when it cannot be read. */
+  Credentials credentials(CdcPipeline pipeline) {
+    CredentialsSpec credentials = pipeline.getSpec().getSource().getCredentials();
     String namespace = pipeline.getMetadata().getNamespace();
     Secret secret =
         credentials == null || credentials.getSecretName() == null
@@ -192,8 +269,16 @@ final class SourceChecks implements AutoCloseable {
               + namespace
               + ".");
     }
-    String user = value(secret, credentials.getUsernameKey());
-    String password = value(secret, credentials.getPasswordKey());
+    return new Credentials(
+        value(secret, credentials.getUsernameKey()), value(secret, credentials.getPasswordKey()));
+  }
+
+  /** One request per replica, with the credentials read from the pipeline's Secret. */
+  private List<SourceCheckRequest> requests(CdcPipeline pipeline) {
+    var source = pipeline.getSpec().getSource();
+    Credentials login = credentials(pipeline);
+    String user = login.user();
+    String password = login.password();
     BinlogRetentionSpec retention = source.getBinlogRetention();
     // The retention must outlast the worst outage the restart policy lets pass unnoticed.
     Duration minimum =
@@ -287,6 +372,85 @@ final class SourceChecks implements AutoCloseable {
             worst,
             "Every replica keeps its binlog at least " + Durations.format(minimum) + ".")
         : new RetentionObservation(false, byReplica, worst, problems);
+  }
+
+  /**
+   * What the checks of a PostgreSQL pipeline's replicas mean for {@code WalRetentionOk}: a pure
+   * function. Unknown when a replica could not be read; False with the worst slot finding's reason
+   * (SlotLost before SlotAtRisk, ...) when one slot is lost or at risk; True otherwise. Per replica
+   * and in the printer column: the WAL the slot retains (the most of all replicas in the column).
+   */
+  static RetentionObservation walObservation(List<SourceCheckResult> results) {
+    Map<String, String> byReplica = new LinkedHashMap<>();
+    long most = -1;
+    for (SourceCheckResult result : results) {
+      var retained =
+          result.postgres() == null
+              ? java.util.Optional.<Long>empty()
+              : result.postgres().retainedWalBytes();
+      if (retained.isPresent()) {
+        byReplica.put(result.replicaName(), bytes(retained.get()));
+        most = Math.max(most, retained.get());
+      }
+    }
+    String worst = most < 0 ? null : bytes(most);
+    List<String> unreadable =
+        results.stream()
+            .filter(r -> r.postgres() == null)
+            .map(SourceCheckResult::replicaName)
+            .toList();
+    java.util.Optional<Finding> problem =
+        results.stream()
+            .flatMap(r -> r.retentionFindings().stream())
+            .filter(f -> f.severity() != io.twinlog.operator.source.Severity.INFO)
+            .min(Comparator.comparing(Finding::severity));
+    String problems =
+        results.stream()
+            .flatMap(
+                r ->
+                    r.retentionFindings().stream()
+                        .filter(f -> f.severity() != io.twinlog.operator.source.Severity.INFO)
+                        .map(f -> r.replicaName() + ": " + f.message()))
+            .collect(Collectors.joining(" "));
+    if (problem.isPresent()) {
+      return new RetentionObservation(
+          false,
+          byReplica,
+          worst,
+          problems,
+          ConditionTypes.WAL_RETENTION_OK,
+          problem.get().reason().conditionReason());
+    }
+    if (!unreadable.isEmpty()) {
+      return new RetentionObservation(
+          null,
+          byReplica,
+          worst,
+          "Could not read the replication slots of " + String.join(", ", unreadable) + ".",
+          ConditionTypes.WAL_RETENTION_OK,
+          Reasons.CHECK_FAILED);
+    }
+    return new RetentionObservation(
+        true,
+        byReplica,
+        worst,
+        byReplica.isEmpty()
+            ? "No replication slot exists yet; each connector creates its own when it starts."
+            : "Every replica's replication slot keeps the WAL its connector needs.",
+        ConditionTypes.WAL_RETENTION_OK,
+        Reasons.WAL_RETAINED);
+  }
+
+  /** Bytes the way PostgreSQL's pg_size_pretty writes them: 512kB, 16MB, 2GB. */
+  static String bytes(long bytes) {
+    String[] units = {"bytes", "kB", "MB", "GB", "TB"};
+    double value = bytes;
+    int unit = 0;
+    while (value >= 10 * 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return Math.round(value) + (unit == 0 ? " bytes" : units[unit]);
   }
 
   @Override

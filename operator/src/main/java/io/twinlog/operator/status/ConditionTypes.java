@@ -30,4 +30,10 @@ public final class ConditionTypes {
 
   /** Every replica keeps its binlog at least {@code spec.source.binlogRetention.minimum}. */
   public static final String BINLOG_RETENTION_OK = "BinlogRetentionOk";
+
+  /**
+   * PostgreSQL's counterpart of {@link #BINLOG_RETENTION_OK}: every replica's logical slot keeps
+   * the WAL its connector needs to resume (not lost, not about to be).
+   */
+  public static final String WAL_RETENTION_OK = "WalRetentionOk";
 }

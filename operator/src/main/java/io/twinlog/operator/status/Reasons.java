@@ -165,4 +165,8 @@ public final class Reasons {
 
   /** BinlogRetentionOk=Unknown: the check could not reach a replica. */
   public static final String CHECK_FAILED = "CheckFailed";
+
+  // WalRetentionOk (PostgreSQL); False takes the slot finding's reason (SlotLost, SlotAtRisk, ...)
+  /** WalRetentionOk=True: every replica's slot keeps the WAL its connector needs. */
+  public static final String WAL_RETAINED = "WalRetained";
 }

@@ -307,15 +307,19 @@ public final class StatusAggregator {
 
   private static Condition retentionCondition(
       RetentionObservation retention, CdcPipelineStatus previous, long generation) {
-    if (retention == null && previous != null) {
+    String type =
+        retention == null ? ConditionTypes.BINLOG_RETENTION_OK : retention.conditionType();
+    boolean notChecked =
+        retention == null
+            || (retention.ok() == null && Reasons.NOT_CHECKED.equals(retention.reason()));
+    if (notChecked && previous != null) {
       // No check has finished since this operator started (a restart, a new leader): the last
       // result, kept in the status, stands until a new check replaces it. Reporting NotChecked
       // meanwhile would rewrite every pipeline's status twice on each operator restart.
-      java.util.Optional<Condition> last =
-          Conditions.find(previous.getConditions(), ConditionTypes.BINLOG_RETENTION_OK);
+      java.util.Optional<Condition> last = Conditions.find(previous.getConditions(), type);
       if (last.isPresent()) {
         return Conditions.of(
-            ConditionTypes.BINLOG_RETENTION_OK,
+            type,
             last.get().getStatus(),
             last.get().getReason(),
             last.get().getMessage(),
@@ -324,7 +328,7 @@ public final class StatusAggregator {
     }
     if (retention == null) {
       return Conditions.of(
-          ConditionTypes.BINLOG_RETENTION_OK,
+          type,
           UNKNOWN,
           Reasons.NOT_CHECKED,
           "Binlog retention has not been checked yet.",
@@ -332,18 +336,18 @@ public final class StatusAggregator {
     }
     if (retention.ok() == null) {
       return Conditions.of(
-          ConditionTypes.BINLOG_RETENTION_OK,
+          type,
           UNKNOWN,
-          Reasons.CHECK_FAILED,
+          java.util.Objects.requireNonNullElse(retention.reason(), Reasons.CHECK_FAILED),
           retention.message(),
           generation);
     }
+    String reason =
+        retention.reason() != null
+            ? retention.reason()
+            : retention.ok() ? Reasons.RETENTION_SUFFICIENT : Reasons.RETENTION_TOO_SHORT;
     return Conditions.of(
-        ConditionTypes.BINLOG_RETENTION_OK,
-        retention.ok() ? TRUE : FALSE,
-        retention.ok() ? Reasons.RETENTION_SUFFICIENT : Reasons.RETENTION_TOO_SHORT,
-        retention.message(),
-        generation);
+        type, retention.ok() ? TRUE : FALSE, reason, retention.message(), generation);
   }
 
   private static SourceStatus previousSource(CdcPipelineStatus previous, String replica) {

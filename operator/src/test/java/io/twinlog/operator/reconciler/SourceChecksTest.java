@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.twinlog.operator.source.Finding;
 import io.twinlog.operator.source.FindingReason;
+import io.twinlog.operator.source.PostgresFacts;
 import io.twinlog.operator.source.Severity;
 import io.twinlog.operator.source.SourceCheckResult;
 import io.twinlog.operator.source.SourceFacts;
+import io.twinlog.operator.status.ConditionTypes;
+import io.twinlog.operator.status.Reasons;
 import io.twinlog.operator.status.RetentionObservation;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,5 +90,85 @@ class SourceChecksTest {
     assertThat(seen.retentionByReplica()).containsExactly(Map.entry("replica-a", "unlimited"));
     assertThat(seen.worst()).isEqualTo("unlimited");
     assertThat(seen.message()).contains("replica-b: connection refused");
+  }
+
+  private static SourceCheckResult slot(String replica, Long retained, Finding... findings) {
+    PostgresFacts.SlotFacts slot =
+        retained == null
+            ? null
+            : new PostgresFacts.SlotFacts(
+                "twinlog_shop_orders_" + replica,
+                "logical",
+                "pgoutput",
+                "shop",
+                true,
+                "reserved",
+                null,
+                "0/3000000",
+                "0/3000060",
+                retained,
+                false,
+                null);
+    return new SourceCheckResult(
+        replica, T0, List.of(findings), null, PostgresFacts.builder().slot(slot).build());
+  }
+
+  @Test
+  void postgresSlotsGiveWalRetentionOkWithTheMostRetainedWal() {
+    RetentionObservation seen =
+        SourceChecks.walObservation(
+            List.of(slot("standby-a", 16L * 1024 * 1024), slot("standby-b", 512L * 1024)));
+
+    assertThat(seen.conditionType()).isEqualTo(ConditionTypes.WAL_RETENTION_OK);
+    assertThat(seen.ok()).isTrue();
+    assertThat(seen.reason()).isEqualTo(Reasons.WAL_RETAINED);
+    assertThat(seen.retentionByReplica())
+        .containsEntry("standby-a", "16MB")
+        .containsEntry("standby-b", "512kB");
+    assertThat(seen.worst()).as("the slot furthest behind").isEqualTo("16MB");
+  }
+
+  @Test
+  void aLostSlotOutranksOneAtRiskAndAnUnreadableReplicaIsUnknown() {
+    Finding atRisk =
+        new Finding(FindingReason.SLOT_AT_RISK, Severity.WARNING, "1MB until the slot is lost");
+    Finding lost = new Finding(FindingReason.SLOT_LOST, Severity.ERROR, "the slot is lost");
+    RetentionObservation seen =
+        SourceChecks.walObservation(
+            List.of(slot("standby-a", 2048L, atRisk), slot("standby-b", 4096L, lost)));
+    assertThat(seen.ok()).isFalse();
+    assertThat(seen.reason()).isEqualTo("SlotLost");
+    assertThat(seen.message())
+        .isEqualTo("standby-a: 1MB until the slot is lost standby-b: the slot is lost");
+
+    SourceCheckResult unreachable =
+        new SourceCheckResult(
+            "standby-b",
+            T0,
+            List.of(new Finding(FindingReason.UNREACHABLE, Severity.ERROR, "refused")),
+            null,
+            null);
+    RetentionObservation unknown =
+        SourceChecks.walObservation(List.of(slot("standby-a", 2048L), unreachable));
+    assertThat(unknown.ok()).isNull();
+    assertThat(unknown.reason()).isEqualTo(Reasons.CHECK_FAILED);
+    assertThat(unknown.message()).contains("standby-b");
+    assertThat(unknown.worst()).isEqualTo("2048 bytes");
+  }
+
+  @Test
+  void postgresRequestsNameEachReplicasOwnSlotAndNoPassword() {
+    var pipeline = io.twinlog.operator.api.v1alpha1.TestPipelines.postgres();
+    List<io.twinlog.operator.source.PostgresCheckRequest> requests =
+        SourceChecks.postgresRequests(pipeline, new SourceChecks.Credentials("cdc", "s3cret"));
+    assertThat(requests)
+        .extracting(r -> r.replicaName() + "@" + r.port() + "/" + r.database())
+        .containsExactly("standby-a@5432/shop", "standby-b@5433/shop");
+    assertThat(requests.get(1).slotName())
+        .isEqualTo(
+            io.twinlog.operator.desired.ResourceNames.replicationSlot(pipeline, "standby-b"));
+    assertThat(requests.get(0).publication()).isEqualTo("twinlog_orders");
+    assertThat(requests.get(0).tables()).containsExactly("public.orders", "billing.invoice_lines");
+    assertThat(requests.toString()).doesNotContain("s3cret");
   }
 }

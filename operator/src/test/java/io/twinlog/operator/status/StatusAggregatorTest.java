@@ -473,6 +473,65 @@ class StatusAggregatorTest {
   }
 
   /**
+   * PostgreSQL's slot guard is its own condition, WalRetentionOk, with the slot finding's reason;
+   * before its first check after an operator restart the last result stands, as for binlogs.
+   */
+  @Test
+  void postgresSlotsBecomeWalRetentionOkNotBinlogRetentionOk() {
+    List<SourceObservation> sources =
+        List.of(source("standby-a", running()), source("standby-b", running()));
+    Observation lost =
+        new Observation(
+            1,
+            PipelineState.RUNNING,
+            sources,
+            new DedupObservation(2, 2),
+            null,
+            new RetentionObservation(
+                false,
+                Map.of("standby-a", "16MB", "standby-b", "3GB"),
+                "3GB",
+                "standby-b: slot twinlog_x is lost",
+                ConditionTypes.WAL_RETENTION_OK,
+                "SlotLost"));
+    CdcPipelineStatus status = StatusAggregator.aggregate(lost, null, T0);
+
+    assertThat(condition(status, ConditionTypes.WAL_RETENTION_OK))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("False", "SlotLost");
+    assertThat(status.getConditions())
+        .extracting(Condition::getType)
+        .doesNotContain(ConditionTypes.BINLOG_RETENTION_OK);
+    assertThat(status.getRetention()).isEqualTo("3GB");
+    assertThat(status.getSources().get(0).getRetention()).isEqualTo("16MB");
+
+    Observation notYet =
+        new Observation(
+            1,
+            PipelineState.RUNNING,
+            sources,
+            new DedupObservation(2, 2),
+            null,
+            new RetentionObservation(
+                null,
+                Map.of(),
+                null,
+                "not checked yet",
+                ConditionTypes.WAL_RETENTION_OK,
+                Reasons.NOT_CHECKED));
+    assertThat(
+            condition(
+                StatusAggregator.aggregate(notYet, status, T0), ConditionTypes.WAL_RETENTION_OK))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("False", "SlotLost");
+    assertThat(
+            condition(
+                StatusAggregator.aggregate(notYet, null, T0), ConditionTypes.WAL_RETENTION_OK))
+        .extracting(Condition::getStatus, Condition::getReason)
+        .containsExactly("Unknown", Reasons.NOT_CHECKED);
+  }
+
+  /**
    * After an operator restart no source check has finished yet: the last result in the status
    * stands, so the status is not rewritten (issue 11, 11b: CheckFailed -> NotChecked -> CheckFailed
    * on every pipeline).

@@ -61,7 +61,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Retention",
     jsonPath = ".status.retention",
     type = AdditionalPrinterColumn.Type.STRING,
-    getDescription = "Shortest binlog retention among the source replicas")
+    getDescription =
+        "Shortest binlog retention among the source replicas; PostgreSQL: most WAL a slot retains")
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

@@ -13,7 +13,7 @@ public class CdcPipelineStatus {
   private Long observedGeneration;
 
   @JsonPropertyDescription(
-      "Ready (False with a reason whenever the pipeline is not delivering), SourcesHealthy, DedupReady, SinkReady, BinlogRetentionOk, and kstatus' Reconciling (True while coming up) and Stalled (True while broken in a way waiting does not fix).")
+      "Ready (False with a reason whenever the pipeline is not delivering), SourcesHealthy, DedupReady, SinkReady, BinlogRetentionOk (MySQL, MariaDB) or WalRetentionOk (PostgreSQL), and kstatus' Reconciling (True while coming up) and Stalled (True while broken in a way waiting does not fix).")
   private List<Condition> conditions;
 
   @JsonPropertyDescription("One entry per replica, in the order of spec.source.replicas.")
@@ -39,7 +39,8 @@ public class CdcPipelineStatus {
   private Integer restarts;
 
   @JsonPropertyDescription(
-      "Shortest binlog retention among the replicas (a duration such as 168h).")
+      "Shortest binlog retention among the replicas (a duration such as 168h); PostgreSQL: the"
+          + " most WAL one replica's slot retains (such as 16MB).")
   private String retention;
 
   @JsonPropertyDescription(

@@ -9,7 +9,7 @@ import java.util.Objects;
 public class Condition {
 
   @JsonPropertyDescription(
-      "Type of the condition: Ready, SourcesHealthy, DedupReady, SinkReady, BinlogRetentionOk, Reconciling or Stalled.")
+      "Type of the condition: Ready, SourcesHealthy, DedupReady, SinkReady, BinlogRetentionOk, WalRetentionOk, Reconciling or Stalled.")
   private String type;
 
   @JsonPropertyDescription("True, False or Unknown.")

@@ -41,7 +41,8 @@ public class SourceStatus {
   private String lastError;
 
   @JsonPropertyDescription(
-      "Binlog retention of the replica as last measured (a duration such as 168h).")
+      "Binlog retention of the replica as last measured (a duration such as 168h); PostgreSQL:"
+          + " the WAL its slot retains (such as 16MB).")
   private String retention;
 
   @JsonPropertyDescription(
