@@ -259,6 +259,72 @@ class PostgresClusterIT {
     }
   }
 
+  @Test
+  void aChangeOnTheNewTimelineCanCarryTheXidAndLsnOfALostChangeExactly() throws Exception {
+    try (PostgresCluster cluster = PostgresCluster.builder().start()) {
+      PostgresServer oldPrimary = cluster.primary();
+      oldPrimary.executeIn(
+          DATABASE,
+          "CREATE TABLE t (id int PRIMARY KEY, v text)",
+          "CREATE PUBLICATION pub FOR TABLE t");
+      cluster.awaitStandbysCaughtUp(CATCH_UP);
+      PostgresServer lagging = cluster.standby(0);
+      PostgresServer ahead = cluster.standby(1);
+      cluster.createLogicalSlot(ahead, "ls", "pgoutput");
+      cluster.awaitStandbysCaughtUp(CATCH_UP);
+
+      lagging.stop();
+      // Room before the lost transaction, so that the new timeline can be padded up to it; a
+      // non-transactional message takes no xid and pgoutput does not send it here.
+      long before = lsn(oldPrimary.queryString("SELECT pg_current_wal_insert_lsn()"));
+      oldPrimary.queryString("SELECT pg_logical_emit_message(false, 'pad', repeat('x', 1000))");
+      long after = lsn(oldPrimary.queryString("SELECT pg_current_wal_insert_lsn()"));
+      long padRecord = after - before - pageHeaders(before, after);
+      oldPrimary.executeIn(DATABASE, "INSERT INTO t VALUES (1, 'lost'), (2, 'lost')");
+      cluster.awaitStandbyCaughtUp(ahead, CATCH_UP);
+      oldPrimary.kill();
+      List<Message> lostRows = peek(ahead, "ls").stream().filter(m -> m.type() == 'I').toList();
+
+      lagging.start();
+      PostgresServer promoted = cluster.promote(0);
+      // No checkpoint may come between the padding and the insert: take it now.
+      promoted.execute("CHECKPOINT");
+      cluster.createLogicalSlot(promoted, "after", "pgoutput");
+      long target = lsn(lostRows.get(0).lsn());
+      long at = lsn(promoted.queryString("SELECT pg_current_wal_insert_lsn()"));
+      long record = target - at - pageHeaders(at, target);
+      assertThat(record).as("room for a padding record").isGreaterThan(100);
+      promoted.queryString(
+          "SELECT pg_logical_emit_message(false, 'pad', repeat('x', "
+              + (1000 + record - padRecord)
+              + "))");
+      assertThat(promoted.queryString("SELECT pg_current_wal_insert_lsn()"))
+          .isEqualTo(lostRows.get(0).lsn());
+      promoted.executeIn(DATABASE, "INSERT INTO t VALUES (1, 'new!'), (2, 'new!')");
+      List<Message> newRows =
+          peek(promoted, "after").stream().filter(m -> m.type() == 'I').toList();
+      System.out.println("lost: " + lostRows + "\nnew:  " + newRows);
+
+      // Same xid, same lsn per change, other content: (xid, lsn) alone cannot tell them apart.
+      assertThat(newRows)
+          .extracting(Message::xid)
+          .isEqualTo(lostRows.stream().map(Message::xid).toList());
+      assertThat(newRows)
+          .extracting(Message::lsn)
+          .isEqualTo(lostRows.stream().map(Message::lsn).toList());
+      assertThat(newRows.get(0).data()).isNotEqualTo(lostRows.get(0).data());
+    }
+  }
+
+  /** The bytes of WAL page headers between two positions (1 MB segments of 8 kB pages). */
+  private static long pageHeaders(long from, long to) {
+    long bytes = 0;
+    for (long page = (from / 8192 + 1) * 8192; page < to; page += 8192) {
+      bytes += page % (1 << 20) == 0 ? 40 : 24;
+    }
+    return bytes;
+  }
+
   private static Map<String, String> mapOf(String... keysAndValues) {
     Map<String, String> map = new java.util.LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
