@@ -116,6 +116,7 @@ class DebeziumPostgresIT {
     int customers = 2;
 
     List<String> debeziumPositions = new ArrayList<>();
+    Map<Long, String> sequenceStartByTxId = new HashMap<>();
     for (String table : List.of("orders", "customers")) {
       int count = table.equals("orders") ? orders : customers;
       List<ConsumerRecord<String, String>> fromA = kafka.consume("a.public." + table, count, WAIT);
@@ -137,6 +138,12 @@ class DebeziumPostgresIT {
         assertThat(sa.path("lsn").isIntegralNumber()).isTrue();
         assertThat(sb.path("name").asText()).isEqualTo("b");
         debeziumPositions.add(sa.path("lsn").asLong() + "/" + sa.path("txId").asLong());
+        JsonNode sequence = JSON.readTree(sa.path("sequence").asText());
+        assertThat(sequence.get(1).asText()).isEqualTo(sa.path("lsn").asText());
+        String start = sequence.get(0).isNull() ? "null" : sequence.get(0).asText();
+        assertThat(sequenceStartByTxId.putIfAbsent(sa.path("txId").asLong(), start))
+            .as("one sequence[0] per transaction")
+            .isIn(null, start);
         System.out.println(
             table
                 + " "
@@ -168,6 +175,19 @@ class DebeziumPostgresIT {
             .map(m -> lsnToLong(m.lsn()) + "/" + m.xid())
             .toList();
     assertThat(debeziumPositions).containsExactlyInAnyOrderElementsOf(walPositions);
+    // sequence[0]: null for the first transaction since the connector started, then the end of
+    // the previous transaction's commit (the lsn a Commit message is peeked at).
+    List<PostgresClusterIT.Message> witness = PostgresClusterIT.peek(primary, "witness", "dbz_pub");
+    String previousCommitEnd = "null";
+    for (PostgresClusterIT.Message m : witness) {
+      if (m.type() == 'B') {
+        assertThat(sequenceStartByTxId.get(Long.parseLong(m.xid())))
+            .as("sequence[0] of xid " + m.xid())
+            .isEqualTo(previousCommitEnd);
+      } else if (m.type() == 'C') {
+        previousCommitEnd = String.valueOf(lsnToLong(m.lsn()));
+      }
+    }
 
     heartbeatsOnAStandby(primary);
   }
