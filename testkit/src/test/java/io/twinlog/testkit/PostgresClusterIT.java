@@ -156,7 +156,7 @@ class PostgresClusterIT {
   }
 
   @Test
-  void aStandbyRepointedAfterAPromotionFollowsTheNewTimelineAndItsLogicalSlotGoesOn()
+  void aStandbyRepointedAfterAPromotionFollowsTheNewTimelineAndLogicalSlotsGoOnOnBoth()
       throws Exception {
     try (PostgresCluster cluster = PostgresCluster.builder().start()) {
       PostgresServer oldPrimary = cluster.primary();
@@ -165,6 +165,7 @@ class PostgresClusterIT {
       cluster.awaitStandbysCaughtUp(CATCH_UP);
       PostgresServer follower = cluster.standby(1);
       cluster.createLogicalSlot(follower, "ls", "pgoutput");
+      cluster.createLogicalSlot(cluster.standby(0), "own", "pgoutput");
       oldPrimary.executeIn(DATABASE, "INSERT INTO t VALUES (1)");
       cluster.awaitStandbysCaughtUp(CATCH_UP);
       oldPrimary.kill();
@@ -186,6 +187,9 @@ class PostgresClusterIT {
       List<Message> decoded = peek(follower, "ls");
       System.out.println("Slot on the repointed standby: " + decoded);
       assertThat(decoded.stream().filter(m -> m.type() == 'I')).hasSize(2);
+      // The promoted server's own logical slot survives the promotion and goes on decoding.
+      List<Message> own = peek(promoted, "own");
+      assertThat(own).isEqualTo(decoded);
       assertThat(
               follower.query(
                   "SELECT slot_name, conflicting, invalidation_reason FROM pg_replication_slots"))
