@@ -16,8 +16,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Typed access to one task's two state stores: {@code progress} (cursors, watermarks: a few entries
- * per partition, kept forever) and {@code seen} (changes identified by content and snapshot rows,
- * expired with the window).
+ * per partition, kept forever) and {@code seen} (changes identified by content, PostgreSQL changes
+ * by WAL position, snapshot rows, all expired with the window).
  */
 public final class DedupStores {
   public static final String PROGRESS = "twinlog-dedup-progress";
