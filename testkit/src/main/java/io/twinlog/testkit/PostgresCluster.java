@@ -218,7 +218,12 @@ public final class PostgresCluster implements AutoCloseable {
       return this;
     }
 
-    /** A server setting for every server, e.g. {@code max_slot_wal_keep_size}, {@code 64MB}. */
+    /**
+     * A server setting for every server, e.g. {@code max_slot_wal_keep_size}, {@code 64MB}. A
+     * standby refuses to start with less {@code max_connections}, {@code max_wal_senders}, {@code
+     * max_worker_processes}, {@code max_prepared_transactions} or {@code max_locks_per_transaction}
+     * than its primary: raise those here, for all, or on purpose not.
+     */
     public Builder setting(String name, String value) {
       allSettings.put(name, value);
       return this;

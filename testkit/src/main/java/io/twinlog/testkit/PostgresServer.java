@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +124,7 @@ public final class PostgresServer {
 
   /** The settings written to {@code twinlog.conf}, in order. */
   public synchronized Map<String, String> settings() {
-    return Map.copyOf(settings);
+    return Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
   /**
