@@ -21,6 +21,7 @@ import io.twinlog.e2e.stack.SourceReports;
 import io.twinlog.e2e.webhook.WebhookRun;
 import io.twinlog.e2e.workload.TruthChange;
 import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.testkit.ConnectRest;
 import io.twinlog.testkit.ConnectRest.ConnectorOffset;
 import io.twinlog.testkit.MariaDbServer;
@@ -223,6 +224,21 @@ class PipelineE2E {
         if (down.get()) {
           standbyB.start();
         }
+      }
+      // Deleted (by the scenario's body): the finalizer dropped each replica's slot, which would
+      // otherwise keep WAL on that standby until its disk fills.
+      for (int i = 0; i < 2; i++) {
+        String slot = ResourceNames.replicationSlot(run.applied(), PipelineTemplate.replicaName(i));
+        assertThat(
+                stack
+                    .postgres()
+                    .standby(i)
+                    .query(
+                        "SELECT slot_name FROM pg_replication_slots WHERE slot_name = '"
+                            + slot
+                            + "'"))
+            .as("slot %s on standby %d after the pipeline was deleted", slot, i)
+            .isEmpty();
       }
     }
   }

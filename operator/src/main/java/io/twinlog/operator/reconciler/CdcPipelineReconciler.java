@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,7 @@ public class CdcPipelineReconciler
   private final Applier applier;
   private final PipelineStep steps;
   private final SourceChecks sourceChecks;
+  private final SlotDrops slotDrops;
   private final SourceSignals signals;
   private final SecretReader secrets;
   private final ConnectStatuses<CdcPipeline> connectStatuses;
@@ -77,8 +79,9 @@ public class CdcPipelineReconciler
     this.events = new EventRecorder(client, clock, settings.identity());
     this.applier = new Applier(client);
     this.steps = new PipelineStep(client, events);
-    this.sourceChecks =
-        new SourceChecks(client, new SourceChecker(SourceChecker.DEFAULT_THREADS, clock));
+    SourceChecker checker = new SourceChecker(SourceChecker.DEFAULT_THREADS, clock);
+    this.sourceChecks = new SourceChecks(client, checker);
+    this.slotDrops = new SlotDrops(checker, sourceChecks, events);
     this.secrets = new SecretReader(client);
     this.signals = new SourceSignals(new HeartbeatWatcher(), secrets);
     this.connectStatuses =
@@ -189,6 +192,13 @@ public class CdcPipelineReconciler
     connectStatuses.forget(pipeline);
     gauges.remove(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
     int deleted = caches.deleteAll(client, context);
+    if (SlotDrops.hasSlots(pipeline)) {
+      // After the connectors: a slot can only be dropped once nothing streams from it.
+      Optional<DeleteControl> waiting = slotDrops.cleanup(pipeline, clock.instant());
+      if (waiting.isPresent()) {
+        return waiting.get();
+      }
+    }
     LOG.info(
         "{}/{}: deleted, removed {} owned resources",
         pipeline.getMetadata().getNamespace(),

@@ -132,10 +132,20 @@ public final class Reasons {
                 SCHEMA_HISTORY_MISSING,
                 CONNECT_REST_UNREACHABLE,
                 DEAD_LETTERED,
-                DEDUP_ANOMALY));
+                DEDUP_ANOMALY,
+                SLOTS_LEFT_BEHIND));
     DedupAnomalyRecord.KINDS.forEach(k -> reasons.add(forAnomalyKind(k)));
     return java.util.List.copyOf(reasons);
   }
+
+  /** Event: a deleted PostgreSQL pipeline's replication slot was dropped on a replica. */
+  public static final String SLOT_DROPPED = "SlotDropped";
+
+  /** Event: a slot could not be dropped yet (in use, replica unreachable); retried. */
+  public static final String SLOT_DROP_PENDING = "SlotDropPending";
+
+  /** Warning: the pipeline was deleted with slots left on a replica, which a human must drop. */
+  public static final String SLOTS_LEFT_BEHIND = "SlotsLeftBehind";
 
   /** The binlog position the connector needs was purged (error 1236): restarting cannot help. */
   public static final String BINLOG_POSITION_PURGED = "BinlogPositionPurged";

@@ -1,0 +1,139 @@
+package io.twinlog.operator.reconciler;
+
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.source.SlotDropResult;
+import io.twinlog.operator.source.SourceChecker;
+import io.twinlog.operator.status.Reasons;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The finalizer step of a deleted PostgreSQL pipeline: drops its logical replication slot on every
+ * replica. An orphaned slot keeps WAL on its server forever and fills the disk, so the pipeline
+ * goes only when each slot is gone. The drops run on the checker's pool; {@link #cleanup} is called
+ * on every cleanup pass, starts them once, and reads them when done.
+ *
+ * <p>A slot stays active until the connector's task has stopped (its KafkaConnector was just
+ * deleted), so the first pass usually finds it in use: the step retries every {@link #RETRY}. After
+ * {@link #PATIENCE} it gives up so that a replica gone for good cannot block the deletion (and a
+ * namespace's) forever, with a Warning Event that names each slot left and where to drop it.
+ */
+final class SlotDrops {
+  private static final Logger LOG = LoggerFactory.getLogger(SlotDrops.class);
+
+  /** How often a slot still in use or a replica not reachable is tried again. */
+  static final Duration RETRY = Duration.ofSeconds(5);
+
+  /** How long after the deletion the step keeps trying before it lets the pipeline go. */
+  static final Duration PATIENCE = Duration.ofMinutes(10);
+
+  private final SourceChecker checker;
+  private final SourceChecks checks;
+  private final EventRecorder events;
+  private final Map<ResourceID, CompletableFuture<List<SlotDropResult>>> inFlight =
+      new ConcurrentHashMap<>();
+  private final Map<ResourceID, String> announced = new ConcurrentHashMap<>();
+
+  SlotDrops(SourceChecker checker, SourceChecks checks, EventRecorder events) {
+    this.checker = checker;
+    this.checks = checks;
+    this.events = events;
+  }
+
+  /** Whether the pipeline reads PostgreSQL, whose connectors each own a slot. */
+  static boolean hasSlots(CdcPipeline pipeline) {
+    return pipeline.getSpec() != null
+        && pipeline.getSpec().getSource() != null
+        && pipeline.getSpec().getSource().getType() != null
+        && !pipeline.getSpec().getSource().getType().binlog();
+  }
+
+  /**
+   * Empty when the pipeline may go (every slot gone, or given up), else the DeleteControl that
+   * keeps the finalizer and comes back.
+   */
+  Optional<DeleteControl> cleanup(CdcPipeline pipeline, Instant now) {
+    ResourceID id = ResourceID.fromResource(pipeline);
+    boolean patienceLeft = now.isBefore(deletedAt(pipeline, now).plus(PATIENCE));
+    CompletableFuture<List<SlotDropResult>> running = inFlight.get(id);
+    if (running == null) {
+      try {
+        List<CompletableFuture<SlotDropResult>> drops =
+            SourceChecks.postgresRequests(pipeline, checks.credentials(pipeline)).stream()
+                .map(checker::dropSlot)
+                .toList();
+        inFlight.put(
+            id,
+            CompletableFuture.allOf(drops.toArray(CompletableFuture[]::new))
+                .thenApply(v -> drops.stream().map(CompletableFuture::join).toList()));
+      } catch (RuntimeException e) {
+        // The credentials Secret is gone (often deleted with the pipeline), or a spec edited into
+        // an invalid one names no database: nothing can log in.
+        return waitOrGiveUp(pipeline, id, patienceLeft, String.valueOf(e.getMessage()));
+      }
+      return Optional.of(DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1)));
+    }
+    if (!running.isDone()) {
+      return Optional.of(DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1)));
+    }
+    inFlight.remove(id);
+    List<SlotDropResult> results = running.join();
+    results.stream()
+        .filter(r -> r.outcome() == SlotDropResult.Outcome.DROPPED)
+        .forEach(
+            r -> {
+              LOG.info("{}: {}", id, r.message());
+              events.normal(pipeline, Reasons.SLOT_DROPPED, r.message());
+            });
+    List<SlotDropResult> left = results.stream().filter(r -> !r.gone()).toList();
+    if (left.isEmpty()) {
+      announced.remove(id);
+      return Optional.empty();
+    }
+    return waitOrGiveUp(
+        pipeline,
+        id,
+        patienceLeft,
+        left.stream().map(SlotDropResult::message).collect(Collectors.joining("; ")));
+  }
+
+  private Optional<DeleteControl> waitOrGiveUp(
+      CdcPipeline pipeline, ResourceID id, boolean patienceLeft, String why) {
+    if (!patienceLeft) {
+      announced.remove(id);
+      LOG.warn("{}: replication slots left behind: {}", id, why);
+      events.warning(
+          pipeline,
+          Reasons.SLOTS_LEFT_BEHIND,
+          "Deleted without dropping its replication slots after "
+              + PATIENCE.toMinutes()
+              + " min of trying; drop each by hand, or it keeps WAL until the disk fills: "
+              + why);
+      return Optional.empty();
+    }
+    if (!why.equals(announced.put(id, why))) {
+      // Normal: a slot in use for the seconds its connector takes to stop is expected.
+      events.normal(pipeline, Reasons.SLOT_DROP_PENDING, why);
+    }
+    return Optional.of(DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY));
+  }
+
+  private static Instant deletedAt(CdcPipeline pipeline, Instant now) {
+    String at = pipeline.getMetadata().getDeletionTimestamp();
+    try {
+      return at == null ? now : Instant.parse(at);
+    } catch (java.time.format.DateTimeParseException e) {
+      return now;
+    }
+  }
+}
