@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The fields of the {@code source} block of Debezium's PostgreSQL connector (3.5) that the runtime
- * reads, in one place: the names are being checked against real servers, and a rename must be a
- * one-line change.
+ * reads, in one place, so a rename is a one-line change (as found on real servers:
+ * docs/concepts/postgresql-facts.md).
  *
  * <p>Not read on purpose: {@code sequence} ({@code ["<lastCommitLsn>","<lsn>"]}; its first element
- * is the last commit the connector had completely processed, which depends on where that connector
- * restarted, so two replicas' copies of one change can differ there), {@code xmin}, {@code ts_us},
- * {@code ts_ns}.
+ * is the end of the previous commit the connector saw, null after its start, so two replicas'
+ * copies of one change can differ there), {@code xmin}, {@code origin}, {@code ts_us}, {@code
+ * ts_ns}.
  */
 public final class PostgresSource {
   /** {@code source.connector}: which Debezium connector wrote the event. */

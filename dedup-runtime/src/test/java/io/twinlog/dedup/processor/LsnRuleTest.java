@@ -119,6 +119,59 @@ class LsnRuleTest {
     }
   }
 
+  /** Every interleaving of two and three standbys' streams that keeps each one's own order. */
+  @Test
+  void everyInterleavingOfTwoAndThreeStandbysGivesThePrimarySequence() {
+    int tables = 0;
+    try (DedupDriver d = new DedupDriver(3, 48 * HOUR, state)) {
+      for (int sources = 2; sources <= 3; sources++) {
+        int perSource = sources == 2 ? 3 : 2;
+        for (List<Integer> order : interleavings(sources, perSource)) {
+          String t = "shop.t" + tables++;
+          List<Change> changes =
+              ChangeLog.postgres()
+                  .copy(T0, insert(t, 1, 0), insert(t, 2, 0))
+                  .tx(T0, update(t, 1, 0, 1))
+                  .changes()
+                  .subList(0, perSource);
+          int[] next = new int[sources];
+          for (int source : order) {
+            d.send(d.source(source).emit(changes, next[source], next[source] + 1));
+            next[source]++;
+          }
+          assertThat(described(d.output(t)))
+              .as("interleaving %s", order)
+              .containsExactlyElementsOf(Describe.changes(changes));
+        }
+      }
+      assertThat(tables).isEqualTo(20 + 90);
+      assertThat(d.deadLetters()).isEmpty();
+    }
+  }
+
+  private static List<List<Integer>> interleavings(int sources, int perSource) {
+    List<List<Integer>> result = new ArrayList<>();
+    interleave(new int[sources], perSource, new ArrayList<>(), result);
+    return result;
+  }
+
+  private static void interleave(
+      int[] used, int perSource, List<Integer> prefix, List<List<Integer>> out) {
+    if (prefix.size() == used.length * perSource) {
+      out.add(List.copyOf(prefix));
+      return;
+    }
+    for (int s = 0; s < used.length; s++) {
+      if (used[s] < perSource) {
+        used[s]++;
+        prefix.add(s);
+        interleave(used, perSource, prefix, out);
+        prefix.remove(prefix.size() - 1);
+        used[s]--;
+      }
+    }
+  }
+
   @Test
   void aReplayFromAnOlderOffsetAndAResumeInsideATransactionRepeatNothing() {
     List<ChangeLog.Row> rows = new ArrayList<>();
