@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
@@ -37,10 +39,23 @@ class DebeziumPostgresIT {
 
   @BeforeAll
   static void start() {
-    // Walsenders send a keepalive (with their WAL position) after half this timeout of silence.
-    cluster = PostgresCluster.builder().standbys(2).setting("wal_sender_timeout", "6s").start();
     kafka = EmbeddedKafka.start();
     connect = EmbeddedConnect.start(kafka);
+  }
+
+  @BeforeEach
+  void startCluster() {
+    // Walsenders send a keepalive (with their WAL position) after half this timeout of silence.
+    cluster = PostgresCluster.builder().standbys(2).setting("wal_sender_timeout", "6s").start();
+  }
+
+  @AfterEach
+  void stopCluster() {
+    ConnectRest rest = connect.rest();
+    for (String name : rest.list()) {
+      rest.delete(name);
+    }
+    cluster.close();
   }
 
   @AfterAll
@@ -50,9 +65,6 @@ class DebeziumPostgresIT {
     }
     if (kafka != null) {
       kafka.close();
-    }
-    if (cluster != null) {
-      cluster.close();
     }
   }
 
@@ -196,6 +208,45 @@ class DebeziumPostgresIT {
     int slash = lsn.indexOf('/');
     return (Long.parseLong(lsn.substring(0, slash), 16) << 32)
         | Long.parseLong(lsn.substring(slash + 1), 16);
+  }
+
+  @Test
+  void aConnectorOnAStandbyRepointedToAPromotedStandbyGoesOnOnTheNewTimeline() throws Exception {
+    PostgresServer primary = cluster.primary();
+    primary.executeIn(
+        DATABASE,
+        "CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,2), note text)",
+        "CREATE TABLE customers (id int PRIMARY KEY, name text)",
+        "CREATE PUBLICATION dbz_pub FOR TABLE orders, customers");
+    cluster.awaitStandbysCaughtUp(Duration.ofSeconds(30));
+    kafka.createTopic("f.public.orders", 1);
+    ConnectRest rest = connect.rest();
+    rest.createConnector("pg-f", connectorConfig("f", cluster.standby(1)));
+    awaitSlotsOnStandbys(Map.of(cluster.standby(1), "dbz_f"));
+    await()
+        .ignoreExceptionsInstanceOf(ConnectRestException.class)
+        .atMost(WAIT)
+        .until(() -> rest.status("pg-f").isRunning());
+    primary.executeIn(DATABASE, "INSERT INTO orders VALUES (1, 1.00, 'timeline 1')");
+    assertThat(kafka.consume("f.public.orders", 1, WAIT)).hasSize(1);
+    cluster.awaitStandbysCaughtUp(Duration.ofSeconds(30));
+
+    primary.kill();
+    PostgresServer promoted = cluster.promote(0);
+    cluster.repoint(1);
+    promoted.executeIn(DATABASE, "INSERT INTO orders VALUES (2, 2.00, 'timeline 2')");
+    cluster.awaitStandbyCaughtUp(cluster.standby(1), Duration.ofSeconds(30));
+
+    List<ConsumerRecord<String, String>> records = kafka.consume("f.public.orders", 2, WAIT);
+    for (ConsumerRecord<String, String> r : records) {
+      System.out.println(
+          "across the failover: " + JSON.readTree(r.value()).path("payload").path("source"));
+    }
+    System.out.println("pg-f: " + rest.status("pg-f"));
+    assertThat(records).hasSize(2);
+    JsonNode second = JSON.readTree(records.get(1).value()).path("payload");
+    assertThat(second.path("after").path("note").asText()).isEqualTo("timeline 2");
+    assertThat(rest.status("pg-f").isRunning()).isTrue();
   }
 
   /**
