@@ -61,6 +61,10 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
   private GtidRule gtidRule;
   private ContentRule contentRule;
   private LsnRule lsnRule;
+
+  /** While a held PostgreSQL record is decided again: it must not be held a second time. */
+  private boolean replayingWal;
+
   private SnapshotRule snapshotRule;
   private DedupStores stores;
 
@@ -107,9 +111,12 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
           while (gtidRule.expireOldestHold(now)) {
             releaseHeld();
           }
+          releaseWalHolds(now);
         });
     contentRule = new ContentRule(stores, anomalies, windowMs);
-    lsnRule = new LsnRule(stores, anomalies, sourceNames, windowMs);
+    lsnRule =
+        new LsnRule(
+            stores, anomalies, sourceNames, windowMs, alignHoldMs, context::currentSystemTimeMs);
     snapshotRule = new SnapshotRule(stores, anomalies);
   }
 
@@ -125,6 +132,27 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     metrics.recordIn(source, table);
     handle(source, table, record, meta.topic());
     releaseHeld();
+    releaseWalHolds(context.currentSystemTimeMs());
+  }
+
+  /** Decides the held PostgreSQL records that can now be decided (see {@link LsnRule}). */
+  private void releaseWalHolds(long now) {
+    List<GtidRule.Release> releases;
+    while (!(releases = lsnRule.releasable(now)).isEmpty()) {
+      for (GtidRule.Release r : releases) {
+        for (long n = r.from(); n < r.to(); n++) {
+          HeldRecord held = stores.releaseWal(r.source(), r.table(), n);
+          if (held != null) {
+            replayingWal = true;
+            try {
+              handle(r.source(), r.table(), held.toRecord(), topics.topic(r.source(), r.table()));
+            } finally {
+              replayingWal = false;
+            }
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -180,6 +208,11 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     if ((event.gtid() == null || event.snapshot()) && gtidRule.holding(source, table)) {
       // Behind held GTID changes of its source: keep the source's order.
       gtidRule.holdOther(source, table, record);
+      return;
+    }
+    if (event.wal() != null && !replayingWal && lsnRule.holding(source, table)) {
+      lsnRule.hold(source, table, record, event.tsMs());
+      metrics.duplicate(table, "held");
       return;
     }
     if (metrics.sourceProgress(source, event.tsMs())) {

@@ -260,6 +260,71 @@ public final class DedupStores {
   }
 
   /**
+   * A PostgreSQL source's lane (source, table) whose changes are held because it was found to have
+   * skipped changes: the next held record to release, the next free slot, and since when (wall
+   * clock) the lane is held.
+   */
+  record WalLane(long head, long tail, long sinceMs) {}
+
+  WalLane walLane(String source, String table) {
+    byte[] bytes = progress.get("wh|" + source + "|" + table);
+    if (bytes == null) {
+      return null;
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+    return new WalLane(b.getLong(), b.getLong(), b.getLong());
+  }
+
+  void putWalLane(String source, String table, WalLane lane) {
+    progress.put(
+        "wh|" + source + "|" + table,
+        java.nio.ByteBuffer.allocate(24)
+            .putLong(lane.head())
+            .putLong(lane.tail())
+            .putLong(lane.sinceMs())
+            .array());
+  }
+
+  void deleteWalLane(String source, String table) {
+    progress.delete("wh|" + source + "|" + table);
+  }
+
+  /** The held PostgreSQL lanes, as "source|table": few, read once when the task starts. */
+  java.util.List<String> walLanes() {
+    java.util.List<String> lanes = new java.util.ArrayList<>();
+    try (var it =
+        progress.prefixScan("wh|", new org.apache.kafka.common.serialization.StringSerializer())) {
+      it.forEachRemaining(kv -> lanes.add(kv.key.substring(3)));
+    }
+    return lanes;
+  }
+
+  /** Keeps the n-th record of a held PostgreSQL lane, with its commit time. */
+  void holdWal(String source, String table, long n, long commitTs, HeldRecord record) {
+    byte[] encoded = record.encode();
+    progress.put(
+        "wb|" + source + "|" + table + "|" + n,
+        java.nio.ByteBuffer.allocate(8 + encoded.length).putLong(commitTs).put(encoded).array());
+  }
+
+  /** The commit time of the n-th held record of a lane, or {@link Long#MIN_VALUE} if none. */
+  long heldWalCommit(String source, String table, long n) {
+    byte[] bytes = progress.get("wb|" + source + "|" + table + "|" + n);
+    return bytes == null ? Long.MIN_VALUE : java.nio.ByteBuffer.wrap(bytes).getLong();
+  }
+
+  /** Takes the n-th held record of a lane out (null when there is none). */
+  HeldRecord releaseWal(String source, String table, long n) {
+    String key = "wb|" + source + "|" + table + "|" + n;
+    byte[] bytes = progress.get(key);
+    if (bytes == null) {
+      return null;
+    }
+    progress.delete(key);
+    return HeldRecord.decode(java.util.Arrays.copyOfRange(bytes, 8, bytes.length));
+  }
+
+  /**
    * The newest value stored for the key within the window around {@code now}. The window store is
    * keyed by commit time ({@code source.ts_ms}), not Kafka time, so a backlog of old changes read
    * quickly is remembered as long as the same stretch of commit time is.

@@ -1,11 +1,17 @@
 package io.twinlog.dedup.processor;
 
 import io.twinlog.dedup.metrics.AnomalyKind;
+import io.twinlog.dedup.processor.DedupStores.WalLane;
 import io.twinlog.dedup.serde.ChangeEvent;
 import io.twinlog.dedup.serde.EnvelopeParser;
 import io.twinlog.dedup.serde.StateValues.WalMark;
 import io.twinlog.dedup.serde.WalPosition;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Deduplicates PostgreSQL changes (primary and streaming standbys, one Debezium connector and
@@ -24,8 +30,15 @@ import java.util.List;
  * promoted standby reuses positions of the old primary's lost tail, and there the commit time
  * decides (the lsn breaks a tie within one millisecond), as the GTID rule does across server ids.
  *
+ * <p>A source found to have skipped (another source delivers a change committed before what it
+ * already delivered) is held in that table-partition: its records wait, in order, until another
+ * source that is not held has delivered something committed after them (so the skipped changes it
+ * holds are decided first, and nothing the held source sends later blocks them), or until the hold
+ * time passes (then they are decided as they come).
+ *
  * <p>State: per identity one entry and per key one mark, in the {@code seen} window store at the
- * change's commit time (both expire with the window); per source and table its newest commit time.
+ * change's commit time (both expire with the window); per source and table its newest commit time;
+ * while a lane is held, its records.
  */
 final class LsnRule {
   /** The change id's digest part: 72 bits, enough among the rows sharing one WAL record. */
@@ -35,12 +48,80 @@ final class LsnRule {
   private final AnomalySink anomalies;
   private final List<String> sources;
   private final long windowMs;
+  private final long alignHoldMs;
+  private final LongSupplier clock;
 
-  LsnRule(DedupStores stores, AnomalySink anomalies, List<String> sources, long windowMs) {
+  /**
+   * The held lanes, "source|table" (a copy of the store's, read once: few, and on every record).
+   */
+  private final Set<String> held = new HashSet<>();
+
+  LsnRule(
+      DedupStores stores,
+      AnomalySink anomalies,
+      List<String> sources,
+      long windowMs,
+      long alignHoldMs,
+      LongSupplier clock) {
     this.stores = stores;
     this.anomalies = anomalies;
     this.sources = List.copyOf(sources);
     this.windowMs = windowMs;
+    this.alignHoldMs = alignHoldMs;
+    this.clock = clock;
+    held.addAll(stores.walLanes());
+  }
+
+  /** Whether the source's changes of the table wait (it was found to have skipped). */
+  boolean holding(String source, String table) {
+    return !held.isEmpty() && held.contains(source + "|" + table);
+  }
+
+  /** Appends a record of a held lane, with its change's commit time. */
+  void hold(String source, String table, Record<byte[], byte[]> record, long commitTs) {
+    WalLane lane = stores.walLane(source, table);
+    stores.holdWal(source, table, lane.tail(), commitTs, HeldRecord.of(record));
+    stores.putWalLane(source, table, new WalLane(lane.head(), lane.tail() + 1, lane.sinceMs()));
+  }
+
+  /**
+   * The held records that may be decided now, lane by lane in their order: those committed before
+   * what another source that is not held has delivered, or all once the hold time has passed. A
+   * lane with nothing held that such a source has caught up with (or whose hold time passed) is
+   * held no more. The caller takes the records out and decides them, in order, at once.
+   */
+  List<GtidRule.Release> releasable(long now) {
+    if (held.isEmpty()) {
+      return List.of();
+    }
+    List<GtidRule.Release> out = new ArrayList<>();
+    for (String key : List.copyOf(held)) {
+      int bar = key.indexOf('|');
+      String source = key.substring(0, bar);
+      String table = key.substring(bar + 1);
+      WalLane lane = stores.walLane(source, table);
+      boolean expired = now - lane.sinceMs() >= alignHoldMs;
+      long passed = Long.MIN_VALUE;
+      for (String other : sources) {
+        if (!other.equals(source) && !holding(other, table)) {
+          passed = Math.max(passed, stores.newestDelivered(other, table));
+        }
+      }
+      long n = lane.head();
+      while (n < lane.tail() && (expired || stores.heldWalCommit(source, table, n) < passed)) {
+        n++;
+      }
+      if (n > lane.head()) {
+        out.add(new GtidRule.Release(source, table, lane.head(), n, lane.sinceMs()));
+      }
+      if (n == lane.tail() && (expired || passed >= stores.newestDelivered(source, table))) {
+        stores.deleteWalLane(source, table);
+        held.remove(key);
+      } else {
+        stores.putWalLane(source, table, new WalLane(n, lane.tail(), lane.sinceMs()));
+      }
+    }
+    return out;
   }
 
   /** The id the sink sees, the same whichever replica's copy wins. */
@@ -166,8 +247,15 @@ final class LsnRule {
                 + "), which "
                 + source
                 + " delivered: it was re-seeded ahead, or its replica never had the change (a"
-                + " failover)",
+                + " failover); its changes of the table wait until a source that did not skip"
+                + " passes them, at most the align hold",
             List.of(changeId));
+        if (alignHoldMs > 0 && !holding(other, table)) {
+          // Ahead of a source that holds what it skipped: a later change it sent now would put
+          // the skipped one behind a newer change of its key (a dead letter). Let the other pass.
+          stores.putWalLane(other, table, new WalLane(0, 0, clock.getAsLong()));
+          held.add(other + "|" + table);
+        }
       }
     }
   }

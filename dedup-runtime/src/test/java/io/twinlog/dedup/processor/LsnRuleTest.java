@@ -279,6 +279,70 @@ class LsnRuleTest {
     }
   }
 
+  /**
+   * Once B is found to have skipped (A delivers a change committed before what B delivered), B's
+   * next changes wait until A has passed them: B's update of key 2 would otherwise go out before
+   * the skipped update of key 2 that A is about to deliver, and that one would be dead-lettered.
+   */
+  @Test
+  void aSourceFoundSkippingWaitsUntilAnotherPassesItSoFewerChangesAreDeadLettered() {
+    List<Change> changes =
+        ChangeLog.postgres()
+            .tx(T0, insert(ORDERS, 1, 0), insert(ORDERS, 2, 0))
+            .tx(T0 + 1000, update(ORDERS, 1, 0, 1), update(ORDERS, 2, 0, 1))
+            .tx(T0 + 2000, update(ORDERS, 1, 1, 2))
+            .tx(T0 + 3000, update(ORDERS, 2, 1, 2))
+            .tx(T0 + 4000, update(ORDERS, 1, 2, 3))
+            .changes();
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state)) {
+      SourceSim a = d.source(0);
+      SourceSim b = d.source(1);
+      d.send(b.emit(changes, 0, 2));
+      d.send(b.emit(changes, 4, 5)); // re-seeded past the second transaction
+      d.send(a.emit(changes, 0, 3)); // A delivers the skipped update of key 1: a dead letter
+      d.send(b.emit(changes, 5, 6)); // B's update of key 2 waits
+      assertThat(d.metrics().count("duplicates_dropped_total", "table", ORDERS, "reason", "held"))
+          .isEqualTo(1);
+      d.send(a.emit(changes, 3, 7)); // A passes the skipped update of key 2, and B's
+      d.send(b.emit(changes, 6, 7)); // B is not held any more: A caught up with it
+      assertThat(described(d.output(ORDERS)))
+          .containsExactly(
+              Describe.change(changes.get(0)),
+              Describe.change(changes.get(1)),
+              Describe.change(changes.get(4)),
+              Describe.change(changes.get(3)),
+              Describe.change(changes.get(5)),
+              Describe.change(changes.get(6)));
+      assertThat(described(d.deadLetters())).containsExactly(Describe.change(changes.get(2)));
+      assertThat(d.metrics().count("duplicates_dropped_total", "table", ORDERS, "reason", "held"))
+          .isEqualTo(1);
+    }
+  }
+
+  /** With no other source to pass it, a held source's changes go out after the align hold. */
+  @Test
+  void aHeldSourceIsDecidedAloneAfterTheAlignHold() {
+    List<Change> changes =
+        ChangeLog.postgres()
+            .tx(T0, insert(ORDERS, 1, 0))
+            .tx(T0 + 1000, update(ORDERS, 1, 0, 1))
+            .tx(T0 + 2000, insert(ORDERS, 2, 0))
+            .tx(T0 + 3000, update(ORDERS, 2, 0, 1))
+            .changes();
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state)) {
+      d.send(d.source(1).emit(changes, 0, 1));
+      d.send(d.source(1).emit(changes, 2, 3)); // re-seeded past the update of key 1
+      d.send(d.source(0).emit(changes, 0, 2)); // A delivers it, then dies
+      d.send(d.source(1).emit(changes, 3, 4)); // held: nothing passes it any more
+      assertThat(described(d.output(ORDERS))).hasSize(3);
+      d.advanceWallClock(d.alignHoldMs() + 1_000);
+      assertThat(described(d.output(ORDERS))).containsExactly(Describe.change(changes.get(3)));
+      d.send(d.source(1).emit(changes, 3, 4)); // a re-send after the hold: a duplicate
+      assertThat(d.output(ORDERS)).isEmpty();
+      assertThat(d.deadLetters()).isEmpty();
+    }
+  }
+
   @Test
   void aPostgresChangeWithoutItsWalPositionIsADeadLetter() {
     Change c = fiveChanges().get(0);
