@@ -55,6 +55,20 @@ class DebeziumPostgresIT {
     for (String name : rest.list()) {
       rest.delete(name);
     }
+    // Tasks stop asynchronously: let them leave their slots before the servers go.
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .ignoreExceptions()
+        .until(
+            () ->
+                cluster.standbys().stream()
+                    .filter(PostgresServer::isRunning)
+                    .allMatch(
+                        s ->
+                            "0"
+                                .equals(
+                                    s.queryString(
+                                        "SELECT count(*) FROM pg_replication_slots WHERE active AND slot_type = 'logical'"))));
     cluster.close();
   }
 
