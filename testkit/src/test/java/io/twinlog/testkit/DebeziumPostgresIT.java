@@ -56,6 +56,8 @@ class DebeziumPostgresIT {
       rest.delete(name);
     }
     // Tasks stop asynchronously: let them leave their slots before the servers go.
+    String activeLogicalSlots =
+        "SELECT count(*) FROM pg_replication_slots WHERE active AND slot_type = 'logical'";
     await()
         .atMost(Duration.ofSeconds(15))
         .ignoreExceptions()
@@ -63,12 +65,7 @@ class DebeziumPostgresIT {
             () ->
                 cluster.standbys().stream()
                     .filter(PostgresServer::isRunning)
-                    .allMatch(
-                        s ->
-                            "0"
-                                .equals(
-                                    s.queryString(
-                                        "SELECT count(*) FROM pg_replication_slots WHERE active AND slot_type = 'logical'"))));
+                    .allMatch(s -> "0".equals(s.queryString(activeLogicalSlots))));
     cluster.close();
   }
 
