@@ -244,6 +244,104 @@ class PipelineE2E {
   }
 
   /**
+   * PostgreSQL: standby B's connection hangs (a partition) while its own slot falls more than
+   * {@code max_slot_wal_keep_size} behind, so PostgreSQL invalidates the slot. Healed, its
+   * connector cannot resume: the operator says so (WalRetentionOk=False and SourcesHealthy=False,
+   * both SlotLost), does not restart it in a loop, and standby A alone delivers every change once.
+   */
+  @Test
+  @Order(2)
+  void postgresSlotLostIsShownAndNotRestartedWhileTheOtherStandbyDelivers() throws Exception {
+    stack.erp().clear();
+    PostgresServer primary = stack.postgres().primary();
+    PostgresServer standbyB = stack.postgres().standby(1);
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", standbyB.port());
+        PipelineRun run =
+            PipelineRun.applyPostgres(
+                stack,
+                "e2e-pg-slot-lost",
+                "pglost",
+                1,
+                p -> p.getSpec().getSource().getReplicas().get(1).setPort(proxy.port()))) {
+      String slot = ResourceNames.replicationSlot(run.applied(), PipelineTemplate.replicaName(1));
+      try {
+        run.awaitReady(READY);
+        run.awaitStreaming(READY);
+        standbyB.setting("max_slot_wal_keep_size", "1MB");
+        standbyB.reload();
+        proxy.hang();
+        Background load = Background.run(run.workload(), 1200, 80);
+        Instant hung = Instant.now();
+        // WAL segments past the slot, then a restartpoint on the standby: the standby removes
+        // the WAL the slot still needs and invalidates it (terminating its hung WAL sender).
+        Awaitility.await("slot " + slot + " lost on standby B")
+            .atMost(DELIVERY)
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  primary.execute("SELECT pg_switch_wal()", "CHECKPOINT");
+                  stack.postgres().awaitStandbyCaughtUp(standbyB, Duration.ofSeconds(30));
+                  standbyB.execute("CHECKPOINT");
+                  return "lost"
+                      .equals(
+                          standbyB.queryString(
+                              "SELECT wal_status FROM pg_replication_slots WHERE slot_name = '"
+                                  + slot
+                                  + "'"));
+                });
+        Duration toLost = Duration.between(hung, Instant.now());
+        proxy.heal();
+        Instant healed = Instant.now();
+        Awaitility.await("SlotLost in SourcesHealthy and WalRetentionOk")
+            .atMost(DELIVERY)
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () ->
+                    run.condition("SourcesHealthy")
+                            .filter(c -> "SlotLost".equals(c.getReason()))
+                            .isPresent()
+                        && run.condition("WalRetentionOk")
+                            .filter(c -> "False".equals(c.getStatus()))
+                            .filter(c -> "SlotLost".equals(c.getReason()))
+                            .isPresent());
+        Duration shown = Duration.between(healed, Instant.now());
+        int restarts = restartsOf(run, 1);
+        load.join(120);
+        run.awaitQuiescent(DELIVERY, 0);
+        assertThat(restartsOf(run, 1))
+            .as("a lost slot is not restarted in a loop (initialBackoff 2s)")
+            .isEqualTo(restarts);
+        assertThat(run.status().getSourcesReady()).isEqualTo("1/2");
+        ScenarioReport report = run.check("postgres-slot-lost", null, 0);
+        print(report);
+        System.out.println(
+            "E2E   postgres-slot-lost: slot lost "
+                + toLost.toMillis()
+                + " ms after the hang; healed -> SlotLost shown "
+                + shown.toMillis()
+                + " ms; restarts of its connector "
+                + restarts
+                + " (unchanged)");
+        assertThat(report.problems()).isEmpty();
+        run.delete(READY);
+      } finally {
+        proxy.heal();
+        standbyB.setting("max_slot_wal_keep_size", null);
+        standbyB.reload();
+      }
+    }
+  }
+
+  private static int restartsOf(PipelineRun run, int replica) {
+    var sources = run.status().getSources();
+    return sources == null
+            || sources.size() <= replica
+            || sources.get(replica).getRestarts() == null
+        ? 0
+        : sources.get(replica).getRestarts();
+  }
+
+  /**
    * A replica's outage under load: {@code fault} once 150 changes are in, shown down (SOURCES 1/2,
    * SourcesHealthy=False naming it) while the other source delivers, {@code repair}, shown up
    * again, its connector streaming again, and then every change at the ERP once, in key order.

@@ -88,6 +88,17 @@ public final class PipelineRun implements AutoCloseable {
    */
   public static PipelineRun applyPostgres(
       E2eStack stack, String namespace, String schema, int dedupInstances) throws SQLException {
+    return applyPostgres(stack, namespace, schema, dedupInstances, p -> {});
+  }
+
+  /** As {@link #applyPostgres(E2eStack, String, String, int)}, edited before applying. */
+  public static PipelineRun applyPostgres(
+      E2eStack stack,
+      String namespace,
+      String schema,
+      int dedupInstances,
+      java.util.function.Consumer<CdcPipeline> edit)
+      throws SQLException {
     stack.prepareNamespace(namespace);
     PostgresCluster postgres = stack.postgres();
     PostgresServer primary = postgres.primary();
@@ -106,11 +117,9 @@ public final class PipelineRun implements AutoCloseable {
     String source =
         PipelineTemplate.postgres(
             PostgresCluster.DATABASE, workload.qualifiedTables(), postgres.standbys(), publication);
-    return apply(
-        stack,
-        template(stack, namespace, source, dedupInstances),
-        workload,
-        SourceCluster.of(postgres));
+    CdcPipeline pipeline = template(stack, namespace, source, dedupInstances);
+    edit.accept(pipeline);
+    return apply(stack, pipeline, workload, SourceCluster.of(postgres));
   }
 
   /**

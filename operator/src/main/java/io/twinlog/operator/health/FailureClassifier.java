@@ -8,7 +8,8 @@ public final class FailureClassifier {
 
   private record Signature(String fragment, FailureKind kind) {}
 
-  // Lower-case fragments of messages that restarting cannot fix, from MariaDB, MySQL and Debezium.
+  // Lower-case fragments of messages that restarting cannot fix, from MariaDB, MySQL, PostgreSQL
+  // and Debezium.
   private static final List<Signature> UNRECOVERABLE =
       List.of(
           new Signature(
@@ -28,7 +29,10 @@ public final class FailureClassifier {
           new Signature(
               "db history topic or its content is fully or partially missing",
               FailureKind.SCHEMA_HISTORY_MISSING),
-          new Signature("schema history topic is missing", FailureKind.SCHEMA_HISTORY_MISSING));
+          new Signature("schema history topic is missing", FailureKind.SCHEMA_HISTORY_MISSING),
+          // PostgreSQL 16+ (SQLSTATE 55000) on START_REPLICATION from an invalidated slot.
+          new Signature("can no longer get changes from replication slot", FailureKind.SLOT_LOST),
+          new Signature("this slot has been invalidated", FailureKind.SLOT_LOST));
 
   private FailureClassifier() {}
 

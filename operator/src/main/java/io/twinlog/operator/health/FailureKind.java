@@ -28,6 +28,17 @@ public enum FailureKind {
           + " cannot fix it. Re-seed the connector from a healthy source's offset (see the runbook"
           + " binlog-position-purged) or delete its offsets to take a new snapshot; raise"
           + " binlog retention on the replica."),
+  /**
+   * PostgreSQL invalidated the connector's replication slot (it fell behind by more than {@code
+   * max_slot_wal_keep_size}, or a standby's recovery conflict): the WAL it must resume from is
+   * gone, and every restart asks the slot for it again.
+   */
+  SLOT_LOST(
+      "SlotLost",
+      false,
+      "PostgreSQL invalidated this connector's replication slot; restarting cannot fix it. The"
+          + " other replicas deliver meanwhile; drop the slot and start the connector again (see"
+          + " the runbook source-slot-lost)."),
   /** The schema-history topic is gone while offsets exist: Debezium refuses to start. */
   SCHEMA_HISTORY_MISSING(
       "SchemaHistoryMissing",

@@ -18,12 +18,14 @@ import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.desired.SecretRotation;
 import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.Failure;
+import io.twinlog.operator.health.FailureKind;
 import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
 import io.twinlog.operator.health.RestartPolicy;
 import io.twinlog.operator.health.SourceAnomalies;
 import io.twinlog.operator.observe.ConnectReading;
 import io.twinlog.operator.source.Finding;
+import io.twinlog.operator.source.FindingReason;
 import io.twinlog.operator.source.Severity;
 import io.twinlog.operator.source.SourceCheckResult;
 import io.twinlog.operator.status.ConditionTypes;
@@ -247,6 +249,7 @@ final class PipelineStep {
               history,
               before == null ? null : before.getReason(),
               signals.of(replica),
+              slotLost(checked.results().get(replica)),
               connectorCache,
               now);
       rechecks.add(decision.recheckAt());
@@ -277,6 +280,7 @@ final class PipelineStep {
               policy,
               history,
               sinkReason(previous),
+              null,
               null,
               connectorCache,
               now);
@@ -400,6 +404,24 @@ final class PipelineStep {
         .orElse(null);
   }
 
+  /**
+   * The replica's slot as its last source check found it, when PostgreSQL invalidated it: a failure
+   * no restart fixes, so the connector is reported and left alone (docs/concepts/postgresql.md).
+   */
+  static Failure slotLost(SourceCheckResult result) {
+    return result == null
+        ? null
+        : result
+            .find(FindingReason.SLOT_LOST)
+            .map(
+                f ->
+                    new Failure(
+                        0,
+                        "the source check found its replication slot lost: " + f.message(),
+                        FailureKind.SLOT_LOST))
+            .orElse(null);
+  }
+
   /** The status problem for a held anomaly, or null. */
   private static SourceProblem anomaly(DedupAnomalyRecord record, CdcPipeline pipeline) {
     if (record == null) {
@@ -463,9 +485,15 @@ final class PipelineStep {
       RestartHistory history,
       String previousReason,
       Failure stall,
+      Failure lost,
       InformerEventSource<KafkaConnector, CdcPipeline> cache,
       Instant now) {
-    RestartDecision decision = policy.decide(health, history, now, stall);
+    // A lost slot is final whatever Connect says: Debezium retries a lost slot for 30 minutes
+    // while reporting RUNNING, and every restart of it asks for the same missing WAL.
+    RestartDecision decision =
+        lost != null
+            ? new RestartDecision.Unrecoverable(lost, history)
+            : policy.decide(health, history, now, stall);
     // A paused or stopped pipeline is not restarted: Connect reports it as it was asked.
     if (pipeline.getSpec().getState() != null
         && pipeline.getSpec().getState() != PipelineState.RUNNING

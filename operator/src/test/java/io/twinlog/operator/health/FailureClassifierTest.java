@@ -34,6 +34,18 @@ class FailureClassifierTest {
     assertThat(summary).startsWith(start).doesNotContain("\n").hasSizeLessThanOrEqualTo(300);
   }
 
+  /** PostgreSQL's answer to START_REPLICATION on an invalidated slot (SQLSTATE 55000). */
+  @org.junit.jupiter.api.Test
+  void aLostPostgresSlotIsNotRestartable() {
+    String trace =
+        "org.postgresql.util.PSQLException: ERROR: can no longer get changes from replication slot"
+            + " \"twinlog_shop_orders_standby_b_1c168adb\"\n  Detail: This slot has been invalidated"
+            + " because it exceeded the maximum reserved size.";
+    assertThat(FailureClassifier.classify(trace)).isEqualTo(FailureKind.SLOT_LOST);
+    assertThat(FailureKind.SLOT_LOST.restartable()).isFalse();
+    assertThat(FailureClassifier.summarize(trace)).startsWith("org.postgresql.util.PSQLException");
+  }
+
   @org.junit.jupiter.api.Test
   void unknownOrMissingTracesAreRestartable() {
     assertThat(FailureClassifier.classify(null)).isEqualTo(FailureKind.RESTARTABLE);

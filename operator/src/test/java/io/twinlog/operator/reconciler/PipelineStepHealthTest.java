@@ -96,4 +96,38 @@ class PipelineStepHealthTest {
         .isEqualTo(ConnectorHealth.UNKNOWN);
     assertThat(Map.of()).isEmpty();
   }
+
+  /**
+   * A slot the check found lost is a failure no restart fixes, whatever Connect says (Debezium
+   * retries a lost slot for 30 minutes while RUNNING); a slot at risk is not yet one.
+   */
+  @Test
+  void aLostSlotIsAnUnrecoverableFailureAndASlotAtRiskIsNot() {
+    Instant at = Instant.parse("2026-12-02T02:00:00Z");
+    SourceCheckResult lost =
+        new SourceCheckResult(
+            "standby-b",
+            at,
+            List.of(
+                new Finding(
+                    FindingReason.SLOT_LOST,
+                    Severity.ERROR,
+                    "slot twinlog_x is lost (wal_removed)")),
+            null);
+    assertThat(PipelineStep.slotLost(lost))
+        .satisfies(
+            f -> {
+              assertThat(f.kind()).isEqualTo(io.twinlog.operator.health.FailureKind.SLOT_LOST);
+              assertThat(f.kind().restartable()).isFalse();
+              assertThat(f.summary()).contains("slot twinlog_x is lost");
+            });
+    SourceCheckResult atRisk =
+        new SourceCheckResult(
+            "standby-b",
+            at,
+            List.of(new Finding(FindingReason.SLOT_AT_RISK, Severity.WARNING, "unreserved")),
+            null);
+    assertThat(PipelineStep.slotLost(atRisk)).isNull();
+    assertThat(PipelineStep.slotLost(null)).isNull();
+  }
 }
