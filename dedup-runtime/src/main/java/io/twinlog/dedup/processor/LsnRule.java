@@ -117,7 +117,7 @@ final class LsnRule {
       if (n == lane.tail() && (expired || passed >= stores.newestDelivered(source, table))) {
         stores.deleteWalLane(source, table);
         held.remove(key);
-      } else {
+      } else if (n > lane.head()) {
         stores.putWalLane(source, table, new WalLane(n, lane.tail(), lane.sinceMs()));
       }
     }
