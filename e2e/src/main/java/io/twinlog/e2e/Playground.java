@@ -130,7 +130,7 @@ public final class Playground {
       PostgresServer victim = pg.standby(0);
       kill = victim::kill;
       revive = victim::start;
-      cluster = SourceCluster.of(pg);
+      cluster = SourceCluster.of(pg, all);
     } else {
       MariaDbServer primary = stack.mariadb().primary();
       workload =

@@ -338,6 +338,7 @@ public final class PipelineRun implements AutoCloseable {
    * binlog events through every replica.
    */
   public void awaitStreaming(Duration timeout) throws SQLException {
+    source.awaitSnapshotsDone(applied, timeout);
     for (int i = 0; i < replicaCount(); i++) {
       awaitSourceStreams(i, timeout);
     }
