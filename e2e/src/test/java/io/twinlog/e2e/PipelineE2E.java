@@ -146,24 +146,34 @@ class PipelineE2E {
     stack.erp().clear();
     try (PipelineRun run = PipelineRun.apply(stack, "e2e-replica-kill", "rkill", 5411, 1)) {
       MariaDbServer replicaA = stack.mariadb().replica(0);
-      AtomicReference<Boolean> down = new AtomicReference<>(false);
-      try {
-        survivesAReplicaOutage(
-            run,
-            0,
-            "replica-kill",
-            () -> {
-              replicaA.kill();
-              down.set(true);
-            },
-            () -> {
-              replicaA.start();
-              down.set(false);
-            });
-      } finally {
-        if (down.get()) {
-          replicaA.start(); // a failed wait must not leave the shared stack's replica dead
-        }
+      survivesAKill(run, 0, "replica-kill", replicaA::kill, replicaA::start);
+    }
+  }
+
+  /**
+   * {@link #survivesAReplicaOutage} with a server SIGKILLed and started again; a failed wait must
+   * not leave the shared stack's server dead.
+   */
+  private static void survivesAKill(
+      PipelineRun run, int replica, String scenario, Runnable kill, Runnable start)
+      throws Exception {
+    AtomicReference<Boolean> down = new AtomicReference<>(false);
+    try {
+      survivesAReplicaOutage(
+          run,
+          replica,
+          scenario,
+          () -> {
+            kill.run();
+            down.set(true);
+          },
+          () -> {
+            start.run();
+            down.set(false);
+          });
+    } finally {
+      if (down.get()) {
+        start.run();
       }
     }
   }
@@ -206,25 +216,7 @@ class PipelineE2E {
     stack.erp().clear();
     try (PipelineRun run = PipelineRun.applyPostgres(stack, "e2e-pg-standby-kill", "pgkill", 1)) {
       PostgresServer standbyB = stack.postgres().standby(1);
-      AtomicReference<Boolean> down = new AtomicReference<>(false);
-      try {
-        survivesAReplicaOutage(
-            run,
-            1,
-            "postgres-standby-kill",
-            () -> {
-              standbyB.kill();
-              down.set(true);
-            },
-            () -> {
-              standbyB.start();
-              down.set(false);
-            });
-      } finally {
-        if (down.get()) {
-          standbyB.start();
-        }
-      }
+      survivesAKill(run, 1, "postgres-standby-kill", standbyB::kill, standbyB::start);
       // Deleted (by the scenario's body): the finalizer dropped each replica's slot, which would
       // otherwise keep WAL on that standby until its disk fills.
       for (int i = 0; i < 2; i++) {

@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -139,28 +140,35 @@ final class SourceChecks implements AutoCloseable {
   }
 
   private void start(CdcPipeline pipeline, ResourceID id, long generation, Instant startedAt) {
-    if (!pipeline.getSpec().getSource().getType().binlog()) {
-      startPostgres(pipeline, id, generation, startedAt);
-      return;
-    }
-    List<SourceCheckRequest> requests;
+    boolean binlog = pipeline.getSpec().getSource().getType().binlog();
+    List<CompletableFuture<SourceCheckResult>> futures;
+    Function<List<SourceCheckResult>, RetentionObservation> observe;
     try {
-      requests = requests(pipeline);
+      if (binlog) {
+        List<SourceCheckRequest> requests = requests(pipeline);
+        Duration minimum = requests.get(0).minimumRetention();
+        futures = requests.stream().map(checker::check).toList();
+        observe = results -> observation(results, minimum);
+      } else {
+        // PostgreSQL: its own probe, its own condition (WalRetentionOk).
+        futures = postgresRequests(pipeline).stream().map(checker::check).toList();
+        observe = SourceChecks::walObservation;
+      }
     } catch (IllegalStateException | KubernetesClientException e) {
       // Known at once: this reconciliation reads it, no event needed.
-      states.put(
-          id,
-          new State(
-              generation,
-              startedAt,
-              false,
-              new RetentionObservation(null, Map.of(), null, e.getMessage()),
-              Map.of()));
+      RetentionObservation failed =
+          binlog
+              ? new RetentionObservation(null, Map.of(), null, e.getMessage())
+              : new RetentionObservation(
+                  null,
+                  Map.of(),
+                  null,
+                  e.getMessage(),
+                  ConditionTypes.WAL_RETENTION_OK,
+                  Reasons.CHECK_FAILED);
+      states.put(id, new State(generation, startedAt, false, failed, Map.of()));
       return;
     }
-    Duration minimum = requests.get(0).minimumRetention();
-    List<CompletableFuture<SourceCheckResult>> futures =
-        requests.stream().map(checker::check).toList();
     CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
         .thenRun(
             () -> {
@@ -168,7 +176,7 @@ final class SourceChecks implements AutoCloseable {
                   futures.stream().map(CompletableFuture::join).toList();
               Map<String, SourceCheckResult> byReplica = new LinkedHashMap<>();
               results.forEach(r -> byReplica.put(r.replicaName(), r));
-              finish(id, generation, startedAt, observation(results, minimum), byReplica);
+              finish(id, generation, startedAt, observe.apply(results), byReplica);
             });
   }
 
@@ -180,42 +188,6 @@ final class SourceChecks implements AutoCloseable {
       Map<String, SourceCheckResult> results) {
     states.put(id, new State(generation, startedAt, false, observation, Map.copyOf(results)));
     completions.propagateEvent(id);
-  }
-
-  /** As {@link #start} for a PostgreSQL pipeline: its own probe, its own condition. */
-  private void startPostgres(
-      CdcPipeline pipeline, ResourceID id, long generation, Instant startedAt) {
-    List<PostgresCheckRequest> requests;
-    try {
-      requests = postgresRequests(pipeline);
-    } catch (IllegalStateException | KubernetesClientException e) {
-      states.put(
-          id,
-          new State(
-              generation,
-              startedAt,
-              false,
-              new RetentionObservation(
-                  null,
-                  Map.of(),
-                  null,
-                  e.getMessage(),
-                  ConditionTypes.WAL_RETENTION_OK,
-                  Reasons.CHECK_FAILED),
-              Map.of()));
-      return;
-    }
-    List<CompletableFuture<SourceCheckResult>> futures =
-        requests.stream().map(checker::check).toList();
-    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
-        .thenRun(
-            () -> {
-              List<SourceCheckResult> results =
-                  futures.stream().map(CompletableFuture::join).toList();
-              Map<String, SourceCheckResult> byReplica = new LinkedHashMap<>();
-              results.forEach(r -> byReplica.put(r.replicaName(), r));
-              finish(id, generation, startedAt, walObservation(results), byReplica);
-            });
   }
 
   /** One PostgreSQL request per replica, for the slot Twinlog derives for it. */
