@@ -69,6 +69,12 @@ class LsnRuleTest {
     assertThat(e.position()).isNull();
     assertThat(e.gtid()).isNull();
 
+    // An envelope without the connector's name is PostgreSQL's when it has an lsn.
+    String unnamed = value.replace("\"connector\":\"postgresql\",", "");
+    assertThat(unnamed).doesNotContain("connector");
+    assertThat(new EnvelopeParser().parse(ORDERS, bytes(c.key()), bytes(unnamed)).wal())
+        .isEqualTo(new WalPosition(c.lsn(), c.txId()));
+
     Change mariadb = new ChangeLog(true).tx(T0, insert(ORDERS, 1, 0)).changes().get(0);
     String binlog = new SourceSim("cdc-a", 0).value(mariadb, 0, 1);
     assertThat(new EnvelopeParser().parse(ORDERS, bytes(mariadb.key()), bytes(binlog)).wal())

@@ -43,8 +43,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * </ul>
  *
  * Seeds: {@code -Dtwinlog.property.seeds=N} (default 2000 per rule) from {@code
- * -Dtwinlog.property.firstSeed}. A failing seed is shrunk to the shortest prefix of the primary
- * that still fails and printed with its history.
+ * -Dtwinlog.property.firstSeed}. {@code -Dtwinlog.model.source=postgresql} runs only the same
+ * histories read from PostgreSQL (WAL positions, {@link
+ * #postgresqlSourcesNeverLoseDuplicateOrReorder}), {@code mariadb} only the GTID and content rules'
+ * runs; unset, all three. A failing seed is shrunk to the shortest prefix of the primary that still
+ * fails and printed with its history.
  *
  * <p>Today's rules fail it (see dedup-runtime/README.md, "The model test"), so it is tagged out of
  * the default run: {@code ./dev mvn -pl dedup-runtime test -Dtest=DedupModelTest
