@@ -217,7 +217,8 @@ final class LsnRule {
     }
     stores.putWalChange(identity, e.tsMs());
     if (keyed) {
-      stores.putLastWalOfKey(table, keyDigest, new WalMark(w.lsn(), e.tsMs(), source));
+      stores.putLastWalOfKey(
+          table, keyDigest, new WalMark(w.lsn(), e.tsMs(), source, e.afterImage()));
     }
     return Verdict.emit(changeId);
   }

@@ -4,6 +4,7 @@ import io.twinlog.dedup.metrics.AnomalyKind;
 import io.twinlog.dedup.serde.ChangeEvent;
 import io.twinlog.dedup.serde.EnvelopeParser;
 import io.twinlog.dedup.serde.StateValues.SnapshotEntry;
+import io.twinlog.dedup.serde.StateValues.WalMark;
 
 /**
  * Snapshot rows ({@code op=r}, no GTID): one snapshot of each row per window, and no change older
@@ -19,6 +20,10 @@ final class SnapshotRule {
   }
 
   Verdict decide(String source, String table, ChangeEvent e) {
+    Verdict streamed = streamedFirst(table, e);
+    if (streamed != null) {
+      return streamed;
+    }
     SnapshotEntry existing = stores.snapshot(table, e.contentHash(), e.tsMs());
     if (existing != null) {
       if (!existing.source().equals(source)) {
@@ -36,6 +41,28 @@ final class SnapshotRule {
       stores.putSnapshotHorizon(table, e.tsMs());
     }
     return Verdict.emit("snapshot/" + table + "/" + e.contentHash());
+  }
+
+  /**
+   * Each PostgreSQL replica's connector snapshots on its own, when its slot exists (a standby's
+   * waits for the primary's next running-xacts record), so one may snapshot a row another already
+   * streamed: a row inserted between their snapshot points arrives once as a streamed change and
+   * once as a snapshot row. Dropped when the key's last emitted change shows the same row, or is
+   * newer than the snapshot (which would set the row back); null otherwise. Only PostgreSQL streams
+   * leave the key mark this reads.
+   */
+  private Verdict streamedFirst(String table, ChangeEvent e) {
+    if ("null".equals(e.canonicalKey())) {
+      return null;
+    }
+    WalMark last =
+        stores.lastWalOfKey(table, EnvelopeParser.keyDigest(table, e.canonicalKey()), e.tsMs());
+    if (last == null || (last.afterImage() != e.afterImage() && last.tsMs() <= e.tsMs())) {
+      return null;
+    }
+    // Counted (duplicates_dropped_total, reason snapshot-of-streamed), not an anomaly: nothing is
+    // wrong with the source, and every replica snapshotting is what a pipeline does today.
+    return Verdict.drop("snapshot-of-streamed");
   }
 
   /**

@@ -36,6 +36,7 @@ public final class EnvelopeParser {
       throw new BadRecordException("payload.source.ts_ms is missing");
     }
     if (op == 'r') {
+      // The after image lets the snapshot rule see a row another source already streamed.
       return new ChangeEvent(
           op,
           null,
@@ -45,7 +46,7 @@ public final class EnvelopeParser {
           keyDigest(table, canonicalKey),
           -1,
           ChangeEvent.NO_IMAGE,
-          ChangeEvent.NO_IMAGE,
+          imageHash(String.valueOf(envelope.get("after"))),
           null);
     }
     if (PostgresSource.is(source)) {

@@ -42,7 +42,11 @@ public final class StateValues {
    * The last PostgreSQL change emitted for a key: its WAL position and commit time, and the source
    * whose copy went out (named when a later source shows that one skipped a change).
    */
-  public record WalMark(long lsn, long tsMs, String source) {}
+  /**
+   * A key's last emitted PostgreSQL change: its lsn and commit time, the source it came from, and
+   * the hash of its after image (a snapshot row showing the same row is not a new change).
+   */
+  public record WalMark(long lsn, long tsMs, String source, long afterImage) {}
 
   public static byte[] encode(WalMark m) {
     return write(
@@ -50,11 +54,13 @@ public final class StateValues {
           out.writeLong(m.lsn());
           out.writeLong(m.tsMs());
           out.writeUTF(m.source());
+          out.writeLong(m.afterImage());
         });
   }
 
   public static WalMark decodeWalMark(byte[] bytes) {
-    return read(bytes, in -> new WalMark(in.readLong(), in.readLong(), in.readUTF()));
+    return read(
+        bytes, in -> new WalMark(in.readLong(), in.readLong(), in.readUTF(), in.readLong()));
   }
 
   public static byte[] encode(SourceCursor c) {

@@ -532,4 +532,36 @@ class LsnRuleTest {
       assertThat(d.deadLetters()).isEmpty();
     }
   }
+
+  /**
+   * Every replica's connector snapshots on its own: a row inserted after standby A's snapshot point
+   * and before standby B's reaches the runtime as A's streamed insert and as B's snapshot row. The
+   * row goes out once; a snapshot row of a row the stream has not shown goes out.
+   */
+  @Test
+  void aSnapshotRowOfARowAnotherStandbyAlreadyStreamedIsDropped() {
+    List<Change> streamed = ChangeLog.postgres().tx(T0, insert(ORDERS, 7, 1)).changes();
+    Change sameRow =
+        new ChangeLog(false).snapshot(T0 + 500, ORDERS, 7, 1).changes().get(0).withWal(0, 0);
+    Change otherRow =
+        new ChangeLog(false).snapshot(T0 + 500, ORDERS, 8, 0).changes().get(0).withWal(0, 0);
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state.resolve("snap"))) {
+      d.send(d.source(0).emit(streamed, 0, 1));
+      d.send(d.source(1).emit(List.of(sameRow, otherRow), 0, 2));
+      d.send(d.source(1).emit(streamed, 0, 1));
+      assertThat(described(d.output(ORDERS)))
+          .as("row 7 once (streamed), row 8 from the snapshot")
+          .containsExactlyElementsOf(Describe.changes(List.of(streamed.get(0), otherRow)));
+      assertThat(
+              d.metrics()
+                  .count(
+                      "duplicates_dropped_total",
+                      "table",
+                      ORDERS,
+                      "reason",
+                      "snapshot-of-streamed"))
+          .isEqualTo(1);
+      assertThat(d.deadLetters()).isEmpty();
+    }
+  }
 }
