@@ -324,6 +324,58 @@ class PipelineE2E {
     }
   }
 
+  /**
+   * PostgreSQL: a standby removed from a running pipeline under load. Its connector goes, and the
+   * operator drops its slot on that standby (read from the connector before it is deleted, kept in
+   * status.pendingSlotDrops until gone) while the other standby delivers every change once.
+   */
+  @Test
+  @Order(2)
+  void postgresStandbyRemovedFromARunningPipelineLeavesNoSlot() throws Exception {
+    stack.erp().clear();
+    PostgresServer standbyB = stack.postgres().standby(1);
+    try (PipelineRun run = PipelineRun.applyPostgres(stack, "e2e-pg-remove", "pgremove", 1)) {
+      run.awaitReady(READY);
+      run.awaitStreaming(READY);
+      String slot = ResourceNames.replicationSlot(run.applied(), PipelineTemplate.replicaName(1));
+      String query = "SELECT slot_name FROM pg_replication_slots WHERE slot_name = '" + slot + "'";
+      assertThat(standbyB.query(query)).as("replica-b's slot while it is read").hasSize(1);
+      Background load = Background.run(run.workload(), 1600, 80);
+      Awaitility.await().atMost(DELIVERY).until(() -> run.workload().truth().size() > 150);
+      Instant removed = Instant.now();
+      stack
+          .kubernetes()
+          .client()
+          .resources(io.twinlog.operator.api.v1alpha1.CdcPipeline.class)
+          .inNamespace(run.namespace())
+          .withName(run.applied().getMetadata().getName())
+          .edit(
+              p -> {
+                p.getSpec().getSource().getReplicas().remove(1);
+                return p;
+              });
+      Awaitility.await("replica-b's slot dropped on standby B, SOURCES 1/1")
+          .atMost(DELIVERY)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () ->
+                  standbyB.query(query).isEmpty()
+                      && "1/1".equals(run.status().getSourcesReady())
+                      && run.status().getPendingSlotDrops() == null);
+      Duration dropped = Duration.between(removed, Instant.now());
+      load.join(120);
+      run.awaitQuiescent(DELIVERY, 0);
+      ScenarioReport report = run.check("postgres-standby-removed", null, 0);
+      print(report);
+      System.out.println(
+          "E2E   postgres-standby-removed: slot dropped and SOURCES 1/1 "
+              + dropped.toMillis()
+              + " ms after the spec edit");
+      assertThat(report.problems()).isEmpty();
+      run.delete(READY);
+    }
+  }
+
   private static int restartsOf(PipelineRun run, int replica) {
     var sources = run.status().getSources();
     return sources == null

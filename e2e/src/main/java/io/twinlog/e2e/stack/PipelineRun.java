@@ -172,12 +172,18 @@ public final class PipelineRun implements AutoCloseable {
     return applied.getMetadata().getName();
   }
 
+  /** The replicas of the pipeline as it is now (a scenario may remove one). */
+  private List<io.twinlog.operator.api.v1alpha1.ReplicaSpec> replicas() {
+    CdcPipeline now = current();
+    return (now == null ? applied : now).getSpec().getSource().getReplicas();
+  }
+
   private int replicaCount() {
-    return applied.getSpec().getSource().getReplicas().size();
+    return replicas().size();
   }
 
   private String replicaName(int i) {
-    return applied.getSpec().getSource().getReplicas().get(i).getName();
+    return replicas().get(i).getName();
   }
 
   public String namespace() {

@@ -13,8 +13,10 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
+import io.twinlog.operator.api.v1alpha1.SlotDropStatus;
 import io.twinlog.operator.desired.DesiredResources;
 import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.desired.SecretRotation;
@@ -24,6 +26,7 @@ import io.twinlog.operator.source.SourceChecker;
 import io.twinlog.operator.status.Reasons;
 import io.twinlog.operator.status.StatusAggregator;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,6 +123,17 @@ public class CdcPipelineReconciler
         secrets.versions(pipeline.getMetadata().getNamespace(), SecretRotation.all(pipeline));
     DesiredResources desired = steps.desired(pipeline, settings, secretVersions);
     steps.restartRotated(pipeline, desired, context);
+    // Before the applier deletes a removed replica's connector: its config says where its slot is.
+    List<SlotDropStatus> removedSlots =
+        SlotDrops.hasSlots(pipeline)
+            ? SlotDrops.pending(
+                previous,
+                context.getSecondaryResources(KafkaConnector.class),
+                desired.connectors().stream()
+                    .map(c -> c.getMetadata().getName())
+                    .collect(java.util.stream.Collectors.toSet()),
+                now)
+            : List.of();
     Applier.Result applied = caches.apply(applier, desired.all(), context);
     if (applied.created() + applied.updated() + applied.deleted() > 0) {
       LOG.info(
@@ -156,12 +170,22 @@ public class CdcPipelineReconciler
                 .withMissingSecrets(PipelineStep.missingSecrets(pipeline, secretVersions.keySet())),
             previous,
             now);
+    List<SlotDropStatus> slotsLeft =
+        removedSlots.isEmpty() ? List.of() : slotDrops.dropRemoved(pipeline, removedSlots, now);
+    status.setPendingSlotDrops(slotsLeft.isEmpty() ? null : slotsLeft);
     steps.announceSecretMissing(pipeline, previous, status);
     steps.announceRetention(pipeline, previous, status);
     steps.announceDeadLetters(pipeline, previous, status);
     writeStatus(pipeline, previous, status, context);
     UpdateControl<CdcPipeline> control = UpdateControl.noUpdate();
-    observed.recheckAfter(now).ifPresent(control::rescheduleAfter);
+    Optional<Duration> recheck = observed.recheckAfter(now);
+    if (!slotsLeft.isEmpty()) {
+      // A removed replica's slot in use until its connector stops: look again soon.
+      recheck =
+          Optional.of(
+              recheck.filter(d -> d.compareTo(SlotDrops.RETRY) < 0).orElse(SlotDrops.RETRY));
+    }
+    recheck.ifPresent(control::rescheduleAfter);
     return control;
   }
 

@@ -2,15 +2,23 @@ package io.twinlog.operator.reconciler;
 
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
+import io.twinlog.operator.api.v1alpha1.SlotDropStatus;
+import io.twinlog.operator.api.v1alpha1.SourceType;
+import io.twinlog.operator.desired.Labels;
+import io.twinlog.operator.source.PostgresCheckRequest;
 import io.twinlog.operator.source.SlotDropResult;
 import io.twinlog.operator.source.SourceChecker;
 import io.twinlog.operator.status.Reasons;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -43,6 +51,8 @@ final class SlotDrops {
   private final Map<ResourceID, CompletableFuture<List<SlotDropResult>>> inFlight =
       new ConcurrentHashMap<>();
   private final Map<ResourceID, String> announced = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<SlotDropResult>> removedInFlight =
+      new ConcurrentHashMap<>();
 
   SlotDrops(SourceChecker checker, SourceChecks checks, EventRecorder events) {
     this.checker = checker;
@@ -68,10 +78,13 @@ final class SlotDrops {
     CompletableFuture<List<SlotDropResult>> running = inFlight.get(id);
     if (running == null) {
       try {
+        SourceChecks.Credentials login = checks.credentials(pipeline);
+        List<PostgresCheckRequest> requests =
+            new ArrayList<>(SourceChecks.postgresRequests(pipeline, login));
+        // Replicas removed earlier whose slot was not dropped yet go with the pipeline too.
+        pendingOf(pipeline.getStatus()).forEach(p -> requests.add(request(p, login)));
         List<CompletableFuture<SlotDropResult>> drops =
-            SourceChecks.postgresRequests(pipeline, checks.credentials(pipeline)).stream()
-                .map(checker::dropSlot)
-                .toList();
+            requests.stream().map(checker::dropSlot).toList();
         inFlight.put(
             id,
             CompletableFuture.allOf(drops.toArray(CompletableFuture[]::new))
@@ -105,6 +118,140 @@ final class SlotDrops {
         id,
         patienceLeft,
         left.stream().map(SlotDropResult::message).collect(Collectors.joining("; ")));
+  }
+
+  /**
+   * The slots still to drop of replicas removed from a running pipeline: those the previous status
+   * lists, and each source connector that exists but is no longer desired (its config still says
+   * where it read). A pure function of what was observed.
+   */
+  static List<SlotDropStatus> pending(
+      CdcPipelineStatus previous,
+      java.util.Collection<KafkaConnector> actual,
+      Set<String> desiredConnectors,
+      Instant now) {
+    List<SlotDropStatus> pending = new ArrayList<>(pendingOf(previous));
+    for (KafkaConnector connector : actual) {
+      Map<String, String> labels = connector.getMetadata().getLabels();
+      Map<String, Object> config =
+          connector.getSpec() == null ? null : connector.getSpec().getConfig();
+      if (desiredConnectors.contains(connector.getMetadata().getName())
+          || labels == null
+          || !Labels.SOURCE.equals(labels.get(Labels.COMPONENT))
+          || config == null
+          || config.get("slot.name") == null) {
+        continue;
+      }
+      SlotDropStatus removed =
+          SlotDropStatus.of(
+              labels.get(Labels.REPLICA),
+              String.valueOf(config.get("database.hostname")),
+              Integer.valueOf(String.valueOf(config.get("database.port"))),
+              String.valueOf(config.get("database.dbname")),
+              String.valueOf(config.get("slot.name")),
+              now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      if (pending.stream().noneMatch(p -> sameSlot(p, removed))) {
+        pending.add(removed);
+      }
+    }
+    return List.copyOf(pending);
+  }
+
+  /**
+   * Starts or reads the drop of each removed replica's slot and returns those still to drop; a slot
+   * still in use (its connector is stopping) or a server not reachable is retried on later
+   * reconciliations, for {@link #PATIENCE} after the removal.
+   */
+  List<SlotDropStatus> dropRemoved(
+      CdcPipeline pipeline, List<SlotDropStatus> pending, Instant now) {
+    ResourceID id = ResourceID.fromResource(pipeline);
+    List<SlotDropStatus> left = new ArrayList<>();
+    for (SlotDropStatus p : pending) {
+      String key = id + "|" + p.getSlot() + "@" + p.getHost() + ":" + p.getPort();
+      CompletableFuture<SlotDropResult> running = removedInFlight.get(key);
+      if (running != null && !running.isDone()) {
+        left.add(p);
+        continue;
+      }
+      if (running != null) {
+        removedInFlight.remove(key);
+        SlotDropResult result = running.join();
+        if (result.gone()) {
+          if (result.outcome() == SlotDropResult.Outcome.DROPPED) {
+            LOG.info("{}: {} (replica removed from the spec)", id, result.message());
+            events.normal(pipeline, Reasons.SLOT_DROPPED, result.message());
+          }
+          continue;
+        }
+        if (!result
+            .message()
+            .equals(announced.put(ResourceID.fromResource(pipeline), result.message()))) {
+          events.normal(pipeline, Reasons.SLOT_DROP_PENDING, result.message());
+        }
+      }
+      if (!now.isBefore(since(p, now).plus(PATIENCE))) {
+        LOG.warn("{}: replication slot {} on {} left behind", id, p.getSlot(), p.getHost());
+        events.warning(
+            pipeline,
+            Reasons.SLOTS_LEFT_BEHIND,
+            "Replica "
+                + p.getReplica()
+                + " was removed, but its replication slot "
+                + p.getSlot()
+                + " on "
+                + p.getHost()
+                + ":"
+                + p.getPort()
+                + " could not be dropped in "
+                + PATIENCE.toMinutes()
+                + " min; drop it by hand, or it keeps WAL until the disk fills.");
+        continue;
+      }
+      try {
+        removedInFlight.put(key, checker.dropSlot(request(p, checks.credentials(pipeline))));
+      } catch (RuntimeException e) {
+        // The credentials Secret cannot be read: retried with the next reconciliation.
+        LOG.debug("{}: cannot drop {} yet: {}", id, p.getSlot(), e.getMessage());
+      }
+      left.add(p);
+    }
+    return List.copyOf(left);
+  }
+
+  private static List<SlotDropStatus> pendingOf(CdcPipelineStatus status) {
+    return status == null || status.getPendingSlotDrops() == null
+        ? List.of()
+        : status.getPendingSlotDrops();
+  }
+
+  private static boolean sameSlot(SlotDropStatus a, SlotDropStatus b) {
+    return java.util.Objects.equals(a.getSlot(), b.getSlot())
+        && java.util.Objects.equals(a.getHost(), b.getHost())
+        && java.util.Objects.equals(a.getPort(), b.getPort());
+  }
+
+  private static PostgresCheckRequest request(SlotDropStatus p, SourceChecks.Credentials login) {
+    return new PostgresCheckRequest(
+        p.getReplica() == null ? p.getSlot() : p.getReplica(),
+        p.getHost(),
+        p.getPort() == null ? SourceType.POSTGRESQL.defaultPort() : p.getPort(),
+        login.user(),
+        login.password(),
+        p.getDatabase(),
+        p.getSlot(),
+        null,
+        List.of(),
+        false,
+        null,
+        null);
+  }
+
+  private static Instant since(SlotDropStatus p, Instant now) {
+    try {
+      return p.getSince() == null ? now : Instant.parse(p.getSince());
+    } catch (java.time.format.DateTimeParseException e) {
+      return now;
+    }
   }
 
   private Optional<DeleteControl> waitOrGiveUp(

@@ -207,8 +207,9 @@ public final class StatusAggregator {
   }
 
   private static CdcPipelineStatus copy(CdcPipelineStatus s) {
-    return new CdcPipelineStatus()
-        .withObservedGeneration(s.getObservedGeneration())
+    CdcPipelineStatus copy = new CdcPipelineStatus();
+    copy.setPendingSlotDrops(s.getPendingSlotDrops());
+    return copy.withObservedGeneration(s.getObservedGeneration())
         .withConditions(s.getConditions())
         .withSources(s.getSources())
         .withDedup(s.getDedup())

@@ -48,6 +48,11 @@ public class CdcPipelineStatus {
           + " topic, newest time and error).")
   private Long deadLetters;
 
+  @JsonPropertyDescription(
+      "PostgreSQL: replicas removed from spec.source.replicas whose replication slot Twinlog is"
+          + " still dropping (retried until gone, for at most 10 minutes).")
+  private List<SlotDropStatus> pendingSlotDrops;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -202,6 +207,14 @@ public class CdcPipelineStatus {
     return this;
   }
 
+  public List<SlotDropStatus> getPendingSlotDrops() {
+    return pendingSlotDrops;
+  }
+
+  public void setPendingSlotDrops(List<SlotDropStatus> pendingSlotDrops) {
+    this.pendingSlotDrops = pendingSlotDrops;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -220,7 +233,8 @@ public class CdcPipelineStatus {
         && Objects.equals(sinkState, other.sinkState)
         && Objects.equals(restarts, other.restarts)
         && Objects.equals(retention, other.retention)
-        && Objects.equals(deadLetters, other.deadLetters);
+        && Objects.equals(deadLetters, other.deadLetters)
+        && Objects.equals(pendingSlotDrops, other.pendingSlotDrops);
   }
 
   @Override
@@ -236,7 +250,8 @@ public class CdcPipelineStatus {
         sinkState,
         restarts,
         retention,
-        deadLetters);
+        deadLetters,
+        pendingSlotDrops);
   }
 
   @Override
@@ -262,6 +277,10 @@ public class CdcPipelineStatus {
         + restarts
         + ", retention="
         + retention
+        + ", deadLetters="
+        + deadLetters
+        + ", pendingSlotDrops="
+        + pendingSlotDrops
         + "}";
   }
 }
