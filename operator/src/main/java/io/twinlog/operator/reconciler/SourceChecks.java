@@ -62,8 +62,9 @@ final class SourceChecks implements AutoCloseable {
       Map<String, SourceCheckResult> results) {}
 
   /**
-   * While a replica could not be reached, it is checked again this often (unless checkEvery is
-   * shorter), so a replica that returns does not stay reported for a whole checkEvery.
+   * While a replica could not be reached (or its slot did not exist yet), it is checked again this
+   * often (unless checkEvery is shorter), so a replica that returns does not stay reported for a
+   * whole checkEvery.
    */
   static final Duration UNREACHABLE_RECHECK = Duration.ofSeconds(30);
 
@@ -91,7 +92,7 @@ final class SourceChecks implements AutoCloseable {
     State state = states.get(id);
     Duration every = Durations.parse(retention.getCheckEvery());
     if (state != null
-        && state.results().values().stream().anyMatch(SourceChecks::unreachable)
+        && state.results().values().stream().anyMatch(SourceChecks::recheckSoon)
         && UNREACHABLE_RECHECK.compareTo(every) < 0) {
       every = UNREACHABLE_RECHECK;
     }
@@ -123,6 +124,15 @@ final class SourceChecks implements AutoCloseable {
           "The replication slots have not been checked yet.",
           ConditionTypes.WAL_RETENTION_OK,
           Reasons.NOT_CHECKED);
+
+  /**
+   * Whether a replica is checked again within {@link #UNREACHABLE_RECHECK}: it could not be
+   * reached, or its connector had not created its PostgreSQL slot yet (the guard has nothing to
+   * show until it has).
+   */
+  static boolean recheckSoon(SourceCheckResult result) {
+    return unreachable(result) || result.has(FindingReason.SLOT_MISSING);
+  }
 
   /** Whether a result says the operator could not reach or log in to the replica at all. */
   static boolean unreachable(SourceCheckResult result) {

@@ -171,4 +171,13 @@ class SourceChecksTest {
     assertThat(requests.get(0).tables()).containsExactly("public.orders", "billing.invoice_lines");
     assertThat(requests.toString()).doesNotContain("s3cret");
   }
+
+  @Test
+  void aSlotNotCreatedYetIsCheckedAgainSoonLikeAnUnreachableReplica() {
+    Finding missing =
+        new Finding(
+            FindingReason.SLOT_MISSING, Severity.INFO, "no slot yet: the connector makes it");
+    assertThat(SourceChecks.recheckSoon(slot("standby-a", null, missing))).isTrue();
+    assertThat(SourceChecks.recheckSoon(slot("standby-a", 2048L))).isFalse();
+  }
 }
