@@ -26,10 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The finalizer step of a deleted PostgreSQL pipeline: drops its logical replication slot on every
- * replica. An orphaned slot keeps WAL on its server forever and fills the disk, so the pipeline
- * goes only when each slot is gone. The drops run on the checker's pool; {@link #cleanup} is called
- * on every cleanup pass, starts them once, and reads them when done.
+ * Drops the logical replication slots a PostgreSQL pipeline no longer reads: every replica's when
+ * the pipeline is deleted (the finalizer step, {@link #cleanup}), and a removed replica's while the
+ * pipeline runs ({@link #pending}, {@link #dropRemoved}). An orphaned slot keeps WAL on its server
+ * forever and fills the disk, so a deleted pipeline goes only when each slot is gone. The drops run
+ * on the checker's pool; each pass starts them once and reads them when done.
  *
  * <p>A slot stays active until the connector's task has stopped (its KafkaConnector was just
  * deleted), so the first pass usually finds it in use: the step retries every {@link #RETRY}. After
