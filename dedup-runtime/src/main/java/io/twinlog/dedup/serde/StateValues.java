@@ -39,12 +39,9 @@ public final class StateValues {
   public record SnapshotEntry(String source, long tsMs) {}
 
   /**
-   * The last PostgreSQL change emitted for a key: its WAL position and commit time, and the source
-   * whose copy went out (named when a later source shows that one skipped a change).
-   */
-  /**
-   * A key's last emitted PostgreSQL change: its lsn and commit time, the source it came from, and
-   * the hash of its after image (a snapshot row showing the same row is not a new change).
+   * A key's last emitted PostgreSQL change: its lsn and commit time, the source whose copy went out
+   * (named when a later source shows that one skipped a change), and the hash of its after image (a
+   * snapshot row showing the same row is not a new change).
    */
   public record WalMark(long lsn, long tsMs, String source, long afterImage) {}
 
