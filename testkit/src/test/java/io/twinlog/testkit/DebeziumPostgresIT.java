@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -275,9 +274,14 @@ class DebeziumPostgresIT {
     }
     String walEnd = primary.queryString("SELECT pg_current_wal_lsn()");
     cluster.awaitStandbysCaughtUp(Duration.ofSeconds(30));
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline && bBefore.equals(confirmedFlush(standbyB, "dbz_b"))) {
-      Thread.sleep(200);
+    try {
+      // Watched for 10 s: whether it moves at all is what this test reports.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> !bBefore.equals(confirmedFlush(standbyB, "dbz_b")));
+    } catch (org.awaitility.core.ConditionTimeoutException stayed) {
+      // did not move within the 10 s: printed below
     }
     String aAfter = confirmedFlush(standbyA, "dbz_a");
     String bAfter = confirmedFlush(standbyB, "dbz_b");
@@ -348,33 +352,17 @@ class DebeziumPostgresIT {
    * primary writes one only every 15 s, so ask for them until both connectors have theirs.
    */
   private static void awaitSlotsOnStandbys(Map<PostgresServer, String> slots) {
-    AtomicBoolean done = new AtomicBoolean();
-    Thread kicker =
-        new Thread(
-            () -> {
-              while (!done.get()) {
-                try {
-                  cluster.primary().queryString("SELECT pg_log_standby_snapshot()");
-                  Thread.sleep(200);
-                } catch (InterruptedException e) {
-                  return;
-                } catch (RuntimeException e) {
-                  // the primary is busy or restarting: try again
-                }
-              }
-            },
-            "standby-snapshot-kicker");
-    kicker.start();
-    try {
-      slots.forEach(
-          (server, slot) ->
-              await(slot + " on " + server.name())
-                  .atMost(WAIT)
-                  .until(() -> confirmedFlush(server, slot) != null));
-    } finally {
-      done.set(true);
-      kicker.interrupt();
-    }
+    slots.forEach(
+        (server, slot) ->
+            await(slot + " on " + server.name())
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions() // the primary busy or restarting: asked again
+                .until(
+                    () -> {
+                      cluster.primary().queryString("SELECT pg_log_standby_snapshot()");
+                      return confirmedFlush(server, slot) != null;
+                    }));
   }
 
   private static Map<String, String> connectorConfig(String prefix, PostgresServer standby) {
