@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The connector's version, from a resource the build fills in. */
-final class Version {
+/**
+ * The plugin's version, from a resource the build fills in: the ERP sink's and the {@code
+ * io.twinlog.connect} transform's.
+ */
+public final class Version {
   private Version() {}
 
   private static final String VERSION = load();
 
-  static String get() {
+  public static String get() {
     return VERSION;
   }
 
