@@ -1,6 +1,7 @@
 package io.twinlog.operator.desired;
 
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.twinlog.contracts.SourceHeaders;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CredentialsSpec;
 import io.twinlog.operator.api.v1alpha1.Durations;
@@ -127,6 +128,12 @@ public final class SourceConnectors {
     // (source.gtid, transaction.total_order) identifies a change across replicas
     // (docs/concepts/deduplication.md).
     config.put("provide.transaction.metadata", true);
+    // total_order restarts from 1 when a task resumes inside a transaction; Twinlog's transform
+    // (in the twinlog-erp-connector plugin) stamps each record with the event and row of its
+    // source offset, which a resume does not renumber (docs/concepts/deduplication.md). The only
+    // transform: nothing else in a source connector's config sets "transforms".
+    config.put("transforms", SourceHeaders.TRANSFORM_ALIAS);
+    config.put("transforms." + SourceHeaders.TRANSFORM_ALIAS + ".type", SourceHeaders.TRANSFORM);
   }
 
   /**

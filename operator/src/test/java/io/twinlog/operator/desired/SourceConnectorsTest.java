@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.strimzi.api.kafka.model.common.ConnectorState;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.twinlog.contracts.SourceHeaders;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.PipelineState;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
@@ -43,6 +44,8 @@ class SourceConnectorsTest {
             entry("poll.interval.ms", 50L),
             entry("connect.keep.alive.interval.ms", 5_000L),
             entry("provide.transaction.metadata", true),
+            entry("transforms", "twinlogTxPosition"),
+            entry("transforms.twinlogTxPosition.type", "io.twinlog.connect.TransactionPosition"),
             entry("key.converter", SourceConnectors.JSON_CONVERTER),
             entry("value.converter", SourceConnectors.JSON_CONVERTER));
     assertThat(connectors.get(0).getSpec().getConfig())
@@ -81,7 +84,9 @@ class SourceConnectorsTest {
             "schema.history.internal.kafka.topic",
             "schema.history.internal.kafka.bootstrap.servers",
             "connect.keep.alive",
-            "provide.transaction.metadata");
+            "provide.transaction.metadata",
+            "transforms",
+            "transforms." + SourceHeaders.TRANSFORM_ALIAS + ".type");
     assertThat(connectors.get(0).getSpec().getConfig())
         .as("PostgreSQL's port by default")
         .containsEntry("database.port", 5432)
@@ -108,6 +113,9 @@ class SourceConnectorsTest {
     assertThat(c.getSpec().getClassName()).isEqualTo(SourceConnectors.MYSQL_CLASS);
     assertThat(c.getSpec().getState()).isEqualTo(ConnectorState.STOPPED);
     assertThat(c.getSpec().getConfig())
+        .contains(
+            entry("transforms", SourceHeaders.TRANSFORM_ALIAS),
+            entry("transforms." + SourceHeaders.TRANSFORM_ALIAS + ".type", SourceHeaders.TRANSFORM))
         .contains(
             entry("snapshot.mode", "when_needed"),
             entry("database.include.list", "shop,billing"),
