@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Merges one partition of every source's table topics into the output: parses each record, decides
- * by {@link GtidRule}, {@link LsnRule} (PostgreSQL), {@link ContentRule} or {@link SnapshotRule},
- * forwards winners with the change-id and source headers, and sends bad records to the dead-letter
- * topic.
+ * by {@link PositionRule} (PostgreSQL, and MariaDB/MySQL through Twinlog's transform), {@link
+ * GtidRule}, {@link ContentRule} or {@link SnapshotRule}, forwards winners with the change-id and
+ * source headers, and sends bad records to the dead-letter topic.
  */
 public final class DedupProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   public static final String OUTPUT = "output";
@@ -60,10 +60,10 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
   private ProcessorContext<byte[], byte[]> context;
   private GtidRule gtidRule;
   private ContentRule contentRule;
-  private LsnRule lsnRule;
+  private PositionRule positionRule;
 
-  /** While a held PostgreSQL record is decided again: it must not be held a second time. */
-  private boolean replayingWal;
+  /** While a held exactly positioned record is decided again: it must not be held a second time. */
+  private boolean replayingExact;
 
   private SnapshotRule snapshotRule;
   private DedupStores stores;
@@ -111,11 +111,11 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
           while (gtidRule.expireOldestHold(now)) {
             releaseHeld();
           }
-          releaseWalHolds(now);
+          releaseExactHolds(now);
         });
     contentRule = new ContentRule(stores, anomalies, windowMs);
-    lsnRule =
-        new LsnRule(
+    positionRule =
+        new PositionRule(
             stores, anomalies, sourceNames, windowMs, alignHoldMs, context::currentSystemTimeMs);
     snapshotRule = new SnapshotRule(stores, anomalies);
   }
@@ -132,22 +132,22 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     metrics.recordIn(source, table);
     handle(source, table, record, meta.topic());
     releaseHeld();
-    releaseWalHolds(context.currentSystemTimeMs());
+    releaseExactHolds(context.currentSystemTimeMs());
   }
 
-  /** Decides the held PostgreSQL records that can now be decided (see {@link LsnRule}). */
-  private void releaseWalHolds(long now) {
+  /** Decides the held exactly positioned records that can now be decided ({@link PositionRule}). */
+  private void releaseExactHolds(long now) {
     List<GtidRule.Release> releases;
-    while (!(releases = lsnRule.releasable(now)).isEmpty()) {
+    while (!(releases = positionRule.releasable(now)).isEmpty()) {
       for (GtidRule.Release r : releases) {
         for (long n = r.from(); n < r.to(); n++) {
-          HeldRecord held = stores.releaseWal(r.source(), r.table(), n);
+          HeldRecord held = stores.releaseExact(r.source(), r.table(), n);
           if (held != null) {
-            replayingWal = true;
+            replayingExact = true;
             try {
               handle(r.source(), r.table(), held.toRecord(), topics.topic(r.source(), r.table()));
             } finally {
-              replayingWal = false;
+              replayingExact = false;
             }
           }
         }
@@ -200,7 +200,7 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
     }
     ChangeEvent event;
     try {
-      event = parser.parse(table, record.key(), record.value());
+      event = parser.parse(table, record.key(), record.value(), record.headers());
     } catch (BadRecordException e) {
       deadLetter(record, topic, e.getClass().getName(), e.getMessage());
       return;
@@ -210,8 +210,8 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
       gtidRule.holdOther(source, table, record);
       return;
     }
-    if (event.wal() != null && !replayingWal && lsnRule.holding(source, table)) {
-      lsnRule.hold(source, table, record, event.tsMs());
+    if (event.exact() != null && !replayingExact && positionRule.holding(source, table)) {
+      positionRule.hold(source, table, record, event);
       metrics.duplicate(table, "held");
       return;
     }
@@ -251,8 +251,8 @@ public final class DedupProcessor implements Processor<byte[], byte[], byte[], b
       return snapshotRule.decide(source, table, e);
     }
     Verdict verdict;
-    if (e.wal() != null) {
-      verdict = lsnRule.decide(source, table, e, Math.max(newestCommit, e.tsMs()));
+    if (e.exact() != null) {
+      verdict = positionRule.decide(source, table, e, Math.max(newestCommit, e.tsMs()));
     } else if (e.gtid() != null) {
       verdict = gtidRule.decide(source, table, e, record, Math.max(newestCommit, e.tsMs()));
     } else {

@@ -5,9 +5,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.twinlog.dedup.serde.EnvelopeParser;
 import io.twinlog.dedup.serde.StateValues;
 import io.twinlog.dedup.serde.StateValues.ContentEntry;
+import io.twinlog.dedup.serde.StateValues.PositionMark;
 import io.twinlog.dedup.serde.StateValues.SnapshotEntry;
 import io.twinlog.dedup.serde.StateValues.SourceCursor;
-import io.twinlog.dedup.serde.StateValues.WalMark;
 import io.twinlog.dedup.serde.StateValues.Watermark;
 import java.util.regex.Pattern;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -224,58 +224,79 @@ public final class DedupStores {
   }
 
   /**
-   * Whether a PostgreSQL change of this identity (see {@link LsnRule}) was emitted or
+   * The GTID emitted first under this domain and sequence number within the window, or null: a
+   * second server id under the same pair is a failover's diverged history.
+   */
+  String bySequence(String table, String domain, long seq, long ts) {
+    byte[] bytes = latest("d|" + table + "|" + domain + "|" + seq, ts);
+    return bytes == null ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  void putBySequence(String table, String domain, long seq, String gtid, long ts) {
+    seen.put(
+        "d|" + table + "|" + domain + "|" + seq,
+        gtid.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        ts);
+  }
+
+  /**
+   * Whether an exactly positioned change of this identity (see {@link PositionRule}) was emitted or
    * dead-lettered. A point read at its commit time: every copy of the change has the same one.
    */
-  boolean walChangeSeen(String identity, long commitTs) {
+  boolean exactSeen(String identity, long commitTs) {
     return seen.fetch("w|" + identity, commitTs) != null;
   }
 
-  void putWalChange(String identity, long commitTs) {
+  void putExactSeen(String identity, long commitTs) {
     seen.put("w|" + identity, new byte[] {1}, commitTs);
   }
 
-  /** The last PostgreSQL change emitted for the key, if it is still within the window. */
-  WalMark lastWalOfKey(String table, String keyDigest, long commitTs) {
+  /** The last exactly positioned change emitted for the key, if it is still within the window. */
+  PositionMark lastExactOfKey(String table, String keyDigest, long commitTs) {
     byte[] bytes = latest("wk|" + table + "|" + keyDigest, commitTs);
-    return bytes == null ? null : StateValues.decodeWalMark(bytes);
+    return bytes == null ? null : StateValues.decodePositionMark(bytes);
   }
 
-  void putLastWalOfKey(String table, String keyDigest, WalMark mark) {
+  void putLastExactOfKey(String table, String keyDigest, PositionMark mark) {
     seen.put("wk|" + table + "|" + keyDigest, StateValues.encode(mark), mark.tsMs());
   }
 
   /**
-   * The newest commit time of a PostgreSQL change a source delivered in a table-partition (one
-   * entry per source and table, kept forever), or {@link Long#MIN_VALUE}.
+   * The newest exactly positioned change a source delivered in a table-partition (one entry per
+   * source and table, kept forever), or null. A value of the first format (8 bytes) is a commit
+   * time alone.
    */
-  long newestDelivered(String source, String table) {
+  PositionMark newestDelivered(String source, String table) {
     byte[] bytes = progress.get("wd|" + source + "|" + table);
-    return bytes == null ? Long.MIN_VALUE : java.nio.ByteBuffer.wrap(bytes).getLong();
+    if (bytes == null) {
+      return null;
+    }
+    return bytes.length == 8
+        ? PositionMark.ofCommit(java.nio.ByteBuffer.wrap(bytes).getLong())
+        : StateValues.decodePositionMark(bytes);
   }
 
-  void putNewestDelivered(String source, String table, long tsMs) {
-    progress.put(
-        "wd|" + source + "|" + table, java.nio.ByteBuffer.allocate(8).putLong(tsMs).array());
+  void putNewestDelivered(String source, String table, PositionMark mark) {
+    progress.put("wd|" + source + "|" + table, StateValues.encode(mark));
   }
 
   /**
-   * A PostgreSQL source's lane (source, table) whose changes are held because it was found to have
-   * skipped changes: the next held record to release, the next free slot, and since when (wall
-   * clock) the lane is held.
+   * A source's lane (source, table) whose exactly positioned changes are held because it was found
+   * to have skipped changes: the next held record to release, the next free slot, and since when
+   * (wall clock) the lane is held.
    */
-  record WalLane(long head, long tail, long sinceMs) {}
+  record HeldLane(long head, long tail, long sinceMs) {}
 
-  WalLane walLane(String source, String table) {
+  HeldLane heldLane(String source, String table) {
     byte[] bytes = progress.get("wh|" + source + "|" + table);
     if (bytes == null) {
       return null;
     }
     java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
-    return new WalLane(b.getLong(), b.getLong(), b.getLong());
+    return new HeldLane(b.getLong(), b.getLong(), b.getLong());
   }
 
-  void putWalLane(String source, String table, WalLane lane) {
+  void putHeldLane(String source, String table, HeldLane lane) {
     progress.put(
         "wh|" + source + "|" + table,
         java.nio.ByteBuffer.allocate(24)
@@ -285,12 +306,12 @@ public final class DedupStores {
             .array());
   }
 
-  void deleteWalLane(String source, String table) {
+  void deleteHeldLane(String source, String table) {
     progress.delete("wh|" + source + "|" + table);
   }
 
-  /** The held PostgreSQL lanes, as "source|table": few, read once when the task starts. */
-  java.util.List<String> walLanes() {
+  /** The held lanes, as "source|table": few, read once when the task starts. */
+  java.util.List<String> heldLanes() {
     java.util.List<String> lanes = new java.util.ArrayList<>();
     try (var it =
         progress.prefixScan("wh|", new org.apache.kafka.common.serialization.StringSerializer())) {
@@ -299,29 +320,39 @@ public final class DedupStores {
     return lanes;
   }
 
-  /** Keeps the n-th record of a held PostgreSQL lane, with its commit time. */
-  void holdWal(String source, String table, long n, long commitTs, HeldRecord record) {
+  /** Keeps the n-th record of a held lane, with its change's position mark. */
+  void holdExact(String source, String table, long n, PositionMark mark, HeldRecord record) {
     byte[] encoded = record.encode();
+    byte[] position = StateValues.encode(mark);
     progress.put(
         "wb|" + source + "|" + table + "|" + n,
-        java.nio.ByteBuffer.allocate(8 + encoded.length).putLong(commitTs).put(encoded).array());
+        java.nio.ByteBuffer.allocate(4 + position.length + encoded.length)
+            .putInt(position.length)
+            .put(position)
+            .put(encoded)
+            .array());
   }
 
-  /** The commit time of the n-th held record of a lane, or {@link Long#MIN_VALUE} if none. */
-  long heldWalCommit(String source, String table, long n) {
+  /** The position mark of the n-th held record of a lane, or null if none. */
+  PositionMark heldExactMark(String source, String table, long n) {
     byte[] bytes = progress.get("wb|" + source + "|" + table + "|" + n);
-    return bytes == null ? Long.MIN_VALUE : java.nio.ByteBuffer.wrap(bytes).getLong();
+    if (bytes == null) {
+      return null;
+    }
+    int length = java.nio.ByteBuffer.wrap(bytes).getInt();
+    return StateValues.decodePositionMark(java.util.Arrays.copyOfRange(bytes, 4, 4 + length));
   }
 
   /** Takes the n-th held record of a lane out (null when there is none). */
-  HeldRecord releaseWal(String source, String table, long n) {
+  HeldRecord releaseExact(String source, String table, long n) {
     String key = "wb|" + source + "|" + table + "|" + n;
     byte[] bytes = progress.get(key);
     if (bytes == null) {
       return null;
     }
     progress.delete(key);
-    return HeldRecord.decode(java.util.Arrays.copyOfRange(bytes, 8, bytes.length));
+    int length = java.nio.ByteBuffer.wrap(bytes).getInt();
+    return HeldRecord.decode(java.util.Arrays.copyOfRange(bytes, 4 + length, bytes.length));
   }
 
   /**

@@ -511,7 +511,7 @@ final class GtidRule {
 
   /** A transaction's first change reaches the output: look for skipping and diverged sources. */
   private void newTransaction(String source, String table, Gtid g, long ts) {
-    String other = transcripts.bySequence(table, g.domain(), g.seq(), ts);
+    String other = stores.bySequence(table, g.domain(), g.seq(), ts);
     if (other != null && !other.equals(g.text())) {
       anomalies.report(
           source,
@@ -523,7 +523,7 @@ final class GtidRule {
               + " failover to a replica that lacked the old primary's last transactions)",
           List.of(other, g.text()));
     } else if (other == null) {
-      transcripts.putBySequence(table, g.domain(), g.seq(), g.text(), ts);
+      stores.putBySequence(table, g.domain(), g.seq(), g.text(), ts);
     }
     for (String o : sources) {
       if (o.equals(source)) {
@@ -686,7 +686,7 @@ final class GtidRule {
       return false;
     }
     for (long seq = g.seq() + 1; seq < to.seq(); seq++) {
-      if (transcripts.bySequence(table, g.domain(), seq, ts) != null) {
+      if (stores.bySequence(table, g.domain(), seq, ts) != null) {
         return false;
       }
     }

@@ -3,8 +3,8 @@ package io.twinlog.dedup.processor;
 import io.twinlog.dedup.metrics.AnomalyKind;
 import io.twinlog.dedup.serde.ChangeEvent;
 import io.twinlog.dedup.serde.EnvelopeParser;
+import io.twinlog.dedup.serde.StateValues.PositionMark;
 import io.twinlog.dedup.serde.StateValues.SnapshotEntry;
-import io.twinlog.dedup.serde.StateValues.WalMark;
 
 /**
  * Snapshot rows ({@code op=r}, no GTID): one snapshot of each row per window, and no change older
@@ -44,19 +44,19 @@ final class SnapshotRule {
   }
 
   /**
-   * Each PostgreSQL replica's connector snapshots on its own, when its slot exists (a standby's
-   * waits for the primary's next running-xacts record), so one may snapshot a row another already
-   * streamed: a row inserted between their snapshot points arrives once as a streamed change and
-   * once as a snapshot row. Dropped when the key's last emitted change shows the same row, or is
-   * newer than the snapshot (which would set the row back); null otherwise. Only PostgreSQL streams
-   * leave the key mark this reads.
+   * Each replica's connector snapshots on its own (a PostgreSQL standby's when its slot exists,
+   * which waits for the primary's next running-xacts record), so one may snapshot a row another
+   * already streamed: a row inserted between their snapshot points arrives once as a streamed
+   * change and once as a snapshot row. Dropped when the key's last emitted change shows the same
+   * row, or is newer than the snapshot (which would set the row back); null otherwise. Only exactly
+   * positioned streams ({@link PositionRule}) leave the key mark this reads.
    */
   private Verdict streamedFirst(String table, ChangeEvent e) {
     if ("null".equals(e.canonicalKey())) {
       return null;
     }
-    WalMark last =
-        stores.lastWalOfKey(table, EnvelopeParser.keyDigest(table, e.canonicalKey()), e.tsMs());
+    PositionMark last =
+        stores.lastExactOfKey(table, EnvelopeParser.keyDigest(table, e.canonicalKey()), e.tsMs());
     if (last == null || (last.afterImage() != e.afterImage() && last.tsMs() <= e.tsMs())) {
       return null;
     }

@@ -138,16 +138,6 @@ final class Transcripts {
     seen.put("l|" + table + "|" + keyDigest, out.array(), ts);
   }
 
-  /** The GTID emitted first under this domain and sequence number within the window, or null. */
-  String bySequence(String table, String domain, long seq, long ts) {
-    byte[] bytes = latest("d|" + table + "|" + domain + "|" + seq, ts);
-    return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  void putBySequence(String table, String domain, long seq, String gtid, long ts) {
-    seen.put("d|" + table + "|" + domain + "|" + seq, gtid.getBytes(StandardCharsets.UTF_8), ts);
-  }
-
   /**
    * The source was seen to leave transaction {@code gtid} short of what the output holds of it (in
    * any table of this partition). Its connector reads all tables of a transaction in one pass, so a

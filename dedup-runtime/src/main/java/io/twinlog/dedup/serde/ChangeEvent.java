@@ -15,9 +15,11 @@ package io.twinlog.dedup.serde;
  * @param beforeImage 64-bit hash of the {@code before} image ({@link #NO_IMAGE} when null)
  * @param afterImage 64-bit hash of the {@code after} image ({@link #NO_IMAGE} when null): with full
  *     row images a key's next change starts from it, which places a change that could be new
- * @param wal the WAL position of a PostgreSQL change; null for MariaDB/MySQL and for snapshot rows.
- *     For a PostgreSQL change {@code contentHash} also covers {@code source.ts_ms} (the commit
- *     time, identical on every replica), which tells a failover's reused position apart
+ * @param exact where the change sits in its primary's history, exactly: the WAL position of a
+ *     PostgreSQL change, or a MariaDB/MySQL change's GTID and place in its transaction when its
+ *     connector runs Twinlog's transform; null otherwise, and for snapshot rows. For a PostgreSQL
+ *     change {@code contentHash} also covers {@code source.ts_ms} (the commit time, identical on
+ *     every replica), which tells a failover's reused position apart
  */
 public record ChangeEvent(
     char op,
@@ -29,7 +31,7 @@ public record ChangeEvent(
     int totalOrder,
     long beforeImage,
     long afterImage,
-    WalPosition wal) {
+    ExactPosition exact) {
   /** The image hash of a null image (before of an insert, after of a delete). */
   public static final long NO_IMAGE = 0L;
 

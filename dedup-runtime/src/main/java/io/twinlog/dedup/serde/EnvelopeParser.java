@@ -3,10 +3,13 @@ package io.twinlog.dedup.serde;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinlog.contracts.SourceHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Reads Debezium JSON (JsonConverter, with or without {@code schemas.enable}) into a {@link
@@ -16,6 +19,16 @@ public final class EnvelopeParser {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public ChangeEvent parse(String table, byte[] key, byte[] value) throws BadRecordException {
+    return parse(table, key, value, null);
+  }
+
+  /**
+   * @param headers the record's headers: with Twinlog's transform on the connector, a MariaDB or
+   *     MySQL change's place in its transaction ({@link TxPosition}); null or without them, the
+   *     change has no exact position
+   */
+  public ChangeEvent parse(String table, byte[] key, byte[] value, Headers headers)
+      throws BadRecordException {
     String canonicalKey = canonicalKey(key);
     JsonNode envelope = payload(readJson(value, "value"));
     if (!envelope.isObject()) {
@@ -67,9 +80,10 @@ public final class EnvelopeParser {
     int totalOrder = order == null || !order.canConvertToInt() ? -1 : order.asInt();
     String gtidText = text(source, "gtid");
     if (gtidText != null && !gtidText.isEmpty()) {
+      Gtid gtid = Gtid.parse(gtidText);
       return new ChangeEvent(
           op,
-          Gtid.parse(gtidText),
+          gtid,
           position,
           ts.asLong(),
           canonicalKey,
@@ -77,7 +91,7 @@ public final class EnvelopeParser {
           totalOrder,
           imageHash(before),
           imageHash(after),
-          null);
+          txPosition(gtid, headers));
     }
     String content = digest(table, canonicalKey, opText, before, after, ts.asText());
     return new ChangeEvent(
@@ -118,6 +132,45 @@ public final class EnvelopeParser {
         imageHash(before),
         imageHash(after),
         wal);
+  }
+
+  /** The change's place in its transaction, from the transform's headers; null without them. */
+  private static TxPosition txPosition(Gtid gtid, Headers headers) throws BadRecordException {
+    if (headers == null) {
+      return null;
+    }
+    Header event = headers.lastHeader(SourceHeaders.TX_EVENT);
+    Header row = headers.lastHeader(SourceHeaders.TX_ROW);
+    if (event == null && row == null) {
+      return null;
+    }
+    return new TxPosition(
+        gtid, counter(event, SourceHeaders.TX_EVENT), counter(row, SourceHeaders.TX_ROW));
+  }
+
+  private static long counter(Header header, String name) throws BadRecordException {
+    String text =
+        header == null || header.value() == null
+            ? null
+            : new String(header.value(), StandardCharsets.UTF_8);
+    try {
+      long n = text == null ? -1 : Long.parseLong(text.trim());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new BadRecordException(
+        "header "
+            + name
+            + " is "
+            + (text == null ? "missing" : "'" + text + "'")
+            + ", not a count (Twinlog's transform writes both "
+            + SourceHeaders.TX_EVENT
+            + " and "
+            + SourceHeaders.TX_ROW
+            + ")");
   }
 
   private static String canonicalKey(byte[] key) throws BadRecordException {

@@ -39,25 +39,59 @@ public final class StateValues {
   public record SnapshotEntry(String source, long tsMs) {}
 
   /**
-   * A key's last emitted PostgreSQL change: its lsn and commit time, the source whose copy went out
-   * (named when a later source shows that one skipped a change), and the hash of its after image (a
-   * snapshot row showing the same row is not a new change).
+   * A change's exact position (see {@link ExactPosition}) and commit time: a key's last emitted
+   * change, with the source whose copy went out (named when a later source shows that one skipped a
+   * change) and the hash of its after image (a snapshot row showing the same row is not a new
+   * change); or the newest change a source delivered of a table-partition, or a held record's.
    */
-  public record WalMark(long lsn, long tsMs, String source, long afterImage) {}
+  public record PositionMark(
+      String history,
+      String domain,
+      long major,
+      long minor,
+      long tsMs,
+      String source,
+      long afterImage) {
+    public static PositionMark of(ExactPosition p, long tsMs, String source, long afterImage) {
+      return new PositionMark(
+          p.history(), p.domain(), p.major(), p.minor(), tsMs, source, afterImage);
+    }
 
-  public static byte[] encode(WalMark m) {
+    /** A PostgreSQL-only mark of the first format, or a commit time alone. */
+    public static PositionMark ofCommit(long tsMs) {
+      return new PositionMark("", "", Long.MIN_VALUE, 0, tsMs, "", 0);
+    }
+  }
+
+  public static byte[] encode(PositionMark m) {
     return write(
         out -> {
-          out.writeLong(m.lsn());
+          // The first format's fields (a PostgreSQL key mark: lsn, commit time, source, image)
+          // first, so values stored by it read as marks without a history.
+          out.writeLong(m.major());
           out.writeLong(m.tsMs());
           out.writeUTF(m.source());
           out.writeLong(m.afterImage());
+          out.writeUTF(m.history());
+          out.writeUTF(m.domain());
+          out.writeLong(m.minor());
         });
   }
 
-  public static WalMark decodeWalMark(byte[] bytes) {
+  public static PositionMark decodePositionMark(byte[] bytes) {
     return read(
-        bytes, in -> new WalMark(in.readLong(), in.readLong(), in.readUTF(), in.readLong()));
+        bytes,
+        in -> {
+          long major = in.readLong();
+          long ts = in.readLong();
+          String source = in.readUTF();
+          long image = in.readLong();
+          if (in.available() == 0) {
+            return new PositionMark("", "", major, 0, ts, source, image);
+          }
+          return new PositionMark(
+              in.readUTF(), in.readUTF(), major, in.readLong(), ts, source, image);
+        });
   }
 
   public static byte[] encode(SourceCursor c) {

@@ -14,4 +14,35 @@ package io.twinlog.dedup.serde;
  * @param lsn the log sequence number of the change's own WAL record
  * @param txId the transaction id of the change's transaction
  */
-public record WalPosition(long lsn, long txId) {}
+public record WalPosition(long lsn, long txId) implements ExactPosition {
+  @Override
+  public String identity() {
+    return txId + "|" + lsn;
+  }
+
+  @Override
+  public String changeId() {
+    return "pg:" + txId + ":" + lsn;
+  }
+
+  /** Empty: the lsn does not say which timeline wrote it (a promoted standby reuses positions). */
+  @Override
+  public String history() {
+    return "";
+  }
+
+  @Override
+  public String domain() {
+    return "";
+  }
+
+  @Override
+  public long major() {
+    return lsn;
+  }
+
+  @Override
+  public long minor() {
+    return 0;
+  }
+}

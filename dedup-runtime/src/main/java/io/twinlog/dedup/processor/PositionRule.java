@@ -1,11 +1,13 @@
 package io.twinlog.dedup.processor;
 
 import io.twinlog.dedup.metrics.AnomalyKind;
-import io.twinlog.dedup.processor.DedupStores.WalLane;
+import io.twinlog.dedup.processor.DedupStores.HeldLane;
 import io.twinlog.dedup.serde.ChangeEvent;
 import io.twinlog.dedup.serde.EnvelopeParser;
-import io.twinlog.dedup.serde.StateValues.WalMark;
-import io.twinlog.dedup.serde.WalPosition;
+import io.twinlog.dedup.serde.ExactPosition;
+import io.twinlog.dedup.serde.Gtid;
+import io.twinlog.dedup.serde.StateValues.PositionMark;
+import io.twinlog.dedup.serde.TxPosition;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,21 +16,25 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Deduplicates PostgreSQL changes (primary and streaming standbys, one Debezium connector and
- * logical slot each) by their WAL position, which physical replication keeps identical on every
- * replica and across a connector's restarts.
+ * Deduplicates changes by their exact position ({@link ExactPosition}), the same in every replica's
+ * copy and across a connector's restarts: a PostgreSQL change's WAL position (primary and streaming
+ * standbys, one Debezium connector and logical slot each), or a MariaDB/MySQL change's GTID and its
+ * place in its transaction as the connector's own offset counts it (Twinlog's transform copies it
+ * into headers).
  *
- * <p>Identity: {@code (txId, lsn, content digest)}, the digest covering table, key, op, both images
- * and the commit time. The digest tells apart the rows of one COPY (they share one lsn) and a
- * failover's reused position. A change seen before is a duplicate, whichever source re-sent it and
- * however often: nothing here depends on where a source resumed.
+ * <p>Identity: {@code (position, content digest)}, the digest covering table, key, op and both
+ * images (for PostgreSQL the commit time too). The digest tells apart the rows of one COPY (they
+ * share one lsn) and a failover's reused position, and keeps replicas whose binlogs number a
+ * transaction's events differently from passing one change for another (they repeat it instead). A
+ * change seen before is a duplicate, whichever source re-sent it and however often: nothing here
+ * depends on where a source resumed.
  *
- * <p>Order: per key, row locks make WAL order commit order, so a new change that sits below the
- * key's last emitted change is one a source skipped while another delivered the key's later change
- * (or a failover's dead history): emitting it would overwrite newer state, so it is dead-lettered
- * with the reason. Within one timeline commit time and lsn agree per key; after a failover the
- * promoted standby reuses positions of the old primary's lost tail, and there the commit time
- * decides (the lsn breaks a tie within one millisecond), as the GTID rule does across server ids.
+ * <p>Order: per key, row locks make log order commit order, so a new change that sits below the
+ * key's last emitted change ({@link CommitOrder}) is one a source skipped while another delivered
+ * the key's later change (or a failover's dead history): emitting it would overwrite newer state,
+ * so it is dead-lettered with the reason. After a failover the promoted replica reuses positions of
+ * the old primary's lost tail (PostgreSQL's lsns and transaction ids; MariaDB's sequence numbers,
+ * under a new server id), and there the commit time decides.
  *
  * <p>A source found to have skipped (another source delivers a change committed before what it
  * already delivered) is held in that table-partition: its records wait, in order, until another
@@ -37,11 +43,11 @@ import org.apache.kafka.streams.processor.api.Record;
  * time passes (then they are decided as they come).
  *
  * <p>State: per identity one entry and per key one mark, in the {@code seen} window store at the
- * change's commit time (both expire with the window); per source and table its newest commit time;
- * while a lane is held, its records.
+ * change's commit time (both expire with the window); per source and table the newest change it
+ * delivered; while a lane is held, its records.
  */
-final class LsnRule {
-  /** The change id's digest part: 72 bits, enough among the rows sharing one WAL record. */
+final class PositionRule {
+  /** The change id's digest part: 72 bits, enough among the rows sharing one position. */
   private static final int ID_DIGEST_CHARS = 12;
 
   private final DedupStores stores;
@@ -56,7 +62,7 @@ final class LsnRule {
    */
   private final Set<String> held = new HashSet<>();
 
-  LsnRule(
+  PositionRule(
       DedupStores stores,
       AnomalySink anomalies,
       List<String> sources,
@@ -69,7 +75,7 @@ final class LsnRule {
     this.windowMs = windowMs;
     this.alignHoldMs = alignHoldMs;
     this.clock = clock;
-    held.addAll(stores.walLanes());
+    held.addAll(stores.heldLanes());
   }
 
   /** Whether the source's changes of the table wait (it was found to have skipped). */
@@ -77,11 +83,15 @@ final class LsnRule {
     return !held.isEmpty() && held.contains(source + "|" + table);
   }
 
-  /** Appends a record of a held lane, with its change's commit time. */
-  void hold(String source, String table, Record<byte[], byte[]> record, long commitTs) {
-    WalLane lane = stores.walLane(source, table);
-    stores.holdWal(source, table, lane.tail(), commitTs, HeldRecord.of(record));
-    stores.putWalLane(source, table, new WalLane(lane.head(), lane.tail() + 1, lane.sinceMs()));
+  /** Appends a record of a held lane, with its change's position. */
+  void hold(String source, String table, Record<byte[], byte[]> record, ChangeEvent e) {
+    HeldLane lane = stores.heldLane(source, table);
+    stores.holdExact(source, table, lane.tail(), mark(e, source), HeldRecord.of(record));
+    stores.putHeldLane(source, table, new HeldLane(lane.head(), lane.tail() + 1, lane.sinceMs()));
+  }
+
+  private static PositionMark mark(ChangeEvent e, String source) {
+    return PositionMark.of(e.exact(), e.tsMs(), source, e.afterImage());
   }
 
   /**
@@ -99,38 +109,62 @@ final class LsnRule {
       int bar = key.indexOf('|');
       String source = key.substring(0, bar);
       String table = key.substring(bar + 1);
-      WalLane lane = stores.walLane(source, table);
+      HeldLane lane = stores.heldLane(source, table);
       boolean expired = now - lane.sinceMs() >= alignHoldMs;
-      long passed = Long.MIN_VALUE;
+      List<PositionMark> passing = new ArrayList<>();
       for (String other : sources) {
         if (!other.equals(source) && !holding(other, table)) {
-          passed = Math.max(passed, stores.newestDelivered(other, table));
+          PositionMark newest = stores.newestDelivered(other, table);
+          if (newest != null) {
+            passing.add(newest);
+          }
         }
       }
       long n = lane.head();
-      while (n < lane.tail() && (expired || stores.heldWalCommit(source, table, n) < passed)) {
+      while (n < lane.tail()
+          && (expired || anyPassed(passing, stores.heldExactMark(source, table, n)))) {
         n++;
       }
       if (n > lane.head()) {
         out.add(new GtidRule.Release(source, table, lane.head(), n, lane.sinceMs()));
       }
-      if (n == lane.tail() && (expired || passed >= stores.newestDelivered(source, table))) {
-        stores.deleteWalLane(source, table);
+      PositionMark own = stores.newestDelivered(source, table);
+      if (n == lane.tail() && (expired || own == null || !aheadOfAll(passing, own))) {
+        stores.deleteHeldLane(source, table);
         held.remove(key);
       } else if (n > lane.head()) {
-        stores.putWalLane(source, table, new WalLane(n, lane.tail(), lane.sinceMs()));
+        stores.putHeldLane(source, table, new HeldLane(n, lane.tail(), lane.sinceMs()));
       }
     }
     return out;
   }
 
+  /** Whether a source that is not held has read past the held change. */
+  private static boolean anyPassed(List<PositionMark> passing, PositionMark heldChange) {
+    for (PositionMark newest : passing) {
+      if (CommitOrder.passed(newest, heldChange)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the held source's newest change comes after what every passing source delivered: none
+   * has caught up with it yet.
+   */
+  private static boolean aheadOfAll(List<PositionMark> passing, PositionMark own) {
+    for (PositionMark newest : passing) {
+      if (!CommitOrder.passed(own, newest)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The id the sink sees, the same whichever replica's copy wins. */
   static String changeId(ChangeEvent e) {
-    WalPosition w = e.wal();
-    return "pg:"
-        + w.txId()
-        + ":"
-        + w.lsn()
+    return e.exact().changeId()
         + ":"
         + e.contentHash().substring(0, Math.min(ID_DIGEST_CHARS, e.contentHash().length()));
   }
@@ -139,13 +173,13 @@ final class LsnRule {
    * @param newestCommit the newest {@code source.ts_ms} seen in this task, this change's included
    */
   Verdict decide(String source, String table, ChangeEvent e, long newestCommit) {
-    WalPosition w = e.wal();
-    String identity = table + "|" + w.txId() + "|" + w.lsn() + "|" + e.contentHash();
-    long delivered = stores.newestDelivered(source, table);
-    if (e.tsMs() > delivered) {
-      stores.putNewestDelivered(source, table, e.tsMs());
+    String identity = table + "|" + e.exact().identity() + "|" + e.contentHash();
+    PositionMark here = mark(e, source);
+    PositionMark delivered = stores.newestDelivered(source, table);
+    if (delivered == null || CommitOrder.passed(here, delivered)) {
+      stores.putNewestDelivered(source, table, here);
     }
-    if (stores.walChangeSeen(identity, e.tsMs())) {
+    if (stores.exactSeen(identity, e.tsMs())) {
       return Verdict.drop("duplicate");
     }
     if (e.tsMs() + windowMs <= newestCommit) {
@@ -167,41 +201,38 @@ final class LsnRule {
       return Verdict.drop("beyond-window");
     }
     String changeId = changeId(e);
-    reportSkippers(source, table, e, changeId);
+    reportSkippers(source, table, here, changeId);
     // Tables without a primary key have no message key and no row locks ordering their rows:
     // concurrent transactions' rows interleave in the WAL, so there is no per-key order to keep.
     boolean keyed = !"null".equals(e.canonicalKey());
     String keyDigest = keyed ? EnvelopeParser.keyDigest(table, e.canonicalKey()) : null;
-    WalMark last = keyed ? stores.lastWalOfKey(table, keyDigest, e.tsMs()) : null;
+    PositionMark last = keyed ? stores.lastExactOfKey(table, keyDigest, e.tsMs()) : null;
     if (last != null) {
-      boolean older = e.tsMs() < last.tsMs() || (e.tsMs() == last.tsMs() && w.lsn() < last.lsn());
-      boolean reused =
-          e.tsMs() != last.tsMs() && (e.tsMs() < last.tsMs()) != (w.lsn() < last.lsn());
-      if (reused) {
+      if (CommitOrder.diverged(here, last)) {
         anomalies.report(
             source,
             AnomalyKind.SOURCE_DIVERGED,
             "change "
                 + changeId
-                + " and the key's last emitted change (lsn "
-                + last.lsn()
+                + " and the key's last emitted change ("
+                + describe(last)
                 + ", from "
                 + last.source()
-                + ") disagree on order by lsn and by commit time: the sources' histories diverged"
-                + " at a failover (the promoted standby reuses the old primary's lost WAL"
+                + ") disagree on order by position and by commit time: the sources' histories"
+                + " diverged at a failover (the promoted replica reuses the old primary's lost"
                 + " positions); commit time decides",
             List.of(changeId));
       }
-      if (older) {
+      if (CommitOrder.before(here, last)) {
         String why =
             "change "
                 + changeId
-                + " (lsn "
-                + w.lsn()
+                + " ("
+                + describe(here)
                 + ", committed at "
                 + e.tsMs()
-                + ") arrived after a later change of its key (lsn "
-                + last.lsn()
+                + ") arrived after a later change of its key ("
+                + describe(last)
                 + ", committed at "
                 + last.tsMs()
                 + ") had been emitted from "
@@ -211,16 +242,56 @@ final class LsnRule {
         anomalies.report(source, AnomalyKind.KEY_ORDER_CONFLICT, why, List.of(changeId));
         // Remembered like an emitted change: another copy of it is a duplicate, not a second
         // dead letter. The key's mark stays on its newest change.
-        stores.putWalChange(identity, e.tsMs());
+        stores.putExactSeen(identity, e.tsMs());
         return Verdict.deadLetter(changeId, why);
       }
     }
-    stores.putWalChange(identity, e.tsMs());
+    stores.putExactSeen(identity, e.tsMs());
     if (keyed) {
-      stores.putLastWalOfKey(
-          table, keyDigest, new WalMark(w.lsn(), e.tsMs(), source, e.afterImage()));
+      stores.putLastExactOfKey(table, keyDigest, here);
+    }
+    if (e.exact() instanceof TxPosition tx) {
+      reportReusedSequence(source, table, tx.gtid(), e.tsMs());
     }
     return Verdict.emit(changeId);
+  }
+
+  /**
+   * A MariaDB sequence number emitted under two server ids: a failover to a replica that lacked the
+   * old primary's last transactions, whose own transactions reuse their numbers. Both histories'
+   * changes are delivered (each was committed on its primary); the divergence is reported with both
+   * GTIDs, since the system downstream may now hold changes the new primary never had.
+   */
+  private void reportReusedSequence(String source, String table, Gtid g, long ts) {
+    String first = stores.bySequence(table, g.domain(), g.seq(), ts);
+    if (first == null) {
+      stores.putBySequence(table, g.domain(), g.seq(), g.text(), ts);
+    } else if (!first.equals(g.text())) {
+      anomalies.report(
+          source,
+          AnomalyKind.SOURCE_DIVERGED,
+          g.text()
+              + " and "
+              + first
+              + " share a domain and sequence number: the sources' histories diverged (a"
+              + " failover to a replica that lacked the old primary's last transactions)",
+          List.of(first, g.text()));
+    }
+  }
+
+  /** A mark's position for a human: "lsn N", or "gtid d-s-n event e row r". */
+  private static String describe(PositionMark m) {
+    if (m.history().isEmpty()) {
+      return "lsn " + m.major();
+    }
+    return "gtid "
+        + m.history()
+        + "-"
+        + m.major()
+        + " event "
+        + TxPosition.event(m.minor())
+        + " row "
+        + TxPosition.row(m.minor());
   }
 
   /**
@@ -229,19 +300,21 @@ final class LsnRule {
    * order), so it was re-seeded ahead, or it reads a replica that never had the change (a
    * failover's other history). Reported as it happens, whether or not a key conflict follows.
    */
-  private void reportSkippers(String source, String table, ChangeEvent e, String changeId) {
+  private void reportSkippers(String source, String table, PositionMark e, String changeId) {
     for (String other : sources) {
       if (other.equals(source)) {
         continue;
       }
-      long newest = stores.newestDelivered(other, table);
-      if (newest > e.tsMs()) {
+      PositionMark newest = stores.newestDelivered(other, table);
+      if (CommitOrder.passed(newest, e)) {
         anomalies.report(
             other,
             AnomalyKind.SOURCE_SKIPPED,
             "delivered changes committed at "
-                + newest
-                + " without "
+                + newest.tsMs()
+                + " ("
+                + describe(newest)
+                + ") without "
                 + changeId
                 + " (committed at "
                 + e.tsMs()
@@ -254,7 +327,7 @@ final class LsnRule {
         if (alignHoldMs > 0 && !holding(other, table)) {
           // Ahead of a source that holds what it skipped: a later change it sent now would put
           // the skipped one behind a newer change of its key (a dead letter). Let the other pass.
-          stores.putWalLane(other, table, new WalLane(0, 0, clock.getAsLong()));
+          stores.putHeldLane(other, table, new HeldLane(0, 0, clock.getAsLong()));
           held.add(other + "|" + table);
         }
       }

@@ -29,10 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PostgreSQL sources (primary and streaming standbys, one connector each) through the production
- * topology: changes identified by WAL position, the failure patterns one at a time.
+ * Exactly positioned sources through the production topology, the failure patterns one at a time:
+ * PostgreSQL (primary and streaming standbys, one connector each) by WAL position, and MariaDB
+ * replicas whose connectors run Twinlog's transform by GTID and place in the transaction.
  */
-class LsnRuleTest {
+class PositionRuleTest {
   static final String ORDERS = "shop.orders";
   static final long T0 = 1_767_225_600_000L;
   static final long HOUR = 3_600_000L;
@@ -65,19 +66,19 @@ class LsnRuleTest {
     String value = new SourceSim("cdc-a", 0).value(c, 2, 1);
     ChangeEvent e =
         new EnvelopeParser().parse(ORDERS, bytes(c.key()), value.getBytes(StandardCharsets.UTF_8));
-    assertThat(e.wal()).isEqualTo(new WalPosition(c.lsn(), c.txId()));
+    assertThat(e.exact()).isEqualTo(new WalPosition(c.lsn(), c.txId()));
     assertThat(e.position()).isNull();
     assertThat(e.gtid()).isNull();
 
     // An envelope without the connector's name is PostgreSQL's when it has an lsn.
     String unnamed = value.replace("\"connector\":\"postgresql\",", "");
     assertThat(unnamed).doesNotContain("connector");
-    assertThat(new EnvelopeParser().parse(ORDERS, bytes(c.key()), bytes(unnamed)).wal())
+    assertThat(new EnvelopeParser().parse(ORDERS, bytes(c.key()), bytes(unnamed)).exact())
         .isEqualTo(new WalPosition(c.lsn(), c.txId()));
 
     Change mariadb = new ChangeLog(true).tx(T0, insert(ORDERS, 1, 0)).changes().get(0);
     String binlog = new SourceSim("cdc-a", 0).value(mariadb, 0, 1);
-    assertThat(new EnvelopeParser().parse(ORDERS, bytes(mariadb.key()), bytes(binlog)).wal())
+    assertThat(new EnvelopeParser().parse(ORDERS, bytes(mariadb.key()), bytes(binlog)).exact())
         .isNull();
   }
 
@@ -87,7 +88,7 @@ class LsnRuleTest {
     ChangeEvent a = parse(new SourceSim("cdc-a", 0).value(c, 1, 1), c);
     // Another replica, restarted elsewhere: its sequence and total_order differ, the WAL does not.
     ChangeEvent b = parse(new SourceSim("cdc-b", 1, true).value(c, 7, 3), c);
-    assertThat(LsnRule.changeId(b)).isEqualTo(LsnRule.changeId(a)).startsWith("pg:");
+    assertThat(PositionRule.changeId(b)).isEqualTo(PositionRule.changeId(a)).startsWith("pg:");
   }
 
   private static ChangeEvent parse(String value, Change c) throws BadRecordException {
@@ -563,5 +564,142 @@ class LsnRuleTest {
           .isEqualTo(1);
       assertThat(d.deadLetters()).isEmpty();
     }
+  }
+
+  // MariaDB replicas whose connectors run Twinlog's transform.
+
+  @Test
+  void theParserReadsAMariaDbChangesPlaceFromTheTransformsHeaders() throws Exception {
+    Change c =
+        new ChangeLog(true).tx(T0, insert(ORDERS, 1, 0), insert(ORDERS, 2, 0)).changes().get(1);
+    SourceSim positioned = new SourceSim("cdc-a", 0, false, true);
+    String value = positioned.value(c, 1, 2);
+    org.apache.kafka.common.header.internals.RecordHeaders headers =
+        new org.apache.kafka.common.header.internals.RecordHeaders();
+    positioned.headers(c).forEach((k, v) -> headers.add(k, bytes(v)));
+    ChangeEvent e = new EnvelopeParser().parse(ORDERS, bytes(c.key()), bytes(value), headers);
+    assertThat(e.exact())
+        .isEqualTo(new io.twinlog.dedup.serde.TxPosition(e.gtid(), 3, 2))
+        .isInstanceOf(io.twinlog.dedup.serde.TxPosition.class);
+    assertThat(PositionRule.changeId(e)).startsWith("gtid:" + c.gtid() + ":3.2:");
+
+    // Without the transform the change goes to the GTID rule, as before it existed.
+    assertThat(new EnvelopeParser().parse(ORDERS, bytes(c.key()), bytes(value), null).exact())
+        .isNull();
+    headers.remove(io.twinlog.contracts.SourceHeaders.TX_ROW);
+    headers.add(io.twinlog.contracts.SourceHeaders.TX_ROW, bytes("two"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new EnvelopeParser().parse(ORDERS, bytes(c.key()), bytes(value), headers))
+        .isInstanceOf(BadRecordException.class)
+        .hasMessageContaining("twinlog.tx.row is 'two'");
+  }
+
+  /**
+   * Issue 10's second situation: one transaction flips three rows (S1), fills, flips them back
+   * (S2), fills, and flips them again (S3, S1's images once more). Replica A's connector restarts
+   * gracefully inside the second filler (Debezium numbers the rest from 1 and re-sends nothing),
+   * then crashes and resumes from an offset inside the first filler (re-sending S2 and S3), while
+   * replica B lags behind all of it. Every change of the transaction reaches the output once, in
+   * order, and nothing is dead-lettered: each copy carries its place in the transaction.
+   */
+  @Test
+  void aMariaDbSourceResumingInsideATransactionWithRepeatedChangesLosesNothingWhileTheOtherLags() {
+    List<ChangeLog.Row> rows = new ArrayList<>();
+    for (int id = 1; id <= 3; id++) {
+      rows.add(insert(ORDERS, id, 0));
+    }
+    List<ChangeLog.Row> tx = new ArrayList<>();
+    for (int id = 1; id <= 3; id++) {
+      tx.add(update(ORDERS, id, 0, 1));
+    }
+    for (int i = 0; i < 12; i++) {
+      tx.add(insert(ORDERS, 100 + i, 0));
+    }
+    for (int id = 1; id <= 3; id++) {
+      tx.add(update(ORDERS, id, 1, 0));
+    }
+    for (int i = 0; i < 12; i++) {
+      tx.add(insert(ORDERS, 200 + i, 0));
+    }
+    for (int id = 1; id <= 3; id++) {
+      tx.add(update(ORDERS, id, 0, 1));
+    }
+    List<Change> changes = new ChangeLog(true).tx(T0, rows).tx(T0 + 1000, tx).changes();
+    int start = 3; // the large transaction's first change
+    int end = changes.size();
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state, Map.of(), true)) {
+      SourceSim a = d.source(0);
+      SourceSim b = d.source(1);
+      d.send(a.emit(changes, 0, start + 3 + 12 + 3 + 4)); // into the second filler
+      d.send(a.emit(changes, start + 3 + 12 + 3 + 4, end)); // graceful: renumbered, no re-send
+      d.send(a.emit(changes, start + 3 + 5, end)); // crash: back inside the first filler
+      d.send(b.emit(changes, 0, end)); // the lagging replica, whole
+      assertThat(described(d.output(ORDERS))).isEqualTo(Describe.changes(changes));
+      assertThat(d.deadLetters()).isEmpty();
+      assertThat(anomalies(d, "replica-a", "resume-unaligned")).isZero();
+    }
+  }
+
+  /**
+   * A change only the lagging replica holds (the other was re-seeded past it), arriving after a
+   * later change of its key was emitted, is dead-lettered with both positions, never emitted over
+   * newer state; the re-seeded source is reported as having skipped.
+   */
+  @Test
+  void aMariaDbChangeBelowItsKeysLastEmittedChangeIsDeadLetteredWithBothPositions() {
+    List<Change> changes =
+        new ChangeLog(true)
+            .tx(T0, insert(ORDERS, 1, 0))
+            .tx(T0, update(ORDERS, 1, 0, 1))
+            .tx(T0 + 1000, update(ORDERS, 1, 1, 0))
+            .changes();
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state, Map.of(), true)) {
+      SourceSim a = d.source(0);
+      SourceSim b = d.source(1);
+      d.send(b.emit(changes, 0, 1));
+      d.send(b.emit(changes, 2, 3)); // re-seeded past the second transaction
+      d.send(a.emit(changes, 0, 3)); // the lagging one
+      assertThat(described(d.output(ORDERS)))
+          .containsExactly(Describe.change(changes.get(0)), Describe.change(changes.get(2)));
+      List<TestRecord<String, String>> dead = d.deadLetters();
+      assertThat(described(dead)).containsExactly(Describe.change(changes.get(1)));
+      assertThat(DedupDriver.header(dead.get(0), ChangeHeaders.ERROR_MESSAGE))
+          .contains("gtid " + history(changes.get(1)) + " event 3 row 1")
+          .contains("gtid " + history(changes.get(2)) + " event 3 row 1")
+          .contains("replica-b");
+      assertThat(anomalies(d, "replica-b", "source-skipped")).isPositive();
+    }
+  }
+
+  /**
+   * A failover to a replica that lacked the old primary's last transaction: the promoted one's
+   * transaction reuses its sequence number under another server id. Both are delivered (each was
+   * committed on its primary), the key ends at the promoted primary's state (committed later), and
+   * the divergence is reported.
+   */
+  @Test
+  void aMariaDbFailoverReusingASequenceNumberIsDeliveredAndReportedAsDiverged() {
+    List<Change> before = new ChangeLog(true).tx(T0, insert(ORDERS, 1, 0)).changes();
+    Change tail =
+        new Change(
+            "0-1-102", 1, ORDERS, 1, 'u', ChangeLog.image(1, 0), ChangeLog.image(1, 1), T0 + 1000);
+    Change promoted =
+        new Change(
+            "0-2-102", 1, ORDERS, 1, 'u', ChangeLog.image(1, 0), ChangeLog.image(1, 5), T0 + 3000);
+    List<Change> oldPrimary = List.of(before.get(0), tail);
+    List<Change> newPrimary = List.of(before.get(0), promoted);
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state, Map.of(), true)) {
+      d.send(d.source(1).emit(oldPrimary, 0, 2)); // replica B read the old primary's tail
+      d.send(d.source(0).emit(newPrimary, 0, 2)); // replica A, promoted
+      assertThat(described(d.output(ORDERS)))
+          .containsExactly(
+              Describe.change(before.get(0)), Describe.change(tail), Describe.change(promoted));
+      assertThat(d.deadLetters()).isEmpty();
+      assertThat(anomalies(d, "replica-a", "source-diverged")).isPositive();
+    }
+  }
+
+  private static String history(Change c) {
+    return c.gtid();
   }
 }
