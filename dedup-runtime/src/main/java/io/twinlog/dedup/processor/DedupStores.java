@@ -247,8 +247,29 @@ public final class DedupStores {
     return seen.fetch("w|" + identity, commitTs) != null;
   }
 
-  void putExactSeen(String identity, long commitTs) {
-    seen.put("w|" + identity, new byte[] {1}, commitTs);
+  /**
+   * Remembers an identity at its commit time, with the change's content digest when the identity is
+   * a place that does not name it (null: one byte).
+   */
+  void putExactSeen(String identity, long commitTs, String content) {
+    seen.put(
+        "w|" + identity,
+        content == null
+            ? new byte[] {1}
+            : content.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        commitTs);
+  }
+
+  /**
+   * The content digest of the change emitted or dead-lettered under this identity, or null. A value
+   * of the first format (one byte: PostgreSQL identities, which include the digest) reads as "".
+   */
+  String exactContent(String identity, long commitTs) {
+    byte[] bytes = seen.fetch("w|" + identity, commitTs);
+    if (bytes == null) {
+      return null;
+    }
+    return bytes.length == 1 ? "" : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The last exactly positioned change emitted for the key, if it is still within the window. */

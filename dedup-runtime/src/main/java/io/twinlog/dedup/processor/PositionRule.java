@@ -173,11 +173,26 @@ final class PositionRule {
    * @param newestCommit the newest {@code source.ts_ms} seen in this task, this change's included
    */
   Verdict decide(String source, String table, ChangeEvent e, long newestCommit) {
-    String identity = table + "|" + e.exact().identity() + "|" + e.contentHash();
     PositionMark here = mark(e, source);
     PositionMark delivered = stores.newestDelivered(source, table);
     if (delivered == null || CommitOrder.passed(here, delivered)) {
       stores.putNewestDelivered(source, table, here);
+    }
+    String identity = table + "|" + e.exact().identity() + "|" + e.contentHash();
+    String content = null; // what the identity's entry holds: nothing when it names the content
+    if (e.exact() instanceof TxPosition) {
+      // One change per place of a MariaDB transaction: the place alone is looked up, and the
+      // content stored there tells a copy from a different change (which repeats, never drops).
+      String place = table + "|" + e.exact().identity();
+      String there = stores.exactContent(place, e.tsMs());
+      if (there == null) {
+        identity = place;
+        content = e.contentHash();
+      } else if (there.equals(e.contentHash())) {
+        return Verdict.drop("duplicate");
+      } else {
+        reportDisagreement(source, e, there);
+      }
     }
     if (stores.exactSeen(identity, e.tsMs())) {
       return Verdict.drop("duplicate");
@@ -242,11 +257,11 @@ final class PositionRule {
         anomalies.report(source, AnomalyKind.KEY_ORDER_CONFLICT, why, List.of(changeId));
         // Remembered like an emitted change: another copy of it is a duplicate, not a second
         // dead letter. The key's mark stays on its newest change.
-        stores.putExactSeen(identity, e.tsMs());
+        stores.putExactSeen(identity, e.tsMs(), content);
         return Verdict.deadLetter(changeId, why);
       }
     }
-    stores.putExactSeen(identity, e.tsMs());
+    stores.putExactSeen(identity, e.tsMs(), content);
     if (keyed) {
       stores.putLastExactOfKey(table, keyDigest, here);
     }
@@ -254,6 +269,27 @@ final class PositionRule {
       reportReusedSequence(source, table, tx.gtid(), e.tsMs());
     }
     return Verdict.emit(changeId);
+  }
+
+  /**
+   * Another change was delivered at this place of the transaction: the replicas' binlogs number the
+   * transaction's events differently (their annotate or row-event settings differ), or their
+   * histories diverged. The change is decided as one of its own, so a copy read through the other
+   * numbering repeats under another id rather than being lost.
+   */
+  private void reportDisagreement(String source, ChangeEvent e, String there) {
+    anomalies.report(
+        source,
+        AnomalyKind.SOURCE_DIVERGED,
+        "change "
+            + changeId(e)
+            + " sits where another source delivered different content ("
+            + there.substring(0, Math.min(ID_DIGEST_CHARS, there.length()))
+            + "): the replicas number this transaction's binlog events differently (compare"
+            + " binlog_annotate_row_events, replicate_annotate_row_events and"
+            + " binlog_row_event_max_size on them) or their histories diverged; it is delivered"
+            + " as a change of its own and may repeat one",
+        List.of(((TxPosition) e.exact()).gtid().text()));
   }
 
   /**
