@@ -240,6 +240,25 @@ public final class DedupStores {
   }
 
   /**
+   * The first GTID emitted under this domain and sequence number by the exact rule within the
+   * window, and the source whose copy went out; or null.
+   */
+  String[] firstOfSequence(String table, String domain, long seq, long ts) {
+    byte[] bytes = latest("dp|" + table + "|" + domain + "|" + seq, ts);
+    return bytes == null
+        ? null
+        : new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\u0000", 2);
+  }
+
+  void putFirstOfSequence(
+      String table, String domain, long seq, String gtid, String source, long ts) {
+    seen.put(
+        "dp|" + table + "|" + domain + "|" + seq,
+        (gtid + "\u0000" + source).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        ts);
+  }
+
+  /**
    * Whether an exactly positioned change of this identity (see {@link PositionRule}) was emitted or
    * dead-lettered. A point read at its commit time: every copy of the change has the same one.
    */

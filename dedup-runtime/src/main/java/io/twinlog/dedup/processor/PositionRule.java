@@ -224,19 +224,19 @@ final class PositionRule {
     PositionMark last = keyed ? stores.lastExactOfKey(table, keyDigest, e.tsMs()) : null;
     if (last != null) {
       if (CommitOrder.diverged(here, last)) {
-        anomalies.report(
-            source,
-            AnomalyKind.SOURCE_DIVERGED,
+        String why =
             "change "
                 + changeId
+                + " from "
+                + source
                 + " and the key's last emitted change ("
                 + describe(last)
                 + ", from "
                 + last.source()
                 + ") disagree on order by position and by commit time: the sources' histories"
                 + " diverged at a failover (the promoted replica reuses the old primary's lost"
-                + " positions); commit time decides",
-            List.of(changeId));
+                + " positions); commit time decides";
+        reportBoth(source, last.source(), why, List.of(changeId));
       }
       if (CommitOrder.before(here, last)) {
         String why =
@@ -299,19 +299,34 @@ final class PositionRule {
    * GTIDs, since the system downstream may now hold changes the new primary never had.
    */
   private void reportReusedSequence(String source, String table, Gtid g, long ts) {
-    String first = stores.bySequence(table, g.domain(), g.seq(), ts);
+    String[] first = stores.firstOfSequence(table, g.domain(), g.seq(), ts);
     if (first == null) {
-      stores.putBySequence(table, g.domain(), g.seq(), g.text(), ts);
-    } else if (!first.equals(g.text())) {
-      anomalies.report(
+      stores.putFirstOfSequence(table, g.domain(), g.seq(), g.text(), source, ts);
+    } else if (!first[0].equals(g.text())) {
+      reportBoth(
           source,
-          AnomalyKind.SOURCE_DIVERGED,
+          first[1],
           g.text()
-              + " and "
-              + first
-              + " share a domain and sequence number: the sources' histories diverged (a"
+              + " (from "
+              + source
+              + ") and "
+              + first[0]
+              + " (from "
+              + first[1]
+              + ") share a domain and sequence number: the sources' histories diverged (a"
               + " failover to a replica that lacked the old primary's last transactions)",
-          List.of(first, g.text()));
+          List.of(first[0], g.text()));
+    }
+  }
+
+  /**
+   * A divergence names both sources: the one that lacks the other's transactions and the one whose
+   * history the other contradicts; which is the surviving primary's is for a human to say.
+   */
+  private void reportBoth(String source, String other, String why, List<String> gtids) {
+    anomalies.report(source, AnomalyKind.SOURCE_DIVERGED, why, gtids);
+    if (!other.equals(source) && !other.isEmpty()) {
+      anomalies.report(other, AnomalyKind.SOURCE_DIVERGED, why, gtids);
     }
   }
 
@@ -343,9 +358,12 @@ final class PositionRule {
       }
       PositionMark newest = stores.newestDelivered(other, table);
       if (CommitOrder.passed(newest, e)) {
+        // MariaDB names the history: past a change of another server id, the other source reads a
+        // replica that never had it (a failover), which is a divergence, not a skip.
+        boolean otherHistory = !newest.history().isEmpty() && !newest.history().equals(e.history());
         anomalies.report(
             other,
-            AnomalyKind.SOURCE_SKIPPED,
+            otherHistory ? AnomalyKind.SOURCE_DIVERGED : AnomalyKind.SOURCE_SKIPPED,
             "delivered changes committed at "
                 + newest.tsMs()
                 + " ("
