@@ -696,6 +696,9 @@ class PositionRuleTest {
               Describe.change(before.get(0)), Describe.change(tail), Describe.change(promoted));
       assertThat(d.deadLetters()).isEmpty();
       assertThat(anomalies(d, "replica-a", "source-diverged")).isPositive();
+      assertThat(anomalies(d, "replica-b", "source-diverged"))
+          .as("both histories are named")
+          .isPositive();
     }
   }
 
