@@ -62,12 +62,6 @@ class PipelineE2E {
   private static final Duration ERP_OUTAGE = Duration.ofSeconds(10);
 
   /**
-   * The tag of the scenario with sources out of step (issue 10) that the committed dedup rule still
-   * fails, excluded from the default run until it passes (e2e/README.md).
-   */
-  static final String SOURCES_OUT_OF_STEP = "sources-out-of-step";
-
-  /**
    * A dedup pod replaced on an empty disk: passed locally (17.6 s), failed once in CI, where the
    * sink's read_committed consumer never caught up after the replacement (suspected: a transaction
    * of the dead producer left open on an output partition, e2e/README.md).
@@ -824,7 +818,6 @@ class PipelineE2E {
   }
 
   @Test
-  @Tag(SOURCES_OUT_OF_STEP)
   @Order(9)
   void restartInsideALargeTransactionWhileTheOtherReplicaLags() throws Exception {
     stack.erp().clear();
