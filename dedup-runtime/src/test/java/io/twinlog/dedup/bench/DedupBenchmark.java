@@ -50,11 +50,16 @@ public final class DedupBenchmark {
     int n = Integer.getInteger("bench.changes", 1_000_000);
     int partitions = Integer.getInteger("bench.partitions", 3);
     boolean gtids = Boolean.parseBoolean(System.getProperty("bench.gtids", "true"));
+    // The transform's headers (the exact rule), as the operator's connectors write them; false
+    // gives the GTID rule that decides records without them.
+    boolean positions = Boolean.parseBoolean(System.getProperty("bench.positions", "true"));
     int latencyChanges = Integer.getInteger("bench.latency.changes", 2_000);
     Path work = Files.createTempDirectory("dedup-bench");
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      SourceSim a = new SourceSim("bench-a", 0);
-      SourceSim b = new SourceSim("bench-b", 1);
+      SourceSim a = new SourceSim("bench-a", 0, false, positions);
+      SourceSim b = new SourceSim("bench-b", 1, false, positions);
+      System.out.printf(
+          "rule: %s%n", !gtids ? "content (no GTIDs)" : positions ? "exact position" : "GTID");
       for (String t : List.of(a.topic(TABLE), b.topic(TABLE), "dedup." + TABLE, "pass." + TABLE)) {
         kafka.createTopic(t, partitions);
       }
@@ -160,14 +165,27 @@ public final class DedupBenchmark {
       for (int i = from; i < to; i++) {
         Change c = change(i, gtids);
         int totalOrder = c.txRow();
-        producer.send(new ProducerRecord<>(a.topic(TABLE), c.key(), a.value(c, i, totalOrder)));
-        producer.send(new ProducerRecord<>(b.topic(TABLE), c.key(), b.value(c, i, totalOrder)));
+        producer.send(record(a, c, a.value(c, i, totalOrder)));
+        producer.send(record(b, c, b.value(c, i, totalOrder)));
         if (paced) {
           Thread.sleep(5); // benchmark pacing (~200 changes/s), not a wait for a condition
         }
       }
       producer.flush();
     }
+  }
+
+  /** The change as the source's connector writes it, the transform's headers included. */
+  static ProducerRecord<String, String> record(SourceSim source, Change c, String value) {
+    List<org.apache.kafka.common.header.Header> headers = new ArrayList<>();
+    source
+        .headers(c)
+        .forEach(
+            (k, v) ->
+                headers.add(
+                    new org.apache.kafka.common.header.internals.RecordHeader(
+                        k, v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    return new ProducerRecord<>(source.topic(TABLE), null, c.key(), value, headers);
   }
 
   static void waitRunning(KafkaStreams streams) throws InterruptedException {
