@@ -216,6 +216,22 @@ final class PositionRule {
       return Verdict.drop("beyond-window");
     }
     String changeId = changeId(e);
+    if (delivered != null
+        && !here.history().isEmpty()
+        && here.history().equals(delivered.history())
+        && CommitOrder.before(here, delivered)) {
+      // Not a re-send (those were seen): the source's own binlog went back in the domain.
+      anomalies.report(
+          source,
+          AnomalyKind.GTID_NOT_MONOTONIC,
+          "change "
+              + changeId
+              + " comes after "
+              + describe(delivered)
+              + " in the source's binlog: the domain's sequence numbers went back (no"
+              + " gtid_strict_mode, or an errant transaction); it is decided like any other change",
+          List.of(changeId));
+    }
     reportSkippers(source, table, here, changeId);
     // Tables without a primary key have no message key and no row locks ordering their rows:
     // concurrent transactions' rows interleave in the WAL, so there is no per-key order to keep.
@@ -238,7 +254,10 @@ final class PositionRule {
                 + " positions); commit time decides";
         reportBoth(source, last.source(), why, List.of(changeId));
       }
-      if (CommitOrder.before(here, last)) {
+      // A source's own topic is in its log's commit order: a new change after the key's last,
+      // when that one came from the same source, is later whatever the positions say (MariaDB
+      // without gtid_strict_mode can step a domain's sequence numbers back).
+      if (!last.source().equals(source) && CommitOrder.before(here, last)) {
         String why =
             "change "
                 + changeId
