@@ -49,17 +49,7 @@ final class ContentRule {
     stores.putCursor(
         source, table, new SourceCursor(e.position(), null, Math.max(0, e.totalOrder())));
     if (entry == null && beyondWindow) {
-      anomalies.report(
-          source,
-          AnomalyKind.BEYOND_WINDOW,
-          "change committed at "
-              + e.tsMs()
-              + " arrived more than the window ("
-              + windowMs
-              + " ms) behind the newest commit seen, "
-              + newestCommit
-              + "; its twin from another source was forgotten, so it is dropped as delivered");
-      return Verdict.drop("beyond-window");
+      return anomalies.beyondWindow(source, "change", e.tsMs(), windowMs, newestCommit);
     }
     int occurrence = (entry == null ? 0 : entry.occurrences(source)) + 1;
     Map<String, Integer> occurrences =

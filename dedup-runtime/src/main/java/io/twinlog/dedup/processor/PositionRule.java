@@ -201,19 +201,8 @@ final class PositionRule {
       // Its entry, if it ever had one, has left the window store, and so may the key's mark: a
       // duplicate cannot be told from a change only this source holds. The window must exceed the
       // longest lag between sources (lag-beyond-window says when it did not).
-      anomalies.report(
-          source,
-          AnomalyKind.BEYOND_WINDOW,
-          "change "
-              + changeId(e)
-              + " committed at "
-              + e.tsMs()
-              + " arrived more than the window ("
-              + windowMs
-              + " ms) behind the newest commit seen, "
-              + newestCommit
-              + "; its twin from another source was forgotten, so it is dropped as delivered");
-      return Verdict.drop("beyond-window");
+      return anomalies.beyondWindow(
+          source, "change " + changeId(e), e.tsMs(), windowMs, newestCommit);
     }
     String changeId = changeId(e);
     if (delivered != null
