@@ -321,6 +321,253 @@ class DebeziumPostgresIT {
     assertThat(beats.get(0).key()).isEqualTo("{\"serverName\":\"a\"}");
   }
 
+  /**
+   * Which write on the primary makes idle standby slots advance. Two connectors with {@code
+   * heartbeat.interval.ms=1000}, each on its own standby: {@code ha} captures only {@code orders}
+   * and excludes the message prefix {@code twinlog}; {@code hb} also captures {@code
+   * twinlog_heartbeat}. While only an unpublished table (and a message in another database) writes
+   * WAL, neither slot moves; a non-transactional logical message written in the captured database
+   * by a role with no grant at all moves both, as does an upsert into a published table, captured
+   * or not. Printed: how far each slot moved and how soon.
+   */
+  @Test
+  void aLogicalMessageOnThePrimaryAdvancesEveryIdleStandbysSlot() throws Exception {
+    PostgresServer primary = cluster.primary();
+    PostgresServer standbyA = cluster.standby(0);
+    PostgresServer standbyB = cluster.standby(1);
+    primary.executeIn(
+        DATABASE,
+        "CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,2), note text)",
+        "CREATE TABLE unpublished (id serial PRIMARY KEY, payload text)",
+        "CREATE TABLE twinlog_heartbeat (id int PRIMARY KEY, beat timestamptz NOT NULL)",
+        "CREATE PUBLICATION dbz_pub FOR TABLE orders, twinlog_heartbeat",
+        // May log in and nothing else: no REPLICATION, no grant on any table or function.
+        "CREATE ROLE beat LOGIN PASSWORD 'beat-secret'",
+        "CREATE ROLE beat_table LOGIN PASSWORD 'beat-secret'",
+        "GRANT INSERT, UPDATE ON twinlog_heartbeat TO beat_table");
+    cluster.awaitStandbysCaughtUp(Duration.ofSeconds(30));
+    for (String topic :
+        List.of("ha.public.orders", "hb.public.orders", "hb.public.twinlog_heartbeat")) {
+      kafka.createTopic(topic, 1);
+    }
+    ConnectRest rest = connect.rest();
+    Map<String, String> a = connectorConfig("ha", standbyA);
+    a.put("table.include.list", "public.orders");
+    a.put("heartbeat.interval.ms", "1000");
+    a.put("message.prefix.exclude.list", "twinlog");
+    rest.createConnector("pg-ha", a);
+    Map<String, String> b = connectorConfig("hb", standbyB);
+    b.put("table.include.list", "public.orders,public.twinlog_heartbeat");
+    b.put("heartbeat.interval.ms", "1000");
+    rest.createConnector("pg-hb", b);
+    awaitSlotsOnStandbys(Map.of(standbyA, "dbz_ha", standbyB, "dbz_hb"));
+    for (String name : List.of("pg-ha", "pg-hb")) {
+      await()
+          .ignoreExceptionsInstanceOf(ConnectRestException.class)
+          .atMost(WAIT)
+          .until(() -> rest.status(name).isRunning());
+    }
+    primary.executeIn(DATABASE, "INSERT INTO orders VALUES (1, 1.00, 'before the idle spell')");
+    assertThat(kafka.consume("ha.public.orders", 1, WAIT)).hasSize(1);
+    assertThat(kafka.consume("hb.public.orders", 1, WAIT)).hasSize(1);
+    await().atMost(WAIT).until(() -> kafka.endOffset("__debezium-heartbeat.ha") > 0);
+    await().atMost(WAIT).until(() -> kafka.endOffset("__debezium-heartbeat.hb") > 0);
+    // Both slots confirm the insert's commit within an offset flush; from then on they are idle.
+    String insertEnd = primary.queryString("SELECT pg_current_wal_lsn()");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                atOrPast(standbyA, "dbz_ha", insertEnd) && atOrPast(standbyB, "dbz_hb", insertEnd));
+    Thread.sleep(2_000);
+    String a0 = confirmedFlush(standbyA, "dbz_ha");
+    String b0 = confirmedFlush(standbyB, "dbz_hb");
+
+    // WAL moves on, but nothing the slots decode for the captured database is published.
+    String noise = noise(primary);
+    primary.queryString("SELECT pg_logical_emit_message(false, 'twinlog', 'in another database')");
+    cluster.awaitStandbysCaughtUp(Duration.ofSeconds(30));
+    Thread.sleep(8_000);
+    String a1 = confirmedFlush(standbyA, "dbz_ha");
+    String b1 = confirmedFlush(standbyB, "dbz_hb");
+    System.out.println(
+        "Idle: WAL to "
+            + noise
+            + " (unpublished rows, a message in database postgres); after 8 s dbz_ha "
+            + a0
+            + " -> "
+            + a1
+            + ", dbz_hb "
+            + b0
+            + " -> "
+            + b1
+            + "; retained on standby-1 "
+            + retained(standbyA, "dbz_ha")
+            + " bytes, standby-2 "
+            + retained(standbyB, "dbz_hb"));
+    assertThat(a1).as("dbz_ha while idle").isEqualTo(a0);
+    assertThat(b1).as("dbz_hb while idle").isEqualTo(b0);
+
+    // (a) A non-transactional logical message in the captured database, by a role with no grants.
+    String message;
+    try (Connection c = primary.connect("beat", "beat-secret", DATABASE);
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs =
+            s.executeQuery("SELECT pg_logical_emit_message(false, 'twinlog', now()::text)::text")) {
+      rs.next();
+      message = rs.getString(1);
+    }
+    long t0 = System.nanoTime();
+    Map<String, Long> after = awaitPast(Map.of(standbyA, "dbz_ha", standbyB, "dbz_hb"), noise, t0);
+    System.out.println(
+        "(a) pg_logical_emit_message(false, 'twinlog', ...) as role beat (no grants) returned "
+            + message
+            + "; dbz_ha "
+            + a1
+            + " -> "
+            + confirmedFlush(standbyA, "dbz_ha")
+            + " after "
+            + after.get(standbyA.name())
+            + " ms, dbz_hb "
+            + b1
+            + " -> "
+            + confirmedFlush(standbyB, "dbz_hb")
+            + " after "
+            + after.get(standbyB.name())
+            + " ms; restart_lsn standby-1 "
+            + restartLsn(standbyA, "dbz_ha")
+            + ", standby-2 "
+            + restartLsn(standbyB, "dbz_hb")
+            + "; message topics: ha.message "
+            + kafka.endOffset("ha.message")
+            + " records, hb.message "
+            + kafka.endOffset("hb.message"));
+    // Confirmed exactly up to what the function returned: the end of the message's WAL record.
+    assertThat(confirmedFlush(standbyA, "dbz_ha")).isEqualTo(message);
+    assertThat(confirmedFlush(standbyB, "dbz_hb")).isEqualTo(message);
+    assertThat(kafka.endOffset("ha.message")).as("excluded prefix: no record").isZero();
+    List<ConsumerRecord<String, String>> messages = kafka.consume("hb.message", 1, WAIT);
+    assertThat(messages).hasSize(1);
+    System.out.println(
+        "hb.message record: key " + messages.get(0).key() + " value " + messages.get(0).value());
+    // A standby cannot write it either.
+    try (Connection c = standbyA.connect("beat", "beat-secret", DATABASE);
+        java.sql.Statement s = c.createStatement()) {
+      java.sql.SQLException refused =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              java.sql.SQLException.class,
+              () -> s.executeQuery("SELECT pg_logical_emit_message(false, 'twinlog', 'x')"));
+      System.out.println("on a standby: " + refused.getSQLState() + " " + refused.getMessage());
+    }
+
+    // (b) and (c): an upsert into a published table, which dbz_ha does not capture (b) and dbz_hb
+    // does (c). It needs a table, grants and the publication; the role beat may not write it, nor
+    // may INSERT and UPDATE alone: ON CONFLICT DO UPDATE reads the row, which takes SELECT.
+    for (String role : List.of("beat", "beat_table")) {
+      try (Connection c = primary.connect(role, "beat-secret", DATABASE);
+          java.sql.Statement s = c.createStatement()) {
+        java.sql.SQLException denied =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                java.sql.SQLException.class, () -> s.execute(upsert()));
+        assertThat(denied.getSQLState()).as(role).isEqualTo("42501");
+        System.out.println("upsert as " + role + ": " + denied.getMessage());
+      }
+    }
+    primary.executeIn(DATABASE, "GRANT SELECT ON twinlog_heartbeat TO beat_table");
+    String noise2 = noise(primary);
+    String a2 = confirmedFlush(standbyA, "dbz_ha");
+    String b2 = confirmedFlush(standbyB, "dbz_hb");
+    try (Connection c = primary.connect("beat_table", "beat-secret", DATABASE);
+        java.sql.Statement s = c.createStatement()) {
+      s.execute(upsert());
+    }
+    long t1 = System.nanoTime();
+    Map<String, Long> afterUpsert =
+        awaitPast(Map.of(standbyA, "dbz_ha", standbyB, "dbz_hb"), noise2, t1);
+    List<ConsumerRecord<String, String>> beatRows =
+        kafka.consume("hb.public.twinlog_heartbeat", 1, WAIT);
+    System.out.println(
+        "(b) upsert into twinlog_heartbeat, published, not captured by ha: dbz_ha "
+            + a2
+            + " -> "
+            + confirmedFlush(standbyA, "dbz_ha")
+            + " after "
+            + afterUpsert.get(standbyA.name())
+            + " ms; (c) captured by hb: dbz_hb "
+            + b2
+            + " -> "
+            + confirmedFlush(standbyB, "dbz_hb")
+            + " after "
+            + afterUpsert.get(standbyB.name())
+            + " ms, a record in hb.public.twinlog_heartbeat: "
+            + (beatRows.isEmpty() ? "none" : beatRows.get(0).value()));
+    assertThat(beatRows).hasSize(1);
+    assertThat(kafka.endOffset("ha.public.twinlog_heartbeat")).isZero();
+    assertThat(rest.status("pg-ha").isRunning()).isTrue();
+    assertThat(rest.status("pg-hb").isRunning()).isTrue();
+  }
+
+  private static String upsert() {
+    return "INSERT INTO twinlog_heartbeat VALUES (1, now())"
+        + " ON CONFLICT (id) DO UPDATE SET beat = excluded.beat";
+  }
+
+  /** 20 rows of 1 kB into the unpublished table; returns the primary's WAL position after them. */
+  private static String noise(PostgresServer primary) {
+    for (int i = 0; i < 20; i++) {
+      primary.executeIn(DATABASE, "INSERT INTO unpublished (payload) VALUES (repeat('x', 1000))");
+    }
+    return primary.queryString("SELECT pg_current_wal_lsn()");
+  }
+
+  /**
+   * Waits until each slot's confirmed_flush_lsn is at or past {@code lsn}; the milliseconds from
+   * {@code t0} each took, by server name.
+   */
+  private static Map<String, Long> awaitPast(
+      Map<PostgresServer, String> slots, String lsn, long t0) {
+    Map<String, Long> took = new java.util.concurrent.ConcurrentHashMap<>();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              slots.forEach(
+                  (server, slot) -> {
+                    if (!took.containsKey(server.name()) && atOrPast(server, slot, lsn)) {
+                      took.put(server.name(), (System.nanoTime() - t0) / 1_000_000);
+                    }
+                  });
+              return took.size() == slots.size();
+            });
+    return took;
+  }
+
+  private static boolean atOrPast(PostgresServer server, String slot, String lsn) {
+    return "t"
+        .equals(
+            server.queryString(
+                "SELECT confirmed_flush_lsn >= '"
+                    + lsn
+                    + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = '"
+                    + slot
+                    + "'"));
+  }
+
+  private static String restartLsn(PostgresServer server, String slot) {
+    return server.queryString(
+        "SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+  }
+
+  /** What a standby's slot keeps on disk: from its restart_lsn to the WAL received. */
+  private static String retained(PostgresServer server, String slot) {
+    return server.queryString(
+        "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), restart_lsn) FROM pg_replication_slots"
+            + " WHERE slot_name = '"
+            + slot
+            + "'");
+  }
+
   private static String confirmedFlush(PostgresServer server, String slot) {
     return server.queryString(
         "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
