@@ -90,6 +90,13 @@ public final class ResourceNames {
     return HEARTBEAT_TOPIC_PREFIX + "." + topicPrefix;
   }
 
+  /**
+   * The prefix of the logical decoding message the operator writes on a PostgreSQL primary as a WAL
+   * heartbeat ({@code pg_logical_emit_message(false, 'twinlog', ...)}); the source connectors
+   * exclude it ({@code message.prefix.exclude.list}), so it moves their slots without a record.
+   */
+  public static final String WAL_HEARTBEAT_PREFIX = "twinlog";
+
   /** PostgreSQL's limit on identifiers, and so on replication slot names (NAMEDATALEN - 1). */
   public static final int MAX_SLOT_NAME = 63;
 

@@ -154,6 +154,10 @@ public final class SourceConnectors {
     config.put("slot.drop.on.stop", false);
     config.put("publication.name", postgres.getPublication());
     config.put("publication.autocreate.mode", postgres.getPublicationAutocreate().value());
+    // The operator's WAL heartbeat on the primary (a logical message with this prefix) moves the
+    // slot of an idle replica at the connector's next heartbeat; excluded, it writes no record
+    // (docs/concepts/postgresql.md).
+    config.put("message.prefix.exclude.list", ResourceNames.WAL_HEARTBEAT_PREFIX);
   }
 
   /**

@@ -65,6 +65,11 @@ public enum FindingReason {
   SLOT_AT_RISK("SlotAtRisk", true),
   /** The slot does not exist yet: the connector creates it when it first starts. */
   SLOT_MISSING("SlotMissing", true),
+  /**
+   * The operator could not write its WAL heartbeat on the PostgreSQL primary (none found, or the
+   * write failed): the slots of replicas whose captured tables are idle stop advancing.
+   */
+  WAL_HEARTBEAT_FAILED("WalHeartbeatFailed", true),
   /** The check failed in a way none of the other reasons describe. */
   CHECK_FAILED("SourceCheckFailed", false);
 

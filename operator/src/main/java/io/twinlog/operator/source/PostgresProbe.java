@@ -209,24 +209,44 @@ final class PostgresProbe {
    * is the retry.
    */
   static Connection connect(PostgresCheckRequest request) throws SQLException {
+    return connect(
+        request.host(),
+        request.port(),
+        request.database(),
+        request.user(),
+        request.password(),
+        request.connectTimeout(),
+        request.readTimeout());
+  }
+
+  /** A connection to {@code database} on {@code host:port} with these timeouts. */
+  static Connection connect(
+      String hostName,
+      int port,
+      String database,
+      String user,
+      String password,
+      Duration connectTimeout,
+      Duration readTimeout)
+      throws SQLException {
     Properties props = new Properties();
-    props.setProperty("user", request.user());
-    if (request.password() != null) {
-      props.setProperty("password", request.password());
+    props.setProperty("user", user);
+    if (password != null) {
+      props.setProperty("password", password);
     }
     // The driver counts these in whole seconds; 0 would mean no timeout at all.
-    props.setProperty("connectTimeout", seconds(request.connectTimeout()));
-    props.setProperty("loginTimeout", seconds(request.connectTimeout()));
-    props.setProperty("socketTimeout", seconds(request.readTimeout()));
+    props.setProperty("connectTimeout", seconds(connectTimeout));
+    props.setProperty("loginTimeout", seconds(connectTimeout));
+    props.setProperty("socketTimeout", seconds(readTimeout));
     props.setProperty("ApplicationName", "twinlog-operator");
-    String host = request.host().contains(":") ? "[" + request.host() + "]" : request.host();
+    String host = hostName.contains(":") ? "[" + hostName + "]" : hostName;
     String url =
         "jdbc:postgresql://"
             + host
             + ":"
-            + request.port()
+            + port
             + "/"
-            + URLEncoder.encode(request.database(), StandardCharsets.UTF_8);
+            + URLEncoder.encode(database, StandardCharsets.UTF_8);
     Connection connection = DRIVER.connect(url, props);
     if (connection == null) {
       throw new SQLException("the PostgreSQL driver did not accept " + url);

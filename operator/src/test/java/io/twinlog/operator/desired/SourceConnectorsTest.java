@@ -48,6 +48,9 @@ class SourceConnectorsTest {
             entry("transforms.twinlogTxPosition.type", "io.twinlog.connect.TransactionPosition"),
             entry("key.converter", SourceConnectors.JSON_CONVERTER),
             entry("value.converter", SourceConnectors.JSON_CONVERTER));
+    assertThat(b.getSpec().getConfig())
+        .as("the WAL heartbeat is PostgreSQL's alone")
+        .doesNotContainKey("message.prefix.exclude.list");
     assertThat(connectors.get(0).getSpec().getConfig())
         .contains(entry("database.port", 3306), entry("database.server.id", 5401L))
         .doesNotContainEntry("topic.prefix", "shop.orders.replica-b");
@@ -72,6 +75,8 @@ class SourceConnectorsTest {
             entry("slot.drop.on.stop", false),
             entry("publication.name", "twinlog_orders"),
             entry("publication.autocreate.mode", "disabled"),
+            // The operator's WAL heartbeat moves the slot without a record of its own.
+            entry("message.prefix.exclude.list", "twinlog"),
             entry("topic.prefix", "shop.orders.standby-b"),
             entry("table.include.list", "public\\.orders,billing\\.invoice_lines"),
             entry("heartbeat.interval.ms", 10_000L),
