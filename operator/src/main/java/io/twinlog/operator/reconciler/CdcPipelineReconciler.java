@@ -23,6 +23,7 @@ import io.twinlog.operator.desired.SecretRotation;
 import io.twinlog.operator.observe.ConnectStatusWatcher;
 import io.twinlog.operator.observe.HeartbeatWatcher;
 import io.twinlog.operator.source.SourceChecker;
+import io.twinlog.operator.source.WalHeartbeats;
 import io.twinlog.operator.status.Reasons;
 import io.twinlog.operator.status.StatusAggregator;
 import java.time.Clock;
@@ -63,6 +64,7 @@ public class CdcPipelineReconciler
   private final PipelineStep steps;
   private final SourceChecks sourceChecks;
   private final SlotDrops slotDrops;
+  private final WalHeartbeatSchedule walHeartbeats;
   private final SourceSignals signals;
   private final SecretReader secrets;
   private final ConnectStatuses<CdcPipeline> connectStatuses;
@@ -85,6 +87,9 @@ public class CdcPipelineReconciler
     SourceChecker checker = new SourceChecker(SourceChecker.DEFAULT_THREADS, clock);
     this.sourceChecks = new SourceChecks(client, checker);
     this.slotDrops = new SlotDrops(checker, sourceChecks, events);
+    this.walHeartbeats =
+        new WalHeartbeatSchedule(
+            new WalHeartbeats(WalHeartbeats.DEFAULT_THREADS, clock), sourceChecks);
     this.secrets = new SecretReader(client);
     this.signals = new SourceSignals(new HeartbeatWatcher(), secrets);
     this.connectStatuses =
@@ -100,6 +105,7 @@ public class CdcPipelineReconciler
     caches = OwnedCaches.of(context, CdcPipeline.class, OwnedCaches.KINDS);
     List<EventSource<?, CdcPipeline>> sources = new ArrayList<>(caches.all());
     sources.add(sourceChecks.eventSource());
+    sources.add(walHeartbeats.eventSource());
     sources.add(signals.eventSource());
     sources.add(connectStatuses.eventSource());
     return sources;
@@ -145,7 +151,8 @@ public class CdcPipelineReconciler
           applied.deleted());
     }
 
-    SourceChecks.Seen checked = sourceChecks.observe(pipeline, now);
+    SourceChecks.Seen checked =
+        walHeartbeats.observe(pipeline, sourceChecks.observe(pipeline, now), secretVersions, now);
     SourceSignals.Seen signalled = signals.observe(pipeline, now);
     ConnectStatuses.Seen connect =
         connectStatuses.observe(
@@ -212,6 +219,7 @@ public class CdcPipelineReconciler
     // Owner references let a real cluster's garbage collector do this too; deleting explicitly
     // makes "nothing left" independent of the GC (and provable on the mock API server).
     sourceChecks.forget(pipeline);
+    walHeartbeats.forget(pipeline);
     signals.forget(pipeline);
     connectStatuses.forget(pipeline);
     gauges.remove(pipeline.getMetadata().getNamespace(), pipeline.getMetadata().getName());
@@ -231,10 +239,11 @@ public class CdcPipelineReconciler
     return DeleteControl.defaultDelete();
   }
 
-  /** Stops the source checks' threads. */
+  /** Stops the source checks' and WAL heartbeats' threads. */
   @Override
   public void close() {
     sourceChecks.close();
+    walHeartbeats.close();
     signals.close();
     connectStatuses.close();
   }

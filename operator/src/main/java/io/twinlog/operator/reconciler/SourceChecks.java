@@ -59,7 +59,13 @@ final class SourceChecks implements AutoCloseable {
   record Seen(
       RetentionObservation observation,
       Instant nextCheckAt,
-      Map<String, SourceCheckResult> results) {}
+      Map<String, SourceCheckResult> results) {
+
+    /** The same, with another observation (the WAL heartbeat's state folded in). */
+    Seen withObservation(RetentionObservation other) {
+      return new Seen(other, nextCheckAt, results);
+    }
+  }
 
   /**
    * While a replica could not be reached (or its slot did not exist yet), it is checked again this
