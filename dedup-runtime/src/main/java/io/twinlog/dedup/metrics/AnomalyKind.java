@@ -36,7 +36,11 @@ public enum AnomalyKind {
   BEYOND_WINDOW("beyond-window"),
   /** A source's commit time fell behind the leading source by more than the window. */
   LAG_BEYOND_WINDOW("lag-beyond-window"),
-  /** A second source sent snapshot rows for keys another source already snapshotted. */
+  /**
+   * A second source sent snapshot rows for keys another source already snapshotted. No longer
+   * reported (every replica snapshots on its own, so it is counted as a dropped duplicate); kept so
+   * records of earlier runtimes still read.
+   */
   SECOND_SNAPSHOT("second-snapshot"),
   /** A source delivered a change older than the snapshot already emitted for its key. */
   OLDER_THAN_SNAPSHOT("older-than-snapshot");

@@ -26,15 +26,11 @@ final class SnapshotRule {
     }
     SnapshotEntry existing = stores.snapshot(table, e.contentHash(), e.tsMs());
     if (existing != null) {
-      if (!existing.source().equals(source)) {
-        anomalies.report(
-            source,
-            AnomalyKind.SECOND_SNAPSHOT,
-            "snapshot row for a key already snapshotted by "
-                + existing.source()
-                + "; only one source should snapshot (the others start from its position)");
-      }
-      return Verdict.drop("snapshot");
+      // Every replica's connector takes its own initial snapshot (the operator creates them all
+      // with snapshot.mode=initial), so another source's snapshot of the key is what a correct
+      // start looks like, not an anomaly: counted, and dropped. A change it missed or one older
+      // than the snapshot is handled by the streamed rows (olderThanSnapshot, streamedFirst).
+      return Verdict.drop(existing.source().equals(source) ? "snapshot" : "second-snapshot");
     }
     stores.putSnapshot(table, e.contentHash(), new SnapshotEntry(source, e.tsMs()));
     if (e.tsMs() > stores.snapshotHorizon(table)) {
