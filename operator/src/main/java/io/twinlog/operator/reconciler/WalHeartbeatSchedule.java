@@ -66,11 +66,11 @@ final class WalHeartbeatSchedule implements AutoCloseable {
     try {
       WalHeartbeatTarget target = target(pipeline, login(pipeline, id, secretVersions));
       Duration every = Duration.ofMillis(SourceConnectors.heartbeatMillis(pipeline));
-      status = heartbeats.run(id, target, every, () -> changes.propagateEvent(id));
+      status = heartbeats.run(key(id), target, every, () -> changes.propagateEvent(id));
     } catch (IllegalStateException | KubernetesClientException e) {
       // The credentials Secret cannot be read: the source checks report that; a beat started
       // with the last credentials goes on.
-      status = heartbeats.status(id);
+      status = heartbeats.status(key(id));
     }
     return checked.withObservation(withHeartbeat(checked.observation(), status, now));
   }
@@ -98,7 +98,12 @@ final class WalHeartbeatSchedule implements AutoCloseable {
 
   private void forget(ResourceID id) {
     logins.remove(id);
-    heartbeats.stop(id);
+    heartbeats.stop(key(id));
+  }
+
+  /** {@code namespace/name}: how the beat's log lines name the pipeline. */
+  private static String key(ResourceID id) {
+    return id.getNamespace().orElse("") + "/" + id.getName();
   }
 
   /** Whether the pipeline gets a WAL heartbeat: it reads PostgreSQL and its connectors run. */
