@@ -175,9 +175,11 @@ final class PositionRule {
   Verdict decide(String source, String table, ChangeEvent e, long newestCommit) {
     PositionMark here = mark(e, source);
     PositionMark delivered = stores.newestDelivered(source, table);
-    if (delivered == null || CommitOrder.passed(here, delivered)) {
-      stores.putNewestDelivered(source, table, here);
-    }
+    // Where the source now stands in its own stream (its topic is in commit order): its latest
+    // change, not the highest position it ever sent. After an implausible GTID jump the highest
+    // would make every later change of another source look skipped by this one; a re-send moves
+    // it back only until the source has re-sent up to where it was.
+    stores.putNewestDelivered(source, table, here);
     String identity = table + "|" + e.exact().identity() + "|" + e.contentHash();
     String content = null; // what the identity's entry holds: nothing when it names the content
     if (e.exact() instanceof TxPosition) {
