@@ -200,6 +200,10 @@ public final class E2eStack implements AutoCloseable {
   public synchronized PostgresCluster postgres() {
     if (postgres == null) {
       postgres = register(PostgresCluster.builder().standbys(2).start());
+      // The pipelines read the standbys only: the operator's WAL heartbeat finds the primary
+      // through a standby's WAL receiver, which PostgreSQL shows only to pg_read_all_stats
+      // (docs/concepts/postgresql.md, "The WAL heartbeat").
+      postgres.primary().execute("GRANT pg_read_all_stats TO " + PostgresCluster.CDC_USER);
     }
     return postgres;
   }
