@@ -761,6 +761,28 @@ class PositionRuleTest {
     }
   }
 
+  /**
+   * After the jump, a source stands where its latest change is, not at the jumped position: a
+   * change only the other source has delivered yet does not make it look as if it had skipped.
+   */
+  @Test
+  void afterAGtidJumpASourceIsNotTakenForOneThatSkipped() {
+    String a = ChangeLog.image(1, 0);
+    String b = ChangeLog.image(1, 1);
+    List<Change> changes =
+        List.of(
+            new Change("0-1-101", 1, ORDERS, 1, 'c', "null", a, T0),
+            new Change("0-1-99999", 1, ORDERS, 1, 'u', a, b, T0 + 1000),
+            new Change("0-1-102", 1, ORDERS, 1, 'u', b, a, T0 + 2000),
+            new Change("0-1-103", 1, ORDERS, 1, 'u', a, b, T0 + 3000));
+    try (DedupDriver d = new DedupDriver(2, 48 * HOUR, state, Map.of(), true)) {
+      d.send(d.source(0).emit(changes, 0, 3)); // A is behind B by one change
+      d.send(d.source(1).emit(changes, 0, 4));
+      assertThat(described(d.output(ORDERS))).isEqualTo(Describe.changes(changes));
+      assertThat(anomalies(d, "replica-a", "source-skipped")).isZero();
+    }
+  }
+
   private static String history(Change c) {
     return c.gtid();
   }
