@@ -379,7 +379,18 @@ class DebeziumPostgresIT {
         .until(
             () ->
                 atOrPast(standbyA, "dbz_ha", insertEnd) && atOrPast(standbyB, "dbz_hb", insertEnd));
-    Thread.sleep(2_000);
+    // Settled: the positions have stayed put for 2 s (a late offset flush would move them).
+    java.util.concurrent.atomic.AtomicReference<String> seen =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              String now = confirmedFlush(standbyA, "dbz_ha") + confirmedFlush(standbyB, "dbz_hb");
+              return now.equals(seen.getAndSet(now));
+            });
     String a0 = confirmedFlush(standbyA, "dbz_ha");
     String b0 = confirmedFlush(standbyB, "dbz_hb");
 
@@ -387,7 +398,15 @@ class DebeziumPostgresIT {
     String noise = noise(primary);
     primary.queryString("SELECT pg_logical_emit_message(false, 'twinlog', 'in another database')");
     cluster.awaitStandbysCaughtUp(Duration.ofSeconds(30));
-    Thread.sleep(8_000);
+    // Idle for 8 s: neither slot moves at any poll in that time.
+    await()
+        .during(Duration.ofSeconds(8))
+        .atMost(Duration.ofSeconds(12))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                confirmedFlush(standbyA, "dbz_ha").equals(a0)
+                    && confirmedFlush(standbyB, "dbz_hb").equals(b0));
     String a1 = confirmedFlush(standbyA, "dbz_ha");
     String b1 = confirmedFlush(standbyB, "dbz_hb");
     System.out.println(

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -219,22 +218,19 @@ class WalHeartbeatIT {
               .until(() -> atOrPast(slots.get(slot), slot, change));
         }
       }
-      AtomicBoolean writing = new AtomicBoolean(true);
       AtomicInteger rows = new AtomicInteger();
-      Thread noise =
-          new Thread(
-              () -> {
-                while (writing.get()) {
-                  primary.executeIn(
-                      "postgres",
-                      "CREATE TABLE IF NOT EXISTS noise (id serial PRIMARY KEY, payload text)",
-                      "INSERT INTO noise (payload) SELECT repeat('x', 1000) FROM"
-                          + " generate_series(1, 10)");
-                  rows.addAndGet(10);
-                  sleep(200);
-                }
-              },
-              "wal-noise");
+      // WAL from another database, 10 rows of 1 kB every 200 ms, and a sample every 5 s.
+      java.util.concurrent.ScheduledExecutorService timer =
+          java.util.concurrent.Executors.newScheduledThreadPool(2);
+      Runnable noise =
+          () -> {
+            primary.executeIn(
+                "postgres",
+                "CREATE TABLE IF NOT EXISTS noise (id serial PRIMARY KEY, payload text)",
+                "INSERT INTO noise (payload) SELECT repeat('x', 1000) FROM"
+                    + " generate_series(1, 10)");
+            rows.addAndGet(10);
+          };
       Duration every = Duration.ofMillis(SourceConnectors.heartbeatMillis(beating));
       AtomicInteger changes = new AtomicInteger();
       WalHeartbeatTarget target =
@@ -253,29 +249,30 @@ class WalHeartbeatIT {
       Map<String, Map<String, String>> start = new LinkedHashMap<>();
       slots.forEach((slot, server) -> start.put(slot, slotState(server, slot)));
       String walStart = primary.queryString("SELECT pg_current_wal_lsn()");
-      noise.start();
+      timer.scheduleWithFixedDelay(noise, 0, 200, TimeUnit.MILLISECONDS);
       heartbeats.run("shop/beating", target, every, changes::incrementAndGet);
-      List<String> table = new ArrayList<>();
-      long t0 = System.nanoTime();
+      List<String> table = java.util.Collections.synchronizedList(new ArrayList<>());
+      Runnable sample =
+          () -> {
+            StringBuilder line = new StringBuilder(String.format("%3d s", 5 * (table.size() + 1)));
+            slots.forEach(
+                (slot, server) ->
+                    line.append(
+                        String.format(
+                            "  %s retained %,9d bytes",
+                            slot.equals(slotSilent)
+                                ? "silent  "
+                                : slot.equals(slotA) ? "beating-a" : "beating-b",
+                            Long.parseLong(slotState(server, slot).get("retained")))));
+            table.add(line.toString());
+            System.out.println(line);
+          };
       try {
-        for (int s = 5; s <= 60; s += 5) {
-          sleepUntil(t0, s);
-          StringBuilder line = new StringBuilder(String.format("%3d s", s));
-          slots.forEach(
-              (slot, server) ->
-                  line.append(
-                      String.format(
-                          "  %s retained %,9d bytes",
-                          slot.equals(slotSilent)
-                              ? "silent  "
-                              : slot.equals(slotA) ? "beating-a" : "beating-b",
-                          Long.parseLong(slotState(server, slot).get("retained")))));
-          table.add(line.toString());
-          System.out.println(line);
-        }
+        timer.scheduleAtFixedRate(sample, 5, 5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(90)).until(() -> table.size() >= 12);
       } finally {
-        writing.set(false);
-        noise.join();
+        timer.shutdownNow();
+        timer.awaitTermination(30, TimeUnit.SECONDS);
       }
       String walEnd = primary.queryString("SELECT pg_current_wal_lsn()");
       WalHeartbeats.Status status = heartbeats.status("shop/beating");
@@ -423,22 +420,6 @@ class WalHeartbeatIT {
   private static long diff(PostgresServer server, String a, String b) {
     return Long.parseLong(
         server.queryString("SELECT pg_wal_lsn_diff('" + a + "', '" + b + "')::bigint"));
-  }
-
-  private static void sleepUntil(long t0, int seconds) {
-    long left = t0 + TimeUnit.SECONDS.toNanos(seconds) - System.nanoTime();
-    if (left > 0) {
-      sleep(TimeUnit.NANOSECONDS.toMillis(left));
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static int freePort() throws IOException {
