@@ -22,6 +22,8 @@ import io.twinlog.e2e.webhook.WebhookRun;
 import io.twinlog.e2e.workload.TruthChange;
 import io.twinlog.operator.api.v1alpha1.Condition;
 import io.twinlog.operator.desired.ResourceNames;
+import io.twinlog.operator.source.FindingReason;
+import io.twinlog.operator.status.Reasons;
 import io.twinlog.testkit.ConnectRest;
 import io.twinlog.testkit.ConnectRest.ConnectorOffset;
 import io.twinlog.testkit.MariaDbServer;
@@ -34,10 +36,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -80,11 +84,18 @@ class PipelineE2E {
   /** The dedup dead-letter error class of a change that arrived after a later one of its row. */
   private static final String KEY_ORDER_CONFLICT = "KeyOrderConflict";
 
-  /** The reasons a killed replica's source may show while Connect still says RUNNING. */
-  // Whichever sees the dead replica first: missing heartbeats, the task, or the source check
-  // that cannot connect (a CI run saw SourceUnreachable win the race).
-  private static final java.util.Set<String> SHOWN_DOWN =
-      java.util.Set.of("SourceSilent", "Stalled", "ConnectorFailed", "SourceUnreachable");
+  /** The reasons a killed or cut-off replica's source may show while Connect still says RUNNING. */
+  // Whichever sees it first, and the most specific wins: missing heartbeats, the task, or the
+  // source check, which cannot connect to a killed server (a CI run saw SourceUnreachable win)
+  // and times out on a hung network (a CI run saw SourceTimeout replace SourceSilent before the
+  // 250 ms poll read it; the check runs every 30 s, so it wins about one run in seven).
+  private static final Set<String> SHOWN_DOWN =
+      Set.of(
+          Reasons.SOURCE_SILENT,
+          Reasons.STALLED,
+          Reasons.CONNECTOR_FAILED,
+          FindingReason.UNREACHABLE.conditionReason(),
+          FindingReason.TIMEOUT.conditionReason());
 
   private static E2eStack stack;
 
@@ -417,17 +428,27 @@ class PipelineE2E {
     String name = PipelineTemplate.replicaName(replica);
     // Connect still reports the task RUNNING; the missing heartbeats make the source unhealthy
     // (SourceSilent after 3 heartbeat intervals, Stalled after stallAfter), not counted in SOURCES.
-    Awaitility.await(name + " shown down: SOURCES 1/2, SourcesHealthy=False")
-        .atMost(DELIVERY)
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () ->
-                "1/2".equals(run.status().getSourcesReady())
-                    && run.condition("SourcesHealthy")
+    Set<String> seen = new java.util.LinkedHashSet<>();
+    try {
+      Awaitility.await(name + " shown down: SOURCES 1/2, SourcesHealthy=False")
+          .atMost(DELIVERY)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                String sourcesReady = run.status().getSourcesReady();
+                Optional<Condition> healthy = run.condition("SourcesHealthy");
+                seen.add(sourcesReady + " " + healthy.map(Condition::getReason).orElse("-"));
+                return "1/2".equals(sourcesReady)
+                    && healthy
                         .filter(c -> "False".equals(c.getStatus()))
                         .filter(c -> SHOWN_DOWN.contains(c.getReason()))
                         .filter(c -> c.getMessage().contains(name))
-                        .isPresent());
+                        .isPresent();
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          e.getMessage() + "; SOURCES and SourcesHealthy reasons seen, in order: " + seen, e);
+    }
     Duration shownDown = Duration.between(failed, Instant.now());
     String downReason = run.condition("SourcesHealthy").orElseThrow().getReason();
     repair.run();
