@@ -63,8 +63,8 @@ app.kubernetes.io/component: operator
 
 {{/*
 What the operator puts on each pipeline's dedup runtime pods (operator: desired.Labels.dedupPods,
-Labels.PIPELINE, DedupWorkload.METRICS_PORT_NAME). DedupScrapeMatchesOperatorTest keeps these in
-step with the code.
+Labels.PIPELINE, DedupWorkload.METRICS_PORT_NAME). MonitoringTest and NetworkPoliciesTest keep
+these in step with the code.
 */}}
 {{- define "twinlog.dedupPodSelector" -}}
 app.kubernetes.io/name: twinlog
@@ -77,4 +77,58 @@ twinlog.io/pipeline
 
 {{- define "twinlog.dedupMetricsPortName" -}}
 metrics
+{{- end -}}
+
+{{/* Egress rule to DNS (UDP and TCP on each port), shared by the operator's and the dedup pods' policies. */}}
+{{- define "twinlog.networkPolicy.dnsEgress" -}}
+{{- $dns := .Values.networkPolicies.dns -}}
+- ports:
+    {{- range $dns.ports }}
+    - protocol: UDP
+      port: {{ . }}
+    - protocol: TCP
+      port: {{ . }}
+    {{- end }}
+  {{- with $dns.peers }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}
+
+{{/*
+Egress rule to Kafka: the Strimzi broker pods in networkPolicies.kafka.namespaces (any namespace when
+empty) plus kafka.extraPeers. After bootstrapping, clients connect to each broker directly on the
+same listener port, so every broker pod is a peer.
+*/}}
+{{- define "twinlog.networkPolicy.kafkaEgress" -}}
+{{- $kafka := .Values.networkPolicies.kafka -}}
+- ports:
+    {{- range $kafka.ports }}
+    - protocol: TCP
+      port: {{ . }}
+    {{- end }}
+  to:
+    {{- include "twinlog.networkPolicy.strimziPeers" (dict "namespaces" $kafka.namespaces "kind" "Kafka") | trim | nindent 4 }}
+    {{- with $kafka.extraPeers }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+{{- end -}}
+
+{{/* Peers: the pods of one Strimzi kind in each listed namespace, or in any namespace. */}}
+{{- define "twinlog.networkPolicy.strimziPeers" -}}
+{{- if .namespaces }}
+{{- range .namespaces }}
+- namespaceSelector:
+    matchLabels:
+      kubernetes.io/metadata.name: {{ . }}
+  podSelector:
+    matchLabels:
+      strimzi.io/kind: {{ $.kind }}
+{{- end }}
+{{- else }}
+- namespaceSelector: {}
+  podSelector:
+    matchLabels:
+      strimzi.io/kind: {{ .kind }}
+{{- end }}
 {{- end -}}

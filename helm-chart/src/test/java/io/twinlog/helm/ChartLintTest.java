@@ -39,10 +39,23 @@ class ChartLintTest {
             grafanaDashboard: {enabled: true}
             connectSecretAccess:
               - {namespace: shop, connectCluster: cdc-connect, secrets: [cdc-db]}
+            connectNetworkPolicy:
+              enabled: true
+              connects: [{namespace: shop, connectCluster: cdc-connect}]
+            networkPolicies:
+              enabled: true
+              metricsFrom: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]
+              kafka: {namespaces: [shop], extraPeers: [{ipBlock: {cidr: 10.30.0.0/16}}]}
+              operator:
+                apiServer: {cidrs: [172.18.0.2/32]}
+                connect: {namespaces: [shop]}
+                databases: {peers: [{ipBlock: {cidr: 10.20.0.0/24}}]}
+              dedup: {namespaces: [shop]}
             """);
 
     assertThat(chart.objects())
         .extracting(HasMetadata::getKind)
-        .contains("ServiceMonitor", "PodMonitor", "PrometheusRule", "ConfigMap", "Role");
+        .contains(
+            "ServiceMonitor", "PodMonitor", "PrometheusRule", "ConfigMap", "Role", "NetworkPolicy");
   }
 }

@@ -37,6 +37,14 @@ class ValuesSchemaTest {
           connectSecretAccess: [{namespace: shop, secrets: [a]}] | connectCluster
           connectSecretAccess: [{namespace: shop, connectCluster: c, secrets: []}] | secrets
           resources: {limits: {memory: lots}}                    | memory
+          networkPolicies: {enabled: "yes"}                      | enabled
+          networkPolicies: {egress: []}                          | egress
+          networkPolicies: {kafka: {ports: []}}                  | ports
+          networkPolicies: {operator: {databases: {ports: [0]}}} | ports
+          networkPolicies: {operator: {apiServer: {cidrs: [10.0.0.1]}}} | cidrs
+          networkPolicies: {dedup: {namespaces: [Shop]}}         | namespaces
+          networkPolicies: {metricsFrom: [{ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}]} | metricsFrom
+          networkPolicies: {dns: {peers: [{podSelector: {app: dns}}]}} | peers
           """)
   void rejects(String values, String offendingKey) {
     assertThatThrownBy(() -> RenderedChart.render(values))
@@ -53,7 +61,8 @@ class ValuesSchemaTest {
         "image: {tag: 1.2.3-rc.1, pullPolicy: Always}",
         "extraEnv: [{name: HTTPS_PROXY, value: 'http://proxy:3128'}]",
         "prometheusRule: {enabled: true, for: {notReady: 1h30m}, dedupLagSeconds: 3600}",
-        "connectSecretAccess: [{namespace: shop, connectCluster: cdc-connect, connectNamespace: kafka, secrets: [cdc-db, erp-token]}]"
+        "connectSecretAccess: [{namespace: shop, connectCluster: cdc-connect, connectNamespace: kafka, secrets: [cdc-db, erp-token]}]",
+        "networkPolicies: {enabled: true, dns: {peers: [], ports: [53, 5353]}, operator: {databases: {ports: [3306, 3307], peers: [{ipBlock: {cidr: 10.20.0.0/24, except: [10.20.0.9/32]}}, {namespaceSelector: {matchExpressions: [{key: team, operator: In, values: [data]}]}}]}}, dedup: {namespaces: [shop]}}"
       })
   void accepts(String values) {
     assertThatCode(() -> RenderedChart.render(values)).doesNotThrowAnyException();
