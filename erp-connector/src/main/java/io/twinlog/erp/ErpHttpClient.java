@@ -14,6 +14,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.TrustManager;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.errors.ConnectException;
 
@@ -48,35 +50,11 @@ final class ErpHttpClient implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(timeout);
-    if (config.caCertificates() != null) {
-      if (!config.truststorePath().isEmpty()) {
-        throw new ConnectException(
-            "set erp.tls.ca.certificates or erp.tls.truststore.path, not both");
-      }
-      try {
-        builder.sslContext(TlsContexts.trustingPem(config.caCertificates().value()));
-      } catch (Exception e) {
-        // names the key, never the text
-        throw new ConnectException(
-            "erp.tls.ca.certificates is not PEM X.509 certificates ("
-                + e.getClass().getSimpleName()
-                + ")");
-      }
-    } else if (!config.truststorePath().isEmpty()) {
-      Password password = config.truststorePassword();
-      try {
-        builder.sslContext(
-            TlsContexts.trusting(
-                new File(config.truststorePath()), password == null ? null : password.value()));
-      } catch (Exception e) {
-        // The exception names the file, never the password.
-        throw new ConnectException(
-            "cannot load trust store "
-                + config.truststorePath()
-                + " ("
-                + e.getClass().getSimpleName()
-                + ")");
-      }
+    TrustManager[] trust = trust(config);
+    KeyManager[] keys =
+        TlsContexts.clientKey(text(config.clientCertificate()), text(config.clientKey()));
+    if (trust != null || keys != null) {
+      builder.sslContext(TlsContexts.context(keys, trust));
     }
     this.client = builder.build();
     this.tokens = config.authType() == AuthType.OAUTH2 ? tokens(config, client, timeout) : null;
@@ -87,6 +65,45 @@ final class ErpHttpClient implements AutoCloseable {
       throw new ConnectException(
           "erp.auth.* or erp.headers hold characters an HTTP header cannot carry");
     }
+  }
+
+  /** The trust managers the configuration asks for, or null for the JDK's default trust store. */
+  private static TrustManager[] trust(ErpSinkConfig config) {
+    if (config.caCertificates() != null) {
+      if (!config.truststorePath().isEmpty()) {
+        throw new ConnectException(
+            "set erp.tls.ca.certificates or erp.tls.truststore.path, not both");
+      }
+      try {
+        return TlsContexts.trustingPem(config.caCertificates().value());
+      } catch (Exception e) {
+        // names the key, never the text
+        throw new ConnectException(
+            "erp.tls.ca.certificates is not PEM X.509 certificates ("
+                + e.getClass().getSimpleName()
+                + ")");
+      }
+    }
+    if (config.truststorePath().isEmpty()) {
+      return null;
+    }
+    Password password = config.truststorePassword();
+    try {
+      return TlsContexts.trusting(
+          new File(config.truststorePath()), password == null ? null : password.value());
+    } catch (Exception e) {
+      // The exception names the file, never the password.
+      throw new ConnectException(
+          "cannot load trust store "
+              + config.truststorePath()
+              + " ("
+              + e.getClass().getSimpleName()
+              + ")");
+    }
+  }
+
+  private static String text(Password password) {
+    return password == null ? null : password.value();
   }
 
   private static OAuth2Tokens tokens(ErpSinkConfig config, HttpClient client, Duration timeout) {

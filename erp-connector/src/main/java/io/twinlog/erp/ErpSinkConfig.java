@@ -59,6 +59,18 @@ public final class ErpSinkConfig extends AbstractConfig {
     OAUTH2
   }
 
+  /**
+   * Client certificate chain for mutual TLS to the ERP, PEM X.509, leaf first; usually a {@code
+   * ${secrets:namespace/secret:tls.crt}} reference.
+   */
+  public static final String TLS_CLIENT_CERTIFICATE = "erp.tls.client.certificate";
+
+  /**
+   * Private key of {@link #TLS_CLIENT_CERTIFICATE}'s leaf, unencrypted PKCS#8 PEM; usually a {@code
+   * ${secrets:namespace/secret:tls.key}} reference.
+   */
+  public static final String TLS_CLIENT_KEY = "erp.tls.client.key";
+
   static final String GROUP_HTTP = "HTTP";
   static final String GROUP_AUTH = "Authentication and TLS";
   static final String GROUP_DELIVERY = "Delivery";
@@ -242,6 +254,32 @@ public final class ErpSinkConfig extends AbstractConfig {
             ConfigDef.Width.MEDIUM,
             "Trust store password")
         .define(
+            TLS_CLIENT_CERTIFICATE,
+            Type.PASSWORD,
+            null,
+            Importance.MEDIUM,
+            "Client certificate chain in PEM (the leaf first, then its intermediates) presented"
+                + " when the ERP asks for one (mutual TLS), usually a"
+                + " ${secrets:namespace/secret:tls.crt} reference. Together with"
+                + " erp.tls.client.key, or neither.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.LONG,
+            "Client certificate (PEM)")
+        .define(
+            TLS_CLIENT_KEY,
+            Type.PASSWORD,
+            null,
+            Importance.MEDIUM,
+            "Private key of the client certificate, unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY;"
+                + " convert others with openssl pkcs8 -topk8 -nocrypt), usually a"
+                + " ${secrets:namespace/secret:tls.key} reference. Checked against the certificate"
+                + " at start. Never logged.",
+            GROUP_AUTH,
+            ++auth,
+            ConfigDef.Width.LONG,
+            "Client key (PEM)")
+        .define(
             BODY_FORMAT,
             Type.STRING,
             "change",
@@ -397,8 +435,7 @@ public final class ErpSinkConfig extends AbstractConfig {
 
   /** The PEM CA certificates, or null; a Password so that the text is never logged in full. */
   public Password caCertificates() {
-    Password pem = getPassword(TLS_CA_CERTIFICATES);
-    return pem == null || pem.value() == null || pem.value().isBlank() ? null : pem;
+    return nonBlank(getPassword(TLS_CA_CERTIFICATES));
   }
 
   public String truststorePath() {
@@ -407,6 +444,22 @@ public final class ErpSinkConfig extends AbstractConfig {
 
   public Password truststorePassword() {
     return getPassword(TLS_TRUSTSTORE_PASSWORD);
+  }
+
+  /** The PEM client certificate chain, or null; a Password like the CA certificates. */
+  public Password clientCertificate() {
+    return nonBlank(getPassword(TLS_CLIENT_CERTIFICATE));
+  }
+
+  /** The PEM client key, or null; it stays wrapped until the key manager is built. */
+  public Password clientKey() {
+    return nonBlank(getPassword(TLS_CLIENT_KEY));
+  }
+
+  private static Password nonBlank(Password password) {
+    return password == null || password.value() == null || password.value().isBlank()
+        ? null
+        : password;
   }
 
   public BodyFormat bodyFormat() {

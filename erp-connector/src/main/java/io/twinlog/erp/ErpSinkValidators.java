@@ -166,6 +166,16 @@ final class ErpSinkValidators {
         }
       }
     }
+    try {
+      TlsContexts.clientKey(
+          props.get(ErpSinkConfig.TLS_CLIENT_CERTIFICATE), props.get(ErpSinkConfig.TLS_CLIENT_KEY));
+    } catch (ConfigException e) {
+      // Listed under the certificate: a missing half or a mismatch concerns both keys, and the
+      // message names the one at fault.
+      problems
+          .computeIfAbsent(ErpSinkConfig.TLS_CLIENT_CERTIFICATE, k -> new ArrayList<>())
+          .add(e.getMessage());
+    }
     String tolerance = props.getOrDefault(ERRORS_TOLERANCE, "none").trim();
     if (tolerance.equalsIgnoreCase("all") && isBlank(props.get(DLQ_TOPIC))) {
       // errors.tolerance=all without a topic would log and drop what the ERP refuses.

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** A real HTTP server on 127.0.0.1 standing in for the ERP; tests decide how it answers. */
 final class ErpTestServer implements AutoCloseable {
@@ -31,7 +35,7 @@ final class ErpTestServer implements AutoCloseable {
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
-  /** One request as received. */
+  /** One request as received; {@code clientSubject} is the TLS client certificate's, or null. */
   record Request(
       String path,
       String method,
@@ -39,7 +43,8 @@ final class ErpTestServer implements AutoCloseable {
       Map<String, List<String>> headers,
       byte[] body,
       List<JsonNode> elements,
-      long receivedAtNanos) {
+      long receivedAtNanos,
+      String clientSubject) {
     String header(String name) {
       List<String> values = headers.get(name);
       return values == null || values.isEmpty() ? null : values.get(0);
@@ -69,12 +74,28 @@ final class ErpTestServer implements AutoCloseable {
 
   /** With an SSL context, an HTTPS server presenting that context's key. */
   ErpTestServer(SSLContext tls) throws IOException {
+    this(tls, false);
+  }
+
+  /**
+   * With {@code needClientAuth}, the server refuses a handshake without a client certificate its
+   * SSL context's trust managers accept (mutual TLS).
+   */
+  ErpTestServer(SSLContext tls, boolean needClientAuth) throws IOException {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     if (tls == null) {
       server = HttpServer.create(address, 128);
     } else {
       HttpsServer https = HttpsServer.create(address, 128);
-      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      https.setHttpsConfigurator(
+          new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+              SSLParameters ssl = tls.getDefaultSSLParameters();
+              ssl.setNeedClientAuth(needClientAuth);
+              parameters.setSSLParameters(ssl);
+            }
+          });
       server = https;
     }
     scheme = tls == null ? "http" : "https";
@@ -127,7 +148,8 @@ final class ErpTestServer implements AutoCloseable {
               Map.copyOf(exchange.getRequestHeaders()),
               body,
               elements,
-              System.nanoTime());
+              System.nanoTime(),
+              clientSubject(exchange));
       requests.add(request);
       Reply reply = behaviour.apply(request);
       if (reply.delayMs() > 0) {
@@ -151,6 +173,17 @@ final class ErpTestServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // The client hung up (it timed out): nothing to answer.
+    }
+  }
+
+  private static String clientSubject(HttpExchange exchange) {
+    if (!(exchange instanceof HttpsExchange https)) {
+      return null;
+    }
+    try {
+      return https.getSSLSession().getPeerPrincipal().getName();
+    } catch (SSLPeerUnverifiedException e) {
+      return null; // no client certificate was asked for or given
     }
   }
 
