@@ -91,16 +91,7 @@ public record TestCertificates(Path keyStore, String password, String caPem) {
           csr.toString(),
           "-outfile",
           userPem.toString());
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      try (var in = Files.newInputStream(userStore)) {
-        keys.load(in, password.toCharArray());
-      }
-      byte[] pkcs8 = keys.getKey("user", password.toCharArray()).getEncoded();
-      String keyPem =
-          "-----BEGIN PRIVATE KEY-----\n"
-              + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                  .encodeToString(pkcs8)
-              + "\n-----END PRIVATE KEY-----\n";
+      String keyPem = privateKeyPem(userStore, password, "user");
       return new ClientCertificate(
           caPem,
           Files.readString(caPem, StandardCharsets.US_ASCII),
@@ -109,6 +100,108 @@ public record TestCertificates(Path keyStore, String password, String caPem) {
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("could not make a client certificate in " + dir, e);
     }
+  }
+
+  /**
+   * A server certificate signed by a CA of its own, as a database's certificate usually is, in PEM
+   * files the server reads and a PKCS12 trust store of the CA that Debezium's binlog reader reads.
+   *
+   * @param caPem the CA certificate (PEM): a Strimzi-style CA Secret's {@code ca.crt}
+   * @param certificate the server's certificate file (PEM), naming {@code localhost} and {@code
+   *     127.0.0.1}
+   * @param key the server's private key file (PKCS#8 PEM)
+   * @param ca the CA certificate file (PEM)
+   * @param trustStore a PKCS12 trust store holding the CA: the Secret's {@code ca.p12}
+   * @param trustStorePassword its password: the Secret's {@code ca.password}
+   */
+  public record ServerCertificate(
+      String caPem,
+      Path certificate,
+      Path key,
+      Path ca,
+      Path trustStore,
+      String trustStorePassword) {}
+
+  /** Makes a CA and a certificate for {@code localhost} / {@code 127.0.0.1} signed by it. */
+  public static ServerCertificate server(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      String password = UUID.randomUUID().toString();
+      Path caStore = dir.resolve("ca-keys.p12");
+      Path caPem = dir.resolve("ca.crt");
+      Path serverStore = dir.resolve("server-keys.p12");
+      Path csr = dir.resolve("server.csr");
+      Path serverPem = dir.resolve("server.crt");
+      Path keyPem = dir.resolve("server.key");
+      Path trustStore = dir.resolve("ca.p12");
+      genkeypair(caStore, password, "ca", "CN=twinlog-test-db-ca", "-ext", "bc:c");
+      exportPem(caStore, password, "ca", caPem);
+      genkeypair(serverStore, password, "server", "CN=localhost");
+      keytool(
+          "-certreq",
+          "-alias",
+          "server",
+          "-keystore",
+          serverStore.toString(),
+          "-storepass",
+          password,
+          "-file",
+          csr.toString());
+      keytool(
+          "-gencert",
+          "-rfc",
+          "-alias",
+          "ca",
+          "-validity",
+          "2",
+          "-ext",
+          "SAN=dns:localhost,ip:127.0.0.1",
+          "-keystore",
+          caStore.toString(),
+          "-storepass",
+          password,
+          "-infile",
+          csr.toString(),
+          "-outfile",
+          serverPem.toString());
+      Files.writeString(
+          keyPem, privateKeyPem(serverStore, password, "server"), StandardCharsets.US_ASCII);
+      keytool(
+          "-importcert",
+          "-noprompt",
+          "-alias",
+          "ca",
+          "-file",
+          caPem.toString(),
+          "-keystore",
+          trustStore.toString(),
+          "-storetype",
+          "PKCS12",
+          "-storepass",
+          password);
+      return new ServerCertificate(
+          Files.readString(caPem, StandardCharsets.US_ASCII),
+          serverPem,
+          keyPem,
+          caPem,
+          trustStore,
+          password);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("could not make a server certificate in " + dir, e);
+    }
+  }
+
+  /** The private key of {@code alias} as PKCS#8 PEM. */
+  private static String privateKeyPem(Path store, String password, String alias)
+      throws IOException, GeneralSecurityException {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(store)) {
+      keys.load(in, password.toCharArray());
+    }
+    byte[] pkcs8 = keys.getKey(alias, password.toCharArray()).getEncoded();
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pkcs8)
+        + "\n-----END PRIVATE KEY-----\n";
   }
 
   /** An EC key pair with a self-signed certificate valid two days, in a PKCS12 store. */

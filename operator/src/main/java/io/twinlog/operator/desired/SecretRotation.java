@@ -35,12 +35,17 @@ public final class SecretRotation {
   }
 
   /**
-   * The Secrets a source connector reads: the database credentials, and for its schema history the
-   * Kafka CA and {@code spec.kafka.authentication}'s user.
+   * The Secrets a source connector reads: the database credentials and CA, and for its schema
+   * history the Kafka CA and {@code spec.kafka.authentication}'s user.
    */
   public static Set<String> sourceSecrets(CdcPipeline pipeline) {
     Set<String> names = new LinkedHashSet<>();
-    names.add(pipeline.getSpec().getSource().getCredentials().getSecretName());
+    var source = pipeline.getSpec().getSource();
+    names.add(source.getCredentials().getSecretName());
+    if (source.getTls() != null && source.getTls().getCaSecretName() != null) {
+      // A renewed CA or trust store is read at the connector's next start only.
+      names.add(source.getTls().getCaSecretName());
+    }
     var kafka = pipeline.getSpec().getKafka();
     if (kafka.getTls() != null) {
       names.add(ResourceNames.kafkaCaSecret(pipeline));

@@ -8,7 +8,9 @@ import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.PostgresSpec;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.api.v1alpha1.SourceSpec;
+import io.twinlog.operator.api.v1alpha1.SourceTlsSpec;
 import io.twinlog.operator.api.v1alpha1.SourceType;
+import io.twinlog.operator.source.SourceTls;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,7 @@ public final class SourceConnectors {
     config.put(
         "database.password",
         SecretRefs.of(namespace, credentials.getSecretName(), credentials.getPasswordKey()));
+    tls(pipeline, config);
     config.put("topic.prefix", ResourceNames.sourceTopicPrefix(pipeline, replica.getName()));
     // The include lists are regular expressions: escape the dot between database (PostgreSQL:
     // schema) and table.
@@ -108,6 +111,42 @@ public final class SourceConnectors {
     config.put("topic.creation.default.partitions", Topics.SOURCE_PARTITIONS);
     config.put("topic.creation.default.replication.factor", -1);
     return config;
+  }
+
+  /**
+   * {@code spec.source.tls} in the connector's words. The CA is given only where the certificate is
+   * checked: Debezium's binlog reader verifies against any trust store it is given, even in its
+   * trust/required mode. Debezium's MySQL and MariaDB connectors read the CA from a PKCS12 trust
+   * store file, which the KafkaConnect mounts from the CA Secret; the PostgreSQL connector takes
+   * the PEM itself through pgjdbc's single-certificate factory, so nothing is mounted
+   * (docs/concepts/security.md).
+   */
+  private static void tls(CdcPipeline pipeline, Map<String, Object> config) {
+    SourceSpec source = pipeline.getSpec().getSource();
+    SourceTlsSpec tls = source.getTls();
+    if (tls == null) {
+      return;
+    }
+    String namespace = pipeline.getMetadata().getNamespace();
+    String mode = tls.getMode().spelling(source.getType());
+    boolean verify = tls.getMode().verifies() && tls.getCaSecretName() != null;
+    if (source.getType().binlog()) {
+      config.put("database.ssl.mode", mode);
+      if (verify) {
+        config.put("database.ssl.truststore", tls.connectTrustStorePath());
+        config.put(
+            "database.ssl.truststore.password",
+            SecretRefs.of(namespace, tls.getCaSecretName(), tls.getTrustStorePasswordKey()));
+      }
+    } else {
+      config.put("database.sslmode", mode);
+      if (verify) {
+        config.put("database.sslfactory", SourceTls.PGJDBC_SINGLE_CERT_FACTORY);
+        config.put(
+            "database.sslfactoryarg",
+            SecretRefs.of(namespace, tls.getCaSecretName(), tls.getCaKey()));
+      }
+    }
   }
 
   /** What only the binlog connectors (MySQL, MariaDB) have. */

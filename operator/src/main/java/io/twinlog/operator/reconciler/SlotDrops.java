@@ -244,7 +244,8 @@ final class SlotDrops {
         List.of(),
         false,
         null,
-        null);
+        null,
+        login.tls());
   }
 
   private static Instant since(SlotDropStatus p, Instant now) {

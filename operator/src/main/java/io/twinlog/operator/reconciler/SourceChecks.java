@@ -11,6 +11,7 @@ import io.twinlog.operator.api.v1alpha1.CredentialsSpec;
 import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.PublicationAutocreate;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
+import io.twinlog.operator.api.v1alpha1.SourceTlsSpec;
 import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.health.RestartPolicy;
 import io.twinlog.operator.source.Finding;
@@ -20,6 +21,7 @@ import io.twinlog.operator.source.Severity;
 import io.twinlog.operator.source.SourceCheckRequest;
 import io.twinlog.operator.source.SourceCheckResult;
 import io.twinlog.operator.source.SourceChecker;
+import io.twinlog.operator.source.SourceTls;
 import io.twinlog.operator.status.ConditionTypes;
 import io.twinlog.operator.status.Reasons;
 import io.twinlog.operator.status.RetentionObservation;
@@ -225,7 +227,8 @@ final class SourceChecks implements AutoCloseable {
                     source.getInclude().getTables(),
                     postgres.getPublicationAutocreate() == PublicationAutocreate.FILTERED,
                     null,
-                    null))
+                    null,
+                    login.tls()))
         .toList();
   }
 
@@ -233,11 +236,14 @@ final class SourceChecks implements AutoCloseable {
     return postgresRequests(pipeline, credentials(pipeline));
   }
 
-  /** The replication user's name and password, as read from the pipeline's Secret. */
-  record Credentials(String user, String password) {
+  /**
+   * The replication user's name and password, as read from the pipeline's Secret, and how to
+   * protect the connection ({@code spec.source.tls}, with the CA read from its Secret).
+   */
+  record Credentials(String user, String password, SourceTls tls) {
     @Override
     public String toString() {
-      return "Credentials[user=" + user + ", password=***]";
+      return "Credentials[user=" + user + ", password=***, tls=" + tls + "]";
     }
   }
 
@@ -258,7 +264,31 @@ final class SourceChecks implements AutoCloseable {
               + ".");
     }
     return new Credentials(
-        value(secret, credentials.getUsernameKey()), value(secret, credentials.getPasswordKey()));
+        value(secret, credentials.getUsernameKey()),
+        value(secret, credentials.getPasswordKey()),
+        tls(pipeline));
+  }
+
+  /** {@code spec.source.tls} with its CA's PEM; throws when the CA Secret cannot be read. */
+  private SourceTls tls(CdcPipeline pipeline) {
+    SourceTlsSpec tls = pipeline.getSpec().getSource().getTls();
+    if (tls == null) {
+      return SourceTls.DEFAULT;
+    }
+    if (tls.getCaSecretName() == null || !tls.getMode().verifies()) {
+      return new SourceTls(tls.getMode(), null);
+    }
+    String namespace = pipeline.getMetadata().getNamespace();
+    Secret secret = client.secrets().inNamespace(namespace).withName(tls.getCaSecretName()).get();
+    if (secret == null) {
+      throw new IllegalStateException(
+          "Cannot check the replicas: the CA Secret "
+              + tls.getCaSecretName()
+              + " (spec.source.tls.caSecretName) does not exist in namespace "
+              + namespace
+              + ".");
+    }
+    return new SourceTls(tls.getMode(), value(secret, tls.getCaKey()));
   }
 
   /** One request per replica, with the credentials read from the pipeline's Secret. */
@@ -291,7 +321,8 @@ final class SourceChecks implements AutoCloseable {
                     serverIds,
                     Boolean.TRUE.equals(retention.getEnforce()),
                     null,
-                    null))
+                    null,
+                    login.tls()))
         .toList();
   }
 
@@ -301,7 +332,7 @@ final class SourceChecks implements AutoCloseable {
       return value;
     }
     throw new IllegalStateException(
-        "Cannot check the replicas: the credentials Secret "
+        "Cannot check the replicas: the Secret "
             + secret.getMetadata().getName()
             + " has no key "
             + key

@@ -130,7 +130,8 @@ final class WalHeartbeatSchedule implements AutoCloseable {
         source.getInclude().getDatabases().getFirst(),
         ResourceNames.WAL_HEARTBEAT_PREFIX,
         null,
-        null);
+        null,
+        login.tls());
   }
 
   /**

@@ -19,6 +19,17 @@ public final class FailureFindings {
       if (t instanceof UnknownHostException) {
         return FindingReason.DNS_FAILURE;
       }
+      if (t instanceof javax.net.ssl.SSLException
+          || t instanceof java.security.cert.CertificateException
+          || t instanceof java.security.cert.CertPathValidatorException) {
+        return FindingReason.TLS_FAILED;
+      }
+      String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      // PostgreSQL: pg_hba.conf has only hostssl lines for the user ("..., no encryption");
+      // MariaDB and MySQL: require_secure_transport=ON.
+      if (text.contains("no encryption") || text.contains("insecure transport")) {
+        return FindingReason.TLS_REQUIRED;
+      }
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
@@ -149,6 +160,23 @@ public final class FailureFindings {
               + "; "
               + detail
               + "): the server is overloaded or hung, or a firewall drops packets";
+      case TLS_REQUIRED ->
+          r
+              + " accepts user "
+              + request.user()
+              + " only over TLS ("
+              + detail
+              + "): set spec.source.tls.mode to required, verify-ca or verify-full";
+      case TLS_FAILED ->
+          "the TLS handshake with "
+              + r
+              + " at "
+              + address(request)
+              + " failed ("
+              + detail
+              + "): check that the CA in spec.source.tls.caSecretName signs the server's"
+              + " certificate, that the certificate names the replica's host (verify-full), and"
+              + " that the server has TLS enabled";
       default -> "checking " + r + " at " + address(request) + " failed: " + detail;
     };
   }

@@ -17,6 +17,10 @@ public enum FindingReason {
   MISSING_GRANTS("SourceMissingGrants", false),
   /** Connecting or reading took longer than the timeout. */
   TIMEOUT("SourceTimeout", false),
+  /** The server accepts the user only over TLS, and {@code spec.source.tls} does not ask for it. */
+  TLS_REQUIRED("SourceTlsRequired", false),
+  /** The TLS handshake failed: an untrusted or misnamed certificate, or no TLS on the server. */
+  TLS_FAILED("SourceTlsFailed", false),
   /** {@code log_bin} is OFF: there is no binlog to read. */
   BINLOG_DISABLED("BinlogDisabled", false),
   /** {@code binlog_format} is not ROW. */

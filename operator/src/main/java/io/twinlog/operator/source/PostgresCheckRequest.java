@@ -23,6 +23,7 @@ import java.util.Objects;
  *     publicationAutocreate: filtered}), so a missing one on a primary is not yet a problem
  * @param connectTimeout TCP connect and login timeout
  * @param readTimeout timeout of every single read from the server
+ * @param tls how the connection is protected ({@code spec.source.tls})
  */
 public record PostgresCheckRequest(
     String replicaName,
@@ -36,7 +37,8 @@ public record PostgresCheckRequest(
     List<String> tables,
     boolean publicationAutocreate,
     Duration connectTimeout,
-    Duration readTimeout)
+    Duration readTimeout,
+    SourceTls tls)
     implements CheckTarget {
 
   /** The publication when the spec names none. */
@@ -53,6 +55,55 @@ public record PostgresCheckRequest(
     connectTimeout =
         connectTimeout == null ? SourceCheckRequest.DEFAULT_CONNECT_TIMEOUT : connectTimeout;
     readTimeout = readTimeout == null ? SourceCheckRequest.DEFAULT_READ_TIMEOUT : readTimeout;
+    tls = tls == null ? SourceTls.DEFAULT : tls;
+  }
+
+  /** A request with pgjdbc's default TLS. */
+  public PostgresCheckRequest(
+      String replicaName,
+      String host,
+      int port,
+      String user,
+      String password,
+      String database,
+      String slotName,
+      String publication,
+      List<String> tables,
+      boolean publicationAutocreate,
+      Duration connectTimeout,
+      Duration readTimeout) {
+    this(
+        replicaName,
+        host,
+        port,
+        user,
+        password,
+        database,
+        slotName,
+        publication,
+        tables,
+        publicationAutocreate,
+        connectTimeout,
+        readTimeout,
+        SourceTls.DEFAULT);
+  }
+
+  /** The same request over {@code tls}. */
+  public PostgresCheckRequest withTls(SourceTls tls) {
+    return new PostgresCheckRequest(
+        replicaName,
+        host,
+        port,
+        user,
+        password,
+        database,
+        slotName,
+        publication,
+        tables,
+        publicationAutocreate,
+        connectTimeout,
+        readTimeout,
+        tls);
   }
 
   /** The same request with other timeouts. */
@@ -69,7 +120,8 @@ public record PostgresCheckRequest(
         tables,
         publicationAutocreate,
         connect,
-        read);
+        read,
+        tls);
   }
 
   @Override
@@ -96,6 +148,8 @@ public record PostgresCheckRequest(
         + connectTimeout
         + ", readTimeout="
         + readTimeout
+        + ", tls="
+        + tls
         + "]";
   }
 }

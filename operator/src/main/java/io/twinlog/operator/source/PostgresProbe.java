@@ -216,10 +216,13 @@ final class PostgresProbe {
         request.user(),
         request.password(),
         request.connectTimeout(),
-        request.readTimeout());
+        request.readTimeout(),
+        request.tls());
   }
 
-  /** A connection to {@code database} on {@code host:port} with these timeouts. */
+  /**
+   * A connection to {@code database} on {@code host:port} with these timeouts, over {@code tls}.
+   */
   static Connection connect(
       String hostName,
       int port,
@@ -227,9 +230,11 @@ final class PostgresProbe {
       String user,
       String password,
       Duration connectTimeout,
-      Duration readTimeout)
+      Duration readTimeout,
+      SourceTls tls)
       throws SQLException {
     Properties props = new Properties();
+    tls.applyPostgres(props);
     props.setProperty("user", user);
     if (password != null) {
       props.setProperty("password", password);

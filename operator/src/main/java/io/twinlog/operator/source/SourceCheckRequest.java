@@ -20,6 +20,7 @@ import java.util.Set;
  *     permit ({@code SET GLOBAL binlog_expire_logs_seconds})
  * @param connectTimeout TCP connect and handshake timeout
  * @param readTimeout timeout of every single read from the server
+ * @param tls how the connection is protected ({@code spec.source.tls})
  */
 public record SourceCheckRequest(
     String replicaName,
@@ -31,7 +32,8 @@ public record SourceCheckRequest(
     Set<Long> connectorServerIds,
     boolean enforceRetention,
     Duration connectTimeout,
-    Duration readTimeout)
+    Duration readTimeout,
+    SourceTls tls)
     implements CheckTarget {
 
   /** Defaults for the timeouts when the caller has no opinion. */
@@ -47,6 +49,49 @@ public record SourceCheckRequest(
     connectorServerIds = connectorServerIds == null ? Set.of() : Set.copyOf(connectorServerIds);
     connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
     readTimeout = readTimeout == null ? DEFAULT_READ_TIMEOUT : readTimeout;
+    tls = tls == null ? SourceTls.DEFAULT : tls;
+  }
+
+  /** A request with the drivers' default TLS. */
+  public SourceCheckRequest(
+      String replicaName,
+      String host,
+      int port,
+      String user,
+      String password,
+      Duration minimumRetention,
+      Set<Long> connectorServerIds,
+      boolean enforceRetention,
+      Duration connectTimeout,
+      Duration readTimeout) {
+    this(
+        replicaName,
+        host,
+        port,
+        user,
+        password,
+        minimumRetention,
+        connectorServerIds,
+        enforceRetention,
+        connectTimeout,
+        readTimeout,
+        SourceTls.DEFAULT);
+  }
+
+  /** The same request over {@code tls}. */
+  public SourceCheckRequest withTls(SourceTls tls) {
+    return new SourceCheckRequest(
+        replicaName,
+        host,
+        port,
+        user,
+        password,
+        minimumRetention,
+        connectorServerIds,
+        enforceRetention,
+        connectTimeout,
+        readTimeout,
+        tls);
   }
 
   /** Coalescing key: two requests with this key hit the same server as the same user. */
@@ -66,7 +111,8 @@ public record SourceCheckRequest(
         connectorServerIds,
         enforceRetention,
         connect,
-        read);
+        read,
+        tls);
   }
 
   /** The same request with {@code enforceRetention} set. */
@@ -81,7 +127,8 @@ public record SourceCheckRequest(
         connectorServerIds,
         enforce,
         connectTimeout,
-        readTimeout);
+        readTimeout,
+        tls);
   }
 
   @Override
@@ -100,6 +147,8 @@ public record SourceCheckRequest(
         + connectTimeout
         + ", readTimeout="
         + readTimeout
+        + ", tls="
+        + tls
         + "]";
   }
 }

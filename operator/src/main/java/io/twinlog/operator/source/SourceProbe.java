@@ -1,5 +1,6 @@
 package io.twinlog.operator.source;
 
+import io.twinlog.operator.api.v1alpha1.SourceTlsMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 
@@ -50,8 +52,31 @@ final class SourceProbe {
     try (Connection connection = connect(request)) {
       return inspect(request, connection);
     } catch (SQLException | RuntimeException e) {
-      return new SourceCheckResult(
-          request.replicaName(), clock.instant(), List.of(FailureFindings.of(request, e)), null);
+      Finding finding = FailureFindings.of(request, e);
+      if (finding.reason() == FindingReason.AUTHENTICATION_FAILED && request.tls().plain()) {
+        finding = tlsRequired(request).orElse(finding);
+      }
+      return new SourceCheckResult(request.replicaName(), clock.instant(), List.of(finding), null);
+    }
+  }
+
+  /**
+   * MariaDB and MySQL refuse a user created {@code REQUIRE SSL} with the same "access denied" as a
+   * wrong password: one encrypted attempt, unverified, tells the two apart, so the status names the
+   * fix. Nothing is read over that connection.
+   */
+  private static Optional<Finding> tlsRequired(SourceCheckRequest request) {
+    SourceCheckRequest encrypted = request.withTls(new SourceTls(SourceTlsMode.REQUIRED, null));
+    try (Connection ignored = connect(encrypted)) {
+      return Optional.of(
+          Finding.error(
+              FindingReason.TLS_REQUIRED,
+              FailureFindings.message(
+                  request,
+                  FindingReason.TLS_REQUIRED,
+                  "access denied without TLS, granted with it")));
+    } catch (SQLException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 
@@ -93,6 +118,7 @@ final class SourceProbe {
     props.setProperty("permitMysqlScheme", "true");
     // One attempt: the checker reports; the next periodic check is the retry.
     props.setProperty("retriesAllDown", "1");
+    request.tls().applyMariaDb(props);
     String url = "jdbc:mariadb://" + request.host() + ":" + request.port() + "/";
     Connection connection = DRIVER.connect(url, props);
     if (connection == null) {

@@ -105,7 +105,8 @@ public final class WalHeartbeat implements AutoCloseable {
                 target.user(),
                 target.password(),
                 target.connectTimeout(),
-                target.readTimeout());
+                target.readTimeout(),
+                target.tls());
       } catch (SQLException | RuntimeException e) {
         probes.add(Probe.failed(server, FailureFindings.classify(e), FailureFindings.detail(e)));
         continue;

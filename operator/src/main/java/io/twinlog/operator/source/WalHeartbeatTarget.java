@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param prefix the message prefix, which the connectors exclude from their records
  * @param connectTimeout TCP connect and login timeout per server
  * @param readTimeout timeout of every read from a server
+ * @param tls how the connections are protected ({@code spec.source.tls})
  */
 public record WalHeartbeatTarget(
     String pipeline,
@@ -27,7 +28,8 @@ public record WalHeartbeatTarget(
     String database,
     String prefix,
     Duration connectTimeout,
-    Duration readTimeout) {
+    Duration readTimeout,
+    SourceTls tls) {
 
   /** Connect and read timeout when none is given: a beat must not hold a thread for long. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -40,6 +42,7 @@ public record WalHeartbeatTarget(
     replicas = List.copyOf(replicas);
     connectTimeout = connectTimeout == null ? DEFAULT_TIMEOUT : connectTimeout;
     readTimeout = readTimeout == null ? DEFAULT_TIMEOUT : readTimeout;
+    tls = tls == null ? SourceTls.DEFAULT : tls;
   }
 
   /**

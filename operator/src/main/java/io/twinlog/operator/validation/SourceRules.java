@@ -7,6 +7,7 @@ import io.twinlog.operator.api.v1alpha1.IncludeSpec;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.api.v1alpha1.SnapshotMode;
 import io.twinlog.operator.api.v1alpha1.SourceSpec;
+import io.twinlog.operator.api.v1alpha1.SourceTlsSpec;
 import io.twinlog.operator.api.v1alpha1.SourceType;
 import java.time.Duration;
 import java.util.List;
@@ -34,8 +35,21 @@ final class SourceRules {
           "snapshot mode recovery rebuilds a schema history, which PostgreSQL sources have none"
               + " of");
     }
+    tls(source.getTls(), problems);
     retention(source.getBinlogRetention(), problems);
     problems.duration("spec.source.pollInterval", source.getPollInterval(), Duration.ofMillis(1));
+  }
+
+  private static void tls(SourceTlsSpec tls, Problems problems) {
+    if (tls == null) {
+      return;
+    }
+    problems.required("spec.source.tls.mode", tls.getMode());
+    if (tls.getMode() != null && tls.getMode().verifies() && tls.getCaSecretName() == null) {
+      problems.add(
+          "spec.source.tls.caSecretName",
+          "verify-ca and verify-full check the replicas' certificates: set caSecretName");
+    }
   }
 
   private static void include(IncludeSpec include, boolean postgres, Problems problems) {

@@ -81,6 +81,24 @@ class CelRulesTest {
         .containsExactly("spec.source: postgresql settings apply to a postgresql source only");
     assertThat(
             failures(
+                TestPipelines.MINIMAL,
+                p -> at(p, "source").put("tls", Map.of("mode", "verify-ca"))))
+        .containsExactly(
+            "spec.source.tls: verify-ca and verify-full check the replicas' certificates: set"
+                + " caSecretName");
+    assertThat(
+            failures(
+                TestPipelines.POSTGRES,
+                p ->
+                    at(p, "source")
+                        .put("tls", Map.of("mode", "verify-full", "caSecretName", "db-ca"))))
+        .isEmpty();
+    assertThat(
+            failures(
+                TestPipelines.MINIMAL, p -> at(p, "source").put("tls", Map.of("mode", "required"))))
+        .isEmpty();
+    assertThat(
+            failures(
                 TestPipelines.POSTGRES,
                 p -> at(p, "source").put("snapshot", Map.of("mode", "no_data"))))
         .as("schema.table names need not start with the database's name")

@@ -51,6 +51,13 @@ class SecretRotationTest {
     assertThat(SecretRotation.sourceSecrets(p))
         .containsExactly("cdc-db", "main-cluster-ca-cert", "twinlog-orders");
     assertThat(SecretRotation.sinkSecrets(p)).containsExactly("erp-credentials");
+    // Debezium reads the database CA (trust store or PEM) when a task starts.
+    var tls = new io.twinlog.operator.api.v1alpha1.SourceTlsSpec();
+    tls.setMode(io.twinlog.operator.api.v1alpha1.SourceTlsMode.VERIFY_FULL);
+    tls.setCaSecretName("db-ca");
+    p.getSpec().getSource().setTls(tls);
+    assertThat(SecretRotation.sourceSecrets(p))
+        .containsExactly("cdc-db", "db-ca", "main-cluster-ca-cert", "twinlog-orders");
 
     DesiredResources v1 = DesiredResources.of(p, null, null, versions("1", "1", "1"));
     DesiredResources dbRotated = DesiredResources.of(p, null, null, versions("2", "1", "1"));

@@ -8,6 +8,9 @@ import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.contracts.SourceHeaders;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.PipelineState;
+import io.twinlog.operator.api.v1alpha1.SourceTlsMode;
+import io.twinlog.operator.api.v1alpha1.SourceTlsSpec;
+import io.twinlog.operator.api.v1alpha1.SourceType;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
 import java.util.List;
 import java.util.Map;
@@ -133,5 +136,75 @@ class SourceConnectorsTest {
         .containsEntry("heartbeat.interval.ms", 5_000L);
     p.getSpec().setState(PipelineState.PAUSED);
     assertThat(SourceConnectors.of(p).get(0).getSpec().getState()).isEqualTo(ConnectorState.PAUSED);
+  }
+
+  @Test
+  void withoutTlsTheConnectorsKeepDebeziumsDefaults() {
+    assertThat(SourceConnectors.of(TestPipelines.minimal()).get(0).getSpec().getConfig())
+        .doesNotContainKeys("database.ssl.mode", "database.ssl.truststore");
+    assertThat(SourceConnectors.of(TestPipelines.postgres()).get(0).getSpec().getConfig())
+        .doesNotContainKeys("database.sslmode", "database.sslfactory");
+  }
+
+  @Test
+  void verifyingMariaDbReadsTheMountedTrustStoreWithItsPasswordFromTheSecret() {
+    CdcPipeline p = TestPipelines.minimal();
+    p.getSpec().getSource().setTls(tls(SourceTlsMode.VERIFY_FULL, "db-ca"));
+    assertThat(SourceConnectors.of(p).get(1).getSpec().getConfig())
+        .contains(
+            entry("database.ssl.mode", "verify-full"),
+            entry("database.ssl.truststore", "/mnt/db-ca/ca.p12"),
+            entry("database.ssl.truststore.password", "${secrets:shop/db-ca:ca.password}"));
+
+    p.getSpec().getSource().getTls().setConnectMountPath("/mnt/certs/");
+    p.getSpec().getSource().getTls().setTrustStoreKey("truststore.p12");
+    assertThat(SourceConnectors.of(p).get(1).getSpec().getConfig())
+        .containsEntry("database.ssl.truststore", "/mnt/certs/truststore.p12");
+  }
+
+  @Test
+  void requiredEncryptsWithoutATrustStoreBecauseDebeziumWouldVerifyAgainstOne() {
+    CdcPipeline p = TestPipelines.full();
+    p.getSpec().getSource().setTls(tls(SourceTlsMode.REQUIRED, "db-ca"));
+    // full() reads MySQL, which spells it "required" (MariaDB: "trust").
+    Map<String, Object> config = SourceConnectors.of(p).get(0).getSpec().getConfig();
+    assertThat(config)
+        .containsEntry("database.ssl.mode", "required")
+        .doesNotContainKeys("database.ssl.truststore", "database.ssl.truststore.password");
+  }
+
+  @Test
+  void mysqlSpellsTheModesItsOwnWay() {
+    assertThat(
+            java.util.Arrays.stream(SourceTlsMode.values())
+                .map(m -> m.spelling(SourceType.MYSQL))
+                .toList())
+        .containsExactly("disabled", "required", "verify_ca", "verify_identity");
+    assertThat(
+            java.util.Arrays.stream(SourceTlsMode.values())
+                .map(m -> m.spelling(SourceType.MARIADB))
+                .toList())
+        .containsExactly("disable", "trust", "verify-ca", "verify-full");
+  }
+
+  @Test
+  void verifyingPostgresTakesThePemThroughPgjdbcsSingleCertificateFactory() {
+    CdcPipeline p = TestPipelines.postgres();
+    SourceTlsSpec tls = tls(SourceTlsMode.VERIFY_CA, "db-ca");
+    tls.setCaKey("root.crt");
+    p.getSpec().getSource().setTls(tls);
+    assertThat(SourceConnectors.of(p).get(0).getSpec().getConfig())
+        .contains(
+            entry("database.sslmode", "verify-ca"),
+            entry("database.sslfactory", "org.postgresql.ssl.SingleCertValidatingFactory"),
+            entry("database.sslfactoryarg", "${secrets:shop/db-ca:root.crt}"))
+        .doesNotContainKeys("database.ssl.truststore");
+  }
+
+  private static SourceTlsSpec tls(SourceTlsMode mode, String caSecret) {
+    SourceTlsSpec tls = new SourceTlsSpec();
+    tls.setMode(mode);
+    tls.setCaSecretName(caSecret);
+    return tls;
   }
 }

@@ -129,7 +129,11 @@ public final class RealSources implements AutoCloseable {
 
   /** The Connect config Strimzi would submit for replica i: class, tasks.max, config. */
   public Map<String, String> connectConfig(int i) {
-    KafkaConnector kc = connector(i);
+    return connectConfig(connector(i));
+  }
+
+  /** The Connect config Strimzi would submit for a KafkaConnector: class, tasks.max, config. */
+  public static Map<String, String> connectConfig(KafkaConnector kc) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put("connector.class", kc.getSpec().getClassName());
     config.put("tasks.max", String.valueOf(kc.getSpec().getTasksMax()));

@@ -8,6 +8,7 @@ import io.twinlog.operator.source.PostgresFacts;
 import io.twinlog.operator.source.Severity;
 import io.twinlog.operator.source.SourceCheckResult;
 import io.twinlog.operator.source.SourceFacts;
+import io.twinlog.operator.source.SourceTls;
 import io.twinlog.operator.status.ConditionTypes;
 import io.twinlog.operator.status.Reasons;
 import io.twinlog.operator.status.RetentionObservation;
@@ -160,7 +161,8 @@ class SourceChecksTest {
   void postgresRequestsNameEachReplicasOwnSlotAndNoPassword() {
     var pipeline = io.twinlog.operator.api.v1alpha1.TestPipelines.postgres();
     List<io.twinlog.operator.source.PostgresCheckRequest> requests =
-        SourceChecks.postgresRequests(pipeline, new SourceChecks.Credentials("cdc", "s3cret"));
+        SourceChecks.postgresRequests(
+            pipeline, new SourceChecks.Credentials("cdc", "s3cret", SourceTls.DEFAULT));
     assertThat(requests)
         .extracting(r -> r.replicaName() + "@" + r.port() + "/" + r.database())
         .containsExactly("standby-a@5432/shop", "standby-b@5433/shop");

@@ -9,6 +9,7 @@ import io.twinlog.operator.source.Finding;
 import io.twinlog.operator.source.FindingReason;
 import io.twinlog.operator.source.PrimaryLocator.Probe;
 import io.twinlog.operator.source.Severity;
+import io.twinlog.operator.source.SourceTls;
 import io.twinlog.operator.source.WalHeartbeat;
 import io.twinlog.operator.source.WalHeartbeatTarget;
 import io.twinlog.operator.source.WalHeartbeatTarget.Server;
@@ -70,7 +71,7 @@ class WalHeartbeatScheduleTest {
   void theTargetIsEveryReplicaTheCapturedDatabaseAndTheCdcUser() {
     WalHeartbeatTarget target =
         WalHeartbeatSchedule.target(
-            TestPipelines.postgres(), new SourceChecks.Credentials("cdc", "pw"));
+            TestPipelines.postgres(), new SourceChecks.Credentials("cdc", "pw", SourceTls.DEFAULT));
     assertThat(target.pipeline()).isEqualTo("shop/orders");
     assertThat(target.replicas())
         .containsExactly(

@@ -14,7 +14,7 @@ class PrimaryLocatorTest {
 
   private static WalHeartbeatTarget target(Server... replicas) {
     return new WalHeartbeatTarget(
-        "shop/orders", List.of(replicas), "cdc", "s3cret", "shop", "twinlog", null, null);
+        "shop/orders", List.of(replicas), "cdc", "s3cret", "shop", "twinlog", null, null, null);
   }
 
   @Test

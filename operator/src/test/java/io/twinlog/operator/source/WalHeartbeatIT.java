@@ -12,6 +12,7 @@ import io.twinlog.operator.api.v1alpha1.TestPipelines;
 import io.twinlog.operator.desired.Labels;
 import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.desired.SourceConnectors;
+import io.twinlog.operator.observe.RealSources;
 import io.twinlog.operator.source.PrimaryLocator.Probe;
 import io.twinlog.operator.source.WalHeartbeatTarget.Server;
 import io.twinlog.testkit.ConnectRest;
@@ -55,7 +56,8 @@ class WalHeartbeatIT {
         DATABASE,
         ResourceNames.WAL_HEARTBEAT_PREFIX,
         Duration.ofSeconds(2),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        null);
   }
 
   private static Server replica(String name, PostgresServer server) {
@@ -186,7 +188,7 @@ class WalHeartbeatIT {
       Map<String, PostgresServer> slots = new LinkedHashMap<>();
       for (CdcPipeline p : List.of(beating, silent)) {
         for (KafkaConnector c : SourceConnectors.of(p)) {
-          rest.createConnector(c.getMetadata().getName(), connectConfig(c));
+          rest.createConnector(c.getMetadata().getName(), RealSources.connectConfig(c));
           String replica = c.getMetadata().getLabels().get(Labels.REPLICA);
           slots.put(
               ResourceNames.replicationSlot(p, replica),
@@ -241,6 +243,7 @@ class WalHeartbeatIT {
               CDC_PASSWORD,
               DATABASE,
               ResourceNames.WAL_HEARTBEAT_PREFIX,
+              null,
               null,
               null);
       // The spec names only standbys: the beat finds the primary through them.
@@ -370,14 +373,6 @@ class WalHeartbeatIT {
   }
 
   /** The config Strimzi would submit for a KafkaConnector. */
-  private static Map<String, String> connectConfig(KafkaConnector kc) {
-    Map<String, String> config = new LinkedHashMap<>();
-    config.put("connector.class", kc.getSpec().getClassName());
-    config.put("tasks.max", String.valueOf(kc.getSpec().getTasksMax()));
-    kc.getSpec().getConfig().forEach((k, v) -> config.put(k, String.valueOf(v)));
-    return config;
-  }
-
   /**
    * A logical slot on a standby waits for a running-xacts record from the primary: ask for them
    * until the connector's slot exists.

@@ -11,6 +11,8 @@ import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.api.v1alpha1.SinkSpec;
 import io.twinlog.operator.api.v1alpha1.SnapshotMode;
 import io.twinlog.operator.api.v1alpha1.SnapshotSpec;
+import io.twinlog.operator.api.v1alpha1.SourceTlsMode;
+import io.twinlog.operator.api.v1alpha1.SourceTlsSpec;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +46,17 @@ class SpecValidatorTest {
   static Stream<Arguments> badSpecs() {
     return Stream.of(
         bad("spec: is required", p -> p.setSpec(null)),
+        bad(
+            "spec.source.tls.caSecretName: verify-ca and verify-full check the replicas'"
+                + " certificates: set caSecretName",
+            p -> {
+              var tls = new SourceTlsSpec();
+              tls.setMode(SourceTlsMode.VERIFY_FULL);
+              p.getSpec().getSource().setTls(tls);
+            }),
+        bad(
+            "spec.source.tls.mode: is required",
+            p -> p.getSpec().getSource().setTls(new SourceTlsSpec())),
         bad(
             "metadata.name: must be at most 63 characters",
             p -> p.getMetadata().setName("a".repeat(64))),

@@ -96,6 +96,12 @@ public class SourceSpec {
       "PostgreSQL only: the publication the connectors read and how it comes to exist.")
   private PostgresSpec postgresql;
 
+  @JsonPropertyDescription(
+      "TLS to the replicas, for the connectors and the operator's checks alike. Absent: each"
+          + " connector's default (Debezium's MariaDB connector: disable, MySQL: preferred,"
+          + " PostgreSQL: prefer; the checks: plain).")
+  private SourceTlsSpec tls;
+
   @JsonPropertyDescription("How the connectors take their initial snapshot.")
   @Default("{}")
   private SnapshotSpec snapshot;
@@ -128,6 +134,14 @@ public class SourceSpec {
 
   public void setCredentials(CredentialsSpec credentials) {
     this.credentials = credentials;
+  }
+
+  public SourceTlsSpec getTls() {
+    return tls;
+  }
+
+  public void setTls(SourceTlsSpec tls) {
+    this.tls = tls;
   }
 
   public List<ReplicaSpec> getReplicas() {
