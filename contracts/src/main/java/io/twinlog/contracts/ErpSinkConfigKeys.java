@@ -73,6 +73,18 @@ public final class ErpSinkConfigKeys {
    */
   public static final String TLS_CA_CERTIFICATES = "erp.tls.ca.certificates";
 
+  /**
+   * Client certificate chain for mutual TLS to the ERP, PEM X.509, leaf first; the operator sets a
+   * {@code ${secrets:namespace/secret:tls.crt}} reference.
+   */
+  public static final String TLS_CLIENT_CERTIFICATE = "erp.tls.client.certificate";
+
+  /**
+   * Private key of {@link #TLS_CLIENT_CERTIFICATE}'s leaf, unencrypted PKCS#8 PEM; the operator
+   * sets a {@code ${secrets:namespace/secret:tls.key}} reference.
+   */
+  public static final String TLS_CLIENT_KEY = "erp.tls.client.key";
+
   /** Trust store for TLS (PKCS12 or JKS path). */
   public static final String TLS_TRUSTSTORE_PATH = "erp.tls.truststore.path";
 

@@ -19,6 +19,8 @@ import static io.twinlog.contracts.ErpSinkConfigKeys.RETRY_MAX_ATTEMPTS;
 import static io.twinlog.contracts.ErpSinkConfigKeys.RETRY_MAX_BACKOFF_MS;
 import static io.twinlog.contracts.ErpSinkConfigKeys.TIMEOUT_MS;
 import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_CA_CERTIFICATES;
+import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE;
+import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_CLIENT_KEY;
 import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_TRUSTSTORE_PASSWORD;
 import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_TRUSTSTORE_PATH;
 import static io.twinlog.contracts.ErpSinkConfigKeys.TOMBSTONES;
@@ -58,18 +60,6 @@ public final class ErpSinkConfig extends AbstractConfig {
     BASIC,
     OAUTH2
   }
-
-  /**
-   * Client certificate chain for mutual TLS to the ERP, PEM X.509, leaf first; usually a {@code
-   * ${secrets:namespace/secret:tls.crt}} reference.
-   */
-  public static final String TLS_CLIENT_CERTIFICATE = "erp.tls.client.certificate";
-
-  /**
-   * Private key of {@link #TLS_CLIENT_CERTIFICATE}'s leaf, unencrypted PKCS#8 PEM; usually a {@code
-   * ${secrets:namespace/secret:tls.key}} reference.
-   */
-  public static final String TLS_CLIENT_KEY = "erp.tls.client.key";
 
   static final String GROUP_HTTP = "HTTP";
   static final String GROUP_AUTH = "Authentication and TLS";

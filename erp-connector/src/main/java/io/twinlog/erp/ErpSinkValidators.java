@@ -9,6 +9,7 @@ import static io.twinlog.contracts.ErpSinkConfigKeys.RETRY_MAX_BACKOFF_MS;
 import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_TRUSTSTORE_PASSWORD;
 import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_TRUSTSTORE_PATH;
 
+import io.twinlog.contracts.ErpSinkConfigKeys;
 import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -168,12 +169,13 @@ final class ErpSinkValidators {
     }
     try {
       TlsContexts.clientKey(
-          props.get(ErpSinkConfig.TLS_CLIENT_CERTIFICATE), props.get(ErpSinkConfig.TLS_CLIENT_KEY));
+          props.get(ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE),
+          props.get(ErpSinkConfigKeys.TLS_CLIENT_KEY));
     } catch (ConfigException e) {
       // Listed under the certificate: a missing half or a mismatch concerns both keys, and the
       // message names the one at fault.
       problems
-          .computeIfAbsent(ErpSinkConfig.TLS_CLIENT_CERTIFICATE, k -> new ArrayList<>())
+          .computeIfAbsent(ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE, k -> new ArrayList<>())
           .add(e.getMessage());
     }
     String tolerance = props.getOrDefault(ERRORS_TOLERANCE, "none").trim();

@@ -1,7 +1,7 @@
 package io.twinlog.erp;
 
-import static io.twinlog.erp.ErpSinkConfig.TLS_CLIENT_CERTIFICATE;
-import static io.twinlog.erp.ErpSinkConfig.TLS_CLIENT_KEY;
+import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE;
+import static io.twinlog.contracts.ErpSinkConfigKeys.TLS_CLIENT_KEY;
 
 import java.io.ByteArrayInputStream;
 import java.io.File;

@@ -80,8 +80,8 @@ class ErpSinkMutualTlsIT {
 
   private static Map<String, String> withClientCertificate(String chainPem, String keyPem) {
     Map<String, String> props = props();
-    props.put(ErpSinkConfig.TLS_CLIENT_CERTIFICATE, chainPem);
-    props.put(ErpSinkConfig.TLS_CLIENT_KEY, keyPem);
+    props.put(ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE, chainPem);
+    props.put(ErpSinkConfigKeys.TLS_CLIENT_KEY, keyPem);
     return props;
   }
 
@@ -206,7 +206,7 @@ class ErpSinkMutualTlsIT {
         .singleElement()
         .satisfies(
             value -> {
-              assertThat(value.name()).isEqualTo(ErpSinkConfig.TLS_CLIENT_CERTIFICATE);
+              assertThat(value.name()).isEqualTo(ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE);
               assertThat(value.errorMessages().toString()).contains("does not match");
             });
 

@@ -52,7 +52,7 @@ class TlsContextsTest {
   @Test
   void theCertificateAndTheKeyGoTogether() {
     Map<String, String> keyOnly = props();
-    keyOnly.put(ErpSinkConfig.TLS_CLIENT_KEY, pem("PRIVATE KEY"));
+    keyOnly.put(ErpSinkConfigKeys.TLS_CLIENT_KEY, pem("PRIVATE KEY"));
     assertThatThrownBy(() -> startTask(keyOnly))
         .isInstanceOf(ConfigException.class)
         .hasMessage(
@@ -60,19 +60,19 @@ class TlsContextsTest {
                 + " TLS, or neither (erp.tls.client.certificate is missing)");
 
     Map<String, String> certificateOnly = props();
-    certificateOnly.put(ErpSinkConfig.TLS_CLIENT_CERTIFICATE, pem("CERTIFICATE"));
+    certificateOnly.put(ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE, pem("CERTIFICATE"));
     assertThatThrownBy(() -> startTask(certificateOnly))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("(erp.tls.client.key is missing)");
     assertThat(errors(certificateOnly))
-        .containsOnlyKeys(ErpSinkConfig.TLS_CLIENT_CERTIFICATE)
-        .extractingByKey(ErpSinkConfig.TLS_CLIENT_CERTIFICATE)
+        .containsOnlyKeys(ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE)
+        .extractingByKey(ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE)
         .asString()
         .contains("go together");
 
     Map<String, String> blank = props();
-    blank.put(ErpSinkConfig.TLS_CLIENT_CERTIFICATE, " ");
-    blank.put(ErpSinkConfig.TLS_CLIENT_KEY, "");
+    blank.put(ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE, " ");
+    blank.put(ErpSinkConfigKeys.TLS_CLIENT_KEY, "");
     assertThat(errors(blank)).isEmpty();
     startTask(blank);
   }
@@ -103,9 +103,13 @@ class TlsContextsTest {
 
   @Test
   void theKeysAreMaskedAsPasswords() {
-    assertThat(ErpSinkConfig.CONFIG_DEF.configKeys().get(ErpSinkConfig.TLS_CLIENT_KEY).type)
+    assertThat(ErpSinkConfig.CONFIG_DEF.configKeys().get(ErpSinkConfigKeys.TLS_CLIENT_KEY).type)
         .isEqualTo(ConfigDef.Type.PASSWORD);
-    assertThat(ErpSinkConfig.CONFIG_DEF.configKeys().get(ErpSinkConfig.TLS_CLIENT_CERTIFICATE).type)
+    assertThat(
+            ErpSinkConfig.CONFIG_DEF
+                .configKeys()
+                .get(ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE)
+                .type)
         .isEqualTo(ConfigDef.Type.PASSWORD);
   }
 

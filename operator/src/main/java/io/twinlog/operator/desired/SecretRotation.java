@@ -56,7 +56,7 @@ public final class SecretRotation {
     return names;
   }
 
-  /** The Secrets the sink connector reads (the ERP credentials and CA), if any. */
+  /** The Secrets the sink connector reads (the ERP credentials, CA and client certificate). */
   public static Set<String> sinkSecrets(CdcPipeline pipeline) {
     var sink = pipeline.getSpec().getSink();
     Set<String> names = new LinkedHashSet<>();
@@ -67,8 +67,12 @@ public final class SecretRotation {
     if (auth != null && auth.getType() != AuthType.NONE && auth.getSecretName() != null) {
       names.add(auth.getSecretName());
     }
-    if (sink.getErp().getTls() != null) {
-      names.add(sink.getErp().getTls().getCaSecretName());
+    var tls = sink.getErp().getTls();
+    if (tls != null && tls.getCaSecretName() != null) {
+      names.add(tls.getCaSecretName());
+    }
+    if (tls != null && tls.getClientCertificate() != null) {
+      names.add(tls.getClientCertificate().getSecretName());
     }
     return names;
   }

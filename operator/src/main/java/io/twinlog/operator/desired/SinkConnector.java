@@ -6,7 +6,9 @@ import io.twinlog.operator.api.v1alpha1.AuthType;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.ErpAuthSpec;
+import io.twinlog.operator.api.v1alpha1.ErpClientCertificateSpec;
 import io.twinlog.operator.api.v1alpha1.ErpSinkSpec;
+import io.twinlog.operator.api.v1alpha1.ErpTlsSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -107,10 +109,20 @@ public final class SinkConnector {
         config.put(ErpSinkConfigKeys.AUTH_OAUTH2_SCOPE, auth.getOauth2().getScope());
       }
     }
-    if (erp.getTls() != null) {
+    ErpTlsSpec tls = erp.getTls();
+    if (tls != null && tls.getCaSecretName() != null) {
       config.put(
           ErpSinkConfigKeys.TLS_CA_CERTIFICATES,
-          SecretRefs.of(namespace, erp.getTls().getCaSecretName(), erp.getTls().getCaKey()));
+          SecretRefs.of(namespace, tls.getCaSecretName(), tls.getCaKey()));
+    }
+    if (tls != null && tls.getClientCertificate() != null) {
+      ErpClientCertificateSpec client = tls.getClientCertificate();
+      config.put(
+          ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE,
+          SecretRefs.of(namespace, client.getSecretName(), client.getCertificateKey()));
+      config.put(
+          ErpSinkConfigKeys.TLS_CLIENT_KEY,
+          SecretRefs.of(namespace, client.getSecretName(), client.getKeyKey()));
     }
   }
 }

@@ -7,6 +7,7 @@ import io.twinlog.operator.api.v1alpha1.BatchSpec;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.ErpAuthSpec;
 import io.twinlog.operator.api.v1alpha1.ErpSinkSpec;
+import io.twinlog.operator.api.v1alpha1.ErpTlsSpec;
 import io.twinlog.operator.api.v1alpha1.RetrySpec;
 import io.twinlog.operator.desired.ResourceNames;
 import java.net.URI;
@@ -37,6 +38,7 @@ final class SinkRules {
     }
     url(erp.getUrl(), problems);
     auth(erp.getAuth(), problems);
+    tls(erp.getTls(), problems);
     headers(erp.getHeaders(), problems);
     problems.duration(at + ".timeout", erp.getTimeout(), Duration.ofMillis(1));
     retry(erp.getRetry(), problems);
@@ -143,6 +145,20 @@ final class SinkRules {
       problems.add(
           at + ".maxBackoff",
           "must be at least initialBackoff (" + retry.getInitialBackoff() + ")");
+    }
+  }
+
+  private static void tls(ErpTlsSpec tls, Problems problems) {
+    if (tls == null) {
+      return;
+    }
+    String at = "spec.sink.erp.tls";
+    if (tls.getCaSecretName() == null && tls.getClientCertificate() == null) {
+      problems.add(at, "set caSecretName, clientCertificate or both");
+    }
+    if (tls.getClientCertificate() != null) {
+      problems.required(
+          at + ".clientCertificate.secretName", tls.getClientCertificate().getSecretName());
     }
   }
 }

@@ -97,6 +97,17 @@ class CelRulesTest {
             failures(
                 TestPipelines.MINIMAL, p -> at(p, "source").put("tls", Map.of("mode", "required"))))
         .isEmpty();
+    assertThat(failures(TestPipelines.FULL, p -> at(p, "sink", "erp").put("tls", Map.of())))
+        .containsExactly("spec.sink.erp.tls: set caSecretName, clientCertificate or both");
+    assertThat(
+            failures(
+                TestPipelines.FULL,
+                p ->
+                    at(p, "sink", "erp")
+                        .put(
+                            "tls",
+                            Map.of("clientCertificate", Map.of("secretName", "erp-client")))))
+        .isEmpty();
     assertThat(
             failures(
                 TestPipelines.POSTGRES,

@@ -7,6 +7,7 @@ import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.contracts.ErpSinkConfigKeys;
 import io.twinlog.operator.api.v1alpha1.AuthType;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.ErpClientCertificateSpec;
 import io.twinlog.operator.api.v1alpha1.ErpTlsSpec;
 import io.twinlog.operator.api.v1alpha1.OAuth2Spec;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
@@ -102,6 +103,23 @@ class SinkConnectorTest {
     assertThat(SinkConnector.of(p).getSpec().getConfig())
         .containsEntry(ErpSinkConfigKeys.TLS_CA_CERTIFICATES, "${secrets:shop/erp-ca:ca.crt}");
     assertThat(SecretRotation.sinkSecrets(p)).containsExactly("erp-credentials", "erp-ca");
+  }
+
+  @Test
+  void aClientCertificateForMutualTlsComesFromASecretThroughConnectsProvider() {
+    CdcPipeline p = TestPipelines.full();
+    ErpClientCertificateSpec client = new ErpClientCertificateSpec();
+    client.setSecretName("erp-client");
+    ErpTlsSpec tls = new ErpTlsSpec();
+    tls.setClientCertificate(client);
+    p.getSpec().getSink().getErp().setTls(tls);
+    assertThat(SinkConnector.of(p).getSpec().getConfig())
+        .containsEntry(
+            ErpSinkConfigKeys.TLS_CLIENT_CERTIFICATE, "${secrets:shop/erp-client:tls.crt}")
+        .containsEntry(ErpSinkConfigKeys.TLS_CLIENT_KEY, "${secrets:shop/erp-client:tls.key}")
+        // no CA given: the JVM's trusted CAs verify the ERP
+        .doesNotContainKey(ErpSinkConfigKeys.TLS_CA_CERTIFICATES);
+    assertThat(SecretRotation.sinkSecrets(p)).containsExactly("erp-credentials", "erp-client");
   }
 
   @Test

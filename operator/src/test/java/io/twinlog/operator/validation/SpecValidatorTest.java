@@ -6,6 +6,7 @@ import io.twinlog.operator.api.v1alpha1.AuthType;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.ErpAuthSpec;
 import io.twinlog.operator.api.v1alpha1.ErpSinkSpec;
+import io.twinlog.operator.api.v1alpha1.ErpTlsSpec;
 import io.twinlog.operator.api.v1alpha1.PostgresSpec;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.api.v1alpha1.SinkSpec;
@@ -54,6 +55,9 @@ class SpecValidatorTest {
               tls.setMode(SourceTlsMode.VERIFY_FULL);
               p.getSpec().getSource().setTls(tls);
             }),
+        bad(
+            "spec.sink.erp.tls: set caSecretName, clientCertificate or both",
+            p -> erp(p).setTls(new ErpTlsSpec())),
         bad(
             "spec.source.tls.mode: is required",
             p -> p.getSpec().getSource().setTls(new SourceTlsSpec())),
