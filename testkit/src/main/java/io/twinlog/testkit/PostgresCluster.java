@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -211,6 +213,9 @@ public final class PostgresCluster implements AutoCloseable {
     private final Map<String, String> allSettings = new LinkedHashMap<>();
     private final Map<String, String> primarySettings = new LinkedHashMap<>();
     private final Map<Integer, Map<String, String>> standbySettings = new HashMap<>();
+    private TestCertificates.ServerCertificate tls;
+    private final Map<Integer, TestCertificates.ServerCertificate> standbyTls = new HashMap<>();
+    private final Set<String> tlsOnlyUsers = new LinkedHashSet<>();
 
     /** Number of standbys (default 2; 0 gives a lone primary). */
     public Builder standbys(int count) {
@@ -238,6 +243,32 @@ public final class PostgresCluster implements AutoCloseable {
     /** A setting for standby {@code i} (0-based) only, e.g. {@code hot_standby_feedback=off}. */
     public Builder standbySetting(int i, String name, String value) {
       standbySettings.computeIfAbsent(i, k -> new LinkedHashMap<>()).put(name, value);
+      return this;
+    }
+
+    /**
+     * TLS on every server ({@code ssl = on}) with {@code certificate}; plain connections are still
+     * accepted unless a user is {@link #tlsOnlyUser}. The standbys' own replication uses TLS too
+     * (libpq prefers it).
+     */
+    public Builder tls(TestCertificates.ServerCertificate certificate) {
+      this.tls = certificate;
+      return this;
+    }
+
+    /** TLS on standby {@code i} (0-based) only; see {@link #tls}. */
+    public Builder standbyTls(int i, TestCertificates.ServerCertificate certificate) {
+      standbyTls.put(i, certificate);
+      return this;
+    }
+
+    /**
+     * {@code user} may log in to every server over TCP only with TLS ({@code hostssl} lines for it,
+     * no {@code host} line), to a server without TLS not at all; the role itself is the caller's to
+     * create.
+     */
+    public Builder tlsOnlyUser(String user) {
+      tlsOnlyUsers.add(user);
       return this;
     }
 
@@ -278,6 +309,13 @@ public final class PostgresCluster implements AutoCloseable {
         // standbys as for the primary (the same system identifier, the same checkpoint).
         PostgresBinaries.templateDatadir();
         servers.parallelStream().forEach(PostgresServer::initFromTemplate);
+        if (tls != null) {
+          servers.forEach(s -> s.useTls(tls));
+        }
+        standbyTls.forEach((i, certificate) -> standbyServers.get(i).useTls(certificate));
+        if (!tlsOnlyUsers.isEmpty()) {
+          servers.forEach(s -> s.onlyOverTls(tlsOnlyUsers));
+        }
         standbyServers.forEach(PostgresServer::makeStandby);
         primary.start();
         primary.execute(

@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -248,6 +249,59 @@ public final class PostgresServer {
       LOG.info("{} copied {} in {} ms", name, from, millisSince(t0));
     } catch (IOException e) {
       throw new UncheckedIOException(name + ": could not copy " + from, e);
+    }
+  }
+
+  /**
+   * {@code ssl = on} with a copy of {@code certificate}'s certificate and key beside the data
+   * directory: the server reads its key only from a file it owns and no one else may read (the
+   * caller's copy may be neither, nor reachable for the server user).
+   */
+  void useTls(TestCertificates.ServerCertificate certificate) {
+    try {
+      Path tls = dir.resolve("tls");
+      Files.createDirectories(tls);
+      Path cert = tls.resolve("server.crt");
+      Path key = tls.resolve("server.key");
+      Files.copy(certificate.certificate(), cert, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(certificate.key(), key, StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+      PostgresBinaries.giveToServerUser(tls);
+      setting("ssl", "on");
+      setting("ssl_cert_file", cert.toString());
+      setting("ssl_key_file", key.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(name + ": could not install the TLS certificate", e);
+    }
+  }
+
+  /**
+   * Replaces {@code pg_hba.conf} so that {@code users} log in over TCP only with TLS ({@code
+   * hostssl}), everyone else as before. No plain line may match them, as on a server whose lines
+   * are all {@code hostssl}: the catch-all lines leave them out by a regular expression (PostgreSQL
+   * 16+), so a plain login is answered "no pg_hba.conf entry ..., no encryption".
+   */
+  void onlyOverTls(Set<String> users) {
+    for (String user : users) {
+      if (!user.matches("[a-z_][a-z0-9_]*")) {
+        throw new IllegalArgumentException("not a plain role name: " + user);
+      }
+    }
+    String others = "/^(?!(" + String.join("|", users) + ")$)";
+    StringBuilder hba = new StringBuilder("# Written by the Twinlog test kit.\n");
+    hba.append("local all all trust\n").append("local replication all trust\n");
+    for (String user : users) {
+      hba.append("hostssl all ").append(user).append(" 127.0.0.1/32 scram-sha-256\n");
+      hba.append("hostssl replication ").append(user).append(" 127.0.0.1/32 scram-sha-256\n");
+    }
+    hba.append("host all ").append(others).append(" 127.0.0.1/32 scram-sha-256\n");
+    hba.append("host replication ").append(others).append(" 127.0.0.1/32 scram-sha-256\n");
+    try {
+      Path file = datadir().resolve("pg_hba.conf");
+      Files.writeString(file, hba.toString(), StandardCharsets.UTF_8);
+      PostgresBinaries.giveToServerUser(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

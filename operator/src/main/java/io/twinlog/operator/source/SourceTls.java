@@ -45,7 +45,10 @@ public record SourceTls(SourceTlsMode mode, String caPem) {
     }
   }
 
-  /** True when connections are plain: no spec, or mode disabled. */
+  /**
+   * True when the spec asks for no TLS: none, or mode disabled. Connections are then plain, except
+   * that pgjdbc's default ({@code sslmode=prefer}) encrypts when the server offers TLS.
+   */
   boolean plain() {
     return mode == null || mode == SourceTlsMode.DISABLED;
   }
