@@ -39,6 +39,26 @@ public enum FailureKind {
       "PostgreSQL invalidated this connector's replication slot; restarting cannot fix it. The"
           + " other replicas deliver meanwhile; drop the slot and start the connector again (see"
           + " the runbook source-slot-lost)."),
+  /**
+   * The connector fails and the source check finds that the replica accepts the user only over TLS,
+   * which {@code spec.source.tls} does not ask for: every restart is refused the same way.
+   */
+  TLS_REQUIRED(
+      "SourceTlsRequired",
+      false,
+      "The replica accepts the user only over TLS; restarting cannot fix it. Set"
+          + " spec.source.tls (see the runbook source-tls-required); a changed spec restarts the"
+          + " connector."),
+  /**
+   * The connector fails and the source check, with the same {@code spec.source.tls}, cannot
+   * complete the TLS handshake (an untrusted or misnamed certificate, a server without TLS).
+   */
+  TLS_FAILED(
+      "SourceTlsFailed",
+      false,
+      "The TLS handshake with the replica fails; restarting cannot fix it. Check spec.source.tls"
+          + " and its CA Secret (see the runbook source-tls-failed); a changed spec or a renewed"
+          + " Secret restarts the connector."),
   /** The schema-history topic is gone while offsets exist: Debezium refuses to start. */
   SCHEMA_HISTORY_MISSING(
       "SchemaHistoryMissing",

@@ -249,7 +249,7 @@ final class PipelineStep {
               history,
               before == null ? null : before.getReason(),
               signals.of(replica),
-              slotLost(checked.results().get(replica)),
+              unfixedByRestart(checked.results().get(replica)),
               connectorCache,
               now);
       rechecks.add(decision.recheckAt());
@@ -404,22 +404,32 @@ final class PipelineStep {
         .orElse(null);
   }
 
+  /** Source check findings no restart fixes, and what a failure caused by each is. */
+  private static final Map<FindingReason, FailureKind> UNFIXED_BY_RESTART =
+      Map.of(
+          FindingReason.SLOT_LOST, FailureKind.SLOT_LOST,
+          FindingReason.TLS_REQUIRED, FailureKind.TLS_REQUIRED,
+          FindingReason.TLS_FAILED, FailureKind.TLS_FAILED);
+
   /**
-   * The replica's slot as its last source check found it, when PostgreSQL invalidated it: a failure
-   * no restart fixes, so the connector is reported and left alone (docs/concepts/postgresql.md).
+   * What the replica's last source check found that no restart fixes, as a failure: its slot lost
+   * (PostgreSQL invalidated it, docs/concepts/postgresql.md), or TLS that does not fit the replica
+   * (docs/concepts/security.md). Null when it found none.
    */
-  static Failure slotLost(SourceCheckResult result) {
-    return result == null
-        ? null
-        : result
-            .find(FindingReason.SLOT_LOST)
-            .map(
-                f ->
-                    new Failure(
-                        0,
-                        "the source check found its replication slot lost: " + f.message(),
-                        FailureKind.SLOT_LOST))
-            .orElse(null);
+  static Failure unfixedByRestart(SourceCheckResult result) {
+    if (result == null) {
+      return null;
+    }
+    return result.findings().stream()
+        .filter(f -> UNFIXED_BY_RESTART.containsKey(f.reason()))
+        .findFirst()
+        .map(
+            f ->
+                new Failure(
+                    0,
+                    "the source check found: " + f.message(),
+                    UNFIXED_BY_RESTART.get(f.reason())))
+        .orElse(null);
   }
 
   /** The status problem for a held anomaly, or null. */
@@ -485,15 +495,20 @@ final class PipelineStep {
       RestartHistory history,
       String previousReason,
       Failure stall,
-      Failure lost,
+      Failure unfixed,
       InformerEventSource<KafkaConnector, CdcPipeline> cache,
       Instant now) {
+    RestartDecision decision = policy.decide(health, history, now, stall);
     // A lost slot is final whatever Connect says: Debezium retries a lost slot for 30 minutes
-    // while reporting RUNNING, and every restart of it asks for the same missing WAL.
-    RestartDecision decision =
-        lost != null
-            ? new RestartDecision.Unrecoverable(lost, history)
-            : policy.decide(health, history, now, stall);
+    // while reporting RUNNING, and every restart of it asks for the same missing WAL. TLS that
+    // does not fit makes a failing connector fail again at every restart; a running one is left
+    // alone (the check may be older than a fix).
+    if (unfixed != null
+        && (unfixed.kind() == FailureKind.SLOT_LOST
+            || decision instanceof RestartDecision.Restart
+            || decision instanceof RestartDecision.Wait)) {
+      decision = new RestartDecision.Unrecoverable(unfixed, history);
+    }
     // A paused or stopped pipeline is not restarted: Connect reports it as it was asked.
     if (pipeline.getSpec().getState() != null
         && pipeline.getSpec().getState() != PipelineState.RUNNING

@@ -114,7 +114,7 @@ class PipelineStepHealthTest {
                     Severity.ERROR,
                     "slot twinlog_x is lost (wal_removed)")),
             null);
-    assertThat(PipelineStep.slotLost(lost))
+    assertThat(PipelineStep.unfixedByRestart(lost))
         .satisfies(
             f -> {
               assertThat(f.kind()).isEqualTo(io.twinlog.operator.health.FailureKind.SLOT_LOST);
@@ -127,7 +127,38 @@ class PipelineStepHealthTest {
             at,
             List.of(new Finding(FindingReason.SLOT_AT_RISK, Severity.WARNING, "unreserved")),
             null);
-    assertThat(PipelineStep.slotLost(atRisk)).isNull();
-    assertThat(PipelineStep.slotLost(null)).isNull();
+    assertThat(PipelineStep.unfixedByRestart(atRisk)).isNull();
+    assertThat(PipelineStep.unfixedByRestart(null)).isNull();
+  }
+
+  @Test
+  void tlsThatDoesNotFitTheReplicaIsAFailureNoRestartFixes() {
+    SourceCheckResult refused =
+        new SourceCheckResult(
+            "replica-a",
+            Instant.parse("2026-12-02T02:00:00Z"),
+            List.of(
+                new Finding(
+                    FindingReason.TLS_REQUIRED,
+                    Severity.ERROR,
+                    "replica-a accepts user cdc only over TLS")),
+            null);
+    assertThat(PipelineStep.unfixedByRestart(refused))
+        .satisfies(
+            f -> {
+              assertThat(f.kind()).isEqualTo(io.twinlog.operator.health.FailureKind.TLS_REQUIRED);
+              assertThat(f.kind().restartable()).isFalse();
+              assertThat(f.kind().reason()).isEqualTo(FindingReason.TLS_REQUIRED.conditionReason());
+            });
+    assertThat(
+            PipelineStep.unfixedByRestart(
+                    new SourceCheckResult(
+                        "replica-a",
+                        Instant.parse("2026-12-02T02:00:00Z"),
+                        List.of(
+                            new Finding(FindingReason.TLS_FAILED, Severity.ERROR, "PKIX path ...")),
+                        null))
+                .kind())
+        .isEqualTo(io.twinlog.operator.health.FailureKind.TLS_FAILED);
   }
 }
