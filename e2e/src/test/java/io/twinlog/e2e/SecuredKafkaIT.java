@@ -15,6 +15,7 @@ import io.twinlog.operator.desired.DedupConfig;
 import io.twinlog.operator.desired.DedupKafkaUser;
 import io.twinlog.operator.desired.KafkaClientSecurity;
 import io.twinlog.operator.desired.ResourceNames;
+import io.twinlog.testkit.CapturedLog;
 import io.twinlog.testkit.EmbeddedKafka;
 import io.twinlog.testkit.TestCertificates;
 import java.net.URI;
@@ -78,7 +79,12 @@ class SecuredKafkaIT {
     // nothing in the ConfigMap is a secret value: only references to the mounted files
     assertThat(String.join("\n", DedupConfig.env(p).values())).doesNotContain(PASSWORD);
     assertThat(env.get("TWINLOG_KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_SSL");
-    List<ConsumerRecord<String, String>> out = deliverOneChange(p, env);
+    List<ConsumerRecord<String, String>> out;
+    try (CapturedLog log = CapturedLog.start()) {
+      out = deliverOneChange(p, env);
+      // the runtime logged its start-up and its run; never the password
+      assertThat(log.text()).contains("started: sources").doesNotContain(PASSWORD);
+    }
     // the change both replicas delivered, once
     assertThat(out).hasSize(1);
     assertThat(out.get(0).value()).contains("\"gtid\":\"0-1-1\"");
@@ -108,10 +114,14 @@ class SecuredKafkaIT {
     CdcPipeline p = pipeline("refused", kafka.secureBootstrapServers(), SCRAM);
     createTopics(p);
     Map<String, String> env = podEnv(p, "refused", "not-the-password");
-    assertThatThrownBy(() -> DedupRuntime.start(env).close())
-        .hasMessageContaining("cannot list source topics on " + kafka.secureBootstrapServers())
-        .hasMessageContaining("Authentication failed")
-        .hasMessageNotContaining("not-the-password");
+    try (CapturedLog log = CapturedLog.start()) {
+      assertThatThrownBy(() -> DedupRuntime.start(env).close())
+          .hasMessageContaining("cannot list source topics on " + kafka.secureBootstrapServers())
+          .hasMessageContaining("Authentication failed")
+          .hasMessageNotContaining("not-the-password");
+      // the broker's refusal is logged, the password that was refused is not
+      assertThat(log.text()).contains("Authentication failed").doesNotContain("not-the-password");
+    }
   }
 
   /**

@@ -27,6 +27,7 @@ import io.twinlog.operator.reconciler.OperatorSettings;
 import io.twinlog.operator.status.ConditionTypes;
 import io.twinlog.operator.status.Conditions;
 import io.twinlog.operator.status.Reasons;
+import io.twinlog.testkit.CapturedLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -373,19 +374,48 @@ class CdcPipelineOperatorIT {
    * pipeline's status and the Events are scanned for each value.
    */
   @Test
-  void noSecretValueInWhatTheOperatorWrites() {
+  void noSecretValueInWhatTheOperatorWritesOrLogs() {
     Map<String, Map<String, String>> secrets =
         Map.of(
             "cdc-db", Map.of("username", "cdc-user-7f3a", "password", "db-pass-91c2e8"),
             "main-cluster-ca-cert", Map.of("ca.crt", "-----BEGIN CERTIFICATE-----ca-5d21"),
             "twinlog-orders", Map.of("password", "kafka-pass-c7e410"),
-            "erp-token", Map.of("token", "erp-token-b83f5a"));
+            "erp-token", Map.of("token", "erp-token-b83f5a"),
+            "db-ca", Map.of("ca.crt", "-----BEGIN CERTIFICATE-----db-ca-0e77"),
+            "erp-client", Map.of("tls.crt", "erp-client-crt-4b19", "tls.key", "erp-key-a6d3"));
     secrets.forEach(this::putSecret);
-    client
-        .resource(
-            io.twinlog.operator.api.v1alpha1.TestPipelines.scramOverTls(
-                Pipelines.orders(client, ns, "orders")))
-        .create();
+    CdcPipeline secured =
+        io.twinlog.operator.api.v1alpha1.TestPipelines.scramOverTls(
+            Pipelines.orders(client, ns, "orders"));
+    // Every Secret a pipeline can name: the database CA (read by the operator's checks) and the
+    // ERP's client certificate as well.
+    var dbTls = new io.twinlog.operator.api.v1alpha1.SourceTlsSpec();
+    dbTls.setMode(io.twinlog.operator.api.v1alpha1.SourceTlsMode.VERIFY_FULL);
+    dbTls.setCaSecretName("db-ca");
+    secured.getSpec().getSource().setTls(dbTls);
+    var erpClient = new io.twinlog.operator.api.v1alpha1.ErpClientCertificateSpec();
+    erpClient.setSecretName("erp-client");
+    var erpTls = new io.twinlog.operator.api.v1alpha1.ErpTlsSpec();
+    erpTls.setClientCertificate(erpClient);
+    secured.getSpec().getSink().getErp().setTls(erpTls);
+    CapturedLog log = CapturedLog.start();
+    try {
+      scanForSecrets(secured, secrets);
+    } finally {
+      log.close();
+    }
+    // The operator read the database and Kafka values and used them (source checks, heartbeat
+    // reads) while this was captured; nothing of them is in any line it logged.
+    assertThat(log.text())
+        .as("the capture holds the operator's lines")
+        .contains(ns + "/orders: created");
+    secrets.values().stream()
+        .flatMap(d -> d.values().stream())
+        .forEach(value -> assertThat(log.text()).as("log: " + value).doesNotContain(value));
+  }
+
+  private void scanForSecrets(CdcPipeline secured, Map<String, Map<String, String>> secrets) {
+    client.resource(secured).create();
     waiting()
         .until(
             () ->
