@@ -65,14 +65,6 @@ public final class ErpSinkConfig extends AbstractConfig {
   static final String GROUP_AUTH = "Authentication and TLS";
   static final String GROUP_DELIVERY = "Delivery";
 
-  /**
-   * Unbatched, a task delivers at most this many changes per ERP answer time (Little's law): 8
-   * capped three tasks at ~120 changes/s against an ERP answering in 200 ms. 64 lets three tasks
-   * take 1,000 changes/s from an ERP answering in 100 ms (about 1,900 in theory, less the wait for
-   * each put's slowest request), at the price of up to 64 connections per task to the ERP.
-   */
-  static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 64;
-
   /** The definition Connect validates against; every key documented, with its default. */
   public static final ConfigDef CONFIG_DEF = define();
 
@@ -328,12 +320,10 @@ public final class ErpSinkConfig extends AbstractConfig {
         .define(
             MAX_IN_FLIGHT_REQUESTS,
             Type.INT,
-            DEFAULT_MAX_IN_FLIGHT_REQUESTS,
+            8,
             Range.between(1, 256),
             Importance.LOW,
-            "Requests a task has in flight at once, each on its own HTTP/1.1 connection; they"
-                + " always carry different keys. A task delivers at most this many divided by"
-                + " the ERP's answer time per second unbatched (64 at 100 ms: 640 changes/s).",
+            "Requests a task has in flight at once. They always carry different keys.",
             GROUP_DELIVERY,
             ++delivery,
             ConfigDef.Width.SHORT,

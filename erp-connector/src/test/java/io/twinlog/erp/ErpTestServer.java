@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -36,10 +35,7 @@ final class ErpTestServer implements AutoCloseable {
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
-  /**
-   * One request as received; {@code clientSubject} is the TLS client certificate's, or null; {@code
-   * clientPort} tells the client's connections apart.
-   */
+  /** One request as received; {@code clientSubject} is the TLS client certificate's, or null. */
   record Request(
       String path,
       String method,
@@ -48,8 +44,7 @@ final class ErpTestServer implements AutoCloseable {
       byte[] body,
       List<JsonNode> elements,
       long receivedAtNanos,
-      String clientSubject,
-      int clientPort) {
+      String clientSubject) {
     String header(String name) {
       List<String> values = headers.get(name);
       return values == null || values.isEmpty() ? null : values.get(0);
@@ -69,13 +64,9 @@ final class ErpTestServer implements AutoCloseable {
 
   private final HttpServer server;
   private final String scheme;
-  // One virtual thread per request: a slow answer holds no platform thread, so the server takes
-  // as many requests at once as a real ERP's pool would, not a test-sized one.
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService executor = Executors.newFixedThreadPool(32);
   private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
   private volatile Function<Request, Reply> behaviour = request -> Reply.ok();
-  private volatile BiConsumer<Request, Reply> answering = (request, reply) -> {};
-  private volatile boolean keepRequests = true;
 
   ErpTestServer() throws IOException {
     this(null);
@@ -130,19 +121,6 @@ final class ErpTestServer implements AutoCloseable {
     this.behaviour = behaviour;
   }
 
-  /**
-   * Called once a reply's delay is over, right before it is written: the earliest moment the client
-   * can learn the answer, so a check made here never misses a request sent too early.
-   */
-  void onAnswer(BiConsumer<Request, Reply> answering) {
-    this.answering = answering;
-  }
-
-  /** Whether {@link #requests()} keeps what arrives; a long benchmark turns it off. */
-  void keepRequests(boolean keep) {
-    this.keepRequests = keep;
-  }
-
   List<Request> requests() {
     return new ArrayList<>(requests);
   }
@@ -171,11 +149,8 @@ final class ErpTestServer implements AutoCloseable {
               body,
               elements,
               System.nanoTime(),
-              clientSubject(exchange),
-              exchange.getRemoteAddress().getPort());
-      if (keepRequests) {
-        requests.add(request);
-      }
+              clientSubject(exchange));
+      requests.add(request);
       Reply reply = behaviour.apply(request);
       if (reply.delayMs() > 0) {
         try {
@@ -185,7 +160,6 @@ final class ErpTestServer implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
-      answering.accept(request, reply);
       if (reply.retryAfter() != null) {
         exchange.getResponseHeaders().add("Retry-After", reply.retryAfter());
       }
