@@ -27,34 +27,11 @@ public final class DedupStores {
   private final WindowStore<String, byte[]> seen;
   private final long windowMs;
 
-  /**
-   * Progress values read on every record, kept here as well (every write goes through this class):
-   * a read of the caching store serializes the key and searches the record cache. A new instance,
-   * as after a rebalance or an aborted transaction, reads the store again.
-   */
-  private long newestCommit;
-
-  private boolean newestCommitRead;
-  private final java.util.Map<String, PositionMark> newestDelivered = new java.util.HashMap<>();
-  private final java.util.Map<String, Long> snapshotHorizons = new java.util.HashMap<>();
-
-  /** Keys' last exactly positioned changes: one per recently changed key. */
-  private final NewestVersions keyMarks;
-
-  /** First GTIDs of sequence numbers: a transaction's later changes ask again at once. */
-  private final NewestVersions sequences;
-
-  private final SequenceCeilings ceilings;
-
   public DedupStores(
       KeyValueStore<String, byte[]> progress, WindowStore<String, byte[]> seen, long windowMs) {
     this.progress = progress;
     this.seen = seen;
     this.windowMs = windowMs;
-    this.keyMarks = new NewestVersions(seen, windowMs, this::newestCommit, 20_000);
-    this.sequences = new NewestVersions(seen, windowMs, this::newestCommit, 256);
-    this.ceilings =
-        new SequenceCeilings(progress, windowMs, this::newestCommit, progress.get("t|") == null);
   }
 
   public SourceCursor cursor(String source, String table) {
@@ -210,34 +187,22 @@ public final class DedupStores {
 
   /** Newest {@code ts_ms} of any snapshot row emitted for the table in this partition. */
   public long snapshotHorizon(String table) {
-    Long known = snapshotHorizons.get(table);
-    if (known == null) {
-      byte[] bytes = progress.get("s|" + table);
-      known = bytes == null ? Long.MIN_VALUE : java.nio.ByteBuffer.wrap(bytes).getLong();
-      snapshotHorizons.put(table, known);
-    }
-    return known;
+    byte[] bytes = progress.get("s|" + table);
+    return bytes == null ? Long.MIN_VALUE : java.nio.ByteBuffer.wrap(bytes).getLong();
   }
 
   public void putSnapshotHorizon(String table, long tsMs) {
     progress.put("s|" + table, java.nio.ByteBuffer.allocate(8).putLong(tsMs).array());
-    snapshotHorizons.put(table, tsMs);
   }
 
   /** Newest {@code source.ts_ms} seen in this task: the clock of the {@code seen} window. */
   public long newestCommit() {
-    if (!newestCommitRead) {
-      byte[] bytes = progress.get("t|");
-      newestCommit = bytes == null ? Long.MIN_VALUE : java.nio.ByteBuffer.wrap(bytes).getLong();
-      newestCommitRead = true;
-    }
-    return newestCommit;
+    byte[] bytes = progress.get("t|");
+    return bytes == null ? Long.MIN_VALUE : java.nio.ByteBuffer.wrap(bytes).getLong();
   }
 
   public void putNewestCommit(long tsMs) {
     progress.put("t|", java.nio.ByteBuffer.allocate(8).putLong(tsMs).array());
-    newestCommit = tsMs;
-    newestCommitRead = true;
   }
 
   public ContentEntry content(String table, String hash, long commitTs) {
@@ -279,10 +244,7 @@ public final class DedupStores {
    * window, and the source whose copy went out; or null.
    */
   String[] firstOfSequence(String table, String domain, long seq, long ts) {
-    if (ceilings.above(table, domain, seq, ts)) {
-      return null;
-    }
-    byte[] bytes = sequences.latest("dp|" + table + "|" + domain + "|" + seq, ts);
+    byte[] bytes = latest("dp|" + table + "|" + domain + "|" + seq, ts);
     return bytes == null
         ? null
         : new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\u0000", 2);
@@ -290,11 +252,10 @@ public final class DedupStores {
 
   void putFirstOfSequence(
       String table, String domain, long seq, String gtid, String source, long ts) {
-    sequences.put(
+    seen.put(
         "dp|" + table + "|" + domain + "|" + seq,
         (gtid + "\u0000" + source).getBytes(java.nio.charset.StandardCharsets.UTF_8),
         ts);
-    ceilings.wrote(table, domain, seq);
   }
 
   /**
@@ -332,12 +293,12 @@ public final class DedupStores {
 
   /** The last exactly positioned change emitted for the key, if it is still within the window. */
   PositionMark lastExactOfKey(String table, String keyDigest, long commitTs) {
-    byte[] bytes = keyMarks.latest("wk|" + table + "|" + keyDigest, commitTs);
+    byte[] bytes = latest("wk|" + table + "|" + keyDigest, commitTs);
     return bytes == null ? null : StateValues.decodePositionMark(bytes);
   }
 
   void putLastExactOfKey(String table, String keyDigest, PositionMark mark) {
-    keyMarks.put("wk|" + table + "|" + keyDigest, StateValues.encode(mark), mark.tsMs());
+    seen.put("wk|" + table + "|" + keyDigest, StateValues.encode(mark), mark.tsMs());
   }
 
   /**
@@ -346,25 +307,17 @@ public final class DedupStores {
    * time alone.
    */
   PositionMark newestDelivered(String source, String table) {
-    String key = "wd|" + source + "|" + table;
-    if (newestDelivered.containsKey(key)) {
-      return newestDelivered.get(key);
+    byte[] bytes = progress.get("wd|" + source + "|" + table);
+    if (bytes == null) {
+      return null;
     }
-    byte[] bytes = progress.get(key);
-    PositionMark mark =
-        bytes == null
-            ? null
-            : bytes.length == 8
-                ? PositionMark.ofCommit(java.nio.ByteBuffer.wrap(bytes).getLong())
-                : StateValues.decodePositionMark(bytes);
-    newestDelivered.put(key, mark);
-    return mark;
+    return bytes.length == 8
+        ? PositionMark.ofCommit(java.nio.ByteBuffer.wrap(bytes).getLong())
+        : StateValues.decodePositionMark(bytes);
   }
 
   void putNewestDelivered(String source, String table, PositionMark mark) {
-    String key = "wd|" + source + "|" + table;
-    progress.put(key, StateValues.encode(mark));
-    newestDelivered.put(key, mark);
+    progress.put("wd|" + source + "|" + table, StateValues.encode(mark));
   }
 
   /**

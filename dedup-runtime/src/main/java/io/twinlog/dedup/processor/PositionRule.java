@@ -182,7 +182,6 @@ final class PositionRule {
     stores.putNewestDelivered(source, table, here);
     String identity = table + "|" + e.exact().identity() + "|" + e.contentHash();
     String content = null; // what the identity's entry holds: nothing when it names the content
-    boolean placeFree = false;
     if (e.exact() instanceof TxPosition) {
       // One change per place of a MariaDB transaction: the place alone is looked up, and the
       // content stored there tells a copy from a different change (which repeats, never drops).
@@ -191,14 +190,13 @@ final class PositionRule {
       if (there == null) {
         identity = place;
         content = e.contentHash();
-        placeFree = true; // that lookup was the identity's: nothing to read again
       } else if (there.equals(e.contentHash())) {
         return Verdict.drop("duplicate");
       } else {
         reportDisagreement(source, e, there);
       }
     }
-    if (!placeFree && stores.exactSeen(identity, e.tsMs())) {
+    if (stores.exactSeen(identity, e.tsMs())) {
       return Verdict.drop("duplicate");
     }
     if (e.tsMs() + windowMs <= newestCommit) {
