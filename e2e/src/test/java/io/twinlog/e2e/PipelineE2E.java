@@ -65,6 +65,12 @@ class PipelineE2E {
   /** The ERP outage: the issue asks for 30 s; 10 s keeps the suite inside CI's budget. */
   private static final Duration ERP_OUTAGE = Duration.ofSeconds(10);
 
+  /** How long the ERP goes silent in {@link #erpHangsThenHeals}: several request timeouts. */
+  private static final Duration ERP_HANG = Duration.ofSeconds(15);
+
+  /** The sink's request timeout in that scenario (default 30 s, longer than the hang). */
+  private static final String ERP_REQUEST_TIMEOUT = "3s";
+
   /**
    * A dedup pod replaced on an empty disk: passed locally (17.6 s), failed once in CI, where the
    * sink's read_committed consumer never caught up after the replacement (suspected: a transaction
@@ -628,6 +634,112 @@ class PipelineE2E {
                   .map(r -> Duration.between(outage, r.receivedAt()).toMillis() + "ms")
                   .orElse("-"));
       assertThat(report.problems()).isEmpty();
+      run.delete(READY);
+    }
+  }
+
+  /**
+   * An ERP that accepts connections and then goes silent (a hung load balancer, a half-open
+   * connection): the sink's requests time out and are retried with the same idempotency key until
+   * the network heals; every change reaches the ERP, in key order, and nothing is dead-lettered. A
+   * request the network held is delivered when it heals, next to its retry: the ERP sees that
+   * change's key twice, which is what the idempotency key is for. So the only repeats allowed are
+   * of changes whose answer was lost in the hang: a second copy arrives only after the heal.
+   */
+  @Test
+  @Order(5)
+  void erpHangsThenHeals() throws Exception {
+    stack.erp().clear();
+    URI erp = stack.erp().url();
+    try (TcpProxy proxy = TcpProxy.start(erp.getHost(), erp.getPort());
+        PipelineRun run =
+            PipelineRun.apply(
+                stack,
+                "e2e-erp-hang",
+                "erphang",
+                5501,
+                1,
+                p -> {
+                  p.getSpec()
+                      .getSink()
+                      .getErp()
+                      .setUrl(
+                          URI.create(
+                                  erp.getScheme()
+                                      + "://127.0.0.1:"
+                                      + proxy.port()
+                                      + erp.getRawPath())
+                              .toString());
+                  p.getSpec().getSink().getErp().setTimeout(ERP_REQUEST_TIMEOUT);
+                })) {
+      run.awaitReady(READY);
+      run.awaitStreaming(READY);
+      Background load = Background.run(run.workload(), 1500, 100);
+      Awaitility.await().atMost(DELIVERY).until(() -> stack.erp().acceptedCount() > 150);
+      proxy.hang();
+      Instant hung = Instant.now();
+      // The hang outlasts several request timeouts; nothing gets through meanwhile (a request
+      // the ERP was already reading when it began may still land in its first second).
+      Awaitility.await("nothing reaches the ERP while the network hangs")
+          .during(ERP_HANG)
+          .atMost(ERP_HANG.plusSeconds(5))
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () ->
+                  stack.erp().lastArrival() == null
+                      || stack.erp().lastArrival().isBefore(hung.plusSeconds(1)));
+      proxy.heal();
+      Instant healed = Instant.now();
+      load.join(120);
+      run.awaitQuiescent(DELIVERY);
+      ScenarioReport report = run.check("erp-hang", null, 0);
+      print(report);
+      Map<String, List<Instant>> arrivals = new LinkedHashMap<>();
+      stack.erp().requests().stream()
+          .filter(ErpRequest::accepted)
+          .forEach(
+              r ->
+                  arrivals
+                      .computeIfAbsent(r.idempotencyKey(), k -> new ArrayList<>())
+                      .add(r.receivedAt()));
+      Map<String, List<Instant>> repeated = new LinkedHashMap<>();
+      arrivals.forEach(
+          (key, at) -> {
+            if (at.size() > 1) {
+              repeated.put(key, at);
+            }
+          });
+      Instant firstAfterHeal =
+          stack.erp().requests().stream()
+              .filter(r -> r.accepted() && r.receivedAt().isAfter(healed))
+              .map(ErpRequest::receivedAt)
+              .findFirst()
+              .orElse(null);
+      System.out.println(
+          "E2E   erp-hang: hung "
+              + Duration.between(hung, healed).toMillis()
+              + " ms (request timeout "
+              + ERP_REQUEST_TIMEOUT
+              + "), first 2xx "
+              + (firstAfterHeal == null
+                  ? "-"
+                  : Duration.between(healed, firstAfterHeal).toMillis() + " ms")
+              + " after the heal; "
+              + repeated.size()
+              + " changes acknowledged twice (answer lost in the hang, re-sent with the same key)");
+      // Everything else must hold exactly: every change once in key order, no dead letter.
+      assertThat(report.problems())
+          .allMatch(p -> p.contains("idempotency keys were acknowledged more than once"));
+      assertThat(report.delivered()).isEqualTo(report.made());
+      // A repeat is a retry of a request in flight when the network hung, never a re-send of a
+      // change the sink had its answer for: its first copy is no older than one request timeout
+      // before the hang, and every later copy came after the heal.
+      Duration timeout = Duration.parse("PT" + ERP_REQUEST_TIMEOUT.toUpperCase());
+      repeated.forEach(
+          (key, at) -> {
+            assertThat(at.getFirst()).as(key).isAfter(hung.minus(timeout).minusSeconds(1));
+            assertThat(at.subList(1, at.size())).as(key).allMatch(t -> !t.isBefore(healed));
+          });
       run.delete(READY);
     }
   }
