@@ -323,6 +323,24 @@ public final class PipelineRun implements AutoCloseable {
     return out.toString();
   }
 
+  /** The Events of the pipeline's namespace, oldest first, one "Reason: message" each. */
+  public List<String> events() {
+    return stack
+        .kubernetes()
+        .client()
+        .v1()
+        .events()
+        .inNamespace(namespace())
+        .list()
+        .getItems()
+        .stream()
+        .sorted(
+            java.util.Comparator.comparing(
+                e -> String.valueOf(e.getMetadata().getCreationTimestamp())))
+        .map(e -> e.getReason() + ": " + e.getMessage())
+        .toList();
+  }
+
   /** Source connector name of replica {@code i}. */
   public String sourceConnector(int i) {
     return ResourceNames.sourceConnector(applied, replicaName(i));

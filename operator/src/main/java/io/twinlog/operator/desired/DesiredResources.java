@@ -69,8 +69,25 @@ public record DesiredResources(
       String dedupImage,
       String dedupImagePullPolicy,
       Map<String, String> secretVersions) {
+    return of(
+        pipeline, dedupImage, dedupImagePullPolicy, secretVersions, ConsistentStart.Plan.NONE);
+  }
+
+  /**
+   * The desired resources, the source connectors shaped for where each is in the pipeline's
+   * consistent start, with the ConfigMaps their seed offsets are set from.
+   */
+  public static DesiredResources of(
+      CdcPipeline pipeline,
+      String dedupImage,
+      String dedupImagePullPolicy,
+      Map<String, String> secretVersions,
+      ConsistentStart.Plan start) {
     ConfigMap config = DedupConfig.configMap(pipeline);
-    List<KafkaConnector> sources = SourceConnectors.of(pipeline);
+    List<KafkaConnector> sources = SourceConnectors.of(pipeline, start);
+    List<ConfigMap> configMaps = new ArrayList<>();
+    configMaps.add(config);
+    configMaps.addAll(ConsistentStart.seedConfigMaps(pipeline, start));
     String sourceHash = SecretRotation.hash(SecretRotation.sourceSecrets(pipeline), secretVersions);
     sources.forEach(c -> SecretRotation.annotate(c.getMetadata(), sourceHash));
     KafkaConnector sink = SinkConnector.of(pipeline);
@@ -89,7 +106,7 @@ public record DesiredResources(
         sink,
         Topics.of(pipeline),
         Optional.ofNullable(DedupKafkaUser.of(pipeline)).stream().toList(),
-        List.of(config),
+        configMaps,
         dedup,
         List.of(DedupWorkload.metricsService(pipeline)),
         List.of(DedupWorkload.disruptionBudget(pipeline)));

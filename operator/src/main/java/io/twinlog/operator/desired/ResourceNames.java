@@ -70,6 +70,19 @@ public final class ResourceNames {
     return kubernetesName(name(pipeline) + "-dedup-metrics");
   }
 
+  /**
+   * The ConfigMap Strimzi lists a source connector's offsets into ({@code spec.listOffsets}), the
+   * position other sources are seeded from (docs/concepts/consistent-start.md).
+   */
+  public static String listedOffsetsConfigMap(String connector) {
+    return kubernetesName(connector + "-offsets-listed");
+  }
+
+  /** The ConfigMap a seeded connector's offsets are set from ({@code spec.alterOffsets}). */
+  public static String seedOffsetsConfigMap(String connector) {
+    return kubernetesName(connector + "-offsets-seed");
+  }
+
   /** Debezium {@code topic.prefix} of one replica: {@code <namespace>.<pipeline>.<replica>}. */
   public static String sourceTopicPrefix(CdcPipeline pipeline, String replica) {
     return topicPrefix(base(pipeline) + "." + replica);

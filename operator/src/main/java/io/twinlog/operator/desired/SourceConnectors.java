@@ -41,10 +41,23 @@ public final class SourceConnectors {
   /** Upper bound of the heartbeat interval; shorter when {@code restartPolicy.stallAfter} is. */
   public static final long MAX_HEARTBEAT_MS = 10_000;
 
-  /** The source connectors, in the order of {@code spec.source.replicas}. */
+  /** The source connectors, in the order of {@code spec.source.replicas}, each starting alone. */
   public static List<KafkaConnector> of(CdcPipeline pipeline) {
+    return of(pipeline, ConsistentStart.Plan.NONE);
+  }
+
+  /**
+   * The source connectors, in the order of {@code spec.source.replicas}, each shaped for where it
+   * is in the pipeline's consistent start ({@link ConsistentStart}).
+   */
+  public static List<KafkaConnector> of(CdcPipeline pipeline, ConsistentStart.Plan start) {
     return pipeline.getSpec().getSource().getReplicas().stream()
-        .map(replica -> of(pipeline, replica))
+        .map(
+            replica -> {
+              KafkaConnector connector = of(pipeline, replica);
+              ConsistentStart.shape(pipeline, replica, connector, start);
+              return connector;
+            })
         .toList();
   }
 

@@ -63,6 +63,7 @@ public class CdcPipelineReconciler
   private final Applier applier;
   private final PipelineStep steps;
   private final SourceChecks sourceChecks;
+  private final SourceStarts sourceStarts;
   private final SlotDrops slotDrops;
   private final WalHeartbeatSchedule walHeartbeats;
   private final SourceSignals signals;
@@ -86,6 +87,7 @@ public class CdcPipelineReconciler
     this.steps = new PipelineStep(client, events);
     SourceChecker checker = new SourceChecker(SourceChecker.DEFAULT_THREADS, clock);
     this.sourceChecks = new SourceChecks(client, checker);
+    this.sourceStarts = new SourceStarts(client, events);
     this.slotDrops = new SlotDrops(checker, sourceChecks, events);
     this.walHeartbeats =
         new WalHeartbeatSchedule(
@@ -127,7 +129,21 @@ public class CdcPipelineReconciler
 
     Map<String, String> secretVersions =
         secrets.versions(pipeline.getMetadata().getNamespace(), SecretRotation.all(pipeline));
-    DesiredResources desired = steps.desired(pipeline, settings, secretVersions);
+    // Observe first what decides the sources' starts: the checks, the heartbeats, the connectors.
+    SourceChecks.Seen checked =
+        walHeartbeats.observe(pipeline, sourceChecks.observe(pipeline, now), secretVersions, now);
+    SourceSignals.Seen signalled = signals.observe(pipeline, now);
+    SourceStarts.Decision starts =
+        sourceStarts.advance(
+            pipeline,
+            List.copyOf(context.getSecondaryResources(KafkaConnector.class)),
+            signalled,
+            checked,
+            now);
+    if (starts.recheckSoon()) {
+      sourceChecks.soon(pipeline);
+    }
+    DesiredResources desired = steps.desired(pipeline, settings, secretVersions, starts.plan());
     steps.restartRotated(pipeline, desired, context);
     // Before the applier deletes a removed replica's connector: its config says where its slot is.
     List<SlotDropStatus> removedSlots =
@@ -151,9 +167,6 @@ public class CdcPipelineReconciler
           applied.deleted());
     }
 
-    SourceChecks.Seen checked =
-        walHeartbeats.observe(pipeline, sourceChecks.observe(pipeline, now), secretVersions, now);
-    SourceSignals.Seen signalled = signals.observe(pipeline, now);
     ConnectStatuses.Seen connect =
         connectStatuses.observe(
             pipeline,
@@ -169,6 +182,7 @@ public class CdcPipelineReconciler
             checked,
             signalled,
             connect,
+            starts,
             now);
     CdcPipelineStatus status =
         StatusAggregator.aggregate(
@@ -191,6 +205,15 @@ public class CdcPipelineReconciler
       recheck =
           Optional.of(
               recheck.filter(d -> d.compareTo(SlotDrops.RETRY) < 0).orElse(SlotDrops.RETRY));
+    }
+    if (starts.plan().starting()) {
+      // A start moves on when Strimzi acts on an annotation or a source's heartbeat arrives, which
+      // trigger no reconciliation of their own here, or when a replica's binlog reaches the seed.
+      recheck =
+          Optional.of(
+              recheck
+                  .filter(d -> d.compareTo(SourceChecks.SEED_RECHECK) < 0)
+                  .orElse(SourceChecks.SEED_RECHECK));
     }
     recheck.ifPresent(control::rescheduleAfter);
     return control;

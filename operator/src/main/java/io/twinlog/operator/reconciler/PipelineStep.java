@@ -13,6 +13,7 @@ import io.twinlog.operator.api.v1alpha1.DeadLetterStatus;
 import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.PipelineState;
 import io.twinlog.operator.api.v1alpha1.SourceStatus;
+import io.twinlog.operator.desired.ConsistentStart;
 import io.twinlog.operator.desired.DesiredResources;
 import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.desired.SecretRotation;
@@ -183,9 +184,12 @@ final class PipelineStep {
 
   /** The desired state, grouped for the applier. */
   DesiredResources desired(
-      CdcPipeline pipeline, OperatorSettings settings, Map<String, String> secretVersions) {
+      CdcPipeline pipeline,
+      OperatorSettings settings,
+      Map<String, String> secretVersions,
+      ConsistentStart.Plan start) {
     return DesiredResources.of(
-        pipeline, settings.dedupImage(), settings.dedupImagePullPolicy(), secretVersions);
+        pipeline, settings.dedupImage(), settings.dedupImagePullPolicy(), secretVersions, start);
   }
 
   /**
@@ -209,6 +213,29 @@ final class PipelineStep {
   }
 
   /**
+   * A source's phase: Seeding until it is set to the leader's position (consistent start), else
+   * Streaming once its heartbeats flow, Snapshotting before that when its snapshot mode takes a
+   * data snapshot (Debezium beats only while it streams), else unknown.
+   */
+  static String phase(
+      CdcPipeline pipeline,
+      String replica,
+      ConsistentStart.Plan plan,
+      Map<String, Instant> lastHeartbeat) {
+    ConsistentStart.Start start = plan.of(replica);
+    if (start.step() != ConsistentStart.Step.DONE) {
+      return start.phase().value();
+    }
+    if (lastHeartbeat.containsKey(replica)) {
+      return ConsistentStart.Phase.STREAMING.value();
+    }
+    return switch (pipeline.getSpec().getSource().getSnapshot().getMode()) {
+      case INITIAL, INITIAL_ONLY, WHEN_NEEDED, ALWAYS -> ConsistentStart.Phase.SNAPSHOTTING.value();
+      default -> null;
+    };
+  }
+
+  /**
    * Reads each connector's health (Connect's REST API when it answered recently, else Strimzi's
    * status), lets the restart policy decide, performs restarts (annotation + Event), reports new
    * unrecoverable failures, silences and anomalies (Event), and collects the observation.
@@ -222,6 +249,7 @@ final class PipelineStep {
       SourceChecks.Seen checked,
       SourceSignals.Seen signals,
       ConnectStatuses.Seen connect,
+      SourceStarts.Decision starts,
       Instant now) {
     RestartPolicy policy = RestartPolicy.from(pipeline.getSpec().getRestartPolicy());
     Map<String, KafkaConnector> actual = new HashMap<>();
@@ -248,13 +276,14 @@ final class PipelineStep {
               policy,
               history,
               before == null ? null : before.getReason(),
-              signals.of(replica),
+              // Held stopped on purpose in its start: not a stall to restart.
+              starts.plan().of(replica).stopped() ? null : signals.of(replica),
               unfixedByRestart(checked.results().get(replica)),
               connectorCache,
               now);
       rechecks.add(decision.recheckAt());
       SourceProblem silence =
-          signals.silent().containsKey(replica)
+          signals.silent().containsKey(replica) && !starts.plan().of(replica).stopped()
               ? new SourceProblem(Reasons.SOURCE_SILENT, signals.silent().get(replica))
               : null;
       SourceProblem anomaly = anomaly(signals.anomalies().get(replica), pipeline);
@@ -262,7 +291,18 @@ final class PipelineStep {
           preflight(checked.results().get(replica), signals.lastHeartbeat().get(replica));
       announceProblems(pipeline, replica, name, before, previous, silence, anomaly);
       sources.add(
-          new SourceObservation(replica, name, health, decision, silence, anomaly, preflight));
+          new SourceObservation(
+              replica,
+              name,
+              health,
+              decision,
+              silence,
+              anomaly,
+              preflight,
+              phase(pipeline, replica, starts.plan(), signals.lastHeartbeat()),
+              starts.plan().of(replica).step() != ConsistentStart.Step.DONE
+                  ? new SourceProblem(Reasons.SEEDING, starts.details().get(replica))
+                  : null));
     }
 
     SinkObservation sink = null;

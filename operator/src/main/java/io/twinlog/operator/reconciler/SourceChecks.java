@@ -76,11 +76,18 @@ final class SourceChecks implements AutoCloseable {
    */
   static final Duration UNREACHABLE_RECHECK = Duration.ofSeconds(30);
 
+  /**
+   * How often the replicas are checked while a source waits for its replica's binlog to reach its
+   * seed position ({@link #soon}): a consistent start or re-seed should not wait a checkEvery.
+   */
+  static final Duration SEED_RECHECK = Duration.ofSeconds(5);
+
   private final KubernetesClient client;
   private final SourceChecker checker;
   private final SimpleInboundEventSource<CdcPipeline> completions =
       new SimpleInboundEventSource<>("source-checks");
   private final Map<ResourceID, State> states = new ConcurrentHashMap<>();
+  private final Set<ResourceID> soon = ConcurrentHashMap.newKeySet();
 
   SourceChecks(KubernetesClient client, SourceChecker checker) {
     this.client = client;
@@ -104,10 +111,16 @@ final class SourceChecks implements AutoCloseable {
         && UNREACHABLE_RECHECK.compareTo(every) < 0) {
       every = UNREACHABLE_RECHECK;
     }
+    if (state != null && soon.contains(id)) {
+      every = SEED_RECHECK;
+    }
     boolean due =
         state == null
             || (!state.running() && state.generation() != generation)
             || (!state.running() && !now.isBefore(state.startedAt().plus(every)));
+    if (due) {
+      soon.remove(id);
+    }
     if (due) {
       RetentionObservation previous = state == null ? null : state.observation();
       Map<String, SourceCheckResult> results = state == null ? Map.of() : state.results();
@@ -152,8 +165,17 @@ final class SourceChecks implements AutoCloseable {
   static final Set<FindingReason> UNREACHABLE =
       Set.of(FindingReason.UNREACHABLE, FindingReason.DNS_FAILURE, FindingReason.TIMEOUT);
 
+  /**
+   * Checks the pipeline's replicas again within {@link #SEED_RECHECK} of the last check, once (a
+   * reconciliation must come then to start it: the caller reschedules one).
+   */
+  void soon(CdcPipeline pipeline) {
+    soon.add(ResourceID.fromResource(pipeline));
+  }
+
   /** Forgets a deleted pipeline. */
   void forget(CdcPipeline pipeline) {
+    soon.remove(ResourceID.fromResource(pipeline));
     states.remove(ResourceID.fromResource(pipeline));
   }
 

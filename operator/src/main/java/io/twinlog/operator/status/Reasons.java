@@ -56,6 +56,21 @@ public final class Reasons {
    */
   public static final String SECRET_MISSING = "SecretMissing";
 
+  /**
+   * SourceStatus.reason while a source waits for the snapshot leader or is being set to its
+   * position (docs/concepts/consistent-start.md); the pipeline still delivers from the leader.
+   */
+  public static final String SEEDING = "Seeding";
+
+  /** Event: a source was set to another source's position (consistent start). */
+  public static final String SOURCE_SEEDED = "SourceSeeded";
+
+  /** Event: a seeded source streams; its schema history is rebuilt and its start is over. */
+  public static final String SOURCE_STREAMING = "SourceStreaming";
+
+  /** Event: Twinlog asked Strimzi to list a source's offsets, the position others start at. */
+  public static final String SEED_POSITION_REQUESTED = "SeedPositionRequested";
+
   /** Event: Twinlog asked Strimzi to restart a failed connector or task. */
   public static final String CONNECTOR_RESTARTED = "ConnectorRestarted";
 

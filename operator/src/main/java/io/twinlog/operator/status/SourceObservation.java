@@ -9,6 +9,11 @@ import io.twinlog.operator.health.RestartDecision;
  * @param silence set when the source wrote no heartbeat for three intervals while a sibling did
  * @param anomaly set while the dedup runtime's latest anomaly for this source is held
  * @param preflight set when the last source check found the replica unfit or unreachable
+ * @param phase where the source is in the pipeline's start ({@code status.sources[].phase}), or
+ *     null when unknown
+ * @param seeding set while the source is in its start: held stopped while it waits for the leader
+ *     and is set to the leader's position, then recovering its schema history
+ *     (docs/concepts/consistent-start.md)
  */
 public record SourceObservation(
     String replica,
@@ -17,7 +22,21 @@ public record SourceObservation(
     RestartDecision decision,
     SourceProblem silence,
     SourceProblem anomaly,
-    SourceProblem preflight) {
+    SourceProblem preflight,
+    String phase,
+    SourceProblem seeding) {
+
+  /** An observation outside any start. */
+  public SourceObservation(
+      String replica,
+      String connectorName,
+      ConnectorHealth health,
+      RestartDecision decision,
+      SourceProblem silence,
+      SourceProblem anomaly,
+      SourceProblem preflight) {
+    this(replica, connectorName, health, decision, silence, anomaly, preflight, null, null);
+  }
 
   /** An observation without silence, anomaly or preflight finding. */
   public SourceObservation(

@@ -18,6 +18,10 @@ record SourceVerdict(String reason, String detail, int rank) {
    */
   static SourceVerdict of(SourceObservation source) {
     SourceVerdict verdict = of(source.health(), source.decision());
+    if (source.seeding() != null && verdict.rank() <= 1) {
+      // Held stopped by Twinlog on purpose: say why instead of "connector stopped".
+      verdict = new SourceVerdict(source.seeding().reason(), source.seeding().detail(), 1);
+    }
     if (source.anomaly() != null && verdict.rank() < 5) {
       verdict = new SourceVerdict(source.anomaly().reason(), source.anomaly().detail(), 5);
     }

@@ -367,6 +367,7 @@ public final class StatusAggregator {
     Failure stall = stall(source.decision());
     return new SourceStatus()
         .withName(source.replica())
+        .withPhase(source.phase())
         .withConnectorName(source.connectorName())
         .withConnectorState(stateOrNull(source.health()))
         .withTasks(tasks(source.health()))
@@ -397,7 +398,8 @@ public final class StatusAggregator {
     boolean byProblem =
         (source.anomaly() != null && source.anomaly().reason().equals(verdict.reason()))
             || (source.preflight() != null && source.preflight().reason().equals(verdict.reason()))
-            || (source.silence() != null && source.silence().reason().equals(verdict.reason()));
+            || (source.silence() != null && source.silence().reason().equals(verdict.reason()))
+            || (source.seeding() != null && source.seeding().reason().equals(verdict.reason()));
     return byProblem ? verdict.detail() : null;
   }
 

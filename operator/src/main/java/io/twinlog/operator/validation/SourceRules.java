@@ -35,6 +35,13 @@ final class SourceRules {
           "snapshot mode recovery rebuilds a schema history, which PostgreSQL sources have none"
               + " of");
     }
+    String leader = source.getSnapshot().getLeader();
+    if (leader != null
+        && source.getReplicas() != null
+        && source.getReplicas().stream().noneMatch(r -> leader.equals(r.getName()))) {
+      problems.add(
+          "spec.source.snapshot.leader", "the snapshot leader must be one of the replicas");
+    }
     tls(source.getTls(), problems);
     retention(source.getBinlogRetention(), problems);
     problems.duration("spec.source.pollInterval", source.getPollInterval(), Duration.ofMillis(1));

@@ -59,6 +59,20 @@ class CelRulesTest {
   }
 
   @Test
+  void theSnapshotLeaderIsOneOfTheReplicas() throws Exception {
+    assertThat(
+            failures(
+                TestPipelines.MINIMAL,
+                p -> at(p, "source").put("snapshot", Map.of("leader", "replica-b"))))
+        .isEmpty();
+    assertThat(
+            failures(
+                TestPipelines.MINIMAL,
+                p -> at(p, "source").put("snapshot", Map.of("leader", "replica-z"))))
+        .containsExactly("spec.source: the snapshot leader must be one of the replicas");
+  }
+
+  @Test
   void rulesKeepEachSourceTypesOwnSettings() throws Exception {
     assertThat(failures(TestPipelines.POSTGRES, p -> replica(p, 1).put("serverId", 7L)))
         .containsExactly("spec.source: PostgreSQL replicas have no serverId");

@@ -240,6 +240,20 @@ class SpecValidatorTest {
   }
 
   @Test
+  void theSnapshotLeaderIsOneOfTheReplicas() {
+    CdcPipeline pipeline = TestPipelines.minimal();
+    SnapshotSpec snapshot = new SnapshotSpec();
+    snapshot.setLeader("replica-b");
+    pipeline.getSpec().getSource().setSnapshot(snapshot);
+    assertThat(SpecValidator.validate(pipeline)).isEmpty();
+    snapshot.setLeader("replica-z");
+    assertThat(SpecValidator.validate(pipeline))
+        .extracting(ValidationError::toString)
+        .containsExactly(
+            "spec.source.snapshot.leader: the snapshot leader must be one of the replicas");
+  }
+
+  @Test
   void postgresSourcesHaveTheirOwnRules() {
     assertThat(SpecValidator.validate(TestPipelines.postgres())).isEmpty();
     CdcPipeline pipeline = TestPipelines.postgres();

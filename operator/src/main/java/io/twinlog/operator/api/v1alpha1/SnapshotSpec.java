@@ -15,6 +15,21 @@ public class SnapshotSpec {
   @Default("initial")
   private SnapshotMode mode;
 
+  @JsonPropertyDescription(
+      "The replica whose connector takes the initial snapshot (default: the first replica). The"
+          + " others start only once it streams, from its position, with no snapshot of their own,"
+          + " so each existing row reaches the output once (MySQL and MariaDB sources with mode"
+          + " initial or when_needed; docs/concepts/consistent-start.md).")
+  private String leader;
+
+  public String getLeader() {
+    return leader;
+  }
+
+  public void setLeader(String leader) {
+    this.leader = leader;
+  }
+
   public SnapshotMode getMode() {
     return mode == null ? SnapshotMode.INITIAL : mode;
   }

@@ -41,6 +41,12 @@ import java.util.List;
     message =
         "snapshot mode recovery rebuilds a schema history, which PostgreSQL sources have none of",
     fieldPath = ".snapshot.mode")
+@ValidationRule(
+    value =
+        "!has(self.snapshot) || !has(self.snapshot.leader) ||"
+            + " self.replicas.exists(r, r.name == self.snapshot.leader)",
+    message = "the snapshot leader must be one of the replicas",
+    fieldPath = ".snapshot.leader")
 public class SourceSpec {
 
   /** Most replicas a pipeline may read from. */

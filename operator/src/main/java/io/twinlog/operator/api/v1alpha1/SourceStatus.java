@@ -49,6 +49,25 @@ public class SourceStatus {
       "True when the connector runs but delivered nothing, not even a heartbeat, for restartPolicy.stallAfter.")
   private Boolean stalled;
 
+  @JsonPropertyDescription(
+      "Where the source is in the pipeline's start: Snapshotting (the leader, until it streams),"
+          + " Seeding (waiting for the leader, then set to its position), Streaming.")
+  private String phase;
+
+  public String getPhase() {
+    return phase;
+  }
+
+  public void setPhase(String phase) {
+    this.phase = phase;
+  }
+
+  /** Sets {@code phase} and returns this. */
+  public SourceStatus withPhase(String phase) {
+    this.phase = phase;
+    return this;
+  }
+
   public String getName() {
     return name;
   }
@@ -221,7 +240,8 @@ public class SourceStatus {
         && Objects.equals(reason, other.reason)
         && Objects.equals(lastError, other.lastError)
         && Objects.equals(retention, other.retention)
-        && Objects.equals(stalled, other.stalled);
+        && Objects.equals(stalled, other.stalled)
+        && Objects.equals(phase, other.phase);
   }
 
   @Override
@@ -237,7 +257,8 @@ public class SourceStatus {
         reason,
         lastError,
         retention,
-        stalled);
+        stalled,
+        phase);
   }
 
   @Override
@@ -245,6 +266,8 @@ public class SourceStatus {
     return "SourceStatus{"
         + "name="
         + name
+        + ", phase="
+        + phase
         + ", connectorName="
         + connectorName
         + ", connectorState="

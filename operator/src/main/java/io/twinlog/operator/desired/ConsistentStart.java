@@ -1,0 +1,325 @@
+package io.twinlog.operator.desired;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.strimzi.api.kafka.model.common.ConnectorState;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
+import io.twinlog.operator.api.v1alpha1.SnapshotMode;
+import io.twinlog.operator.api.v1alpha1.SourceSpec;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Consistent start, the desired-state half: one replica's connector (the leader) takes the initial
+ * snapshot; every other one is created stopped and is started only once it has been set to a
+ * streaming source's position at a transaction boundary, with a schema-only recovery of its schema
+ * history. So the output holds one snapshot of each row and nothing older after it
+ * (docs/concepts/consistent-start.md). Where each source is in its start is kept on its
+ * KafkaConnector, in the annotations of {@link Start}, so it survives an operator restart; {@code
+ * StartDecisions} (reconciler) moves it on from what it observes.
+ */
+public final class ConsistentStart {
+  private ConsistentStart() {}
+
+  /** Where a source is in its start: {@link Step}'s value. */
+  public static final String STEP_ANNOTATION = "twinlog.io/start-step";
+
+  /** The source whose position this one is set to. */
+  public static final String SEED_SOURCE_ANNOTATION = "twinlog.io/seed-source";
+
+  /** The GTID position this source is set to. */
+  public static final String SEED_POSITION_ANNOTATION = "twinlog.io/seed-position";
+
+  /** When the source entered its step (ISO-8601). */
+  public static final String SINCE_ANNOTATION = "twinlog.io/start-step-since";
+
+  /** Strimzi's offsets annotation: {@code list} or {@code alter}, removed by Strimzi when done. */
+  public static final String STRIMZI_OFFSETS_ANNOTATION = "strimzi.io/connector-offsets";
+
+  /** Strimzi's key of the offsets in a listing or alteration ConfigMap. */
+  public static final String OFFSETS_KEY = "offsets.json";
+
+  /** The steps of a source that does not take the snapshot. */
+  public enum Step {
+    /** Created stopped; waits until a source streams. */
+    WAITING("waiting"),
+    /** Strimzi was asked to list the seed source's offsets. */
+    LISTING("listing"),
+    /** Strimzi was asked to set this connector's offsets to the seed position. */
+    ALTERING("altering"),
+    /** Runs from the seed position with {@code snapshot.mode=recovery}; waits for its heartbeat. */
+    RECOVERING("recovering"),
+    /** Streams with the pipeline's own snapshot mode (also: every source not started this way). */
+    DONE("done");
+
+    private final String value;
+
+    Step(String value) {
+      this.value = value;
+    }
+
+    /** The annotation value. */
+    public String value() {
+      return value;
+    }
+
+    static Step parse(String value) {
+      for (Step step : values()) {
+        if (step.value.equals(value)) {
+          return step;
+        }
+      }
+      return DONE;
+    }
+  }
+
+  /** A source's phase as {@code status.sources[].phase} says it. */
+  public enum Phase {
+    SNAPSHOTTING("Snapshotting"),
+    SEEDING("Seeding"),
+    STREAMING("Streaming");
+
+    private final String value;
+
+    Phase(String value) {
+      this.value = value;
+    }
+
+    public String value() {
+      return value;
+    }
+  }
+
+  /**
+   * One source's start.
+   *
+   * @param seedSource the replica whose position it is set to, or null before one is chosen
+   * @param seedPosition that position (GTIDs), or null before it is known
+   * @param since when it entered this step, or null for {@link Step#DONE}
+   */
+  public record Start(Step step, String seedSource, String seedPosition, Instant since) {
+    public static final Start DONE = new Start(Step.DONE, null, null, null);
+
+    /** A start that begins now, in {@link Step#WAITING}. */
+    public static Start waiting(Instant now) {
+      return new Start(Step.WAITING, null, null, now);
+    }
+
+    /** The next step, from now. */
+    public Start next(Step step, String seedSource, String seedPosition, Instant now) {
+      return new Start(step, seedSource, seedPosition, step == Step.DONE ? null : now);
+    }
+
+    /** Whether Twinlog holds the connector stopped. */
+    public boolean stopped() {
+      return step == Step.WAITING || step == Step.LISTING || step == Step.ALTERING;
+    }
+
+    /**
+     * What {@code status.sources[].phase} says, for a source that is not the leader: Seeding until
+     * it streams with its own snapshot mode (while it recovers its schema history it runs, but its
+     * connector is restarted once more at the end).
+     */
+    public Phase phase() {
+      return step == Step.DONE ? Phase.STREAMING : Phase.SEEDING;
+    }
+
+    /** Reads a live connector's start; one without the annotations started some other way. */
+    public static Start of(KafkaConnector live) {
+      Map<String, String> annotations =
+          live == null || live.getMetadata().getAnnotations() == null
+              ? Map.of()
+              : live.getMetadata().getAnnotations();
+      Step step = Step.parse(annotations.get(STEP_ANNOTATION));
+      if (step == Step.DONE) {
+        return DONE;
+      }
+      String since = annotations.get(SINCE_ANNOTATION);
+      return new Start(
+          step,
+          annotations.get(SEED_SOURCE_ANNOTATION),
+          annotations.get(SEED_POSITION_ANNOTATION),
+          since == null ? null : Instant.parse(since));
+    }
+
+    /** The annotations that say it, on the desired connector. */
+    Map<String, String> annotations() {
+      Map<String, String> annotations = new LinkedHashMap<>();
+      annotations.put(STEP_ANNOTATION, step.value());
+      if (seedSource != null) {
+        annotations.put(SEED_SOURCE_ANNOTATION, seedSource);
+      }
+      if (seedPosition != null) {
+        annotations.put(SEED_POSITION_ANNOTATION, seedPosition);
+      }
+      if (since != null) {
+        annotations.put(SINCE_ANNOTATION, since.toString());
+      }
+      return annotations;
+    }
+  }
+
+  /**
+   * What the reconciler decided for the sources' starts.
+   *
+   * @param starts the start of each replica (by name); absent: {@link Start#DONE}
+   * @param listFrom the replica whose connector Strimzi is to list the offsets of now, or null
+   * @param alter the replicas whose connectors Strimzi is to set the offsets of now
+   */
+  public record Plan(Map<String, Start> starts, String listFrom, List<String> alter) {
+    /** Nothing to do: every source starts by itself. */
+    public static final Plan NONE = new Plan(Map.of(), null, List.of());
+
+    public Plan {
+      starts = Map.copyOf(starts);
+      alter = List.copyOf(alter);
+    }
+
+    /** The start of one replica. */
+    public Start of(String replica) {
+      return starts.getOrDefault(replica, Start.DONE);
+    }
+
+    /** Whether any source is not through its start. */
+    public boolean starting() {
+      return starts.values().stream().anyMatch(s -> s.step() != Step.DONE);
+    }
+  }
+
+  /**
+   * Whether the pipeline starts this way: a MySQL or MariaDB source of several replicas whose
+   * snapshot mode takes a data snapshot when there is no offset. PostgreSQL sources are not started
+   * this way yet: each snapshots on its own (docs/concepts/consistent-start.md).
+   */
+  public static boolean applies(CdcPipeline pipeline) {
+    SourceSpec source = pipeline.getSpec().getSource();
+    SnapshotMode mode = source.getSnapshot().getMode();
+    return source.getType().binlog()
+        && source.getReplicas().size() > 1
+        && (mode == SnapshotMode.INITIAL || mode == SnapshotMode.WHEN_NEEDED);
+  }
+
+  /** The replica whose connector takes the snapshot: {@code snapshot.leader}, else the first. */
+  public static String leader(CdcPipeline pipeline) {
+    SourceSpec source = pipeline.getSpec().getSource();
+    return Objects.requireNonNullElse(
+        source.getSnapshot().getLeader(), source.getReplicas().getFirst().getName());
+  }
+
+  /**
+   * The start of each source when nothing moved it on: the leader and every source whose connector
+   * exists without the annotations start by themselves; a source without a connector yet (a new
+   * pipeline's, or a replica added to a running one) waits.
+   */
+  public static Map<String, Start> current(
+      CdcPipeline pipeline, Map<String, KafkaConnector> liveByReplica, Instant now) {
+    Map<String, Start> starts = new HashMap<>();
+    if (!applies(pipeline)) {
+      return starts;
+    }
+    String leader = leader(pipeline);
+    for (ReplicaSpec replica : pipeline.getSpec().getSource().getReplicas()) {
+      String name = replica.getName();
+      KafkaConnector live = liveByReplica.get(name);
+      if (name.equals(leader)) {
+        continue;
+      }
+      starts.put(name, live == null ? Start.waiting(now) : Start.of(live));
+    }
+    return starts;
+  }
+
+  /**
+   * Shapes a source's desired connector for its start: stopped until seeded, with the seed
+   * ConfigMap to alter from; {@code snapshot.mode=recovery} until its schema history is rebuilt
+   * (Debezium rebuilds it from the tables' current definitions, then streams); Strimzi's offsets
+   * annotation only in the reconciliation that asks for the operation (Strimzi removes it when
+   * done, and the connector's other annotations keep the step).
+   */
+  static void shape(
+      CdcPipeline pipeline, ReplicaSpec replica, KafkaConnector connector, Plan plan) {
+    String name = replica.getName();
+    Start start = plan.of(name);
+    var spec = connector.getSpec();
+    if (connector.getMetadata().getAnnotations() == null) {
+      connector.getMetadata().setAnnotations(new HashMap<>());
+    }
+    if (start.step() != Step.DONE) {
+      connector.getMetadata().getAnnotations().putAll(start.annotations());
+      spec.getConfig().put("snapshot.mode", SnapshotMode.RECOVERY.value());
+    } else if (plan.starts().containsKey(name)) {
+      connector.getMetadata().getAnnotations().putAll(start.annotations());
+    }
+    if (start.stopped()) {
+      spec.setState(ConnectorState.STOPPED);
+    }
+    if (start.step() == Step.ALTERING) {
+      spec.setAlterOffsets(
+          new io.strimzi.api.kafka.model.connector.AlterOffsetsBuilder()
+              .withNewFromConfigMap(
+                  ResourceNames.seedOffsetsConfigMap(connectorName(pipeline, name)))
+              .build());
+    }
+    if (plan.alter().contains(name)) {
+      connector.getMetadata().getAnnotations().put(STRIMZI_OFFSETS_ANNOTATION, "alter");
+    }
+    if (name.equals(plan.listFrom())) {
+      connector.getMetadata().getAnnotations().put(STRIMZI_OFFSETS_ANNOTATION, "list");
+    }
+    if (plan.starts().values().stream().anyMatch(s -> name.equals(s.seedSource()))) {
+      spec.setListOffsets(
+          new io.strimzi.api.kafka.model.connector.ListOffsetsBuilder()
+              .withNewToConfigMap(
+                  ResourceNames.listedOffsetsConfigMap(connectorName(pipeline, name)))
+              .build());
+    }
+  }
+
+  /**
+   * The ConfigMap Strimzi sets a seeded connector's offsets from, while it is asked to: the seed
+   * GTIDs under the connector's own partition, with an empty binlog file. With GTIDs the connector
+   * finds its place by GTID and ignores file and position, which differ between replicas; without
+   * {@code event} and {@code row} it starts at the beginning of the transaction in progress there
+   * (a transaction boundary: at worst it repeats rows the seed source sent, which the dedup runtime
+   * drops) (docs/operations/reseeding.md).
+   */
+  public static List<ConfigMap> seedConfigMaps(CdcPipeline pipeline, Plan plan) {
+    return pipeline.getSpec().getSource().getReplicas().stream()
+        .filter(r -> plan.of(r.getName()).step() == Step.ALTERING)
+        .map(r -> seedConfigMap(pipeline, r.getName(), plan.of(r.getName()).seedPosition()))
+        .toList();
+  }
+
+  static ConfigMap seedConfigMap(CdcPipeline pipeline, String replica, String gtids) {
+    String connector = connectorName(pipeline, replica);
+    String offsets =
+        "{\"offsets\":[{\"partition\":{\"server\":"
+            + json(ResourceNames.sourceTopicPrefix(pipeline, replica))
+            + "},\"offset\":{\"gtids\":"
+            + json(gtids)
+            + ",\"file\":\"\",\"pos\":0}}]}";
+    return new ConfigMapBuilder()
+        .withMetadata(
+            Ownership.metadata(
+                pipeline,
+                ResourceNames.seedOffsetsConfigMap(connector),
+                Labels.sourceConnector(pipeline, replica)))
+        .withData(Map.of(OFFSETS_KEY, offsets))
+        .build();
+  }
+
+  private static String connectorName(CdcPipeline pipeline, String replica) {
+    return ResourceNames.sourceConnector(pipeline, replica);
+  }
+
+  /** A JSON string literal (the values are GTID sets and topic prefixes: no control characters). */
+  private static String json(String value) {
+    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

@@ -1,0 +1,359 @@
+package io.twinlog.operator.reconciler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
+import io.twinlog.operator.desired.ConsistentStart;
+import io.twinlog.operator.desired.ConsistentStart.Plan;
+import io.twinlog.operator.desired.ConsistentStart.Start;
+import io.twinlog.operator.desired.ConsistentStart.Step;
+import io.twinlog.operator.desired.ResourceNames;
+import io.twinlog.operator.source.Flavor;
+import io.twinlog.operator.source.GtidSets;
+import io.twinlog.operator.source.SourceCheckResult;
+import io.twinlog.operator.status.Reasons;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consistent start, the deciding half ({@link ConsistentStart} is the desired-state half): reads
+ * what moves a source's start on (a source streams, Strimzi listed its offsets, Strimzi set the
+ * seeded connector's offsets, the seeded replica's binlog reached the position, the seeded source
+ * streams), decides each source's next step with the pure {@link #decide}, and announces each step
+ * with an Event. Every step is kept on the connector itself, so an operator restart resumes it.
+ */
+final class SourceStarts {
+  private static final Logger LOG = LoggerFactory.getLogger(SourceStarts.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The seed source's position as Strimzi listed it.
+   *
+   * @param gtids its GTID position, null when the offset has none (no GTIDs: cannot seed)
+   * @param midSnapshot the offset was committed during its snapshot ({@code snapshot: true}): its
+   *     position is the snapshot's start, and rows it has not snapshotted yet would come after
+   *     changes the seeded source streams from there
+   */
+  record Listed(String gtids, boolean midSnapshot) {}
+
+  /**
+   * What the decision reads.
+   *
+   * @param live each replica's KafkaConnector as it is (absent: not created yet)
+   * @param streaming the replicas whose connectors stream now (heartbeats flow, not silent)
+   * @param lastHeartbeat the latest heartbeat per replica
+   * @param checks the last source check per replica (its binlog's GTID position)
+   * @param listed what Strimzi listed per seed source (absent: no listing)
+   */
+  record Inputs(
+      Map<String, KafkaConnector> live,
+      Set<String> streaming,
+      Map<String, Instant> lastHeartbeat,
+      Map<String, SourceCheckResult> checks,
+      Map<String, Listed> listed) {}
+
+  /**
+   * What was decided: the plan the desired connectors are shaped by, the Events to record, the
+   * listings to delete before Strimzi lists again (so that a listing found later is a fresh one),
+   * what each source in its start is doing (for its status), and whether to check the replicas
+   * again soon.
+   */
+  record Decision(
+      Plan plan,
+      List<Announcement> events,
+      List<String> deleteListings,
+      Map<String, String> details,
+      boolean recheckSoon) {}
+
+  /** An Event to record: its reason and message. */
+  record Announcement(String reason, String message) {}
+
+  private final KubernetesClient client;
+  private final EventRecorder events;
+
+  SourceStarts(KubernetesClient client, EventRecorder events) {
+    this.client = client;
+    this.events = events;
+  }
+
+  /** Observes, decides, deletes stale listings and records the Events; returns the decision. */
+  Decision advance(
+      CdcPipeline pipeline,
+      List<KafkaConnector> connectors,
+      SourceSignals.Seen signals,
+      SourceChecks.Seen checks,
+      Instant now) {
+    if (!ConsistentStart.applies(pipeline)) {
+      return new Decision(Plan.NONE, List.of(), List.of(), Map.of(), false);
+    }
+    Map<String, KafkaConnector> live = new HashMap<>();
+    for (ReplicaSpec replica : pipeline.getSpec().getSource().getReplicas()) {
+      String name = ResourceNames.sourceConnector(pipeline, replica.getName());
+      connectors.stream()
+          .filter(c -> name.equals(c.getMetadata().getName()))
+          .findFirst()
+          .ifPresent(c -> live.put(replica.getName(), c));
+    }
+    Map<String, Start> current = ConsistentStart.current(pipeline, live, now);
+    Map<String, Listed> listed = new HashMap<>();
+    current.values().stream()
+        .filter(s -> s.step() == Step.LISTING && s.seedSource() != null)
+        .map(Start::seedSource)
+        .distinct()
+        .forEach(source -> read(pipeline, source).ifPresent(l -> listed.put(source, l)));
+    Set<String> streaming = new java.util.HashSet<>(signals.lastHeartbeat().keySet());
+    streaming.removeAll(signals.silent().keySet());
+    Decision decision =
+        decide(
+            pipeline,
+            current,
+            new Inputs(live, streaming, signals.lastHeartbeat(), checks.results(), listed),
+            now);
+    for (String source : decision.deleteListings()) {
+      String configMap =
+          ResourceNames.listedOffsetsConfigMap(ResourceNames.sourceConnector(pipeline, source));
+      client
+          .configMaps()
+          .inNamespace(pipeline.getMetadata().getNamespace())
+          .withName(configMap)
+          .delete();
+    }
+    for (Announcement event : decision.events()) {
+      events.normal(pipeline, event.reason(), event.message());
+    }
+    return decision;
+  }
+
+  /** The next step of each source that starts from another's position; a pure function. */
+  static Decision decide(CdcPipeline pipeline, Map<String, Start> current, Inputs in, Instant now) {
+    String leader = ConsistentStart.leader(pipeline);
+    Flavor flavor =
+        pipeline.getSpec().getSource().getType()
+                == io.twinlog.operator.api.v1alpha1.SourceType.MARIADB
+            ? Flavor.MARIADB
+            : Flavor.MYSQL;
+    Map<String, Start> next = new LinkedHashMap<>();
+    List<Announcement> events = new ArrayList<>();
+    List<String> deleteListings = new ArrayList<>();
+    List<String> alter = new ArrayList<>();
+    Map<String, String> details = new HashMap<>();
+    String listFrom = null;
+    boolean recheckSoon = false;
+    Set<String> replicas = new java.util.HashSet<>();
+    pipeline.getSpec().getSource().getReplicas().forEach(r -> replicas.add(r.getName()));
+
+    for (Map.Entry<String, Start> entry : current.entrySet()) {
+      String replica = entry.getKey();
+      Start start = entry.getValue();
+      if (start.seedSource() != null
+          && start.step() != Step.DONE
+          && start.step() != Step.RECOVERING
+          && !replicas.contains(start.seedSource())) {
+        // The seed source was removed from the pipeline: choose again.
+        start = Start.waiting(now);
+      }
+      switch (start.step()) {
+        case WAITING -> {
+          String source = seedSource(leader, current, in.streaming());
+          if (source == null) {
+            details.put(
+                replica,
+                "waiting for " + leader + " to finish its snapshot and stream (its heartbeats)");
+          } else {
+            start = start.next(Step.LISTING, source, null, now);
+            if (listFrom == null) {
+              listFrom = source;
+              deleteListings.add(source);
+            }
+            details.put(replica, "asked Strimzi to list the offsets of " + source);
+            events.add(
+                new Announcement(
+                    Reasons.SEED_POSITION_REQUESTED,
+                    replica
+                        + " starts from the position of "
+                        + source
+                        + ", which streams: asked Strimzi to list its offsets"));
+          }
+        }
+        case LISTING -> {
+          String source = start.seedSource();
+          Listed listing = in.listed().get(source);
+          boolean asked = offsetsAnnotation(in.live().get(source)) != null;
+          if (listing != null && !listing.midSnapshot() && listing.gtids() != null) {
+            start = start.next(Step.ALTERING, source, listing.gtids(), now);
+            alter.add(replica);
+            details.put(
+                replica,
+                "asked Strimzi to set its offsets to " + source + "'s position " + listing.gtids());
+          } else {
+            if (!asked && listFrom == null) {
+              // Not listed (yet), or listed during the snapshot: ask again for a fresh listing.
+              listFrom = source;
+              if (listing != null) {
+                deleteListings.add(source);
+              }
+            }
+            details.put(
+                replica,
+                listing != null && listing.gtids() == null
+                    ? source + "'s offset has no GTIDs: it cannot be started from; waiting"
+                    : "waiting for Strimzi to list the offsets of " + source);
+          }
+        }
+        case ALTERING -> {
+          KafkaConnector self = in.live().get(replica);
+          SourceCheckResult check = in.checks().get(replica);
+          String position =
+              check == null || check.facts() == null ? null : check.facts().gtidPosition();
+          if (offsetsAnnotation(self) != null) {
+            details.put(
+                replica,
+                "waiting for Strimzi to set its offsets to "
+                    + start.seedSource()
+                    + "'s position "
+                    + start.seedPosition());
+          } else if (check != null
+              && check.checkedAt().isAfter(start.since())
+              && GtidSets.covers(flavor, position, start.seedPosition())) {
+            start = start.next(Step.RECOVERING, start.seedSource(), start.seedPosition(), now);
+            details.put(
+                replica,
+                "starting at "
+                    + start.seedSource()
+                    + "'s position "
+                    + start.seedPosition()
+                    + ", rebuilding its schema history");
+            events.add(
+                new Announcement(
+                    Reasons.SOURCE_SEEDED,
+                    replica
+                        + " set to "
+                        + start.seedSource()
+                        + "'s position "
+                        + start.seedPosition()
+                        + " (its binlog has it): starting it with a schema-only recovery, no"
+                        + " snapshot"));
+          } else {
+            recheckSoon = true;
+            details.put(
+                replica,
+                "offsets set; waiting for its replica's binlog to reach "
+                    + start.seedPosition()
+                    + (position == null ? "" : " (last checked at " + position + ")"));
+          }
+        }
+        case RECOVERING -> {
+          Instant beat = in.lastHeartbeat().get(replica);
+          if (beat != null && start.since() != null && beat.isAfter(start.since())) {
+            events.add(
+                new Announcement(
+                    Reasons.SOURCE_STREAMING,
+                    replica
+                        + " streams from "
+                        + start.seedSource()
+                        + "'s position "
+                        + start.seedPosition()
+                        + " with its schema history rebuilt: back to the pipeline's snapshot mode"
+                        + " (Strimzi restarts it once)"));
+            start = start.next(Step.DONE, start.seedSource(), start.seedPosition(), now);
+          } else {
+            details.put(
+                replica,
+                "starting at "
+                    + start.seedSource()
+                    + "'s position "
+                    + start.seedPosition()
+                    + ", rebuilding its schema history");
+          }
+        }
+        case DONE -> {}
+      }
+      next.put(replica, start);
+    }
+    return new Decision(
+        new Plan(next, listFrom, alter), events, deleteListings, details, recheckSoon);
+  }
+
+  /**
+   * The source to seed from: the leader when it streams, else any other streaming source that is
+   * through its own start (a replica added to a running pipeline whose leader is down).
+   */
+  static String seedSource(String leader, Map<String, Start> starts, Set<String> streaming) {
+    if (streaming.contains(leader)) {
+      return leader;
+    }
+    return streaming.stream()
+        .filter(r -> starts.getOrDefault(r, Start.DONE).step() == Step.DONE)
+        .sorted()
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String offsetsAnnotation(KafkaConnector connector) {
+    if (connector == null || connector.getMetadata().getAnnotations() == null) {
+      return null;
+    }
+    return connector.getMetadata().getAnnotations().get(ConsistentStart.STRIMZI_OFFSETS_ANNOTATION);
+  }
+
+  /** Strimzi's listing of a source's offsets, if it is there. */
+  private java.util.Optional<Listed> read(CdcPipeline pipeline, String source) {
+    String connector = ResourceNames.sourceConnector(pipeline, source);
+    try {
+      ConfigMap configMap =
+          client
+              .configMaps()
+              .inNamespace(pipeline.getMetadata().getNamespace())
+              .withName(ResourceNames.listedOffsetsConfigMap(connector))
+              .get();
+      if (configMap == null || configMap.getData() == null) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.ofNullable(
+          listed(
+              configMap.getData().get(ConsistentStart.OFFSETS_KEY),
+              ResourceNames.sourceTopicPrefix(pipeline, source)));
+    } catch (KubernetesClientException e) {
+      LOG.warn("cannot read the offsets listed for {}: {}", connector, e.getMessage());
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * The position in a listing ({@code {"offsets":[{"partition":{"server":...},"offset":{...}}]}}),
+   * for the source's own partition; null when absent or unreadable.
+   */
+  static Listed listed(String offsetsJson, String server) {
+    if (offsetsJson == null) {
+      return null;
+    }
+    try {
+      for (JsonNode entry : JSON.readTree(offsetsJson).path("offsets")) {
+        if (server.equals(entry.path("partition").path("server").asText(null))) {
+          JsonNode offset = entry.path("offset");
+          String gtids = offset.path("gtids").asText(null);
+          return new Listed(
+              gtids == null || gtids.isBlank() ? null : gtids,
+              offset.path("snapshot").asBoolean(false)
+                  || "true".equals(offset.path("snapshot").asText()));
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,305 @@
+package io.twinlog.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strimzi.api.kafka.model.common.ConnectorState;
+import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.TestPipelines;
+import io.twinlog.operator.desired.ConsistentStart;
+import io.twinlog.operator.desired.ConsistentStart.Start;
+import io.twinlog.operator.desired.ConsistentStart.Step;
+import io.twinlog.operator.desired.DesiredResources;
+import io.twinlog.operator.desired.ResourceNames;
+import io.twinlog.operator.desired.SourceConnectors;
+import io.twinlog.operator.source.Flavor;
+import io.twinlog.operator.source.SourceCheckResult;
+import io.twinlog.operator.source.SourceFacts;
+import io.twinlog.operator.status.Reasons;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The consistent start's steps, one pure decision at a time, and what each makes desired. */
+class SourceStartsTest {
+  private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
+  private final CdcPipeline pipeline = TestPipelines.minimal();
+  private final Map<String, KafkaConnector> live = new HashMap<>();
+
+  @Test
+  void aNewPipelinesFollowerIsCreatedStoppedForARecoveryWhileTheLeaderSnapshots() {
+    Map<String, Start> current = ConsistentStart.current(pipeline, live, T0);
+    assertThat(current).containsOnlyKeys("replica-b");
+    SourceStarts.Decision waiting = decide(current, Set.of(), Map.of(), Map.of(), T0);
+
+    assertThat(waiting.plan().of("replica-b").step()).isEqualTo(Step.WAITING);
+    assertThat(waiting.plan().of("replica-a")).isEqualTo(Start.DONE);
+    assertThat(waiting.plan().listFrom()).isNull();
+    assertThat(waiting.details().get("replica-b")).contains("replica-a", "snapshot");
+    List<KafkaConnector> connectors = SourceConnectors.of(pipeline, waiting.plan());
+    assertThat(connectors.get(0).getSpec().getState()).isEqualTo(ConnectorState.RUNNING);
+    assertThat(connectors.get(0).getSpec().getConfig()).containsEntry("snapshot.mode", "initial");
+    assertThat(connectors.get(1).getSpec().getState()).isEqualTo(ConnectorState.STOPPED);
+    assertThat(connectors.get(1).getSpec().getConfig()).containsEntry("snapshot.mode", "recovery");
+    assertThat(connectors.get(1).getMetadata().getAnnotations())
+        .containsEntry(ConsistentStart.STEP_ANNOTATION, "waiting")
+        .doesNotContainKey(ConsistentStart.STRIMZI_OFFSETS_ANNOTATION);
+  }
+
+  @Test
+  void theWholeStartFromLeaderStreamingToFollowerStreaming() {
+    Map<String, Start> current = ConsistentStart.current(pipeline, live, T0);
+    Instant t1 = T0.plusSeconds(10);
+
+    // The leader streams: list its offsets, once, into a fresh ConfigMap.
+    SourceStarts.Decision listing =
+        decide(current, Set.of("replica-a"), Map.of("replica-a", t1), Map.of(), t1);
+    assertThat(listing.plan().of("replica-b").step()).isEqualTo(Step.LISTING);
+    assertThat(listing.plan().listFrom()).isEqualTo("replica-a");
+    assertThat(listing.deleteListings()).containsExactly("replica-a");
+    assertThat(listing.events())
+        .extracting(SourceStarts.Announcement::reason)
+        .containsExactly(Reasons.SEED_POSITION_REQUESTED);
+    List<KafkaConnector> asked = SourceConnectors.of(pipeline, listing.plan());
+    assertThat(asked.get(0).getMetadata().getAnnotations())
+        .containsEntry(ConsistentStart.STRIMZI_OFFSETS_ANNOTATION, "list");
+    assertThat(asked.get(0).getSpec().getListOffsets().getToConfigMap().getName())
+        .isEqualTo(ResourceNames.listedOffsetsConfigMap(name("replica-a")));
+    assertThat(asked.get(1).getSpec().getState()).isEqualTo(ConnectorState.STOPPED);
+
+    // Listed while still snapshotting: not a position to start from; asked again.
+    Instant t2 = t1.plusSeconds(1);
+    SourceStarts.Decision midSnapshot =
+        decide(
+            listing.plan().starts(),
+            Set.of("replica-a"),
+            Map.of("replica-a", t2),
+            Map.of("replica-a", new SourceStarts.Listed("0-1-10", true)),
+            t2);
+    assertThat(midSnapshot.plan().of("replica-b").step()).isEqualTo(Step.LISTING);
+    assertThat(midSnapshot.plan().listFrom()).isEqualTo("replica-a");
+    assertThat(midSnapshot.deleteListings()).containsExactly("replica-a");
+
+    // A streaming position: Strimzi sets the follower's offsets from the seed ConfigMap.
+    Instant t3 = t2.plusSeconds(1);
+    SourceStarts.Decision altering =
+        decide(
+            listing.plan().starts(),
+            Set.of("replica-a"),
+            Map.of("replica-a", t3),
+            Map.of("replica-a", new SourceStarts.Listed("0-1-42", false)),
+            t3);
+    Start alteringB = altering.plan().of("replica-b");
+    assertThat(alteringB.step()).isEqualTo(Step.ALTERING);
+    assertThat(alteringB.seedPosition()).isEqualTo("0-1-42");
+    assertThat(altering.plan().alter()).containsExactly("replica-b");
+    DesiredResources desired = DesiredResources.of(pipeline, null, null, Map.of(), altering.plan());
+    KafkaConnector b = desired.sourceConnectors().get(1);
+    assertThat(b.getSpec().getState()).isEqualTo(ConnectorState.STOPPED);
+    assertThat(b.getMetadata().getAnnotations())
+        .containsEntry(ConsistentStart.STRIMZI_OFFSETS_ANNOTATION, "alter")
+        .containsEntry(ConsistentStart.SEED_POSITION_ANNOTATION, "0-1-42");
+    String seedMap = ResourceNames.seedOffsetsConfigMap(name("replica-b"));
+    assertThat(b.getSpec().getAlterOffsets().getFromConfigMap().getName()).isEqualTo(seedMap);
+    assertThat(desired.configMaps())
+        .filteredOn(c -> c.getMetadata().getName().equals(seedMap))
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c.getData().get(ConsistentStart.OFFSETS_KEY))
+                    .isEqualTo(
+                        "{\"offsets\":[{\"partition\":{\"server\":\"shop.orders.replica-b\"},"
+                            + "\"offset\":{\"gtids\":\"0-1-42\",\"file\":\"\",\"pos\":0}}]}"));
+
+    // Strimzi has not acted yet: wait.
+    live.put("replica-b", withAnnotations(b));
+    Instant t4 = t3.plusSeconds(1);
+    SourceStarts.Decision notYet =
+        decide(altering.plan().starts(), Set.of("replica-a"), Map.of(), Map.of(), t4);
+    assertThat(notYet.plan().of("replica-b").step()).isEqualTo(Step.ALTERING);
+    assertThat(notYet.plan().alter()).isEmpty();
+    assertThat(notYet.details().get("replica-b")).contains("waiting for Strimzi");
+
+    // Strimzi removed its annotation; the replica's binlog is behind the seed: check again soon.
+    live.get("replica-b")
+        .getMetadata()
+        .getAnnotations()
+        .remove(ConsistentStart.STRIMZI_OFFSETS_ANNOTATION);
+    Instant t5 = t4.plusSeconds(1);
+    SourceStarts.Decision behind =
+        decide(
+            altering.plan().starts(),
+            Set.of("replica-a"),
+            Map.of(),
+            Map.of(),
+            t5,
+            check("0-1-40", t5));
+    assertThat(behind.plan().of("replica-b").step()).isEqualTo(Step.ALTERING);
+    assertThat(behind.recheckSoon()).isTrue();
+    assertThat(behind.details().get("replica-b")).contains("0-1-42", "0-1-40");
+
+    // A check from before the offsets were set says nothing about the seed: not trusted.
+    SourceStarts.Decision stale =
+        decide(
+            altering.plan().starts(),
+            Set.of("replica-a"),
+            Map.of(),
+            Map.of(),
+            t5,
+            check("0-1-50", t3.minusSeconds(1)));
+    assertThat(stale.plan().of("replica-b").step()).isEqualTo(Step.ALTERING);
+
+    // Its binlog has the seed: it runs, still recovering its schema history.
+    SourceStarts.Decision resumed =
+        decide(
+            altering.plan().starts(),
+            Set.of("replica-a"),
+            Map.of(),
+            Map.of(),
+            t5,
+            check("0-1-43", t5));
+    assertThat(resumed.plan().of("replica-b").step()).isEqualTo(Step.RECOVERING);
+    assertThat(resumed.events())
+        .extracting(SourceStarts.Announcement::reason)
+        .containsExactly(Reasons.SOURCE_SEEDED);
+    KafkaConnector running = SourceConnectors.of(pipeline, resumed.plan()).get(1);
+    assertThat(running.getSpec().getState()).isEqualTo(ConnectorState.RUNNING);
+    assertThat(running.getSpec().getConfig()).containsEntry("snapshot.mode", "recovery");
+
+    // A heartbeat from before it ran does not count; one after it does: back to initial.
+    Instant t6 = t5.plusSeconds(5);
+    SourceStarts.Decision early =
+        decide(
+            resumed.plan().starts(),
+            Set.of("replica-a"),
+            Map.of("replica-b", t5.minusSeconds(1)),
+            Map.of(),
+            t6);
+    assertThat(early.plan().of("replica-b").step()).isEqualTo(Step.RECOVERING);
+    SourceStarts.Decision done =
+        decide(
+            resumed.plan().starts(),
+            Set.of("replica-a", "replica-b"),
+            Map.of("replica-b", t6),
+            Map.of(),
+            t6);
+    assertThat(done.plan().of("replica-b").step()).isEqualTo(Step.DONE);
+    assertThat(done.plan().starting()).isFalse();
+    assertThat(done.events())
+        .extracting(SourceStarts.Announcement::reason)
+        .containsExactly(Reasons.SOURCE_STREAMING);
+    KafkaConnector streaming = SourceConnectors.of(pipeline, done.plan()).get(1);
+    assertThat(streaming.getSpec().getConfig()).containsEntry("snapshot.mode", "initial");
+    assertThat(streaming.getSpec().getState()).isEqualTo(ConnectorState.RUNNING);
+    assertThat(streaming.getMetadata().getAnnotations())
+        .containsEntry(ConsistentStart.STEP_ANNOTATION, "done");
+  }
+
+  @Test
+  void connectorsThatExistWithoutTheAnnotationsStartedBeforeAndAreLeftAlone() {
+    for (KafkaConnector connector : SourceConnectors.of(pipeline)) {
+      live.put(connector.getMetadata().getLabels().get("twinlog.io/replica"), connector);
+    }
+    Map<String, Start> current = ConsistentStart.current(pipeline, live, T0);
+    assertThat(current.values()).containsOnly(Start.DONE);
+    SourceStarts.Decision decision = decide(current, Set.of(), Map.of(), Map.of(), T0);
+    assertThat(decision.plan().starting()).isFalse();
+    assertThat(SourceConnectors.of(pipeline, decision.plan()).get(1).getSpec().getState())
+        .isEqualTo(ConnectorState.RUNNING);
+  }
+
+  @Test
+  void aReplicaAddedToARunningPipelineStartsFromAStreamingSourceWhenTheLeaderIsDown() {
+    CdcPipeline three = TestPipelines.full();
+    Map<String, KafkaConnector> existing = new HashMap<>();
+    for (KafkaConnector connector : SourceConnectors.of(three)) {
+      String replica = connector.getMetadata().getLabels().get("twinlog.io/replica");
+      if (!replica.equals("replica-c")) {
+        existing.put(replica, connector);
+      }
+    }
+    Map<String, Start> current = ConsistentStart.current(three, existing, T0);
+    assertThat(current.get("replica-c").step()).isEqualTo(Step.WAITING);
+    SourceStarts.Decision decision =
+        SourceStarts.decide(
+            three,
+            current,
+            new SourceStarts.Inputs(
+                existing, Set.of("replica-b"), Map.of("replica-b", T0), Map.of(), Map.of()),
+            T0);
+    assertThat(decision.plan().of("replica-c").seedSource()).isEqualTo("replica-b");
+    assertThat(decision.plan().listFrom()).isEqualTo("replica-b");
+  }
+
+  @Test
+  void singleReplicaOrNoDataSnapshotPipelinesStartAsBefore() {
+    assertThat(ConsistentStart.applies(pipeline)).isTrue();
+    assertThat(ConsistentStart.applies(TestPipelines.postgres())).isFalse();
+    CdcPipeline noData = TestPipelines.minimal();
+    io.twinlog.operator.api.v1alpha1.SnapshotSpec snapshot =
+        new io.twinlog.operator.api.v1alpha1.SnapshotSpec();
+    snapshot.setMode(io.twinlog.operator.api.v1alpha1.SnapshotMode.NO_DATA);
+    noData.getSpec().getSource().setSnapshot(snapshot);
+    assertThat(ConsistentStart.applies(noData)).isFalse();
+  }
+
+  @Test
+  void aListingIsReadForTheSourcesOwnPartition() {
+    String json =
+        "{\"offsets\":[{\"partition\":{\"server\":\"other\"},\"offset\":{\"gtids\":\"0-1-1\"}},"
+            + "{\"partition\":{\"server\":\"shop.orders.replica-a\"},"
+            + "\"offset\":{\"gtids\":\"0-1-9\",\"file\":\"b.000001\",\"pos\":4,\"snapshot\":true}}]}";
+    assertThat(SourceStarts.listed(json, "shop.orders.replica-a"))
+        .isEqualTo(new SourceStarts.Listed("0-1-9", true));
+    assertThat(SourceStarts.listed("{\"offsets\":[]}", "shop.orders.replica-a")).isNull();
+    assertThat(SourceStarts.listed("not json", "x")).isNull();
+  }
+
+  private SourceStarts.Decision decide(
+      Map<String, Start> current,
+      Set<String> streaming,
+      Map<String, Instant> heartbeats,
+      Map<String, SourceStarts.Listed> listed,
+      Instant now) {
+    return SourceStarts.decide(
+        pipeline,
+        current,
+        new SourceStarts.Inputs(live, streaming, heartbeats, Map.of(), listed),
+        now);
+  }
+
+  private SourceStarts.Decision decide(
+      Map<String, Start> current,
+      Set<String> streaming,
+      Map<String, Instant> heartbeats,
+      Map<String, SourceStarts.Listed> listed,
+      Instant now,
+      SourceCheckResult check) {
+    return SourceStarts.decide(
+        pipeline,
+        current,
+        new SourceStarts.Inputs(live, streaming, heartbeats, Map.of("replica-b", check), listed),
+        now);
+  }
+
+  private static SourceCheckResult check(String gtidPosition, Instant at) {
+    Map<String, String> variables = new HashMap<>();
+    variables.put("version", "11.4.5-MariaDB-log");
+    variables.put("gtid_binlog_pos", gtidPosition);
+    SourceFacts facts = SourceFacts.fromVariables(variables);
+    assertThat(facts.flavor()).isEqualTo(Flavor.MARIADB);
+    return new SourceCheckResult("replica-b", at, List.of(), facts);
+  }
+
+  private KafkaConnector withAnnotations(KafkaConnector desired) {
+    desired.getMetadata().setAnnotations(new HashMap<>(desired.getMetadata().getAnnotations()));
+    return desired;
+  }
+
+  private String name(String replica) {
+    return ResourceNames.sourceConnector(pipeline, replica);
+  }
+}
