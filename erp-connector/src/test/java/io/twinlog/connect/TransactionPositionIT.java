@@ -227,12 +227,26 @@ class TransactionPositionIT {
     return s.executeUpdate("UPDATE " + TABLE + " SET flag = 1 - flag WHERE id = 0");
   }
 
-  /** The essentials of the connector the operator renders (SourceConnectors), for one replica. */
   private static Map<String, String> config(
       MariaDbServer replica,
       String prefix,
       int serverId,
       EmbeddedKafka kafka,
+      Map<String, String> extra) {
+    return connectorConfig(replica, prefix, serverId, kafka, DB, TABLE, extra);
+  }
+
+  /**
+   * The essentials of the connector the operator renders (SourceConnectors), for one replica
+   * capturing {@code table} (db.table) of {@code database}; {@code extra} overrides.
+   */
+  static Map<String, String> connectorConfig(
+      MariaDbServer replica,
+      String prefix,
+      int serverId,
+      EmbeddedKafka kafka,
+      String database,
+      String table,
       Map<String, String> extra) {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
@@ -243,8 +257,8 @@ class TransactionPositionIT {
     c.put("database.password", MariaDbCluster.CDC_PASSWORD);
     c.put("database.server.id", String.valueOf(serverId));
     c.put("topic.prefix", prefix);
-    c.put("database.include.list", DB);
-    c.put("table.include.list", TABLE.replace(".", "\\."));
+    c.put("database.include.list", database);
+    c.put("table.include.list", table.replace(".", "\\."));
     c.put("schema.history.internal.kafka.topic", prefix + ".schema-history");
     c.put("schema.history.internal.kafka.bootstrap.servers", kafka.bootstrapServers());
     c.put("connect.keep.alive", "true");
@@ -265,7 +279,7 @@ class TransactionPositionIT {
     return c;
   }
 
-  private static void awaitRunning(ConnectRest rest, String connector) {
+  static void awaitRunning(ConnectRest rest, String connector) {
     await(connector + " RUNNING")
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(100))
@@ -700,7 +714,7 @@ class TransactionPositionIT {
     }
   }
 
-  private static JsonNode parse(String value) {
+  static JsonNode parse(String value) {
     if (value == null) {
       return null;
     }
@@ -715,12 +729,12 @@ class TransactionPositionIT {
     return records.stream().filter(c -> gtid.equals(c.gtid())).toList();
   }
 
-  private static List<Change> changes(List<Change> records) {
+  static List<Change> changes(List<Change> records) {
     return records.stream().filter(c -> !c.tombstone()).toList();
   }
 
   /** Reads one single-partition topic from its start, a poll at a time. */
-  private static final class TopicReader implements AutoCloseable {
+  static final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final TopicPartition partition;
     private final List<ConsumerRecord<String, String>> records = new ArrayList<>();
