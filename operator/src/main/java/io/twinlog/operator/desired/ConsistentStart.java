@@ -53,7 +53,12 @@ public final class ConsistentStart {
     LISTING("listing"),
     /** Strimzi was asked to set this connector's offsets to the seed position. */
     ALTERING("altering"),
-    /** Runs from the seed position with {@code snapshot.mode=recovery}; waits for its heartbeat. */
+    /**
+     * Runs from the seed position with {@code snapshot.mode=recovery}; waits until it streams and
+     * its committed offset is a streaming one: until then the offset carries the recovery's {@code
+     * snapshot} marker, and the pipeline's own {@code initial} mode would take a full snapshot at
+     * the next start.
+     */
     RECOVERING("recovering"),
     /** Streams with the pipeline's own snapshot mode (also: every source not started this way). */
     DONE("done");
@@ -169,15 +174,16 @@ public final class ConsistentStart {
    * What the reconciler decided for the sources' starts.
    *
    * @param starts the start of each replica (by name); absent: {@link Start#DONE}
-   * @param listFrom the replica whose connector Strimzi is to list the offsets of now, or null
+   * @param list the replicas whose connectors Strimzi is to list the offsets of now
    * @param alter the replicas whose connectors Strimzi is to set the offsets of now
    */
-  public record Plan(Map<String, Start> starts, String listFrom, List<String> alter) {
+  public record Plan(Map<String, Start> starts, List<String> list, List<String> alter) {
     /** Nothing to do: every source starts by itself. */
-    public static final Plan NONE = new Plan(Map.of(), null, List.of());
+    public static final Plan NONE = new Plan(Map.of(), List.of(), List.of());
 
     public Plan {
       starts = Map.copyOf(starts);
+      list = List.copyOf(list);
       alter = List.copyOf(alter);
     }
 
@@ -269,10 +275,13 @@ public final class ConsistentStart {
     if (plan.alter().contains(name)) {
       connector.getMetadata().getAnnotations().put(STRIMZI_OFFSETS_ANNOTATION, "alter");
     }
-    if (name.equals(plan.listFrom())) {
+    if (plan.list().contains(name)) {
       connector.getMetadata().getAnnotations().put(STRIMZI_OFFSETS_ANNOTATION, "list");
     }
-    if (plan.starts().values().stream().anyMatch(s -> name.equals(s.seedSource()))) {
+    // Listed: a seed source's position, and a recovering source's own (it is through its start
+    // only once its committed offset is a streaming one).
+    if (start.step() == Step.RECOVERING
+        || plan.starts().values().stream().anyMatch(s -> name.equals(s.seedSource()))) {
       spec.setListOffsets(
           new io.strimzi.api.kafka.model.connector.ListOffsetsBuilder()
               .withNewToConfigMap(

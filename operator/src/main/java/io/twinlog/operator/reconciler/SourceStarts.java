@@ -43,9 +43,9 @@ final class SourceStarts {
    * The seed source's position as Strimzi listed it.
    *
    * @param gtids its GTID position, null when the offset has none (no GTIDs: cannot seed)
-   * @param midSnapshot the offset was committed during its snapshot ({@code snapshot: true}): its
-   *     position is the snapshot's start, and rows it has not snapshotted yet would come after
-   *     changes the seeded source streams from there
+   * @param midSnapshot the offset carries Debezium's {@code snapshot} marker ({@code "INITIAL"}):
+   *     committed during a snapshot, whose rows not read yet would come after changes a source
+   *     seeded there streams, or during a recovery (docs/concepts/consistent-start-facts.md)
    */
   record Listed(String gtids, boolean midSnapshot) {}
 
@@ -109,9 +109,13 @@ final class SourceStarts {
     }
     Map<String, Start> current = ConsistentStart.current(pipeline, live, now);
     Map<String, Listed> listed = new HashMap<>();
-    current.values().stream()
-        .filter(s -> s.step() == Step.LISTING && s.seedSource() != null)
-        .map(Start::seedSource)
+    java.util.stream.Stream.concat(
+            current.values().stream()
+                .filter(s -> s.step() == Step.LISTING && s.seedSource() != null)
+                .map(Start::seedSource),
+            current.entrySet().stream()
+                .filter(e -> e.getValue().step() == Step.RECOVERING)
+                .map(Map.Entry::getKey))
         .distinct()
         .forEach(source -> read(pipeline, source).ifPresent(l -> listed.put(source, l)));
     Set<String> streaming = new java.util.HashSet<>(signals.lastHeartbeat().keySet());
@@ -150,7 +154,7 @@ final class SourceStarts {
     List<String> deleteListings = new ArrayList<>();
     List<String> alter = new ArrayList<>();
     Map<String, String> details = new HashMap<>();
-    String listFrom = null;
+    List<String> list = new ArrayList<>();
     boolean recheckSoon = false;
     Set<String> replicas = new java.util.HashSet<>();
     pipeline.getSpec().getSource().getReplicas().forEach(r -> replicas.add(r.getName()));
@@ -174,8 +178,8 @@ final class SourceStarts {
                 "waiting for " + leader + " to finish its snapshot and stream (its heartbeats)");
           } else {
             start = start.next(Step.LISTING, source, null, now);
-            if (listFrom == null) {
-              listFrom = source;
+            if (!list.contains(source)) {
+              list.add(source);
               deleteListings.add(source);
             }
             details.put(replica, "asked Strimzi to list the offsets of " + source);
@@ -199,9 +203,9 @@ final class SourceStarts {
                 replica,
                 "asked Strimzi to set its offsets to " + source + "'s position " + listing.gtids());
           } else {
-            if (!asked && listFrom == null) {
+            if (!asked && !list.contains(source)) {
               // Not listed (yet), or listed during the snapshot: ask again for a fresh listing.
-              listFrom = source;
+              list.add(source);
               if (listing != null) {
                 deleteListings.add(source);
               }
@@ -229,6 +233,8 @@ final class SourceStarts {
               && check.checkedAt().isAfter(start.since())
               && GtidSets.covers(flavor, position, start.seedPosition())) {
             start = start.next(Step.RECOVERING, start.seedSource(), start.seedPosition(), now);
+            // Its own listing tells when it is through: none from before may answer.
+            deleteListings.add(replica);
             details.put(
                 replica,
                 "starting at "
@@ -257,7 +263,10 @@ final class SourceStarts {
         }
         case RECOVERING -> {
           Instant beat = in.lastHeartbeat().get(replica);
-          if (beat != null && start.since() != null && beat.isAfter(start.since())) {
+          Listed own = in.listed().get(replica);
+          boolean streams = beat != null && start.since() != null && beat.isAfter(start.since());
+          boolean committed = own != null && !own.midSnapshot() && own.gtids() != null;
+          if (streams && committed) {
             events.add(
                 new Announcement(
                     Reasons.SOURCE_STREAMING,
@@ -270,21 +279,35 @@ final class SourceStarts {
                         + " (Strimzi restarts it once)"));
             start = start.next(Step.DONE, start.seedSource(), start.seedPosition(), now);
           } else {
+            if (streams && offsetsAnnotation(in.live().get(replica)) == null) {
+              // It streams, but its committed offset may still carry the recovery's snapshot
+              // marker (Connect commits every offset.flush.interval.ms), with which the pipeline's
+              // own initial mode would snapshot again: list it, again until it has none.
+              list.add(replica);
+              if (own != null) {
+                deleteListings.add(replica);
+              }
+            }
             details.put(
                 replica,
-                "starting at "
-                    + start.seedSource()
-                    + "'s position "
-                    + start.seedPosition()
-                    + ", rebuilding its schema history");
+                streams
+                    ? "streams from "
+                        + start.seedSource()
+                        + "'s position "
+                        + start.seedPosition()
+                        + "; waiting for Connect to commit a streaming offset"
+                    : "starting at "
+                        + start.seedSource()
+                        + "'s position "
+                        + start.seedPosition()
+                        + ", rebuilding its schema history");
           }
         }
         case DONE -> {}
       }
       next.put(replica, start);
     }
-    return new Decision(
-        new Plan(next, listFrom, alter), events, deleteListings, details, recheckSoon);
+    return new Decision(new Plan(next, list, alter), events, deleteListings, details, recheckSoon);
   }
 
   /**
@@ -345,10 +368,12 @@ final class SourceStarts {
         if (server.equals(entry.path("partition").path("server").asText(null))) {
           JsonNode offset = entry.path("offset");
           String gtids = offset.path("gtids").asText(null);
+          JsonNode snapshot = offset.path("snapshot");
           return new Listed(
               gtids == null || gtids.isBlank() ? null : gtids,
-              offset.path("snapshot").asBoolean(false)
-                  || "true".equals(offset.path("snapshot").asText()));
+              !snapshot.isMissingNode()
+                  && !snapshot.isNull()
+                  && !(snapshot.isBoolean() && !snapshot.asBoolean()));
         }
       }
       return null;

@@ -37,7 +37,7 @@ class SourceStartsTest {
 
     assertThat(waiting.plan().of("replica-b").step()).isEqualTo(Step.WAITING);
     assertThat(waiting.plan().of("replica-a")).isEqualTo(Start.DONE);
-    assertThat(waiting.plan().listFrom()).isNull();
+    assertThat(waiting.plan().list()).isEmpty();
     assertThat(waiting.details().get("replica-b")).contains("replica-a", "snapshot");
     List<KafkaConnector> connectors = SourceConnectors.of(pipeline, waiting.plan());
     assertThat(connectors.get(0).getSpec().getState()).isEqualTo(ConnectorState.RUNNING);
@@ -58,7 +58,7 @@ class SourceStartsTest {
     SourceStarts.Decision listing =
         decide(current, Set.of("replica-a"), Map.of("replica-a", t1), Map.of(), t1);
     assertThat(listing.plan().of("replica-b").step()).isEqualTo(Step.LISTING);
-    assertThat(listing.plan().listFrom()).isEqualTo("replica-a");
+    assertThat(listing.plan().list()).containsExactly("replica-a");
     assertThat(listing.deleteListings()).containsExactly("replica-a");
     assertThat(listing.events())
         .extracting(SourceStarts.Announcement::reason)
@@ -80,7 +80,7 @@ class SourceStartsTest {
             Map.of("replica-a", new SourceStarts.Listed("0-1-10", true)),
             t2);
     assertThat(midSnapshot.plan().of("replica-b").step()).isEqualTo(Step.LISTING);
-    assertThat(midSnapshot.plan().listFrom()).isEqualTo("replica-a");
+    assertThat(midSnapshot.plan().list()).containsExactly("replica-a");
     assertThat(midSnapshot.deleteListings()).containsExactly("replica-a");
 
     // A streaming position: Strimzi sets the follower's offsets from the seed ConfigMap.
@@ -162,6 +162,7 @@ class SourceStartsTest {
             t5,
             check("0-1-43", t5));
     assertThat(resumed.plan().of("replica-b").step()).isEqualTo(Step.RECOVERING);
+    assertThat(resumed.deleteListings()).containsExactly("replica-b");
     assertThat(resumed.events())
         .extracting(SourceStarts.Announcement::reason)
         .containsExactly(Reasons.SOURCE_SEEDED);
@@ -169,7 +170,7 @@ class SourceStartsTest {
     assertThat(running.getSpec().getState()).isEqualTo(ConnectorState.RUNNING);
     assertThat(running.getSpec().getConfig()).containsEntry("snapshot.mode", "recovery");
 
-    // A heartbeat from before it ran does not count; one after it does: back to initial.
+    // A heartbeat from before it ran does not count.
     Instant t6 = t5.plusSeconds(5);
     SourceStarts.Decision early =
         decide(
@@ -179,12 +180,28 @@ class SourceStartsTest {
             Map.of(),
             t6);
     assertThat(early.plan().of("replica-b").step()).isEqualTo(Step.RECOVERING);
+    assertThat(early.plan().list()).isEmpty();
+    // It beats: list its own offsets; the recovery's snapshot marker is still on them.
+    SourceStarts.Decision marked =
+        decide(
+            resumed.plan().starts(),
+            Set.of("replica-a", "replica-b"),
+            Map.of("replica-b", t6),
+            Map.of("replica-b", new SourceStarts.Listed("0-1-42", true)),
+            t6);
+    assertThat(marked.plan().of("replica-b").step()).isEqualTo(Step.RECOVERING);
+    assertThat(marked.plan().list()).containsExactly("replica-b");
+    assertThat(marked.deleteListings()).containsExactly("replica-b");
+    assertThat(marked.details().get("replica-b")).contains("streaming offset");
+    assertThat(SourceConnectors.of(pipeline, marked.plan()).get(1).getSpec().getListOffsets())
+        .isNotNull();
+    // A streaming offset committed: back to initial.
     SourceStarts.Decision done =
         decide(
             resumed.plan().starts(),
             Set.of("replica-a", "replica-b"),
             Map.of("replica-b", t6),
-            Map.of(),
+            Map.of("replica-b", new SourceStarts.Listed("0-1-45", false)),
             t6);
     assertThat(done.plan().of("replica-b").step()).isEqualTo(Step.DONE);
     assertThat(done.plan().starting()).isFalse();
@@ -231,7 +248,7 @@ class SourceStartsTest {
                 existing, Set.of("replica-b"), Map.of("replica-b", T0), Map.of(), Map.of()),
             T0);
     assertThat(decision.plan().of("replica-c").seedSource()).isEqualTo("replica-b");
-    assertThat(decision.plan().listFrom()).isEqualTo("replica-b");
+    assertThat(decision.plan().list()).containsExactly("replica-b");
   }
 
   @Test
@@ -251,10 +268,16 @@ class SourceStartsTest {
     String json =
         "{\"offsets\":[{\"partition\":{\"server\":\"other\"},\"offset\":{\"gtids\":\"0-1-1\"}},"
             + "{\"partition\":{\"server\":\"shop.orders.replica-a\"},"
-            + "\"offset\":{\"gtids\":\"0-1-9\",\"file\":\"b.000001\",\"pos\":4,\"snapshot\":true}}]}";
+            + "\"offset\":{\"gtids\":\"0-1-9\",\"file\":\"b.000001\",\"pos\":4,\"snapshot\":\"INITIAL\"}}]}";
     assertThat(SourceStarts.listed(json, "shop.orders.replica-a"))
         .isEqualTo(new SourceStarts.Listed("0-1-9", true));
     assertThat(SourceStarts.listed("{\"offsets\":[]}", "shop.orders.replica-a")).isNull();
+    assertThat(
+            SourceStarts.listed(
+                "{\"offsets\":[{\"partition\":{\"server\":\"s\"},"
+                    + "\"offset\":{\"gtids\":\"0-1-9\",\"file\":\"\",\"pos\":0}}]}",
+                "s"))
+        .isEqualTo(new SourceStarts.Listed("0-1-9", false));
     assertThat(SourceStarts.listed("not json", "x")).isNull();
   }
 
