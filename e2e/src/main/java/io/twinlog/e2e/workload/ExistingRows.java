@@ -52,6 +52,8 @@ public final class ExistingRows {
   public void create() {
     try (Connection c = primary.connect();
         Statement s = c.createStatement()) {
+      // The sequence engine's seq_<from>_to_<to> tables live in the current database.
+      s.execute("USE " + database);
       s.execute("DROP TABLE IF EXISTS " + database + "." + TABLE);
       s.execute(
           "CREATE TABLE "

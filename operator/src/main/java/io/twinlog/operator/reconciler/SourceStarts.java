@@ -277,6 +277,17 @@ final class SourceStarts {
                         + start.seedPosition()
                         + " with its schema history rebuilt: back to the pipeline's snapshot mode"
                         + " (Strimzi restarts it once)"));
+            // Through: the listings it needed are left-overs now (Strimzi writes them unowned).
+            deleteListings.add(replica);
+            String seed = start.seedSource();
+            if (current.values().stream()
+                .noneMatch(
+                    o ->
+                        o.step() != Step.DONE
+                            && seed.equals(o.seedSource())
+                            && o != entry.getValue())) {
+              deleteListings.add(seed);
+            }
             start = start.next(Step.DONE, start.seedSource(), start.seedPosition(), now);
           } else {
             if (streams && offsetsAnnotation(in.live().get(replica)) == null) {

@@ -204,6 +204,7 @@ class SourceStartsTest {
             Map.of("replica-b", new SourceStarts.Listed("0-1-45", false)),
             t6);
     assertThat(done.plan().of("replica-b").step()).isEqualTo(Step.DONE);
+    assertThat(done.deleteListings()).containsExactly("replica-b", "replica-a");
     assertThat(done.plan().starting()).isFalse();
     assertThat(done.events())
         .extracting(SourceStarts.Announcement::reason)
