@@ -30,6 +30,8 @@ public final class FailureClassifier {
               "db history topic or its content is fully or partially missing",
               FailureKind.SCHEMA_HISTORY_MISSING),
           new Signature("schema history topic is missing", FailureKind.SCHEMA_HISTORY_MISSING),
+          // Debezium 3.5's binlog reader, on a row of another column count than its history says.
+          new Signature("internal schema size", FailureKind.SCHEMA_HISTORY_MISMATCH),
           // PostgreSQL 16+ (SQLSTATE 55000) on START_REPLICATION from an invalidated slot.
           new Signature("can no longer get changes from replication slot", FailureKind.SLOT_LOST),
           new Signature("this slot has been invalidated", FailureKind.SLOT_LOST));

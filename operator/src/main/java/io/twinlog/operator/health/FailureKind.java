@@ -59,6 +59,17 @@ public enum FailureKind {
       "The TLS handshake with the replica fails; restarting cannot fix it. Check spec.source.tls"
           + " and its CA Secret (see the runbook source-tls-failed); a changed spec or a renewed"
           + " Secret restarts the connector."),
+  /**
+   * The schema history does not fit the binlog rows: a table changed between the schema Debezium
+   * recorded (a recovery records the current one) and the rows it reads. Restarting reads the same
+   * rows with the same history (docs/concepts/consistent-start-facts.md).
+   */
+  SCHEMA_HISTORY_MISMATCH(
+      "SchemaHistoryMismatch",
+      false,
+      "The connector's schema history does not match the rows in the binlog (DDL ran between the"
+          + " position it recorded its schema at and the rows it reads); restarting cannot fix"
+          + " it. Re-seed it from a healthy source (see the runbook schema-history-mismatch)."),
   /** The schema-history topic is gone while offsets exist: Debezium refuses to start. */
   SCHEMA_HISTORY_MISSING(
       "SchemaHistoryMissing",

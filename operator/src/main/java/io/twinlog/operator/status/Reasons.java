@@ -145,6 +145,7 @@ public final class Reasons {
                 SOURCE_SILENT,
                 BINLOG_POSITION_PURGED,
                 SCHEMA_HISTORY_MISSING,
+                SCHEMA_HISTORY_MISMATCH,
                 CONNECT_REST_UNREACHABLE,
                 DEAD_LETTERED,
                 DEDUP_ANOMALY,
@@ -167,6 +168,9 @@ public final class Reasons {
 
   /** The connector's schema-history topic is missing: restarting cannot help. */
   public static final String SCHEMA_HISTORY_MISSING = "SchemaHistoryMissing";
+
+  /** The schema history does not fit the binlog rows (DDL in between): restarting cannot help. */
+  public static final String SCHEMA_HISTORY_MISMATCH = "SchemaHistoryMismatch";
 
   /** SinkReady=True. */
   public static final String CONNECTOR_RUNNING = "ConnectorRunning";

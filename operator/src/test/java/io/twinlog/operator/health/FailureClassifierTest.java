@@ -13,6 +13,7 @@ class FailureClassifierTest {
     "mysql-1236-master-purged, BINLOG_POSITION_PURGED",
     "binlog-no-longer-available, BINLOG_POSITION_PURGED",
     "schema-history-missing, SCHEMA_HISTORY_MISSING",
+    "schema-history-mismatch, SCHEMA_HISTORY_MISMATCH",
     "connection-refused, RESTARTABLE",
     "binlog-reader-disconnected, RESTARTABLE",
   })
