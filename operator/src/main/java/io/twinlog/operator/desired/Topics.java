@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The KafkaTopics a pipeline owns: each replica's table and heartbeat topics, one deduplicated
- * output topic per table, the dead-letter topics and the dedup runtime's anomaly topic. Replication
- * factor and retention are the Kafka cluster's defaults.
+ * The KafkaTopics a pipeline owns: each replica's table, heartbeat and (MySQL, MariaDB)
+ * schema-history topics, one deduplicated output topic per table, the dead-letter topics and the
+ * dedup runtime's anomaly topic. Replication factor and retention are the Kafka cluster's defaults.
  */
 public final class Topics {
   private Topics() {}
@@ -29,6 +29,7 @@ public final class Topics {
    */
   public static List<KafkaTopic> of(CdcPipeline pipeline) {
     List<KafkaTopic> topics = new ArrayList<>(sourceTopics(pipeline));
+    topics.addAll(schemaHistoryTopics(pipeline));
     int partitions = pipeline.getSpec().getDedup().getPartitions();
     for (String topic : ResourceNames.outputTopics(pipeline)) {
       topics.add(topic(pipeline, topic, Labels.DEDUP, partitions));
@@ -73,6 +74,35 @@ public final class Topics {
                   ResourceNames.sourceTopicPrefix(pipeline, replica.getName())),
               Labels.SOURCE,
               SOURCE_PARTITIONS));
+    }
+    return topics;
+  }
+
+  /**
+   * Each MySQL or MariaDB replica's schema-history topic, owned so that no broker default can
+   * expire it: Debezium cannot read a binlog position without the history up to it, and a topic
+   * someone else created with the cluster's retention (a week by default) loses its oldest DDL
+   * silently until the connector refuses to start ({@code SchemaHistoryMissing}). One partition
+   * (Debezium reads it in order), kept forever, never compacted (every record matters, and the
+   * records share no key). PostgreSQL has none.
+   */
+  static List<KafkaTopic> schemaHistoryTopics(CdcPipeline pipeline) {
+    if (!pipeline.getSpec().getSource().getType().binlog()) {
+      return List.of();
+    }
+    List<KafkaTopic> topics = new ArrayList<>();
+    for (ReplicaSpec replica : pipeline.getSpec().getSource().getReplicas()) {
+      KafkaTopic history =
+          topic(
+              pipeline,
+              ResourceNames.schemaHistoryTopic(pipeline, replica.getName()),
+              Labels.SOURCE,
+              1);
+      history
+          .getSpec()
+          .setConfig(
+              Map.of("cleanup.policy", "delete", "retention.ms", -1L, "retention.bytes", -1L));
+      topics.add(history);
     }
     return topics;
   }

@@ -24,9 +24,10 @@ class DesiredResourcesTest {
   void everythingIsOwnedByThePipelineAsController() {
     CdcPipeline p = TestPipelines.full();
     List<HasMetadata> all = DesiredResources.of(p).all();
-    // 3 source connectors, the sink, 9 source topics (3 replicas x (2 tables + heartbeat)), 5
-    // other topics, the ConfigMap, Deployment, Service and PodDisruptionBudget
-    assertThat(all).hasSize(3 + 1 + 9 + 5 + 1 + 1 + 1 + 1);
+    // 3 source connectors, the sink, 9 source topics (3 replicas x (2 tables + heartbeat)), 3
+    // schema-history topics, 5 other topics, the ConfigMap, Deployment, Service and
+    // PodDisruptionBudget
+    assertThat(all).hasSize(3 + 1 + 9 + 3 + 5 + 1 + 1 + 1 + 1);
     for (HasMetadata r : all) {
       assertThat(r.getMetadata().getNamespace()).isEqualTo("shop");
       assertThat(r.getMetadata().getOwnerReferences())

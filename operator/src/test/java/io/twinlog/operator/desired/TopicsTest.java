@@ -73,11 +73,38 @@ class TopicsTest {
   }
 
   @Test
+  void eachBinlogReplicasSchemaHistoryIsOwnedKeptForeverAndNeverCompacted() {
+    CdcPipeline p = TestPipelines.minimal();
+    List<KafkaTopic> histories = Topics.schemaHistoryTopics(p);
+    assertThat(histories)
+        .extracting(t -> t.getSpec().getTopicName())
+        .containsExactly(
+            ResourceNames.schemaHistoryTopic(p, "replica-a"),
+            ResourceNames.schemaHistoryTopic(p, "replica-b"));
+    // the topic the connector reads its history from
+    assertThat(SourceConnectors.of(p).get(1).getSpec().getConfig())
+        .containsEntry(
+            "schema.history.internal.kafka.topic", histories.get(1).getSpec().getTopicName());
+    assertThat(histories)
+        .allSatisfy(
+            t -> {
+              assertThat(t.getSpec().getPartitions()).isEqualTo(1);
+              assertThat(t.getSpec().getConfig())
+                  .containsEntry("cleanup.policy", "delete")
+                  .containsEntry("retention.ms", -1L)
+                  .containsEntry("retention.bytes", -1L);
+            });
+    assertThat(Topics.schemaHistoryTopics(TestPipelines.postgres())).isEmpty();
+  }
+
+  @Test
   void withoutSinkNoSinkDeadLetterTopic() {
     CdcPipeline p = TestPipelines.minimal();
     assertThat(Topics.of(p).subList(Topics.sourceTopics(p).size(), Topics.of(p).size()))
         .extracting(t -> t.getSpec().getTopicName())
         .containsExactly(
+            "shop.orders.replica-a.schema-history",
+            "shop.orders.replica-b.schema-history",
             "shop.orders.cdc.shop.orders",
             "shop.orders.cdc.shop.order_items",
             "shop.orders.dedup-dlq",
