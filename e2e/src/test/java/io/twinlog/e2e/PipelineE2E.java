@@ -22,6 +22,7 @@ import io.twinlog.e2e.webhook.WebhookRun;
 import io.twinlog.e2e.workload.ExistingRows;
 import io.twinlog.e2e.workload.TruthChange;
 import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.ReseedMode;
 import io.twinlog.operator.desired.ResourceNames;
 import io.twinlog.operator.source.FindingReason;
 import io.twinlog.operator.status.Reasons;
@@ -871,6 +872,94 @@ class PipelineE2E {
       assertThat(report.problems()).isEmpty();
       run.delete(READY);
     }
+  }
+
+  /**
+   * Issue 14's automatic re-seed: replica B's binlog is purged past its connector's position; with
+   * {@code source.reseed: automatic} the operator stops B's connector, sets it to replica A's
+   * streaming position once B's binlog has it, starts it with a schema-only recovery and puts it
+   * back. Goal: healthy again within 2 minutes of the purge being shown, 0 lost, 0 duplicated.
+   */
+  @Test
+  @Order(6)
+  void purgedReplicaIsReseededAutomatically() throws Exception {
+    stack.erp().clear();
+    try (PipelineRun run =
+        PipelineRun.apply(
+            stack,
+            "e2e-reseed-auto",
+            "reseedauto",
+            5491,
+            1,
+            p -> p.getSpec().getSource().setReseed(ReseedMode.AUTOMATIC))) {
+      run.awaitReady(READY);
+      run.awaitStreaming(READY);
+      MariaDbServer replicaB = stack.mariadb().replica(1);
+      String connector = run.sourceConnector(1);
+      String replica = PipelineTemplate.replicaName(1);
+      ConnectRest connect = stack.connect().rest();
+      stack.strimzi().connectors().hold(connector);
+      try {
+        connect.stop(connector);
+        Awaitility.await()
+            .atMost(DELIVERY)
+            .ignoreExceptions()
+            .until(() -> "STOPPED".equals(connect.status(connector).state()));
+        run.workload().run(200, 100);
+        stack.mariadb().awaitReplicasCaughtUp(Duration.ofSeconds(30));
+        replicaB.purgeBinaryLogs();
+      } finally {
+        stack.strimzi().connectors().release(connector);
+      }
+      Background load = Background.run(run.workload(), 1500, 20);
+      Awaitility.await(replica + " shown purged")
+          .atMost(READY)
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> Reasons.BINLOG_POSITION_PURGED.equals(sourceReason(run, replica)));
+      Instant shown = Instant.now();
+      Awaitility.await(replica + " re-seeded and healthy")
+          .atMost(READY.multipliedBy(2))
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () ->
+                  sourceReason(run, replica) == null
+                      && "Streaming".equals(sourcePhase(run, replica))
+                      && "2/2".equals(run.status().getSourcesReady()));
+      Duration healed = Duration.between(shown, Instant.now());
+      load.join(180);
+      run.awaitQuiescent(DELIVERY, 0);
+      ScenarioReport report = run.check("reseed-automatic", null, 0);
+      print(report);
+      System.out.printf(
+          "E2E   reseed-automatic: %s shown BinlogPositionPurged, healthy again %d ms later%n",
+          replica, healed.toMillis());
+      System.out.println("E2E   events: " + run.events());
+      assertThat(report.problems()).isEmpty();
+      assertThat(run.events()).anyMatch(e -> e.startsWith(Reasons.SOURCE_RESEEDING + ":"));
+      run.delete(READY);
+    }
+  }
+
+  private static String sourceReason(PipelineRun run, String replica) {
+    var sources = run.status().getSources();
+    return sources == null
+        ? "none"
+        : sources.stream()
+            .filter(s -> replica.equals(s.getName()))
+            .findFirst()
+            .map(s -> s.getReason())
+            .orElse("none");
+  }
+
+  private static String sourcePhase(PipelineRun run, String replica) {
+    var sources = run.status().getSources();
+    return sources == null
+        ? null
+        : sources.stream()
+            .filter(s -> replica.equals(s.getName()))
+            .findFirst()
+            .map(s -> s.getPhase())
+            .orElse(null);
   }
 
   @Test

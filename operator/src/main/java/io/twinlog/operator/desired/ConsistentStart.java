@@ -39,6 +39,12 @@ public final class ConsistentStart {
   /** When the source entered its step (ISO-8601). */
   public static final String SINCE_ANNOTATION = "twinlog.io/start-step-since";
 
+  /** How many times the source was re-seeded automatically ({@code source.reseed: automatic}). */
+  public static final String RESEEDS_ANNOTATION = "twinlog.io/reseeds";
+
+  /** Most automatic re-seeds of one source: a source that keeps losing its place needs a human. */
+  public static final int MAX_RESEEDS = 3;
+
   /** Strimzi's offsets annotation: {@code list} or {@code alter}, removed by Strimzi when done. */
   public static final String STRIMZI_OFFSETS_ANNOTATION = "strimzi.io/connector-offsets";
 
@@ -106,19 +112,27 @@ public final class ConsistentStart {
    *
    * @param seedSource the replica whose position it is set to, or null before one is chosen
    * @param seedPosition that position (GTIDs), or null before it is known
-   * @param since when it entered this step, or null for {@link Step#DONE}
+   * @param since when it entered this step, or null when unknown (a connector that started by
+   *     itself)
+   * @param reseeds how many times it was re-seeded automatically
    */
-  public record Start(Step step, String seedSource, String seedPosition, Instant since) {
-    public static final Start DONE = new Start(Step.DONE, null, null, null);
+  public record Start(
+      Step step, String seedSource, String seedPosition, Instant since, int reseeds) {
+    public static final Start DONE = new Start(Step.DONE, null, null, null, 0);
 
     /** A start that begins now, in {@link Step#WAITING}. */
     public static Start waiting(Instant now) {
-      return new Start(Step.WAITING, null, null, now);
+      return new Start(Step.WAITING, null, null, now, 0);
     }
 
     /** The next step, from now. */
     public Start next(Step step, String seedSource, String seedPosition, Instant now) {
-      return new Start(step, seedSource, seedPosition, step == Step.DONE ? null : now);
+      return new Start(step, seedSource, seedPosition, now, reseeds);
+    }
+
+    /** A re-seed: from the beginning, from now, counted. */
+    public Start reseed(Instant now) {
+      return new Start(Step.WAITING, null, null, now, reseeds + 1);
     }
 
     /** Whether Twinlog holds the connector stopped. */
@@ -141,16 +155,17 @@ public final class ConsistentStart {
           live == null || live.getMetadata().getAnnotations() == null
               ? Map.of()
               : live.getMetadata().getAnnotations();
-      Step step = Step.parse(annotations.get(STEP_ANNOTATION));
-      if (step == Step.DONE) {
+      if (annotations.get(STEP_ANNOTATION) == null) {
         return DONE;
       }
       String since = annotations.get(SINCE_ANNOTATION);
+      String reseeds = annotations.get(RESEEDS_ANNOTATION);
       return new Start(
-          step,
+          Step.parse(annotations.get(STEP_ANNOTATION)),
           annotations.get(SEED_SOURCE_ANNOTATION),
           annotations.get(SEED_POSITION_ANNOTATION),
-          since == null ? null : Instant.parse(since));
+          since == null ? null : Instant.parse(since),
+          reseeds == null || !reseeds.matches("\\d{1,3}") ? 0 : Integer.parseInt(reseeds));
     }
 
     /** The annotations that say it, on the desired connector. */
@@ -165,6 +180,9 @@ public final class ConsistentStart {
       }
       if (since != null) {
         annotations.put(SINCE_ANNOTATION, since.toString());
+      }
+      if (reseeds > 0) {
+        annotations.put(RESEEDS_ANNOTATION, Integer.toString(reseeds));
       }
       return annotations;
     }
@@ -199,16 +217,22 @@ public final class ConsistentStart {
   }
 
   /**
-   * Whether the pipeline starts this way: a MySQL or MariaDB source of several replicas whose
-   * snapshot mode takes a data snapshot when there is no offset. PostgreSQL sources are not started
-   * this way yet: each snapshots on its own (docs/concepts/consistent-start.md).
+   * Whether a source can start from another's position: a MySQL or MariaDB source of several
+   * replicas (a re-seed, or a start). PostgreSQL sources are not started this way yet: each
+   * snapshots on its own (docs/concepts/consistent-start.md).
    */
   public static boolean applies(CdcPipeline pipeline) {
     SourceSpec source = pipeline.getSpec().getSource();
-    SnapshotMode mode = source.getSnapshot().getMode();
-    return source.getType().binlog()
-        && source.getReplicas().size() > 1
-        && (mode == SnapshotMode.INITIAL || mode == SnapshotMode.WHEN_NEEDED);
+    return source.getType().binlog() && source.getReplicas().size() > 1;
+  }
+
+  /**
+   * Whether a new connector starts from another's position instead of its own snapshot: the
+   * snapshot mode takes a data snapshot when there is no offset.
+   */
+  public static boolean startsTogether(CdcPipeline pipeline) {
+    SnapshotMode mode = pipeline.getSpec().getSource().getSnapshot().getMode();
+    return applies(pipeline) && (mode == SnapshotMode.INITIAL || mode == SnapshotMode.WHEN_NEEDED);
   }
 
   /** The replica whose connector takes the snapshot: {@code snapshot.leader}, else the first. */
@@ -219,9 +243,10 @@ public final class ConsistentStart {
   }
 
   /**
-   * The start of each source when nothing moved it on: the leader and every source whose connector
-   * exists without the annotations start by themselves; a source without a connector yet (a new
-   * pipeline's, or a replica added to a running one) waits.
+   * The start of each source when nothing moved it on, from its connector's annotations (one
+   * without them started by itself). A source without a connector yet waits, unless it is the
+   * leader or the snapshot mode takes no snapshot: a new pipeline's followers, and a replica added
+   * to a running one.
    */
   public static Map<String, Start> current(
       CdcPipeline pipeline, Map<String, KafkaConnector> liveByReplica, Instant now) {
@@ -230,13 +255,17 @@ public final class ConsistentStart {
       return starts;
     }
     String leader = leader(pipeline);
+    boolean together = startsTogether(pipeline);
     for (ReplicaSpec replica : pipeline.getSpec().getSource().getReplicas()) {
       String name = replica.getName();
       KafkaConnector live = liveByReplica.get(name);
-      if (name.equals(leader)) {
-        continue;
+      if (live != null) {
+        starts.put(name, Start.of(live));
+      } else if (together && !name.equals(leader)) {
+        starts.put(name, Start.waiting(now));
+      } else {
+        starts.put(name, Start.DONE);
       }
-      starts.put(name, live == null ? Start.waiting(now) : Start.of(live));
     }
     return starts;
   }

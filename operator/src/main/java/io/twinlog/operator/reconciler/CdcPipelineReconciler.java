@@ -139,6 +139,7 @@ public class CdcPipelineReconciler
             List.copyOf(context.getSecondaryResources(KafkaConnector.class)),
             signalled,
             checked,
+            previous,
             now);
     if (starts.recheckSoon()) {
       sourceChecks.soon(pipeline);

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
+import io.twinlog.operator.api.v1alpha1.ReseedMode;
 import io.twinlog.operator.desired.ConsistentStart;
 import io.twinlog.operator.desired.ConsistentStart.Plan;
 import io.twinlog.operator.desired.ConsistentStart.Start;
@@ -57,13 +58,40 @@ final class SourceStarts {
    * @param lastHeartbeat the latest heartbeat per replica
    * @param checks the last source check per replica (its binlog's GTID position)
    * @param listed what Strimzi listed per seed source (absent: no listing)
+   * @param reasons why each unhealthy source was unhealthy at the last reconciliation (its {@code
+   *     status.sources[].reason}; absent: healthy)
    */
   record Inputs(
       Map<String, KafkaConnector> live,
       Set<String> streaming,
       Map<String, Instant> lastHeartbeat,
       Map<String, SourceCheckResult> checks,
-      Map<String, Listed> listed) {}
+      Map<String, Listed> listed,
+      Map<String, String> reasons) {
+
+    Inputs(
+        Map<String, KafkaConnector> live,
+        Set<String> streaming,
+        Map<String, Instant> lastHeartbeat,
+        Map<String, SourceCheckResult> checks,
+        Map<String, Listed> listed) {
+      this(live, streaming, lastHeartbeat, checks, listed, Map.of());
+    }
+  }
+
+  /** The reasons a source cannot resume where it stopped, which a re-seed fixes. */
+  static final Set<String> RESEEDABLE =
+      Set.of(
+          Reasons.BINLOG_POSITION_PURGED,
+          Reasons.SCHEMA_HISTORY_MISSING,
+          Reasons.SCHEMA_HISTORY_MISMATCH);
+
+  /**
+   * How long a source through its start is not re-seeded again for the reason its status still
+   * gives: Strimzi refreshes a connector's status every 120 s, so a status can say a just-restarted
+   * connector still failed.
+   */
+  static final java.time.Duration RESEED_GRACE = java.time.Duration.ofSeconds(150);
 
   /**
    * What was decided: the plan the desired connectors are shaped by, the Events to record, the
@@ -95,6 +123,7 @@ final class SourceStarts {
       List<KafkaConnector> connectors,
       SourceSignals.Seen signals,
       SourceChecks.Seen checks,
+      io.twinlog.operator.api.v1alpha1.CdcPipelineStatus previous,
       Instant now) {
     if (!ConsistentStart.applies(pipeline)) {
       return new Decision(Plan.NONE, List.of(), List.of(), Map.of(), false);
@@ -124,7 +153,13 @@ final class SourceStarts {
         decide(
             pipeline,
             current,
-            new Inputs(live, streaming, signals.lastHeartbeat(), checks.results(), listed),
+            new Inputs(
+                live,
+                streaming,
+                signals.lastHeartbeat(),
+                checks.results(),
+                listed,
+                reasons(previous)),
             now);
     for (String source : decision.deleteListings()) {
       String configMap =
@@ -167,11 +202,11 @@ final class SourceStarts {
           && start.step() != Step.RECOVERING
           && !replicas.contains(start.seedSource())) {
         // The seed source was removed from the pipeline: choose again.
-        start = Start.waiting(now);
+        start = start.next(Step.WAITING, null, null, now);
       }
       switch (start.step()) {
         case WAITING -> {
-          String source = seedSource(leader, current, in.streaming());
+          String source = seedSource(leader, current, healthy(in));
           if (source == null) {
             details.put(
                 replica,
@@ -314,7 +349,31 @@ final class SourceStarts {
                         + ", rebuilding its schema history");
           }
         }
-        case DONE -> {}
+        case DONE -> {
+          String reason = in.reasons().get(replica);
+          boolean settled =
+              start.since() == null || !now.isBefore(start.since().plus(RESEED_GRACE));
+          if (reason != null
+              && RESEEDABLE.contains(reason)
+              && settled
+              && pipeline.getSpec().getSource().getReseed() == ReseedMode.AUTOMATIC
+              && start.reseeds() < ConsistentStart.MAX_RESEEDS) {
+            start = start.reseed(now);
+            details.put(replica, "re-seeding: waiting for a streaming source");
+            events.add(
+                new Announcement(
+                    Reasons.SOURCE_RESEEDING,
+                    replica
+                        + " cannot resume where it stopped ("
+                        + reason
+                        + "): starting it again from a streaming source's position, no snapshot"
+                        + " (automatic re-seed "
+                        + start.reseeds()
+                        + " of "
+                        + ConsistentStart.MAX_RESEEDS
+                        + ")"));
+          }
+        }
       }
       next.put(replica, start);
     }
@@ -325,15 +384,31 @@ final class SourceStarts {
    * The source to seed from: the leader when it streams, else any other streaming source that is
    * through its own start (a replica added to a running pipeline whose leader is down).
    */
-  static String seedSource(String leader, Map<String, Start> starts, Set<String> streaming) {
-    if (streaming.contains(leader)) {
+  static String seedSource(String leader, Map<String, Start> starts, Set<String> healthy) {
+    java.util.function.Predicate<String> through =
+        r -> starts.getOrDefault(r, Start.DONE).step() == Step.DONE;
+    if (healthy.contains(leader) && through.test(leader)) {
       return leader;
     }
-    return streaming.stream()
-        .filter(r -> starts.getOrDefault(r, Start.DONE).step() == Step.DONE)
-        .sorted()
-        .findFirst()
-        .orElse(null);
+    return healthy.stream().filter(through).sorted().findFirst().orElse(null);
+  }
+
+  /** The sources that stream and were healthy at the last reconciliation. */
+  private static Set<String> healthy(Inputs in) {
+    Set<String> healthy = new java.util.HashSet<>(in.streaming());
+    healthy.removeAll(in.reasons().keySet());
+    return healthy;
+  }
+
+  private static Map<String, String> reasons(
+      io.twinlog.operator.api.v1alpha1.CdcPipelineStatus previous) {
+    Map<String, String> reasons = new HashMap<>();
+    if (previous != null && previous.getSources() != null) {
+      previous.getSources().stream()
+          .filter(s -> s.getName() != null && s.getReason() != null)
+          .forEach(s -> reasons.put(s.getName(), s.getReason()));
+    }
+    return reasons;
   }
 
   private static String offsetsAnnotation(KafkaConnector connector) {

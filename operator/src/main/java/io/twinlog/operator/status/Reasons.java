@@ -62,6 +62,9 @@ public final class Reasons {
    */
   public static final String SEEDING = "Seeding";
 
+  /** Event: a source that cannot resume is started again from a streaming source's position. */
+  public static final String SOURCE_RESEEDING = "SourceReseeding";
+
   /** Event: a source was set to another source's position (consistent start). */
   public static final String SOURCE_SEEDED = "SourceSeeded";
 

@@ -32,7 +32,7 @@ class SourceStartsTest {
   @Test
   void aNewPipelinesFollowerIsCreatedStoppedForARecoveryWhileTheLeaderSnapshots() {
     Map<String, Start> current = ConsistentStart.current(pipeline, live, T0);
-    assertThat(current).containsOnlyKeys("replica-b");
+    assertThat(current.get("replica-a")).isEqualTo(Start.DONE);
     SourceStarts.Decision waiting = decide(current, Set.of(), Map.of(), Map.of(), T0);
 
     assertThat(waiting.plan().of("replica-b").step()).isEqualTo(Step.WAITING);
@@ -253,6 +253,81 @@ class SourceStartsTest {
   }
 
   @Test
+  void aPurgedSourceIsReseededAutomaticallyAtMostThreeTimesAndOnlyWhenAsked() {
+    for (KafkaConnector connector : SourceConnectors.of(pipeline)) {
+      live.put(connector.getMetadata().getLabels().get("twinlog.io/replica"), connector);
+    }
+    Map<String, Start> current = ConsistentStart.current(pipeline, live, T0);
+    Map<String, String> purged = Map.of("replica-b", Reasons.BINLOG_POSITION_PURGED);
+    SourceStarts.Inputs in =
+        new SourceStarts.Inputs(
+            live, Set.of("replica-a"), Map.of("replica-a", T0), Map.of(), Map.of(), purged);
+
+    // manual (the default): reported, left alone
+    assertThat(SourceStarts.decide(pipeline, current, in, T0).plan().of("replica-b").step())
+        .isEqualTo(Step.DONE);
+
+    pipeline.getSpec().getSource().setReseed(io.twinlog.operator.api.v1alpha1.ReseedMode.AUTOMATIC);
+    SourceStarts.Decision reseed = SourceStarts.decide(pipeline, current, in, T0);
+    Start b = reseed.plan().of("replica-b");
+    assertThat(b.step()).isEqualTo(Step.WAITING);
+    assertThat(b.reseeds()).isEqualTo(1);
+    assertThat(reseed.events())
+        .extracting(SourceStarts.Announcement::reason)
+        .containsExactly(Reasons.SOURCE_RESEEDING);
+    KafkaConnector stopped = SourceConnectors.of(pipeline, reseed.plan()).get(1);
+    assertThat(stopped.getSpec().getState()).isEqualTo(ConnectorState.STOPPED);
+    assertThat(stopped.getMetadata().getAnnotations())
+        .containsEntry(ConsistentStart.RESEEDS_ANNOTATION, "1");
+    // The next step seeds it from the healthy source, as a start does.
+    SourceStarts.Decision listing =
+        SourceStarts.decide(pipeline, reseed.plan().starts(), in, T0.plusSeconds(1));
+    assertThat(listing.plan().of("replica-b").seedSource()).isEqualTo("replica-a");
+
+    // Just through a start: its status may still say purged (Strimzi's refresh); not again yet.
+    Map<String, Start> justDone =
+        Map.of("replica-b", new Start(Step.DONE, "replica-a", "0-1-9", T0, 1));
+    assertThat(
+            SourceStarts.decide(pipeline, justDone, in, T0.plusSeconds(60))
+                .plan()
+                .of("replica-b")
+                .step())
+        .isEqualTo(Step.DONE);
+    assertThat(
+            SourceStarts.decide(pipeline, justDone, in, T0.plusSeconds(151))
+                .plan()
+                .of("replica-b")
+                .reseeds())
+        .isEqualTo(2);
+    // At most three times.
+    Map<String, Start> thrice =
+        Map.of("replica-b", new Start(Step.DONE, "replica-a", "0-1-9", T0, 3));
+    assertThat(
+            SourceStarts.decide(pipeline, thrice, in, T0.plusSeconds(600))
+                .plan()
+                .of("replica-b")
+                .step())
+        .isEqualTo(Step.DONE);
+    // A purged source is never the seed.
+    SourceStarts.Inputs bothPurged =
+        new SourceStarts.Inputs(
+            live,
+            Set.of("replica-a", "replica-b"),
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of("replica-a", Reasons.BINLOG_POSITION_PURGED));
+    assertThat(SourceStarts.seedSource("replica-a", Map.of(), Set.of("replica-b")))
+        .isEqualTo("replica-b");
+    assertThat(
+            SourceStarts.decide(pipeline, Map.of("replica-b", Start.waiting(T0)), bothPurged, T0)
+                .plan()
+                .of("replica-b")
+                .step())
+        .isEqualTo(Step.WAITING);
+  }
+
+  @Test
   void singleReplicaOrNoDataSnapshotPipelinesStartAsBefore() {
     assertThat(ConsistentStart.applies(pipeline)).isTrue();
     assertThat(ConsistentStart.applies(TestPipelines.postgres())).isFalse();
@@ -261,7 +336,9 @@ class SourceStartsTest {
         new io.twinlog.operator.api.v1alpha1.SnapshotSpec();
     snapshot.setMode(io.twinlog.operator.api.v1alpha1.SnapshotMode.NO_DATA);
     noData.getSpec().getSource().setSnapshot(snapshot);
-    assertThat(ConsistentStart.applies(noData)).isFalse();
+    assertThat(ConsistentStart.startsTogether(noData)).isFalse();
+    assertThat(ConsistentStart.applies(noData)).isTrue();
+    assertThat(ConsistentStart.current(noData, Map.of(), T0).values()).containsOnly(Start.DONE);
   }
 
   @Test

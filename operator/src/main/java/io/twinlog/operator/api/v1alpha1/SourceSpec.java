@@ -113,6 +113,15 @@ public class SourceSpec {
   private SnapshotSpec snapshot;
 
   @JsonPropertyDescription(
+      "What happens to a MySQL or MariaDB source whose binlog position was purged or whose schema"
+          + " history is missing or does not fit: manual (default) reports it and waits;"
+          + " automatic starts it again from a streaming source's position, with no snapshot,"
+          + " up to 3 times (docs/concepts/consistent-start.md). Either way annotating its"
+          + " KafkaConnector twinlog.io/start-step=waiting re-seeds it once.")
+  @Default("manual")
+  private ReseedMode reseed;
+
+  @JsonPropertyDescription(
       "Binlog retention the replicas must keep so a stopped connector can resume without losing"
           + " changes, and how often Twinlog checks it.")
   @Default("{}")
@@ -185,6 +194,14 @@ public class SourceSpec {
       return replica.getPort();
     }
     return type == null ? SourceType.MYSQL.defaultPort() : type.defaultPort();
+  }
+
+  public ReseedMode getReseed() {
+    return reseed == null ? ReseedMode.MANUAL : reseed;
+  }
+
+  public void setReseed(ReseedMode reseed) {
+    this.reseed = reseed;
   }
 
   public SnapshotSpec getSnapshot() {
