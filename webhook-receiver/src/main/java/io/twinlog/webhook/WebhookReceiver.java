@@ -1,6 +1,7 @@
 package io.twinlog.webhook;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -13,6 +14,8 @@ import io.twinlog.webhook.http.WebhookHandler;
 import io.twinlog.webhook.kafka.EventPublisher;
 import io.twinlog.webhook.kafka.TopicReachable;
 import io.twinlog.webhook.metrics.ReceiverMetrics;
+import io.twinlog.webhook.tls.ClientCertificates;
+import io.twinlog.webhook.tls.ServerTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -59,6 +62,7 @@ public final class WebhookReceiver implements AutoCloseable {
   private WebhookReceiver(ReceiverConfig config) {
     this.config = config;
     var authenticator = config.authenticator(Clock.systemUTC());
+    ServerTls tls = config.serverTls(Clock.systemUTC()).orElse(null);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -69,6 +73,7 @@ public final class WebhookReceiver implements AutoCloseable {
     WebhookHandler handler =
         new WebhookHandler(
             config.path(),
+            tls == null ? ClientCertificates.NONE : tls.clientCertificates(),
             authenticator,
             config.maxBodyBytes(),
             new EventExtractor(config.eventId(), config.entityKey()),
@@ -78,7 +83,14 @@ public final class WebhookReceiver implements AutoCloseable {
             config.maxInFlight());
     metrics.inFlight(handler::inFlight);
     try {
-      server = HttpServer.create(new InetSocketAddress(config.port()), 128);
+      InetSocketAddress address = new InetSocketAddress(config.port());
+      if (tls == null) {
+        server = HttpServer.create(address, 128);
+      } else {
+        HttpsServer https = HttpsServer.create(address, 128);
+        https.setHttpsConfigurator(tls.configurator());
+        server = https;
+      }
     } catch (IOException e) {
       publisher.close();
       throw new UncheckedIOException("cannot listen on port " + config.port(), e);

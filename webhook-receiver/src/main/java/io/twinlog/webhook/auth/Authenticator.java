@@ -1,7 +1,8 @@
 package io.twinlog.webhook.auth;
 
 /** Decides whether a request comes from the ERP. Implementations are thread-safe. */
-public sealed interface Authenticator permits HmacAuthenticator, BearerAuthenticator {
+public sealed interface Authenticator
+    permits HmacAuthenticator, BearerAuthenticator, ClientCertificateOnly {
 
   /**
    * Checks one request; {@code body} is null when {@link #needsBody()} is false.

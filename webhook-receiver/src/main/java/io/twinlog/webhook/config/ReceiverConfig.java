@@ -27,17 +27,21 @@ import static io.twinlog.contracts.WebhookReceiverEnv.TOPIC;
 
 import io.twinlog.webhook.auth.Authenticator;
 import io.twinlog.webhook.auth.BearerAuthenticator;
+import io.twinlog.webhook.auth.ClientCertificateOnly;
 import io.twinlog.webhook.auth.HmacAuthenticator;
 import io.twinlog.webhook.auth.HmacAuthenticator.Encoding;
 import io.twinlog.webhook.auth.HmacAuthenticator.SignedContent;
 import io.twinlog.webhook.auth.Secret;
 import io.twinlog.webhook.auth.SecretSource;
 import io.twinlog.webhook.extract.FieldLocator;
+import io.twinlog.webhook.tls.ClientAuth;
+import io.twinlog.webhook.tls.ServerTls;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -80,10 +84,26 @@ public final class ReceiverConfig extends AbstractConfig {
     this.kafka = passthrough(env);
     boolean file = !getString(SECRET_FILE).isBlank();
     boolean inline = getPassword(SECRET) != null && !getPassword(SECRET).value().isBlank();
-    if (file == inline) {
+    if (certificateOnly()) {
+      if (clientAuth() != ClientAuth.REQUIRED) {
+        throw new ConfigException(
+            AUTH_TYPE, "certificate", "needs " + TlsConfig.TLS_CLIENT_AUTH + "=required");
+      }
+      if (file || inline) {
+        throw new ConfigException(
+            AUTH_TYPE,
+            "certificate",
+            "uses no secret; unset "
+                + SECRET_FILE
+                + " and "
+                + SECRET
+                + ", or use hmac or bearer to require both");
+      }
+    } else if (file == inline) {
       throw new ConfigException(
           "set exactly one of " + SECRET_FILE + " and " + SECRET + " (the HMAC secret or token)");
     }
+    TlsConfig.check(this);
     if (port() == managementPort() && port() != 0) {
       throw new ConfigException(PORT, port(), "must differ from " + MANAGEMENT_PORT);
     }
@@ -100,7 +120,7 @@ public final class ReceiverConfig extends AbstractConfig {
   }
 
   private static ConfigDef define() {
-    return new ConfigDef()
+    return TlsConfig.define(new ConfigDef())
         .define(
             BOOTSTRAP_SERVERS,
             Type.STRING,
@@ -148,9 +168,10 @@ public final class ReceiverConfig extends AbstractConfig {
             AUTH_TYPE,
             Type.STRING,
             "hmac",
-            ConfigDef.CaseInsensitiveValidString.in("hmac", "bearer"),
+            ConfigDef.CaseInsensitiveValidString.in("hmac", "bearer", "certificate"),
             Importance.HIGH,
-            "hmac (signature over the body) or bearer (Authorization: Bearer <secret>).")
+            "hmac (signature over the body), bearer (Authorization: Bearer <secret>) or"
+                + " certificate (the client certificate alone; needs client auth required).")
         .define(
             SECRET_FILE,
             Type.STRING,
@@ -319,8 +340,30 @@ public final class ReceiverConfig extends AbstractConfig {
   /** How often a mounted secret file is looked at again for a rotation. */
   public static final Duration SECRET_CHECK_INTERVAL = Duration.ofSeconds(10);
 
+  /** Whether client certificates are asked for on the webhook port. */
+  public ClientAuth clientAuth() {
+    return TlsConfig.clientAuth(this);
+  }
+
+  private boolean certificateOnly() {
+    return "certificate".equalsIgnoreCase(getString(AUTH_TYPE));
+  }
+
+  /**
+   * HTTPS on the webhook port, reading the PEM files now and again after they change; empty for
+   * plain HTTP.
+   *
+   * @throws ConfigException naming the file that cannot be read or used
+   */
+  public Optional<ServerTls> serverTls(Clock clock) {
+    return TlsConfig.serverTls(this, SECRET_CHECK_INTERVAL, clock);
+  }
+
   /** The configured authenticator, holding the secret it read (file or variable). */
   public Authenticator authenticator(Clock clock) {
+    if (certificateOnly()) {
+      return new ClientCertificateOnly();
+    }
     Password inline = getPassword(SECRET);
     SecretSource secret =
         getString(SECRET_FILE).isBlank()
@@ -358,7 +401,9 @@ public final class ReceiverConfig extends AbstractConfig {
         + " auth="
         + getString(AUTH_TYPE)
         + " secret="
-        + (getString(SECRET_FILE).isBlank() ? "(variable)" : getString(SECRET_FILE))
+        + (certificateOnly()
+            ? "(none)"
+            : getString(SECRET_FILE).isBlank() ? "(variable)" : getString(SECRET_FILE))
         + " eventId="
         + getString(EVENT_ID)
         + " entityKey="
@@ -366,6 +411,7 @@ public final class ReceiverConfig extends AbstractConfig {
         + " maxBodyBytes="
         + maxBodyBytes()
         + " ackTimeoutMs="
-        + getInt(ACK_TIMEOUT_MS);
+        + getInt(ACK_TIMEOUT_MS)
+        + TlsConfig.summary(this);
   }
 }

@@ -3,6 +3,7 @@ package io.twinlog.webhook.http;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsExchange;
 import io.twinlog.webhook.auth.AuthFailure;
 import io.twinlog.webhook.auth.Authenticator;
 import io.twinlog.webhook.auth.HeaderLookup;
@@ -11,12 +12,14 @@ import io.twinlog.webhook.extract.EventExtractor;
 import io.twinlog.webhook.extract.WebhookEvent;
 import io.twinlog.webhook.kafka.EventPublisher;
 import io.twinlog.webhook.metrics.ReceiverMetrics;
+import io.twinlog.webhook.tls.ClientCertificates;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLSession;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -24,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One webhook request: method and path, authentication, size limit, event id and entity key, then
- * the write to Kafka. It answers 200 only after Kafka acknowledged the record; every refusal writes
- * nothing. The answers and why: docs/concepts/webhooks.md, section "Answers".
+ * One webhook request: method and path, client certificate, authentication, size limit, event id
+ * and entity key, then the write to Kafka. It answers 200 only after Kafka acknowledged the record;
+ * every refusal writes nothing. The answers and why: docs/concepts/webhooks.md, section "Answers".
  */
 public final class WebhookHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
@@ -35,6 +38,7 @@ public final class WebhookHandler implements HttpHandler {
   static final String RETRY_AFTER_SECONDS = "5";
 
   private final String path;
+  private final ClientCertificates clientCertificates;
   private final Authenticator authenticator;
   private final int maxBodyBytes;
   private final EventExtractor extractor;
@@ -52,6 +56,7 @@ public final class WebhookHandler implements HttpHandler {
 
   public WebhookHandler(
       String path,
+      ClientCertificates clientCertificates,
       Authenticator authenticator,
       int maxBodyBytes,
       EventExtractor extractor,
@@ -60,6 +65,7 @@ public final class WebhookHandler implements HttpHandler {
       Duration ackTimeout,
       int maxInFlight) {
     this.path = path;
+    this.clientCertificates = clientCertificates;
     this.authenticator = authenticator;
     this.maxBodyBytes = maxBodyBytes;
     this.extractor = extractor;
@@ -107,6 +113,10 @@ public final class WebhookHandler implements HttpHandler {
 
   private int accept(HttpExchange exchange) throws IOException {
     HeaderLookup headers = exchange.getRequestHeaders()::getFirst;
+    AuthFailure certificate = clientCertificates.check(sslSession(exchange));
+    if (certificate != null) {
+      return unauthorized(exchange, certificate);
+    }
     if (!authenticator.needsBody()) {
       AuthFailure failure = authenticator.check(headers, null);
       if (failure != null) {
@@ -184,11 +194,21 @@ public final class WebhookHandler implements HttpHandler {
   }
 
   private int unauthorized(HttpExchange exchange, AuthFailure failure) throws IOException {
-    metrics.signatureFailure(failure.tag());
+    String from = "a request from " + exchange.getRemoteAddress();
+    if (failure.status() == 403) {
+      metrics.clientCertificateFailure(failure.tag());
+      // A subject is not secret, and it tells which ERP (or which wrong one) called.
+      from += " with client certificate " + ClientCertificates.subject(sslSession(exchange));
+    } else {
+      metrics.signatureFailure(failure.tag());
+    }
     // The reason and the peer only: never a header value, a signature or the body.
-    unauthorizedLog.warn(
-        "401 (" + failure.tag() + ") for a request from " + exchange.getRemoteAddress());
-    return refuse(exchange, 401, failure.message());
+    unauthorizedLog.warn(failure.status() + " (" + failure.tag() + ") for " + from);
+    return refuse(exchange, failure.status(), failure.message());
+  }
+
+  private static SSLSession sslSession(HttpExchange exchange) {
+    return exchange instanceof HttpsExchange https ? https.getSSLSession() : null;
   }
 
   private int refuse(HttpExchange exchange, int status, String message) throws IOException {

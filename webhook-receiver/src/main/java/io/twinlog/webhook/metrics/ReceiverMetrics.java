@@ -19,16 +19,20 @@ public final class ReceiverMetrics {
   private final MeterRegistry registry;
   private final Map<Integer, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Counter> signatureFailures = new ConcurrentHashMap<>();
+  private final Map<String, Counter> certificateFailures = new ConcurrentHashMap<>();
   private final Timer ackLatency;
 
   public ReceiverMetrics(MeterRegistry registry) {
     this.registry = registry;
     // Registered at zero, so a rate() or an alert on them works before the first failure.
-    for (int code : List.of(200, 400, 401, 404, 405, 413, 500, 503)) {
+    for (int code : List.of(200, 400, 401, 403, 404, 405, 413, 500, 503)) {
       requestCounter(code);
     }
     for (String reason : List.of("missing", "mismatch", "missing_timestamp", "replay_window")) {
       signatureCounter(reason);
+    }
+    for (String reason : List.of("subject_not_allowed", "untrusted", "missing_certificate")) {
+      certificateCounter(reason);
     }
     ackLatency =
         Timer.builder(PREFIX + "ack_latency")
@@ -57,6 +61,14 @@ public final class ReceiverMetrics {
     signatureCounter(reason).increment();
   }
 
+  /**
+   * A request with a verified client certificate refused with 403; {@code reason} is an {@code
+   * AuthFailure} tag.
+   */
+  public void clientCertificateFailure(String reason) {
+    certificateCounter(reason).increment();
+  }
+
   public void acked(long nanos) {
     ackLatency.record(Duration.ofNanos(nanos));
   }
@@ -72,6 +84,10 @@ public final class ReceiverMetrics {
 
   public long signatureFailures(String reason) {
     return (long) signatureCounter(reason).count();
+  }
+
+  public long clientCertificateFailures(String reason) {
+    return (long) certificateCounter(reason).count();
   }
 
   private Counter requestCounter(int status) {
@@ -90,6 +106,16 @@ public final class ReceiverMetrics {
         r ->
             Counter.builder(PREFIX + "signature_failures_total")
                 .description("Requests refused with 401, by reason")
+                .tag("reason", r)
+                .register(registry));
+  }
+
+  private Counter certificateCounter(String reason) {
+    return certificateFailures.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder(PREFIX + "client_certificate_failures_total")
+                .description("Requests with a client certificate refused with 403, by reason")
                 .tag("reason", r)
                 .register(registry));
   }

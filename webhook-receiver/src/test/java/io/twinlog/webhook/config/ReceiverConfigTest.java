@@ -81,6 +81,47 @@ class ReceiverConfigTest {
         .hasMessageContaining("/nonexistent/secret");
   }
 
+  @Test
+  void clearTlsErrors() {
+    String cert = TlsConfig.TLS_CERT_FILE;
+    String key = TlsConfig.TLS_KEY_FILE;
+    String mode = TlsConfig.TLS_CLIENT_AUTH;
+    String ca = TlsConfig.TLS_CLIENT_CA_FILE;
+    String subjects = TlsConfig.TLS_ALLOWED_SUBJECTS;
+    assertRefused(with(cert, "/tls/tls.crt"), "set both " + cert + " and " + key);
+    assertRefused(with(key, "/tls/tls.key"), "set both " + cert + " and " + key);
+    assertRefused(with(mode, "sometimes"), mode);
+    assertRefused(with(mode, "required"), "needs HTTPS on the webhook port");
+    Map<String, String> https = minimal();
+    https.put(cert, "/tls/tls.crt");
+    https.put(key, "/tls/tls.key");
+    Map<String, String> noCa = new HashMap<>(https);
+    noCa.put(mode, "optional");
+    assertRefused(noCa, "needs " + ca);
+    Map<String, String> caWithoutMode = new HashMap<>(https);
+    caWithoutMode.put(ca, "/tls/ca.crt");
+    assertRefused(caWithoutMode, ca + " is set; set optional or required");
+    Map<String, String> subjectsWithoutMode = new HashMap<>(https);
+    subjectsWithoutMode.put(subjects, "CN=erp");
+    assertRefused(subjectsWithoutMode, subjects + " is set");
+    assertRefused(with(subjects, "CN=erp;O==,x"), "not a distinguished name");
+
+    Map<String, String> mutual = new HashMap<>(https);
+    mutual.put(mode, "REQUIRED");
+    mutual.put(ca, "/tls/ca.crt");
+    assertThat(ReceiverConfig.fromEnv(mutual).clientAuth())
+        .isEqualTo(io.twinlog.webhook.tls.ClientAuth.REQUIRED);
+    // The certificate alone: only when it is required, and then with no secret.
+    Map<String, String> certificateOnly = new HashMap<>(mutual);
+    certificateOnly.put(AUTH_TYPE, "certificate");
+    assertRefused(certificateOnly, "uses no secret");
+    certificateOnly.remove(SECRET);
+    assertThat(ReceiverConfig.fromEnv(certificateOnly).summary()).contains("secret=(none)");
+    certificateOnly.put(mode, "optional");
+    assertRefused(certificateOnly, "needs " + mode + "=required");
+    assertThat(ReceiverConfig.fromEnv(minimal()).serverTls(java.time.Clock.systemUTC())).isEmpty();
+  }
+
   static Map<String, String> without(String key) {
     Map<String, String> env = minimal();
     env.remove(key);
