@@ -26,7 +26,10 @@ public final class WebhookReceiverEnv {
   /** Topic every accepted webhook is written to, keyed by entity. Required. */
   public static final String TOPIC = "TWINLOG_WEBHOOK_TOPIC";
 
-  /** Port the webhooks arrive on (plain HTTP; TLS ends at the ingress). Default 8080. */
+  /**
+   * Port the webhooks arrive on: plain HTTP (TLS ends at the ingress), or HTTPS only when {@link
+   * #TLS_CERT_FILE} and {@link #TLS_KEY_FILE} are set. Default 8080.
+   */
   public static final String PORT = "TWINLOG_WEBHOOK_PORT";
 
   /** Path the webhooks are POSTed to. Default {@code /webhook}. */
@@ -41,7 +44,11 @@ public final class WebhookReceiverEnv {
   /** Largest accepted body in bytes; larger ones get 413 and nothing is written. Default 1 MiB. */
   public static final String MAX_BODY_BYTES = "TWINLOG_WEBHOOK_MAX_BODY_BYTES";
 
-  /** Authentication: {@code hmac} (default) or {@code bearer}. There is no unauthenticated mode. */
+  /**
+   * Authentication: {@code hmac} (default), {@code bearer}, or {@code certificate} (the client
+   * certificate alone; needs {@link #TLS_CLIENT_AUTH} {@code required}). There is no
+   * unauthenticated mode.
+   */
   public static final String AUTH_TYPE = "TWINLOG_WEBHOOK_AUTH_TYPE";
 
   /**
@@ -130,6 +137,21 @@ public final class WebhookReceiverEnv {
 
   /** Prefix of variables passed through to the Kafka producer (security settings and the like). */
   public static final String KAFKA_PASSTHROUGH_PREFIX = DedupRuntimeEnv.KAFKA_PASSTHROUGH_PREFIX;
+
+  /** Server certificate chain (PEM, leaf first) for HTTPS on the webhook port; with the key. */
+  public static final String TLS_CERT_FILE = "TWINLOG_WEBHOOK_TLS_CERT_FILE";
+
+  /** The server's private key (unencrypted PKCS#8 PEM); with the certificate. */
+  public static final String TLS_KEY_FILE = "TWINLOG_WEBHOOK_TLS_KEY_FILE";
+
+  /** Client certificates: {@code none} (default), {@code optional} or {@code required}. */
+  public static final String TLS_CLIENT_AUTH = "TWINLOG_WEBHOOK_TLS_CLIENT_AUTH";
+
+  /** CA bundle (PEM) client certificates are verified against. */
+  public static final String TLS_CLIENT_CA_FILE = "TWINLOG_WEBHOOK_TLS_CLIENT_CA_FILE";
+
+  /** Subject DNs, DNS or URI names ({@code ;}-separated) a client certificate needs one of. */
+  public static final String TLS_ALLOWED_SUBJECTS = "TWINLOG_WEBHOOK_TLS_ALLOWED_SUBJECTS";
 
   /** Prefix of {@link #EVENT_ID} / {@link #ENTITY_KEY} values that name a request header. */
   public static final String HEADER_LOCATION_PREFIX = "header:";

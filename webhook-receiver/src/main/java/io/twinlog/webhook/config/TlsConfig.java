@@ -1,5 +1,6 @@
 package io.twinlog.webhook.config;
 
+import io.twinlog.contracts.WebhookReceiverEnv;
 import io.twinlog.webhook.tls.AllowedSubjects;
 import io.twinlog.webhook.tls.ClientAuth;
 import io.twinlog.webhook.tls.ServerTls;
@@ -19,23 +20,12 @@ import org.apache.kafka.common.config.ConfigException;
  * ReceiverConfig#CONFIG_DEF}, checked together, turned into a {@link ServerTls}.
  */
 public final class TlsConfig {
-  // These belong in WebhookReceiverEnv (contracts) with the other keys; they are declared here
-  // until that module takes them, under the same names.
-
-  /** Server certificate chain (PEM, leaf first) for HTTPS on the webhook port; with the key. */
-  public static final String TLS_CERT_FILE = "TWINLOG_WEBHOOK_TLS_CERT_FILE";
-
-  /** The server's private key (unencrypted PKCS#8 PEM); with the certificate. */
-  public static final String TLS_KEY_FILE = "TWINLOG_WEBHOOK_TLS_KEY_FILE";
-
-  /** Client certificates: {@code none} (default), {@code optional} or {@code required}. */
-  public static final String TLS_CLIENT_AUTH = "TWINLOG_WEBHOOK_TLS_CLIENT_AUTH";
-
-  /** CA bundle (PEM) client certificates are verified against. */
-  public static final String TLS_CLIENT_CA_FILE = "TWINLOG_WEBHOOK_TLS_CLIENT_CA_FILE";
-
-  /** Subject DNs, DNS or URI names ({@code ;}-separated) a client certificate needs one of. */
-  public static final String TLS_ALLOWED_SUBJECTS = "TWINLOG_WEBHOOK_TLS_ALLOWED_SUBJECTS";
+  // The keys live with the receiver's others, in contracts.
+  public static final String TLS_CERT_FILE = WebhookReceiverEnv.TLS_CERT_FILE;
+  public static final String TLS_KEY_FILE = WebhookReceiverEnv.TLS_KEY_FILE;
+  public static final String TLS_CLIENT_AUTH = WebhookReceiverEnv.TLS_CLIENT_AUTH;
+  public static final String TLS_CLIENT_CA_FILE = WebhookReceiverEnv.TLS_CLIENT_CA_FILE;
+  public static final String TLS_ALLOWED_SUBJECTS = WebhookReceiverEnv.TLS_ALLOWED_SUBJECTS;
 
   private static final ConfigDef.Validator SUBJECTS =
       (name, value) -> {
