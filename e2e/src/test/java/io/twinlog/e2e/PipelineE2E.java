@@ -822,22 +822,7 @@ class PipelineE2E {
     try (PipelineRun run = PipelineRun.apply(stack, "e2e-purge", "purged", 5451, 1)) {
       run.awaitReady(READY);
       run.awaitStreaming(READY);
-      MariaDbServer replicaB = stack.mariadb().replica(1);
-      String connector = run.sourceConnector(1);
-      ConnectRest connect = stack.connect().rest();
-      stack.strimzi().connectors().hold(connector);
-      try {
-        connect.stop(connector);
-        Awaitility.await()
-            .atMost(DELIVERY)
-            .ignoreExceptions()
-            .until(() -> "STOPPED".equals(connect.status(connector).state()));
-        run.workload().run(200, 100);
-        stack.mariadb().awaitReplicasCaughtUp(Duration.ofSeconds(30));
-        replicaB.purgeBinaryLogs();
-      } finally {
-        stack.strimzi().connectors().release(connector);
-      }
+      purgeReplicaBPastItsConnector(run);
       Instant resumed = Instant.now();
       run.workload().run(200, 100);
       Awaitility.await("a condition names the purged source")
@@ -894,51 +879,72 @@ class PipelineE2E {
             p -> p.getSpec().getSource().setReseed(ReseedMode.AUTOMATIC))) {
       run.awaitReady(READY);
       run.awaitStreaming(READY);
-      MariaDbServer replicaB = stack.mariadb().replica(1);
-      String connector = run.sourceConnector(1);
       String replica = PipelineTemplate.replicaName(1);
-      ConnectRest connect = stack.connect().rest();
-      stack.strimzi().connectors().hold(connector);
-      try {
-        connect.stop(connector);
-        Awaitility.await()
-            .atMost(DELIVERY)
-            .ignoreExceptions()
-            .until(() -> "STOPPED".equals(connect.status(connector).state()));
-        run.workload().run(200, 100);
-        stack.mariadb().awaitReplicasCaughtUp(Duration.ofSeconds(30));
-        replicaB.purgeBinaryLogs();
-      } finally {
-        stack.strimzi().connectors().release(connector);
-      }
+      purgeReplicaBPastItsConnector(run);
       Background load = Background.run(run.workload(), 1500, 20);
       Awaitility.await(replica + " shown purged")
           .atMost(READY)
           .pollInterval(Duration.ofMillis(250))
           .until(() -> Reasons.BINLOG_POSITION_PURGED.equals(sourceReason(run, replica)));
       Instant shown = Instant.now();
-      Awaitility.await(replica + " re-seeded and healthy")
-          .atMost(READY.multipliedBy(2))
-          .pollInterval(Duration.ofMillis(250))
-          .until(
-              () ->
-                  sourceReason(run, replica) == null
-                      && "Streaming".equals(sourcePhase(run, replica))
-                      && "2/2".equals(run.status().getSourcesReady()));
+      // Streaming again: through its start, its connector running. The dedup runtime may then
+      // flag it SourceSkipped (it stepped over changes only the other source delivered) and hold
+      // its changes for spec.dedup.anomalyHold: by design, and reported as such.
+      try {
+        Awaitility.await(replica + " re-seeded and streaming")
+            .atMost(READY.multipliedBy(2))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () ->
+                    "Streaming".equals(sourcePhase(run, replica))
+                        && RESEEDED.contains(String.valueOf(sourceReason(run, replica))));
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError(e.getMessage() + "\n" + run.events() + "\n" + run.describe(), e);
+      }
       Duration healed = Duration.between(shown, Instant.now());
+      String reasonAfter = sourceReason(run, replica);
       load.join(180);
       run.awaitQuiescent(DELIVERY, 0);
       ScenarioReport report = run.check("reseed-automatic", null, 0);
       print(report);
       System.out.printf(
-          "E2E   reseed-automatic: %s shown BinlogPositionPurged, healthy again %d ms later%n",
-          replica, healed.toMillis());
+          "E2E   reseed-automatic: %s shown BinlogPositionPurged, streaming again %d ms later"
+              + " (then reason %s; sources %s)%n",
+          replica, healed.toMillis(), reasonAfter, run.status().getSourcesReady());
       System.out.println("E2E   events: " + run.events());
       assertThat(report.problems()).isEmpty();
       assertThat(run.events()).anyMatch(e -> e.startsWith(Reasons.SOURCE_RESEEDING + ":"));
       run.delete(READY);
     }
   }
+
+  /**
+   * Stops replica B's connector behind the stand-in's back, commits 200 transactions, and purges
+   * B's binlog of them once B has applied them; then lets the stand-in resume the connector, whose
+   * position is gone.
+   */
+  private static void purgeReplicaBPastItsConnector(PipelineRun run) throws Exception {
+    MariaDbServer replicaB = stack.mariadb().replica(1);
+    String connector = run.sourceConnector(1);
+    ConnectRest connect = stack.connect().rest();
+    stack.strimzi().connectors().hold(connector);
+    try {
+      connect.stop(connector);
+      Awaitility.await()
+          .atMost(DELIVERY)
+          .ignoreExceptions()
+          .until(() -> "STOPPED".equals(connect.status(connector).state()));
+      run.workload().run(200, 100);
+      stack.mariadb().awaitReplicasCaughtUp(Duration.ofSeconds(30));
+      replicaB.purgeBinaryLogs();
+    } finally {
+      stack.strimzi().connectors().release(connector);
+    }
+  }
+
+  /** What a re-seeded source may show once streaming: healthy, or held as having skipped. */
+  private static final Set<String> RESEEDED =
+      Set.of("null", Reasons.forAnomalyKind(DedupAnomalyRecord.KIND_SOURCE_SKIPPED));
 
   private static String sourceReason(PipelineRun run, String replica) {
     var sources = run.status().getSources();

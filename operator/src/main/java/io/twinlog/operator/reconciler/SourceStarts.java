@@ -88,10 +88,11 @@ final class SourceStarts {
 
   /**
    * How long a source through its start is not re-seeded again for the reason its status still
-   * gives: Strimzi refreshes a connector's status every 120 s, so a status can say a just-restarted
-   * connector still failed.
+   * gives: the status of the reconciliation before may still say why it failed before. Each step of
+   * the start changes its KafkaConnector, and Strimzi refreshes the status on every change, so a
+   * status older than this is not left from before the start.
    */
-  static final java.time.Duration RESEED_GRACE = java.time.Duration.ofSeconds(150);
+  static final java.time.Duration RESEED_GRACE = java.time.Duration.ofSeconds(30);
 
   /**
    * What was decided: the plan the desired connectors are shaped by, the Events to record, the

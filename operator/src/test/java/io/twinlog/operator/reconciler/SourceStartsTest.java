@@ -288,13 +288,13 @@ class SourceStartsTest {
     Map<String, Start> justDone =
         Map.of("replica-b", new Start(Step.DONE, "replica-a", "0-1-9", T0, 1));
     assertThat(
-            SourceStarts.decide(pipeline, justDone, in, T0.plusSeconds(60))
+            SourceStarts.decide(pipeline, justDone, in, T0.plusSeconds(20))
                 .plan()
                 .of("replica-b")
                 .step())
         .isEqualTo(Step.DONE);
     assertThat(
-            SourceStarts.decide(pipeline, justDone, in, T0.plusSeconds(151))
+            SourceStarts.decide(pipeline, justDone, in, T0.plusSeconds(31))
                 .plan()
                 .of("replica-b")
                 .reseeds())
