@@ -946,15 +946,14 @@ class PipelineE2E {
   private static final Set<String> RESEEDED =
       Set.of("null", Reasons.forAnomalyKind(DedupAnomalyRecord.KIND_SOURCE_SKIPPED));
 
+  /** The source's reason: null when healthy, "absent" when the status does not list it. */
   private static String sourceReason(PipelineRun run, String replica) {
     var sources = run.status().getSources();
-    return sources == null
-        ? "none"
-        : sources.stream()
-            .filter(s -> replica.equals(s.getName()))
-            .findFirst()
-            .map(s -> s.getReason())
-            .orElse("none");
+    var source =
+        sources == null
+            ? null
+            : sources.stream().filter(s -> replica.equals(s.getName())).findFirst().orElse(null);
+    return source == null ? "absent" : source.getReason();
   }
 
   private static String sourcePhase(PipelineRun run, String replica) {

@@ -398,8 +398,7 @@ public final class StatusAggregator {
     boolean byProblem =
         (source.anomaly() != null && source.anomaly().reason().equals(verdict.reason()))
             || (source.preflight() != null && source.preflight().reason().equals(verdict.reason()))
-            || (source.silence() != null && source.silence().reason().equals(verdict.reason()))
-            || (source.seeding() != null && source.seeding().reason().equals(verdict.reason()));
+            || (source.silence() != null && source.silence().reason().equals(verdict.reason()));
     return byProblem ? verdict.detail() : null;
   }
 
