@@ -3,7 +3,9 @@ package io.twinlog.operator.desired;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.strimzi.api.kafka.model.common.ConnectorState;
+import io.strimzi.api.kafka.model.connector.AlterOffsetsBuilder;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import io.strimzi.api.kafka.model.connector.ListOffsetsBuilder;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.api.v1alpha1.SnapshotMode;
@@ -296,7 +298,7 @@ public final class ConsistentStart {
     }
     if (start.step() == Step.ALTERING) {
       spec.setAlterOffsets(
-          new io.strimzi.api.kafka.model.connector.AlterOffsetsBuilder()
+          new AlterOffsetsBuilder()
               .withNewFromConfigMap(
                   ResourceNames.seedOffsetsConfigMap(connectorName(pipeline, name)))
               .build());
@@ -312,7 +314,7 @@ public final class ConsistentStart {
     if (start.step() == Step.RECOVERING
         || plan.starts().values().stream().anyMatch(s -> name.equals(s.seedSource()))) {
       spec.setListOffsets(
-          new io.strimzi.api.kafka.model.connector.ListOffsetsBuilder()
+          new ListOffsetsBuilder()
               .withNewToConfigMap(
                   ResourceNames.listedOffsetsConfigMap(connectorName(pipeline, name)))
               .build());

@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.api.v1alpha1.ReseedMode;
+import io.twinlog.operator.api.v1alpha1.SourceType;
 import io.twinlog.operator.desired.ConsistentStart;
 import io.twinlog.operator.desired.ConsistentStart.Plan;
 import io.twinlog.operator.desired.ConsistentStart.Start;
@@ -19,13 +21,18 @@ import io.twinlog.operator.source.GtidSets;
 import io.twinlog.operator.source.SourceCheckResult;
 import io.twinlog.operator.status.Reasons;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +99,7 @@ final class SourceStarts {
    * the start changes its KafkaConnector, and Strimzi refreshes the status on every change, so a
    * status older than this is not left from before the start.
    */
-  static final java.time.Duration RESEED_GRACE = java.time.Duration.ofSeconds(30);
+  static final Duration RESEED_GRACE = Duration.ofSeconds(30);
 
   /**
    * What was decided: the plan the desired connectors are shaped by, the Events to record, the
@@ -124,7 +131,7 @@ final class SourceStarts {
       List<KafkaConnector> connectors,
       SourceSignals.Seen signals,
       SourceChecks.Seen checks,
-      io.twinlog.operator.api.v1alpha1.CdcPipelineStatus previous,
+      CdcPipelineStatus previous,
       Instant now) {
     if (!ConsistentStart.applies(pipeline)) {
       return new Decision(Plan.NONE, List.of(), List.of(), Map.of(), false);
@@ -139,7 +146,7 @@ final class SourceStarts {
     }
     Map<String, Start> current = ConsistentStart.current(pipeline, live, now);
     Map<String, Listed> listed = new HashMap<>();
-    java.util.stream.Stream.concat(
+    Stream.concat(
             current.values().stream()
                 .filter(s -> s.step() == Step.LISTING && s.seedSource() != null)
                 .map(Start::seedSource),
@@ -148,7 +155,7 @@ final class SourceStarts {
                 .map(Map.Entry::getKey))
         .distinct()
         .forEach(source -> read(pipeline, source).ifPresent(l -> listed.put(source, l)));
-    Set<String> streaming = new java.util.HashSet<>(signals.lastHeartbeat().keySet());
+    Set<String> streaming = new HashSet<>(signals.lastHeartbeat().keySet());
     streaming.removeAll(signals.silent().keySet());
     Decision decision =
         decide(
@@ -181,8 +188,7 @@ final class SourceStarts {
   static Decision decide(CdcPipeline pipeline, Map<String, Start> current, Inputs in, Instant now) {
     String leader = ConsistentStart.leader(pipeline);
     Flavor flavor =
-        pipeline.getSpec().getSource().getType()
-                == io.twinlog.operator.api.v1alpha1.SourceType.MARIADB
+        pipeline.getSpec().getSource().getType() == SourceType.MARIADB
             ? Flavor.MARIADB
             : Flavor.MYSQL;
     Map<String, Start> next = new LinkedHashMap<>();
@@ -192,7 +198,7 @@ final class SourceStarts {
     Map<String, String> details = new HashMap<>();
     List<String> list = new ArrayList<>();
     boolean recheckSoon = false;
-    Set<String> replicas = new java.util.HashSet<>();
+    Set<String> replicas = new HashSet<>();
     pipeline.getSpec().getSource().getReplicas().forEach(r -> replicas.add(r.getName()));
 
     for (Map.Entry<String, Start> entry : current.entrySet()) {
@@ -386,8 +392,7 @@ final class SourceStarts {
    * through its own start (a replica added to a running pipeline whose leader is down).
    */
   static String seedSource(String leader, Map<String, Start> starts, Set<String> healthy) {
-    java.util.function.Predicate<String> through =
-        r -> starts.getOrDefault(r, Start.DONE).step() == Step.DONE;
+    Predicate<String> through = r -> starts.getOrDefault(r, Start.DONE).step() == Step.DONE;
     if (healthy.contains(leader) && through.test(leader)) {
       return leader;
     }
@@ -396,13 +401,12 @@ final class SourceStarts {
 
   /** The sources that stream and were healthy at the last reconciliation. */
   private static Set<String> healthy(Inputs in) {
-    Set<String> healthy = new java.util.HashSet<>(in.streaming());
+    Set<String> healthy = new HashSet<>(in.streaming());
     healthy.removeAll(in.reasons().keySet());
     return healthy;
   }
 
-  private static Map<String, String> reasons(
-      io.twinlog.operator.api.v1alpha1.CdcPipelineStatus previous) {
+  private static Map<String, String> reasons(CdcPipelineStatus previous) {
     Map<String, String> reasons = new HashMap<>();
     if (previous != null && previous.getSources() != null) {
       previous.getSources().stream()
@@ -420,7 +424,7 @@ final class SourceStarts {
   }
 
   /** Strimzi's listing of a source's offsets, if it is there. */
-  private java.util.Optional<Listed> read(CdcPipeline pipeline, String source) {
+  private Optional<Listed> read(CdcPipeline pipeline, String source) {
     String connector = ResourceNames.sourceConnector(pipeline, source);
     try {
       ConfigMap configMap =
@@ -430,15 +434,15 @@ final class SourceStarts {
               .withName(ResourceNames.listedOffsetsConfigMap(connector))
               .get();
       if (configMap == null || configMap.getData() == null) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
-      return java.util.Optional.ofNullable(
+      return Optional.ofNullable(
           listed(
               configMap.getData().get(ConsistentStart.OFFSETS_KEY),
               ResourceNames.sourceTopicPrefix(pipeline, source)));
     } catch (KubernetesClientException e) {
       LOG.warn("cannot read the offsets listed for {}: {}", connector, e.getMessage());
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
