@@ -887,17 +887,16 @@ class PipelineE2E {
           .pollInterval(Duration.ofMillis(250))
           .until(() -> Reasons.BINLOG_POSITION_PURGED.equals(sourceReason(run, replica)));
       Instant shown = Instant.now();
-      // Streaming again: through its start, its connector running. The dedup runtime may then
-      // flag it SourceSkipped (it stepped over changes only the other source delivered) and hold
-      // its changes for spec.dedup.anomalyHold: by design, and reported as such.
+      // Healthy again: through its start, its connector running, no reason, 2/2.
       try {
-        Awaitility.await(replica + " re-seeded and streaming")
+        Awaitility.await(replica + " re-seeded and healthy")
             .atMost(READY.multipliedBy(2))
             .pollInterval(Duration.ofMillis(250))
             .until(
                 () ->
                     "Streaming".equals(sourcePhase(run, replica))
-                        && RESEEDED.contains(String.valueOf(sourceReason(run, replica))));
+                        && sourceReason(run, replica) == null
+                        && "2/2".equals(run.status().getSourcesReady()));
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         throw new AssertionError(e.getMessage() + "\n" + run.events() + "\n" + run.describe(), e);
       }
@@ -908,8 +907,8 @@ class PipelineE2E {
       ScenarioReport report = run.check("reseed-automatic", null, 0);
       print(report);
       System.out.printf(
-          "E2E   reseed-automatic: %s shown BinlogPositionPurged, streaming again %d ms later"
-              + " (then reason %s; sources %s)%n",
+          "E2E   reseed-automatic: %s shown BinlogPositionPurged, healthy again %d ms later"
+              + " (reason %s; sources %s)%n",
           replica, healed.toMillis(), reasonAfter, run.status().getSourcesReady());
       System.out.println("E2E   events: " + run.events());
       assertThat(report.problems()).isEmpty();
@@ -941,10 +940,6 @@ class PipelineE2E {
       stack.strimzi().connectors().release(connector);
     }
   }
-
-  /** What a re-seeded source may show once streaming: healthy, or held as having skipped. */
-  private static final Set<String> RESEEDED =
-      Set.of("null", Reasons.forAnomalyKind(DedupAnomalyRecord.KIND_SOURCE_SKIPPED));
 
   /** The source's reason: null when healthy, "absent" when the status does not list it. */
   private static String sourceReason(PipelineRun run, String replica) {
