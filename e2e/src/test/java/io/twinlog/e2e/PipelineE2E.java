@@ -186,8 +186,7 @@ class PipelineE2E {
    * from the leader's streaming position once its replica has it. At the ERP: exactly one snapshot
    * record per existing row, first of its row; every later change of a row newer than the one
    * before it; the last equal to the primary's row; no change acknowledged twice. Runs after the
-   * steady-state scenarios: run right before them, their latency read 0.8-1.1 s p50 instead of
-   * about 0.1 s (CI, 2026-12-02; suspected: the clean-up of its 33,000 records, not measured).
+   * steady-state scenarios, so that its 33,000 records are not in their figures.
    */
   @Test
   @Order(6)
