@@ -944,23 +944,20 @@ class PipelineE2E {
 
   /** The source's reason: null when healthy, "absent" when the status does not list it. */
   private static String sourceReason(PipelineRun run, String replica) {
-    var sources = run.status().getSources();
-    var source =
-        sources == null
-            ? null
-            : sources.stream().filter(s -> replica.equals(s.getName())).findFirst().orElse(null);
-    return source == null ? "absent" : source.getReason();
+    var source = source(run, replica);
+    return source.isPresent() ? source.get().getReason() : "absent";
   }
 
   private static String sourcePhase(PipelineRun run, String replica) {
+    return source(run, replica).map(s -> s.getPhase()).orElse(null);
+  }
+
+  private static Optional<io.twinlog.operator.api.v1alpha1.SourceStatus> source(
+      PipelineRun run, String replica) {
     var sources = run.status().getSources();
     return sources == null
-        ? null
-        : sources.stream()
-            .filter(s -> replica.equals(s.getName()))
-            .findFirst()
-            .map(s -> s.getPhase())
-            .orElse(null);
+        ? Optional.empty()
+        : sources.stream().filter(s -> replica.equals(s.getName())).findFirst();
   }
 
   @Test

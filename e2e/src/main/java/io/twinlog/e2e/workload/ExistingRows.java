@@ -1,10 +1,8 @@
 package io.twinlog.e2e.workload;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinlog.e2e.check.Delivered;
 import io.twinlog.e2e.erp.ErpRequest;
 import io.twinlog.testkit.MariaDbServer;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,7 +30,6 @@ public final class ExistingRows {
   /** The table, without its database. */
   public static final String TABLE = "customers";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BATCH = 5_000;
 
   private final MariaDbServer primary;
@@ -170,17 +167,20 @@ public final class ExistingRows {
       if (!request.accepted()) {
         continue;
       }
-      for (JsonNode change : changes(request)) {
-        if (!table.equals(change.path("table").asText())) {
+      for (Delivered change : Delivered.parse(request)) {
+        if (!table.equals(change.key().table())) {
           continue;
         }
-        if (!seen.add(change.path("changeId").asText())) {
+        if (!seen.add(String.valueOf(change.idempotencyKey()))) {
           duplicates++;
           continue;
         }
-        int id = change.path("key").path("id").asInt();
-        String op = change.path("op").asText();
-        int version = change.path("after").path("version").asInt(-1);
+        int id = Integer.parseInt(change.key().columns().get("id"));
+        String op = change.op();
+        int version =
+            change.after() == null || change.after().get("version") == null
+                ? -1
+                : Integer.parseInt(change.after().get("version"));
         if (op.equals("r")) {
           snapshots++;
         } else {
@@ -223,20 +223,5 @@ public final class ExistingRows {
       }
     }
     return new Result(snapshots, changes, duplicates, problems);
-  }
-
-  private static List<JsonNode> changes(ErpRequest request) {
-    try {
-      JsonNode body = JSON.readTree(request.body());
-      List<JsonNode> out = new ArrayList<>();
-      if (body.isArray()) {
-        body.forEach(out::add);
-      } else {
-        out.add(body);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException("ERP got a body that is not JSON: " + request.body(), e);
-    }
   }
 }

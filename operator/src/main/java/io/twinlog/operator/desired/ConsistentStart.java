@@ -1,5 +1,7 @@
 package io.twinlog.operator.desired;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.strimzi.api.kafka.model.common.ConnectorState;
@@ -28,6 +30,8 @@ import java.util.Objects;
  */
 public final class ConsistentStart {
   private ConsistentStart() {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Where a source is in its start: {@link Step}'s value. */
   public static final String STEP_ANNOTATION = "twinlog.io/start-step";
@@ -338,12 +342,19 @@ public final class ConsistentStart {
 
   static ConfigMap seedConfigMap(CdcPipeline pipeline, String replica, String gtids) {
     String connector = connectorName(pipeline, replica);
-    String offsets =
-        "{\"offsets\":[{\"partition\":{\"server\":"
-            + json(ResourceNames.sourceTopicPrefix(pipeline, replica))
-            + "},\"offset\":{\"gtids\":"
-            + json(gtids)
-            + ",\"file\":\"\",\"pos\":0}}]}";
+    Map<String, Object> offset = new LinkedHashMap<>();
+    offset.put("gtids", gtids);
+    offset.put("file", "");
+    offset.put("pos", 0);
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("partition", Map.of("server", ResourceNames.sourceTopicPrefix(pipeline, replica)));
+    entry.put("offset", offset);
+    String offsets;
+    try {
+      offsets = JSON.writeValueAsString(Map.of("offsets", List.of(entry)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
     return new ConfigMapBuilder()
         .withMetadata(
             Ownership.metadata(
@@ -356,10 +367,5 @@ public final class ConsistentStart {
 
   private static String connectorName(CdcPipeline pipeline, String replica) {
     return ResourceNames.sourceConnector(pipeline, replica);
-  }
-
-  /** A JSON string literal (the values are GTID sets and topic prefixes: no control characters). */
-  private static String json(String value) {
-    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

@@ -10,13 +10,11 @@ import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.api.v1alpha1.ReplicaSpec;
 import io.twinlog.operator.api.v1alpha1.ReseedMode;
-import io.twinlog.operator.api.v1alpha1.SourceType;
 import io.twinlog.operator.desired.ConsistentStart;
 import io.twinlog.operator.desired.ConsistentStart.Plan;
 import io.twinlog.operator.desired.ConsistentStart.Start;
 import io.twinlog.operator.desired.ConsistentStart.Step;
 import io.twinlog.operator.desired.ResourceNames;
-import io.twinlog.operator.source.Flavor;
 import io.twinlog.operator.source.GtidSets;
 import io.twinlog.operator.source.SourceCheckResult;
 import io.twinlog.operator.status.Reasons;
@@ -187,10 +185,6 @@ final class SourceStarts {
   /** The next step of each source that starts from another's position; a pure function. */
   static Decision decide(CdcPipeline pipeline, Map<String, Start> current, Inputs in, Instant now) {
     String leader = ConsistentStart.leader(pipeline);
-    Flavor flavor =
-        pipeline.getSpec().getSource().getType() == SourceType.MARIADB
-            ? Flavor.MARIADB
-            : Flavor.MYSQL;
     Map<String, Start> next = new LinkedHashMap<>();
     List<Announcement> events = new ArrayList<>();
     List<String> deleteListings = new ArrayList<>();
@@ -273,7 +267,8 @@ final class SourceStarts {
                     + start.seedPosition());
           } else if (check != null
               && check.checkedAt().isAfter(start.since())
-              && GtidSets.covers(flavor, position, start.seedPosition())) {
+              && check.facts() != null
+              && GtidSets.covers(check.facts().flavor(), position, start.seedPosition())) {
             start = start.next(Step.RECOVERING, start.seedSource(), start.seedPosition(), now);
             // Its own listing tells when it is through: none from before may answer.
             deleteListings.add(replica);
