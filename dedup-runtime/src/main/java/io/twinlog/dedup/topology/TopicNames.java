@@ -1,5 +1,6 @@
 package io.twinlog.dedup.topology;
 
+import io.twinlog.contracts.DebeziumTopics;
 import io.twinlog.dedup.config.DedupConfig;
 import io.twinlog.dedup.config.SourceSpec;
 import java.util.Comparator;
@@ -11,7 +12,7 @@ import java.util.stream.Collectors;
 /** Every topic name the runtime reads or writes, derived from the configuration in one place. */
 public final class TopicNames {
   /** Debezium writes heartbeats to {@code __debezium-heartbeat.<topic.prefix>} by default. */
-  public static final String HEARTBEAT_PREFIX = "__debezium-heartbeat.";
+  public static final String HEARTBEAT_PREFIX = DebeziumTopics.HEARTBEAT_PREFIX;
 
   /** A data topic of one source: which source, and which {@code database.table}. */
   public record InputTopic(SourceSpec source, String table) {}

@@ -14,14 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Everything one CdcPipeline should own, as a pure function of it: the reconciler applies these and
  * deletes whatever it owns (by {@link Labels#ownedBy}) that is not among them. Expects a spec that
  * passed {@code SpecValidator}.
  *
- * @param sourceConnectors one per replica, in the order of {@code spec.source.replicas}
- * @param replicaNames the replica of each source connector, same order
+ * @param sources one connector per replica, in the order of {@code spec.source.replicas}
  * @param sinkConnector null when the pipeline has no sink
  * @param topics source, output and dead-letter topics
  * @param kafkaUsers the dedup runtime's KafkaUser ({@link DedupKafkaUser}), or none
@@ -31,8 +31,7 @@ import java.util.Optional;
  * @param disruptionBudgets the dedup runtime's PodDisruptionBudget
  */
 public record DesiredResources(
-    List<KafkaConnector> sourceConnectors,
-    List<String> replicaNames,
+    List<Source> sources,
     KafkaConnector sinkConnector,
     List<KafkaTopic> topics,
     List<KafkaUser> kafkaUsers,
@@ -40,6 +39,15 @@ public record DesiredResources(
     Deployment dedup,
     List<Service> services,
     List<PodDisruptionBudget> disruptionBudgets) {
+
+  /** One replica's source connector. */
+  public record Source(String replica, KafkaConnector connector) {
+
+    /** The connector's name. */
+    public String connectorName() {
+      return connector.getMetadata().getName();
+    }
+  }
 
   /** The desired resources with the default dedup image. */
   public static DesiredResources of(CdcPipeline pipeline) {
@@ -84,12 +92,17 @@ public record DesiredResources(
       Map<String, String> secretVersions,
       ConsistentStart.Plan start) {
     ConfigMap config = DedupConfig.configMap(pipeline);
-    List<KafkaConnector> sources = SourceConnectors.of(pipeline, start);
+    List<KafkaConnector> connectors = SourceConnectors.of(pipeline, start);
+    List<ReplicaSpec> replicas = pipeline.getSpec().getSource().getReplicas();
+    List<Source> sources =
+        IntStream.range(0, connectors.size())
+            .mapToObj(i -> new Source(replicas.get(i).getName(), connectors.get(i)))
+            .toList();
     List<ConfigMap> configMaps = new ArrayList<>();
     configMaps.add(config);
     configMaps.addAll(ConsistentStart.seedConfigMaps(pipeline, start));
     String sourceHash = SecretRotation.hash(SecretRotation.sourceSecrets(pipeline), secretVersions);
-    sources.forEach(c -> SecretRotation.annotate(c.getMetadata(), sourceHash));
+    connectors.forEach(c -> SecretRotation.annotate(c.getMetadata(), sourceHash));
     KafkaConnector sink = SinkConnector.of(pipeline);
     if (sink != null) {
       SecretRotation.annotate(
@@ -102,7 +115,6 @@ public record DesiredResources(
         SecretRotation.hash(SecretRotation.dedupSecrets(pipeline), secretVersions));
     return new DesiredResources(
         sources,
-        pipeline.getSpec().getSource().getReplicas().stream().map(ReplicaSpec::getName).toList(),
         sink,
         Topics.of(pipeline),
         Optional.ofNullable(DedupKafkaUser.of(pipeline)).stream().toList(),
@@ -112,9 +124,14 @@ public record DesiredResources(
         List.of(DedupWorkload.disruptionBudget(pipeline)));
   }
 
+  /** The source connectors, in the order of {@code spec.source.replicas}. */
+  public List<KafkaConnector> sourceConnectors() {
+    return sources.stream().map(Source::connector).toList();
+  }
+
   /** All connectors: the sources, then the sink if any. */
   public List<KafkaConnector> connectors() {
-    List<KafkaConnector> all = new ArrayList<>(sourceConnectors);
+    List<KafkaConnector> all = new ArrayList<>(sourceConnectors());
     if (sinkConnector != null) {
       all.add(sinkConnector);
     }

@@ -1,5 +1,6 @@
 package io.twinlog.operator.desired;
 
+import io.twinlog.contracts.DebeziumTopics;
 import io.twinlog.contracts.OperatorEnv;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.DedupSpec;
@@ -95,12 +96,9 @@ public final class ResourceNames {
     return sourceTopicPrefix(pipeline, replica) + "." + table;
   }
 
-  /** Debezium's {@code topic.heartbeat.prefix} default, which the connectors keep. */
-  public static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
-
-  /** The heartbeat topic Debezium writes for a {@code topic.prefix}. */
+  /** The heartbeat topic Debezium writes for a {@code topic.prefix} ({@link DebeziumTopics}). */
   public static String heartbeatTopic(String topicPrefix) {
-    return HEARTBEAT_TOPIC_PREFIX + "." + topicPrefix;
+    return DebeziumTopics.heartbeatTopic(topicPrefix);
   }
 
   /**

@@ -43,6 +43,8 @@ final class ClusterReader {
   /** How often partitions are looked up again (new heartbeat topics, a connector just created). */
   private static final Duration METADATA_REFRESH = Duration.ofSeconds(10);
 
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+
   private final String bootstrap;
   private final Duration pollTimeout;
   private final Map<String, Object> props;
@@ -63,6 +65,10 @@ final class ClusterReader {
   private volatile Set<String> deadLetterTopics = Set.of();
   private volatile boolean changed;
   private volatile boolean closed;
+  // Why reading fails and since when (the first failure in a row), or null while it reads.
+  private volatile Failing failing;
+
+  private record Failing(Instant since, String error) {}
 
   ClusterReader(
       String bootstrap,
@@ -164,6 +170,12 @@ final class ClusterReader {
             changed = false;
             assign();
             nextRefresh = System.nanoTime() + METADATA_REFRESH.toNanos();
+            // Only an answer from the brokers proves the cluster reads: against unreachable ones a
+            // poll returns nothing without failing, and metadata may come from the client's cache.
+            if (!consumer.assignment().isEmpty()) {
+              consumer.endOffsets(consumer.assignment(), PROBE_TIMEOUT);
+              failing = null;
+            }
           }
           if (consumer.assignment().isEmpty()) {
             pause(pollTimeout, true);
@@ -198,6 +210,8 @@ final class ClusterReader {
         } catch (KafkaException e) {
           // Kafka unreachable or a topic vanished: keep the last values, retry later. The stall
           // rule needs a fresh peer, so a reader that sees nothing flags nobody.
+          Failing before = failing;
+          failing = new Failing(before == null ? Instant.now() : before.since(), e.toString());
           if (!warned) {
             LOG.warn("Reading heartbeats from {} failed, retrying: {}", bootstrap, e.toString());
             warned = true;
@@ -232,6 +246,22 @@ final class ClusterReader {
     if (kept == anomaly) {
       onAnomaly.accept(record.topic());
     }
+  }
+
+  /**
+   * Why this reader cannot read its cluster (authentication refused, a topic not authorized, the
+   * brokers gone past the client's timeout) and since when, or empty while it reads. Kafka's
+   * messages name the mechanism and the topic, never a credential.
+   */
+  Optional<String> failure() {
+    Failing now = failing;
+    return now == null
+        ? Optional.empty()
+        : Optional.of(
+            "failing since "
+                + now.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + ": "
+                + now.error());
   }
 
   /**

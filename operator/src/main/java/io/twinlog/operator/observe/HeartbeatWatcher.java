@@ -148,6 +148,19 @@ public final class HeartbeatWatcher implements AutoCloseable {
   }
 
   /**
+   * Why the reader of this cluster cannot read it and since when, or empty while it reads (or
+   * before it started): then nothing read from it is fresh, and the stall rule, which needs a fresh
+   * peer, flags nobody.
+   */
+  public Optional<String> readFailure(KafkaCluster cluster) {
+    ClusterReader reader;
+    synchronized (this) {
+      reader = readers.get(cluster);
+    }
+    return reader == null ? Optional.empty() : reader.failure();
+  }
+
+  /**
    * Who hears of a new anomaly or dead letter: called with each owner watching that topic,
    * off-thread.
    */

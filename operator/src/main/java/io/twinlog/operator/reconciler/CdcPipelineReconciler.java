@@ -35,14 +35,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a CdcPipeline: validate, build the desired state, apply it, observe the connectors and
- * the dedup Deployment, restart failed connectors through the restart policy, compute the status,
- * patch it when it changed. It only orchestrates; each step is a pure function elsewhere
- * (validation, desired, health, status) or a small collaborator here.
+ * Reconciles a CdcPipeline: validate; observe the Secrets, source checks and heartbeats; decide and
+ * act on the sources' starts; apply the desired state; observe the connectors (Connect's REST API,
+ * Strimzi's status) and the dedup Deployment into a {@link PipelineView}; decide ({@link
+ * PipelineDecisions}, pure) what to restart and what to tell; act (Strimzi's restart annotations,
+ * Events); report the status ({@link StatusAggregator}, pure) and the Events its change calls for
+ * ({@link StatusAnnouncements}, pure). It only orchestrates.
  */
 @ControllerConfiguration(
     name = CdcPipelineReconciler.NAME,
@@ -61,7 +64,7 @@ public class CdcPipelineReconciler
   private final OperatorSettings settings;
   private final EventRecorder events;
   private final Applier applier;
-  private final PipelineStep steps;
+  private final ConnectorRestarter restarter;
   private final SourceChecks sourceChecks;
   private final SourceStarts sourceStarts;
   private final SlotDrops slotDrops;
@@ -84,7 +87,7 @@ public class CdcPipelineReconciler
     this.settings = settings;
     this.events = new EventRecorder(client, clock, settings.identity());
     this.applier = new Applier(client);
-    this.steps = new PipelineStep(client, events);
+    this.restarter = new ConnectorRestarter(client, events);
     SourceChecker checker = new SourceChecker(SourceChecker.DEFAULT_THREADS, clock);
     this.sourceChecks = new SourceChecks(client, checker);
     this.sourceStarts = new SourceStarts(client, events);
@@ -119,20 +122,21 @@ public class CdcPipelineReconciler
     CdcPipelineStatus previous = pipeline.getStatus();
     long generation = Objects.requireNonNullElse(pipeline.getMetadata().getGeneration(), 0L);
 
-    String invalid = steps.validate(pipeline);
+    String invalid = PipelineDecisions.invalid(pipeline);
     if (invalid != null) {
       CdcPipelineStatus status = StatusAggregator.invalid(invalid, generation, previous, now);
-      steps.announceInvalid(pipeline, previous, invalid);
+      StatusAnnouncements.invalid(previous, invalid).ifPresent(a -> a.recordOn(events, pipeline));
       writeStatus(pipeline, previous, status, context);
       return UpdateControl.noUpdate();
     }
 
+    // Observe what decides the sources' starts and the desired state: Secrets, checks, heartbeats.
     Map<String, String> secretVersions =
         secrets.versions(pipeline.getMetadata().getNamespace(), SecretRotation.all(pipeline));
-    // Observe first what decides the sources' starts: the checks, the heartbeats, the connectors.
     SourceChecks.Seen checked =
         walHeartbeats.observe(pipeline, sourceChecks.observe(pipeline, now), secretVersions, now);
     SourceSignals.Seen signalled = signals.observe(pipeline, now);
+    // Decide and act on the starts (SourceStarts.decide is pure), then the desired state.
     SourceStarts.Decision starts =
         sourceStarts.advance(
             pipeline,
@@ -144,8 +148,15 @@ public class CdcPipelineReconciler
     if (starts.recheckSoon()) {
       sourceChecks.soon(pipeline);
     }
-    DesiredResources desired = steps.desired(pipeline, settings, secretVersions, starts.plan());
-    steps.restartRotated(pipeline, desired, context);
+    DesiredResources desired =
+        DesiredResources.of(
+            pipeline,
+            settings.dedupImage(),
+            settings.dedupImagePullPolicy(),
+            secretVersions,
+            starts.plan());
+    List<Announcement> rotated =
+        PipelineDecisions.restartRotated(desired, PipelineView.connectors(context));
     // Before the applier deletes a removed replica's connector: its config says where its slot is.
     List<SlotDropStatus> removedSlots =
         SlotDrops.hasSlots(pipeline)
@@ -154,9 +165,50 @@ public class CdcPipelineReconciler
                 context.getSecondaryResources(KafkaConnector.class),
                 desired.connectors().stream()
                     .map(c -> c.getMetadata().getName())
-                    .collect(java.util.stream.Collectors.toSet()),
+                    .collect(Collectors.toSet()),
                 now)
             : List.of();
+    apply(pipeline, desired, context);
+    rotated.forEach(a -> a.recordOn(events, pipeline));
+
+    // Observe the running parts, decide about each connector, act, report.
+    PipelineView view =
+        PipelineView.read(
+            pipeline,
+            context,
+            desired.dedup().getMetadata().getName(),
+            checked,
+            signalled,
+            connectStatuses.observe(
+                pipeline,
+                desired.connectors().stream().map(c -> c.getMetadata().getName()).toList(),
+                now),
+            starts,
+            secretVersions.keySet(),
+            now);
+    PipelineDecisions.Decided decided = PipelineDecisions.decide(pipeline, desired, view);
+    decided
+        .acts()
+        .forEach(
+            a ->
+                restarter.perform(
+                    pipeline,
+                    a.part(),
+                    a.connector(),
+                    a.decision(),
+                    a.previousReason(),
+                    caches.connectors()));
+    decided.announcements().forEach(a -> a.recordOn(events, pipeline));
+    CdcPipelineStatus status = StatusAggregator.aggregate(decided.observation(), previous, now);
+    List<SlotDropStatus> slotsLeft =
+        removedSlots.isEmpty() ? List.of() : slotDrops.dropRemoved(pipeline, removedSlots, now);
+    status.setPendingSlotDrops(slotsLeft.isEmpty() ? null : slotsLeft);
+    StatusAnnouncements.of(previous, status).forEach(a -> a.recordOn(events, pipeline));
+    writeStatus(pipeline, previous, status, context);
+    return reschedule(decided.recheckAfter(now), slotsLeft, starts);
+  }
+
+  private void apply(CdcPipeline pipeline, DesiredResources desired, Context<CdcPipeline> context) {
     Applier.Result applied = caches.apply(applier, desired.all(), context);
     if (applied.created() + applied.updated() + applied.deleted() > 0) {
       LOG.info(
@@ -167,57 +219,27 @@ public class CdcPipelineReconciler
           applied.updated(),
           applied.deleted());
     }
+  }
 
-    ConnectStatuses.Seen connect =
-        connectStatuses.observe(
-            pipeline,
-            desired.connectors().stream().map(c -> c.getMetadata().getName()).toList(),
-            now);
-    Observed observed =
-        steps.observeAndRestart(
-            pipeline,
-            desired,
-            context,
-            caches.connectors(),
-            previous,
-            checked,
-            signalled,
-            connect,
-            starts,
-            now);
-    CdcPipelineStatus status =
-        StatusAggregator.aggregate(
-            observed
-                .observation()
-                .withMissingSecrets(PipelineStep.missingSecrets(pipeline, secretVersions.keySet())),
-            previous,
-            now);
-    List<SlotDropStatus> slotsLeft =
-        removedSlots.isEmpty() ? List.of() : slotDrops.dropRemoved(pipeline, removedSlots, now);
-    status.setPendingSlotDrops(slotsLeft.isEmpty() ? null : slotsLeft);
-    steps.announceSecretMissing(pipeline, previous, status);
-    steps.announceRetention(pipeline, previous, status);
-    steps.announceDeadLetters(pipeline, previous, status);
-    writeStatus(pipeline, previous, status, context);
-    UpdateControl<CdcPipeline> control = UpdateControl.noUpdate();
-    Optional<Duration> recheck = observed.recheckAfter(now);
+  /** When to look again: the nearest recheck, sooner while slots drop or a start goes on. */
+  private static UpdateControl<CdcPipeline> reschedule(
+      Optional<Duration> recheck, List<SlotDropStatus> slotsLeft, SourceStarts.Decision starts) {
     if (!slotsLeft.isEmpty()) {
       // A removed replica's slot in use until its connector stops: look again soon.
-      recheck =
-          Optional.of(
-              recheck.filter(d -> d.compareTo(SlotDrops.RETRY) < 0).orElse(SlotDrops.RETRY));
+      recheck = Optional.of(soonest(recheck, SlotDrops.RETRY));
     }
     if (starts.plan().starting()) {
       // A start moves on when Strimzi acts on an annotation or a source's heartbeat arrives, which
       // trigger no reconciliation of their own here, or when a replica's binlog reaches the seed.
-      recheck =
-          Optional.of(
-              recheck
-                  .filter(d -> d.compareTo(SourceChecks.SEED_RECHECK) < 0)
-                  .orElse(SourceChecks.SEED_RECHECK));
+      recheck = Optional.of(soonest(recheck, SourceChecks.SEED_RECHECK));
     }
+    UpdateControl<CdcPipeline> control = UpdateControl.noUpdate();
     recheck.ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  private static Duration soonest(Optional<Duration> recheck, Duration bound) {
+    return recheck.filter(d -> d.compareTo(bound) < 0).orElse(bound);
   }
 
   @Override

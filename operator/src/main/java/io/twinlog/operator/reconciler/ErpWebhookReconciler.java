@@ -153,7 +153,7 @@ public class ErpWebhookReconciler
     UpdateControl<ErpWebhook> control = UpdateControl.noUpdate();
     // A restart waiting for its backoff is due then, whether or not anything else changes.
     Instant recheck = seen.sink() == null ? null : seen.sink().decision().recheckAt();
-    Observed.recheckAfter(now, java.util.Collections.singletonList(recheck))
+    PipelineDecisions.Decided.recheckAfter(now, java.util.Collections.singletonList(recheck))
         .ifPresent(control::rescheduleAfter);
     return control;
   }
@@ -178,7 +178,7 @@ public class ErpWebhookReconciler
     ConnectStatuses.Seen connect = connectStatuses.observe(webhook, List.of(sinkName), now);
     SinkStatus before = previous == null ? null : previous.getSink();
     RestartHistory history = StatusAggregator.history(before);
-    ConnectorHealth health = PipelineStep.health(sink, connect.of(sinkName), history);
+    ConnectorHealth health = PipelineDecisions.health(sink, connect.of(sinkName), history);
     SinkObservation observed = null;
     if (sink != null) {
       RestartDecision decision =

@@ -46,6 +46,8 @@ final class SourceSignals implements AutoCloseable {
    * @param lastHeartbeat the latest heartbeat read, per replica (absent: none yet)
    * @param nextCheckAt when to look again even if nothing changes, or null
    * @param deadLetters what each dead-letter topic held when last read (absent: not read yet)
+   * @param unread why the pipeline's Kafka cluster cannot be read, for the status, or null while it
+   *     is read
    */
   record Seen(
       Map<String, Failure> stalls,
@@ -53,10 +55,11 @@ final class SourceSignals implements AutoCloseable {
       Map<String, DedupAnomalyRecord> anomalies,
       Map<String, Instant> lastHeartbeat,
       Instant nextCheckAt,
-      Map<String, DeadLetterReading> deadLetters) {
+      Map<String, DeadLetterReading> deadLetters,
+      String unread) {
 
     static Seen none() {
-      return new Seen(Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of());
+      return new Seen(Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of(), null);
     }
 
     /** The stall failure of a replica, or null. */
@@ -86,6 +89,9 @@ final class SourceSignals implements AutoCloseable {
    * Registers the pipeline's heartbeat and anomaly topics with the watcher (idempotent) and judges
    * its sources from what the watcher has read so far.
    */
+  /** How every note on a Kafka cluster that cannot be read starts (its Event is sent once). */
+  static final String HEARTBEATS_UNREAD = "Heartbeats, anomalies and dead letters are not read";
+
   Seen observe(CdcPipeline pipeline, Instant now) {
     List<ReplicaSpec> replicas = pipeline.getSpec().getSource().getReplicas();
     KafkaCluster bootstrap = cluster(pipeline);
@@ -156,7 +162,20 @@ final class SourceSignals implements AutoCloseable {
             .filter(Objects::nonNull)
             .min(Instant::compareTo)
             .orElse(null);
-    return new Seen(stalls, silent, anomalies, lastHeartbeat, nextCheckAt, deadLetters);
+    String unread =
+        watcher
+            .readFailure(bootstrap)
+            .map(
+                failure ->
+                    HEARTBEATS_UNREAD
+                        + " from Kafka at "
+                        + bootstrap.bootstrap()
+                        + " ("
+                        + failure
+                        + "): stall and silence detection are off and dead-letter counts are"
+                        + " stale until they are read again.")
+            .orElse(null);
+    return new Seen(stalls, silent, anomalies, lastHeartbeat, nextCheckAt, deadLetters, unread);
   }
 
   /** Stops watching a deleted pipeline's sources. */

@@ -112,9 +112,6 @@ final class SourceStarts {
       Map<String, String> details,
       boolean recheckSoon) {}
 
-  /** An Event to record: its reason and message. */
-  record Announcement(String reason, String message) {}
-
   private final KubernetesClient client;
   private final EventRecorder events;
 
@@ -177,7 +174,7 @@ final class SourceStarts {
           .delete();
     }
     for (Announcement event : decision.events()) {
-      events.normal(pipeline, event.reason(), event.message());
+      event.recordOn(events, pipeline);
     }
     return decision;
   }
@@ -220,7 +217,7 @@ final class SourceStarts {
             }
             details.put(replica, "asked Strimzi to list the offsets of " + source);
             events.add(
-                new Announcement(
+                Announcement.normal(
                     Reasons.SEED_POSITION_REQUESTED,
                     replica
                         + " starts from the position of "
@@ -280,7 +277,7 @@ final class SourceStarts {
                     + start.seedPosition()
                     + ", rebuilding its schema history");
             events.add(
-                new Announcement(
+                Announcement.normal(
                     Reasons.SOURCE_SEEDED,
                     replica
                         + " set to "
@@ -305,7 +302,7 @@ final class SourceStarts {
           boolean committed = own != null && !own.midSnapshot() && own.gtids() != null;
           if (streams && committed) {
             events.add(
-                new Announcement(
+                Announcement.normal(
                     Reasons.SOURCE_STREAMING,
                     replica
                         + " streams from "
@@ -363,7 +360,7 @@ final class SourceStarts {
             start = start.reseed(now);
             details.put(replica, "re-seeding: waiting for a streaming source");
             events.add(
-                new Announcement(
+                Announcement.normal(
                     Reasons.SOURCE_RESEEDING,
                     replica
                         + " cannot resume where it stopped ("

@@ -11,6 +11,8 @@ import java.util.List;
  * @param connectFallback null when connector health came from Connect's REST API (or nothing is
  *     known yet); else why it came from Strimzi's KafkaConnector status instead
  * @param missingSecrets the referenced Secrets that do not exist, by the part that reads them
+ * @param heartbeatsUnread null while the pipeline's Kafka cluster is read for heartbeats, anomalies
+ *     and dead letters; else why it cannot be (stall and silence detection are off meanwhile)
  */
 public record Observation(
     long generation,
@@ -20,7 +22,8 @@ public record Observation(
     SinkObservation sink,
     RetentionObservation retention,
     String connectFallback,
-    MissingSecrets missingSecrets) {
+    MissingSecrets missingSecrets,
+    String heartbeatsUnread) {
 
   /** An observation that found every referenced Secret (or did not look). */
   public Observation(
@@ -32,13 +35,35 @@ public record Observation(
       RetentionObservation retention,
       String connectFallback) {
     this(
-        generation, state, sources, dedup, sink, retention, connectFallback, MissingSecrets.none());
+        generation,
+        state,
+        sources,
+        dedup,
+        sink,
+        retention,
+        connectFallback,
+        MissingSecrets.none(),
+        null);
   }
 
   /** The same observation, with the referenced Secrets that do not exist. */
   public Observation withMissingSecrets(MissingSecrets missing) {
     return new Observation(
-        generation, state, sources, dedup, sink, retention, connectFallback, missing);
+        generation,
+        state,
+        sources,
+        dedup,
+        sink,
+        retention,
+        connectFallback,
+        missing,
+        heartbeatsUnread);
+  }
+
+  /** The same observation, with why the pipeline's Kafka cluster cannot be read (null: it is). */
+  public Observation withHeartbeatsUnread(String note) {
+    return new Observation(
+        generation, state, sources, dedup, sink, retention, connectFallback, missingSecrets, note);
   }
 
   /** An observation without a Connect REST fallback note. */

@@ -99,6 +99,13 @@ public final class Reasons {
    */
   public static final String CONNECT_REST_UNREACHABLE = "ConnectRestUnreachable";
 
+  /**
+   * Event: the operator cannot read the pipeline's Kafka cluster (authentication refused, a topic
+   * not authorized, the brokers unreachable), so it sees no heartbeat, anomaly or dead letter:
+   * stall and silence detection are off until it reads again.
+   */
+  public static final String HEARTBEATS_UNREAD = "HeartbeatsUnread";
+
   /** The dedup runtime reported an anomaly of a kind this operator does not know by name. */
   public static final String DEDUP_ANOMALY = "DedupAnomaly";
 
@@ -150,6 +157,7 @@ public final class Reasons {
                 SCHEMA_HISTORY_MISSING,
                 SCHEMA_HISTORY_MISMATCH,
                 CONNECT_REST_UNREACHABLE,
+                HEARTBEATS_UNREAD,
                 DEAD_LETTERED,
                 DEDUP_ANOMALY,
                 SLOTS_LEFT_BEHIND));

@@ -72,19 +72,22 @@ public final class StatusAggregator {
     int total = observation.sources().size();
     String fallback =
         observation.connectFallback() == null ? "" : " " + observation.connectFallback();
+    String sourceNotes =
+        fallback
+            + (observation.heartbeatsUnread() == null ? "" : " " + observation.heartbeatsUnread());
     Condition sourcesHealthy =
         worst == null
             ? Conditions.of(
                 ConditionTypes.SOURCES_HEALTHY,
                 TRUE,
                 Reasons.ALL_SOURCES_RUNNING,
-                "All " + total + " source connectors run." + fallback,
+                "All " + total + " source connectors run." + sourceNotes,
                 generation)
             : Conditions.of(
                 ConditionTypes.SOURCES_HEALTHY,
                 FALSE,
                 worst.reason(),
-                healthy + "/" + total + " sources healthy. " + joined(problems) + fallback,
+                healthy + "/" + total + " sources healthy. " + joined(problems) + sourceNotes,
                 generation);
 
     DedupObservation dedup = observation.dedup();

@@ -96,7 +96,9 @@ class DesiredResourcesTest {
             "orders-source-replica-b",
             "orders-source-replica-c",
             "orders-sink");
-    assertThat(desired.replicaNames()).containsExactly("replica-a", "replica-b", "replica-c");
+    assertThat(desired.sources())
+        .extracting(DesiredResources.Source::replica)
+        .containsExactly("replica-a", "replica-b", "replica-c");
     assertThat(desired.desiredDedupInstances()).isEqualTo(3);
     assertThat(DesiredResources.of(TestPipelines.minimal()).sinkConnector()).isNull();
   }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The operator's own reads on a secured listener: with the client properties {@code spec.kafka}
  * yields (the Secret values resolved, as the reconciler does), heartbeats are read over TLS with
- * SCRAM; with a wrong password nothing is, and the reader for the right one is a separate one.
+ * SCRAM; with a wrong password nothing is, the reader says why, and the reader for the right one is
+ * a separate one.
  */
 class SecuredHeartbeatWatcherIT {
 
@@ -56,6 +57,14 @@ class SecuredHeartbeatWatcherIT {
       assertThat(watcher.lastSeen(right, prefix))
           .contains(Instant.ofEpochMilli(beat.toEpochMilli()));
       assertThat(watcher.lastSeen(wrong, prefix)).isEmpty();
+      // What is not read is said, with Kafka's reason and never the credential: the status names
+      // it, since the stall rule flags nobody on a cluster it cannot read.
+      await().atMost(Duration.ofSeconds(30)).until(() -> watcher.readFailure(wrong).isPresent());
+      assertThat(watcher.readFailure(wrong).orElseThrow())
+          .startsWith("failing since ")
+          .contains("SaslAuthenticationException")
+          .doesNotContain("not-it");
+      assertThat(watcher.readFailure(right)).isEmpty();
     }
   }
 

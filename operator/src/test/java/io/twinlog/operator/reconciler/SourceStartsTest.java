@@ -61,7 +61,7 @@ class SourceStartsTest {
     assertThat(listing.plan().list()).containsExactly("replica-a");
     assertThat(listing.deleteListings()).containsExactly("replica-a");
     assertThat(listing.events())
-        .extracting(SourceStarts.Announcement::reason)
+        .extracting(Announcement::reason)
         .containsExactly(Reasons.SEED_POSITION_REQUESTED);
     List<KafkaConnector> asked = SourceConnectors.of(pipeline, listing.plan());
     assertThat(asked.get(0).getMetadata().getAnnotations())
@@ -164,7 +164,7 @@ class SourceStartsTest {
     assertThat(resumed.plan().of("replica-b").step()).isEqualTo(Step.RECOVERING);
     assertThat(resumed.deleteListings()).containsExactly("replica-b");
     assertThat(resumed.events())
-        .extracting(SourceStarts.Announcement::reason)
+        .extracting(Announcement::reason)
         .containsExactly(Reasons.SOURCE_SEEDED);
     KafkaConnector running = SourceConnectors.of(pipeline, resumed.plan()).get(1);
     assertThat(running.getSpec().getState()).isEqualTo(ConnectorState.RUNNING);
@@ -207,7 +207,7 @@ class SourceStartsTest {
     assertThat(done.deleteListings()).containsExactly("replica-b", "replica-a");
     assertThat(done.plan().starting()).isFalse();
     assertThat(done.events())
-        .extracting(SourceStarts.Announcement::reason)
+        .extracting(Announcement::reason)
         .containsExactly(Reasons.SOURCE_STREAMING);
     KafkaConnector streaming = SourceConnectors.of(pipeline, done.plan()).get(1);
     assertThat(streaming.getSpec().getConfig()).containsEntry("snapshot.mode", "initial");
@@ -273,7 +273,7 @@ class SourceStartsTest {
     assertThat(b.step()).isEqualTo(Step.WAITING);
     assertThat(b.reseeds()).isEqualTo(1);
     assertThat(reseed.events())
-        .extracting(SourceStarts.Announcement::reason)
+        .extracting(Announcement::reason)
         .containsExactly(Reasons.SOURCE_RESEEDING);
     KafkaConnector stopped = SourceConnectors.of(pipeline, reseed.plan()).get(1);
     assertThat(stopped.getSpec().getState()).isEqualTo(ConnectorState.STOPPED);
