@@ -31,7 +31,10 @@ public final class Playground {
   private static final Duration REVIVE_AT = Duration.ofSeconds(60);
   private static final int TRANSACTIONS_PER_SECOND = 20;
 
+  private static final int TAIL_LINES = 20;
+
   private final PlaygroundView view;
+  private final PlaygroundLog log;
   private final Duration duration;
   private final boolean postgres;
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -39,21 +42,23 @@ public final class Playground {
   private volatile E2eStack stack;
   private volatile PipelineRun run;
   private volatile boolean ok = true;
+  private volatile List<String> logAtFailure;
 
-  private Playground(PlaygroundView view, PlaygroundArgs args) {
+  private Playground(PlaygroundView view, PlaygroundArgs args, PlaygroundLog log) {
     this.view = view;
+    this.log = log;
     this.duration = args.duration();
     this.postgres = args.postgres();
   }
 
-  // Held so the level sticks: the binlog client logs reconnect attempts through java.util.logging.
-  private static final java.util.logging.Logger JUL_ROOT = java.util.logging.Logger.getLogger("");
-
   public static void main(String[] args) throws Exception {
-    JUL_ROOT.setLevel(java.util.logging.Level.WARNING);
     PlaygroundArgs parsed = PlaygroundArgs.parse(args);
     boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));
-    Playground playground = new Playground(new PlaygroundView(System.out, terminal), parsed);
+    // First, before any library's logger exists: every log line goes to the file, the view to
+    // the terminal.
+    PlaygroundLog log = PlaygroundLog.redirect();
+    Playground playground =
+        new Playground(new PlaygroundView(log.terminal(), terminal, log.stream()), parsed, log);
     Runtime.getRuntime().addShutdownHook(new Thread(playground::onShutdown, "playground-stop"));
     playground.runToEnd();
     System.exit(playground.ok ? 0 : 1);
@@ -73,6 +78,7 @@ public final class Playground {
 
   private void runToEnd() {
     try {
+      view.event("Logs (Kafka, Connect, Debezium, the operator, ...): " + log.file());
       view.event(
           "Starting MariaDB (primary + 2 replicas), Kafka, Kafka Connect (Debezium + ERP sink),"
               + " the Kubernetes API (mock), Strimzi stand-ins and the Twinlog operator...");
@@ -86,8 +92,7 @@ public final class Playground {
         play();
       }
     } catch (Throwable e) {
-      ok = false;
-      view.event("FAILED: " + e);
+      failed(e);
     } finally {
       try {
         if (stack != null) {
@@ -95,10 +100,49 @@ public final class Playground {
           stack.close();
           view.event("Stopped. No processes or temporary folders left behind.");
         }
+      } catch (Throwable e) {
+        failed(e);
       } finally {
+        farewell();
         finished.countDown();
       }
     }
+  }
+
+  private void failed(Throwable e) {
+    failed();
+    view.event("FAILED: " + e);
+    e.printStackTrace(); // System.err: the log file
+  }
+
+  /** Marks the run failed; the first time, keeps the log's last lines as they are now. */
+  private synchronized void failed() {
+    if (logAtFailure == null) {
+      logAtFailure = log.tail(TAIL_LINES);
+    }
+    ok = false;
+  }
+
+  /**
+   * The view's last lines: where the log is and, after a failure, the log's last lines as they were
+   * when it failed (stopping the stack logs more after that).
+   */
+  private void farewell() {
+    if (ok) {
+      view.event("Logs: " + log.file());
+      return;
+    }
+    view.event(
+        "The playground failed. Logs: "
+            + log.file()
+            + "; its last "
+            + logAtFailure.size()
+            + " lines when it failed:");
+    // Cut to a terminal line or two; the file has them whole.
+    view.lines(
+        logAtFailure.stream()
+            .map(l -> "  | " + (l.length() > 200 ? l.substring(0, 197) + "..." : l))
+            .toList());
   }
 
   private void play() throws Exception {
@@ -179,7 +223,11 @@ public final class Playground {
         "Ready: every source streams. Writing ~"
             + TRANSACTIONS_PER_SECOND
             + " transactions/s to the primary.");
-    WorkloadLoop load = WorkloadLoop.start(workload, TRANSACTIONS_PER_SECOND);
+    WorkloadLoop load =
+        WorkloadLoop.start(
+            workload,
+            TRANSACTIONS_PER_SECOND,
+            e -> failed(new IllegalStateException("the workload stopped writing: " + e, e)));
     Instant start = Instant.now();
     boolean killed = false;
     boolean revived = false;
@@ -280,7 +328,7 @@ public final class Playground {
           "Every committed change reached the ERP exactly once, in order per row, through a replica"
               + " failure.");
     } else {
-      ok = false;
+      failed();
       report.problems().forEach(p -> view.event("PROBLEM: " + p));
     }
   }

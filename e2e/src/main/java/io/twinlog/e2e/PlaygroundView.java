@@ -18,20 +18,32 @@ final class PlaygroundView {
   private static final String HEADER = "%-10s %-6s %-8s %-6s %-9s %-9s %-12s %-10s %s";
 
   private final PrintStream out;
+  private final PrintStream log;
   private final boolean ansi;
   private int linesDrawn;
   private Instant lastPlainDraw = Instant.MIN;
   private String lastPhase = "";
 
-  PlaygroundView(PrintStream out, boolean ansi) {
+  /** {@code log} also gets the events, so the log file reads with them; the table only on out. */
+  PlaygroundView(PrintStream out, boolean ansi, PrintStream log) {
     this.out = out;
     this.ansi = ansi;
+    this.log = log;
   }
 
   /** A progress line (start-up, faults); scrolls above the live table. */
   synchronized void event(String message) {
     clear();
-    out.println("[" + Instant.now().toString().substring(11, 19) + "] " + message);
+    String line = "[" + Instant.now().toString().substring(11, 19) + "] " + message;
+    out.println(line);
+    log.println("playground: " + line);
+  }
+
+  /** Lines printed as they are, below the events (e.g. a log's tail). */
+  synchronized void lines(List<String> lines) {
+    clear();
+    lines.forEach(out::println);
+    out.flush();
   }
 
   /** Draws the table and counters. */

@@ -1,13 +1,14 @@
 package io.twinlog.e2e;
 
 import io.twinlog.e2e.workload.Workload;
+import java.util.function.Consumer;
 
 /** The playground's endless workload: one transaction every 1/rate seconds until stopped. */
 final class WorkloadLoop {
   private final Thread thread;
   private volatile boolean stopped;
 
-  private WorkloadLoop(Workload workload, int perSecond) {
+  private WorkloadLoop(Workload workload, int perSecond, Consumer<Exception> onFailure) {
     thread =
         new Thread(
             () -> {
@@ -25,7 +26,7 @@ final class WorkloadLoop {
                   return;
                 } catch (Exception e) {
                   // The primary never goes down in the playground; report and stop writing.
-                  System.err.println("workload stopped: " + e);
+                  onFailure.accept(e);
                   return;
                 }
               }
@@ -34,8 +35,9 @@ final class WorkloadLoop {
     thread.setDaemon(true);
   }
 
-  static WorkloadLoop start(Workload workload, int perSecond) {
-    WorkloadLoop loop = new WorkloadLoop(workload, perSecond);
+  /** Starts writing; {@code onFailure} hears of a transaction that failed (no more follow). */
+  static WorkloadLoop start(Workload workload, int perSecond, Consumer<Exception> onFailure) {
+    WorkloadLoop loop = new WorkloadLoop(workload, perSecond, onFailure);
     loop.thread.start();
     return loop;
   }
