@@ -198,7 +198,9 @@ final class PipelineDecisions {
               decision,
               silence,
               anomaly,
-              preflight(check, view.signals().lastHeartbeat().get(replica)),
+              check == null
+                  ? carriedPreflight(before, view.signals().lastHeartbeat().get(replica))
+                  : preflight(check, view.signals().lastHeartbeat().get(replica)),
               phase(pipeline, replica, view.starts().plan(), view.signals().lastHeartbeat()),
               start.step() != ConsistentStart.Step.DONE
                   ? new SourceProblem(Reasons.SEEDING, view.starts().details().get(replica))
@@ -396,11 +398,55 @@ final class PipelineDecisions {
             f ->
                 new SourceProblem(
                     f.reason().conditionReason(),
-                    "source check at "
+                    CHECKED_AT
                         + result.checkedAt().truncatedTo(ChronoUnit.SECONDS)
                         + ": "
                         + f.message()))
         .orElse(null);
+  }
+
+  /** How a preflight problem's detail starts, followed by the check's time and ": ". */
+  static final String CHECKED_AT = "source check at ";
+
+  /** The condition reasons of the source check's non-retention findings. */
+  private static final Set<String> PREFLIGHT_REASONS =
+      Stream.of(FindingReason.values())
+          .filter(r -> !r.isRetention())
+          .map(FindingReason::conditionReason)
+          .collect(Collectors.toUnmodifiableSet());
+
+  /**
+   * The preflight problem the status showed for a replica no check has answered for yet (the
+   * operator restarted, or a new leader took over: results live in memory), so a replica's finding
+   * does not vanish and come back with the next check. Null when the status showed none, or an
+   * "unreachable" finding that a heartbeat newer than its check contradicts.
+   */
+  static SourceProblem carriedPreflight(SourceStatus before, Instant lastHeartbeat) {
+    if (before == null
+        || before.getReason() == null
+        || !PREFLIGHT_REASONS.contains(before.getReason())
+        || before.getLastError() == null
+        || !before.getLastError().startsWith(CHECKED_AT)) {
+      return null;
+    }
+    String detail = before.getLastError();
+    int end = detail.indexOf(": ", CHECKED_AT.length());
+    if (end < 0) {
+      return null;
+    }
+    Instant checkedAt;
+    try {
+      checkedAt = Instant.parse(detail.substring(CHECKED_AT.length(), end));
+    } catch (RuntimeException e) {
+      return null;
+    }
+    boolean unreachable =
+        SourceChecks.UNREACHABLE.stream()
+            .anyMatch(r -> r.conditionReason().equals(before.getReason()));
+    if (unreachable && lastHeartbeat != null && lastHeartbeat.isAfter(checkedAt)) {
+      return null;
+    }
+    return new SourceProblem(before.getReason(), detail);
   }
 
   /**

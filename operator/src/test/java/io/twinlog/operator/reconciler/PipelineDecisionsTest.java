@@ -6,6 +6,7 @@ import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.api.v1alpha1.PipelineState;
+import io.twinlog.operator.api.v1alpha1.SourceStatus;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
 import io.twinlog.operator.desired.ConsistentStart;
 import io.twinlog.operator.desired.DesiredResources;
@@ -117,6 +118,76 @@ class PipelineDecisionsTest {
                     pipeline, desired, view(pipeline, status, Map.of(), unread, noStart()))
                 .announcements())
         .isEmpty();
+  }
+
+  /**
+   * After an operator restart no check has answered yet: a replica's finding in the status stands
+   * until one does, instead of the source turning healthy and back at the next check.
+   */
+  @Test
+  void aPreflightFindingInTheStatusStandsUntilACheckAnswersAfterAnOperatorRestart() {
+    CdcPipeline pipeline = TestPipelines.minimal();
+    DesiredResources desired = DesiredResources.of(pipeline);
+    Map<String, KafkaConnector> running = new HashMap<>();
+    desired
+        .sources()
+        .forEach(
+            s ->
+                running.put(
+                    s.connectorName(),
+                    ConnectorStatuses.connector(
+                        s.connectorName(), ConnectorStatuses.running(s.connectorName()))));
+    var unfit =
+        new SourceCheckResult(
+            "replica-b",
+            T0,
+            List.of(new Finding(FindingReason.BINLOG_FORMAT_NOT_ROW, Severity.ERROR, "statements")),
+            null);
+    SourceSignals.Seen beating =
+        new SourceSignals.Seen(
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of("replica-a", T0.plusSeconds(50), "replica-b", T0.plusSeconds(50)),
+            null,
+            Map.of(),
+            null);
+    PipelineView checked =
+        new PipelineView(
+            null,
+            running,
+            null,
+            new SourceChecks.Seen(null, null, Map.of("replica-b", unfit)),
+            beating,
+            new ConnectStatuses.Seen("http://connect:8083", Map.of(), null),
+            noStart(),
+            Set.of(),
+            T0.plusSeconds(60));
+    CdcPipelineStatus before =
+        io.twinlog.operator.status.StatusAggregator.aggregate(
+            PipelineDecisions.decide(pipeline, desired, checked).observation(),
+            null,
+            T0.plusSeconds(60));
+    assertThat(before.getSources().get(1).getReason()).isEqualTo("BinlogFormatNotRow");
+
+    CdcPipelineStatus afterRestart =
+        io.twinlog.operator.status.StatusAggregator.aggregate(
+            PipelineDecisions.decide(
+                    pipeline, desired, view(pipeline, before, running, beating, noStart()))
+                .observation(),
+            before,
+            T0.plusSeconds(120));
+    assertThat(afterRestart.getSources().get(1).getReason()).isEqualTo("BinlogFormatNotRow");
+    assertThat(afterRestart.getSources().get(1).getLastError())
+        .isEqualTo(before.getSources().get(1).getLastError());
+    assertThat(afterRestart.getSourcesReady()).isEqualTo(before.getSourcesReady());
+
+    // An "unreachable" finding a newer heartbeat contradicts is not carried.
+    SourceStatus down = new SourceStatus();
+    down.setReason("SourceUnreachable");
+    down.setLastError("source check at " + T0 + ": refused");
+    assertThat(PipelineDecisions.carriedPreflight(down, T0.minusSeconds(1))).isNotNull();
+    assertThat(PipelineDecisions.carriedPreflight(down, T0.plusSeconds(1))).isNull();
   }
 
   @Test
