@@ -5,9 +5,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import lombok.Setter;
 
 /** Batching of changes into ERP requests. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class BatchSpec {
 
   /** Most records per request. */
@@ -36,15 +38,7 @@ public class BatchSpec {
     return maxRecords == null ? 1 : maxRecords;
   }
 
-  public void setMaxRecords(Integer maxRecords) {
-    this.maxRecords = maxRecords;
-  }
-
   public Integer getMaxBytes() {
     return maxBytes == null ? 1048576 : maxBytes;
-  }
-
-  public void setMaxBytes(Integer maxBytes) {
-    this.maxBytes = maxBytes;
   }
 }

@@ -6,9 +6,11 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Setter;
 
 /** The binlog retention the replicas must keep, and how often it is checked. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class BinlogRetentionSpec {
 
   @JsonPropertyDescription(
@@ -42,23 +44,11 @@ public class BinlogRetentionSpec {
     return minimum == null ? "72h" : minimum;
   }
 
-  public void setMinimum(String minimum) {
-    this.minimum = minimum;
-  }
-
   public String getCheckEvery() {
     return checkEvery == null ? "10m" : checkEvery;
   }
 
-  public void setCheckEvery(String checkEvery) {
-    this.checkEvery = checkEvery;
-  }
-
   public Boolean getEnforce() {
     return enforce == null ? Boolean.FALSE : enforce;
-  }
-
-  public void setEnforce(Boolean enforce) {
-    this.enforce = enforce;
   }
 }

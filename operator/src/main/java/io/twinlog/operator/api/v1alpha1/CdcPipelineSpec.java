@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
+import lombok.Getter;
+import lombok.Setter;
 
 /** Desired state of a {@link CdcPipeline}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class CdcPipelineSpec {
 
   @JsonPropertyDescription(
@@ -17,12 +20,14 @@ public class CdcPipelineSpec {
 
   @JsonPropertyDescription("The Strimzi Kafka and KafkaConnect clusters the pipeline runs on.")
   @Required
+  @Getter
   private KafkaSpec kafka;
 
   @JsonPropertyDescription(
       "The source database: its replicas, each read by its own Debezium connector, and what to"
           + " capture.")
   @Required
+  @Getter
   private SourceSpec source;
 
   @JsonPropertyDescription(
@@ -33,6 +38,7 @@ public class CdcPipelineSpec {
   @JsonPropertyDescription(
       "Where the deduplicated changes are delivered. Optional: without it the pipeline ends at the"
           + " deduplicated output topics.")
+  @Getter
   private SinkSpec sink;
 
   @JsonPropertyDescription(
@@ -44,47 +50,11 @@ public class CdcPipelineSpec {
     return state == null ? PipelineState.RUNNING : state;
   }
 
-  public void setState(PipelineState state) {
-    this.state = state;
-  }
-
-  public KafkaSpec getKafka() {
-    return kafka;
-  }
-
-  public void setKafka(KafkaSpec kafka) {
-    this.kafka = kafka;
-  }
-
-  public SourceSpec getSource() {
-    return source;
-  }
-
-  public void setSource(SourceSpec source) {
-    this.source = source;
-  }
-
   public DedupSpec getDedup() {
     return dedup == null ? new DedupSpec() : dedup;
   }
 
-  public void setDedup(DedupSpec dedup) {
-    this.dedup = dedup;
-  }
-
-  public SinkSpec getSink() {
-    return sink;
-  }
-
-  public void setSink(SinkSpec sink) {
-    this.sink = sink;
-  }
-
   public RestartPolicySpec getRestartPolicy() {
     return restartPolicy == null ? new RestartPolicySpec() : restartPolicy;
-  }
-
-  public void setRestartPolicy(RestartPolicySpec restartPolicy) {
-    this.restartPolicy = restartPolicy;
   }
 }

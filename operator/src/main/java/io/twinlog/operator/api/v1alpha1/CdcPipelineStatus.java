@@ -3,10 +3,17 @@ package io.twinlog.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
-import java.util.Objects;
+import lombok.EqualsAndHashCode;
+import lombok.Getter;
+import lombok.Setter;
+import lombok.ToString;
 
 /** Observed state of a {@link CdcPipeline}, written by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
+@EqualsAndHashCode
+@ToString
 public class CdcPipelineStatus {
 
   @JsonPropertyDescription("The metadata.generation this status was computed from.")
@@ -53,26 +60,10 @@ public class CdcPipelineStatus {
           + " still dropping (retried until gone, for at most 10 minutes).")
   private List<SlotDropStatus> pendingSlotDrops;
 
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
-
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
-
   /** Sets {@code observedGeneration} and returns this. */
   public CdcPipelineStatus withObservedGeneration(Long observedGeneration) {
     this.observedGeneration = observedGeneration;
     return this;
-  }
-
-  public List<Condition> getConditions() {
-    return conditions;
-  }
-
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
   }
 
   /** Sets {@code conditions} and returns this. */
@@ -81,26 +72,10 @@ public class CdcPipelineStatus {
     return this;
   }
 
-  public List<SourceStatus> getSources() {
-    return sources;
-  }
-
-  public void setSources(List<SourceStatus> sources) {
-    this.sources = sources;
-  }
-
   /** Sets {@code sources} and returns this. */
   public CdcPipelineStatus withSources(List<SourceStatus> sources) {
     this.sources = sources;
     return this;
-  }
-
-  public DedupStatus getDedup() {
-    return dedup;
-  }
-
-  public void setDedup(DedupStatus dedup) {
-    this.dedup = dedup;
   }
 
   /** Sets {@code dedup} and returns this. */
@@ -109,26 +84,10 @@ public class CdcPipelineStatus {
     return this;
   }
 
-  public SinkStatus getSink() {
-    return sink;
-  }
-
-  public void setSink(SinkStatus sink) {
-    this.sink = sink;
-  }
-
   /** Sets {@code sink} and returns this. */
   public CdcPipelineStatus withSink(SinkStatus sink) {
     this.sink = sink;
     return this;
-  }
-
-  public String getSourcesReady() {
-    return sourcesReady;
-  }
-
-  public void setSourcesReady(String sourcesReady) {
-    this.sourcesReady = sourcesReady;
   }
 
   /** Sets {@code sourcesReady} and returns this. */
@@ -137,26 +96,10 @@ public class CdcPipelineStatus {
     return this;
   }
 
-  public String getDedupReady() {
-    return dedupReady;
-  }
-
-  public void setDedupReady(String dedupReady) {
-    this.dedupReady = dedupReady;
-  }
-
   /** Sets {@code dedupReady} and returns this. */
   public CdcPipelineStatus withDedupReady(String dedupReady) {
     this.dedupReady = dedupReady;
     return this;
-  }
-
-  public String getSinkState() {
-    return sinkState;
-  }
-
-  public void setSinkState(String sinkState) {
-    this.sinkState = sinkState;
   }
 
   /** Sets {@code sinkState} and returns this. */
@@ -165,26 +108,10 @@ public class CdcPipelineStatus {
     return this;
   }
 
-  public Integer getRestarts() {
-    return restarts;
-  }
-
-  public void setRestarts(Integer restarts) {
-    this.restarts = restarts;
-  }
-
   /** Sets {@code restarts} and returns this. */
   public CdcPipelineStatus withRestarts(Integer restarts) {
     this.restarts = restarts;
     return this;
-  }
-
-  public String getRetention() {
-    return retention;
-  }
-
-  public void setRetention(String retention) {
-    this.retention = retention;
   }
 
   /** Sets {@code retention} and returns this. */
@@ -193,94 +120,9 @@ public class CdcPipelineStatus {
     return this;
   }
 
-  public Long getDeadLetters() {
-    return deadLetters;
-  }
-
-  public void setDeadLetters(Long deadLetters) {
-    this.deadLetters = deadLetters;
-  }
-
   /** Sets {@code deadLetters} and returns this. */
   public CdcPipelineStatus withDeadLetters(Long deadLetters) {
     this.deadLetters = deadLetters;
     return this;
-  }
-
-  public List<SlotDropStatus> getPendingSlotDrops() {
-    return pendingSlotDrops;
-  }
-
-  public void setPendingSlotDrops(List<SlotDropStatus> pendingSlotDrops) {
-    this.pendingSlotDrops = pendingSlotDrops;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof CdcPipelineStatus other)) {
-      return false;
-    }
-    return Objects.equals(observedGeneration, other.observedGeneration)
-        && Objects.equals(conditions, other.conditions)
-        && Objects.equals(sources, other.sources)
-        && Objects.equals(dedup, other.dedup)
-        && Objects.equals(sink, other.sink)
-        && Objects.equals(sourcesReady, other.sourcesReady)
-        && Objects.equals(dedupReady, other.dedupReady)
-        && Objects.equals(sinkState, other.sinkState)
-        && Objects.equals(restarts, other.restarts)
-        && Objects.equals(retention, other.retention)
-        && Objects.equals(deadLetters, other.deadLetters)
-        && Objects.equals(pendingSlotDrops, other.pendingSlotDrops);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(
-        observedGeneration,
-        conditions,
-        sources,
-        dedup,
-        sink,
-        sourcesReady,
-        dedupReady,
-        sinkState,
-        restarts,
-        retention,
-        deadLetters,
-        pendingSlotDrops);
-  }
-
-  @Override
-  public String toString() {
-    return "CdcPipelineStatus{"
-        + "observedGeneration="
-        + observedGeneration
-        + ", conditions="
-        + conditions
-        + ", sources="
-        + sources
-        + ", dedup="
-        + dedup
-        + ", sink="
-        + sink
-        + ", sourcesReady="
-        + sourcesReady
-        + ", dedupReady="
-        + dedupReady
-        + ", sinkState="
-        + sinkState
-        + ", restarts="
-        + restarts
-        + ", retention="
-        + retention
-        + ", deadLetters="
-        + deadLetters
-        + ", pendingSlotDrops="
-        + pendingSlotDrops
-        + "}";
   }
 }

@@ -2,10 +2,17 @@ package io.twinlog.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import java.util.Objects;
+import lombok.EqualsAndHashCode;
+import lombok.Getter;
+import lombok.Setter;
+import lombok.ToString;
 
 /** A status condition in the Kubernetes shape that kstatus, Flux and Argo CD read. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
+@EqualsAndHashCode
+@ToString
 public class Condition {
 
   @JsonPropertyDescription(
@@ -27,26 +34,10 @@ public class Condition {
   @JsonPropertyDescription("The metadata.generation the condition was computed from.")
   private Long observedGeneration;
 
-  public String getType() {
-    return type;
-  }
-
-  public void setType(String type) {
-    this.type = type;
-  }
-
   /** Sets {@code type} and returns this. */
   public Condition withType(String type) {
     this.type = type;
     return this;
-  }
-
-  public String getStatus() {
-    return status;
-  }
-
-  public void setStatus(String status) {
-    this.status = status;
   }
 
   /** Sets {@code status} and returns this. */
@@ -55,26 +46,10 @@ public class Condition {
     return this;
   }
 
-  public String getReason() {
-    return reason;
-  }
-
-  public void setReason(String reason) {
-    this.reason = reason;
-  }
-
   /** Sets {@code reason} and returns this. */
   public Condition withReason(String reason) {
     this.reason = reason;
     return this;
-  }
-
-  public String getMessage() {
-    return message;
-  }
-
-  public void setMessage(String message) {
-    this.message = message;
   }
 
   /** Sets {@code message} and returns this. */
@@ -83,70 +58,15 @@ public class Condition {
     return this;
   }
 
-  public String getLastTransitionTime() {
-    return lastTransitionTime;
-  }
-
-  public void setLastTransitionTime(String lastTransitionTime) {
-    this.lastTransitionTime = lastTransitionTime;
-  }
-
   /** Sets {@code lastTransitionTime} and returns this. */
   public Condition withLastTransitionTime(String lastTransitionTime) {
     this.lastTransitionTime = lastTransitionTime;
     return this;
   }
 
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
-
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
-
   /** Sets {@code observedGeneration} and returns this. */
   public Condition withObservedGeneration(Long observedGeneration) {
     this.observedGeneration = observedGeneration;
     return this;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof Condition other)) {
-      return false;
-    }
-    return Objects.equals(type, other.type)
-        && Objects.equals(status, other.status)
-        && Objects.equals(reason, other.reason)
-        && Objects.equals(message, other.message)
-        && Objects.equals(lastTransitionTime, other.lastTransitionTime)
-        && Objects.equals(observedGeneration, other.observedGeneration);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(type, status, reason, message, lastTransitionTime, observedGeneration);
-  }
-
-  @Override
-  public String toString() {
-    return "Condition{"
-        + "type="
-        + type
-        + ", status="
-        + status
-        + ", reason="
-        + reason
-        + ", message="
-        + message
-        + ", lastTransitionTime="
-        + lastTransitionTime
-        + ", observedGeneration="
-        + observedGeneration
-        + "}";
   }
 }

@@ -6,15 +6,19 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import lombok.Getter;
+import lombok.Setter;
 
 /** A reference to the Secret with the database user's credentials (never the values). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class CredentialsSpec {
 
   @JsonPropertyDescription("Name of the Secret in the pipeline's namespace.")
   @Required
   @Pattern(ApiPatterns.DNS_SUBDOMAIN)
   @Size(min = 1, max = 253)
+  @Getter
   private String secretName;
 
   @JsonPropertyDescription("Key of the user name in the Secret.")
@@ -29,27 +33,11 @@ public class CredentialsSpec {
   @Size(min = 1, max = 253)
   private String passwordKey;
 
-  public String getSecretName() {
-    return secretName;
-  }
-
-  public void setSecretName(String secretName) {
-    this.secretName = secretName;
-  }
-
   public String getUsernameKey() {
     return usernameKey == null ? "username" : usernameKey;
   }
 
-  public void setUsernameKey(String usernameKey) {
-    this.usernameKey = usernameKey;
-  }
-
   public String getPasswordKey() {
     return passwordKey == null ? "password" : passwordKey;
-  }
-
-  public void setPasswordKey(String passwordKey) {
-    this.passwordKey = passwordKey;
   }
 }

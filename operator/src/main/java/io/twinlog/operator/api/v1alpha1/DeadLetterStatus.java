@@ -2,13 +2,18 @@ package io.twinlog.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import java.util.Objects;
+import lombok.EqualsAndHashCode;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * What a dead-letter topic holds: how many records, and the newest one's time and error
  * (docs/operations/runbooks/dead-lettered.md).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
+@EqualsAndHashCode
 public class DeadLetterStatus {
 
   @JsonPropertyDescription("The dead-letter topic.")
@@ -26,26 +31,10 @@ public class DeadLetterStatus {
           + " message for the dedup runtime.")
   private String lastError;
 
-  public String getTopic() {
-    return topic;
-  }
-
-  public void setTopic(String topic) {
-    this.topic = topic;
-  }
-
   /** Sets {@code topic} and returns this. */
   public DeadLetterStatus withTopic(String topic) {
     this.topic = topic;
     return this;
-  }
-
-  public Long getCount() {
-    return count;
-  }
-
-  public void setCount(Long count) {
-    this.count = count;
   }
 
   /** Sets {@code count} and returns this. */
@@ -54,50 +43,15 @@ public class DeadLetterStatus {
     return this;
   }
 
-  public String getLastTime() {
-    return lastTime;
-  }
-
-  public void setLastTime(String lastTime) {
-    this.lastTime = lastTime;
-  }
-
   /** Sets {@code lastTime} and returns this. */
   public DeadLetterStatus withLastTime(String lastTime) {
     this.lastTime = lastTime;
     return this;
   }
 
-  public String getLastError() {
-    return lastError;
-  }
-
-  public void setLastError(String lastError) {
-    this.lastError = lastError;
-  }
-
   /** Sets {@code lastError} and returns this. */
   public DeadLetterStatus withLastError(String lastError) {
     this.lastError = lastError;
     return this;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof DeadLetterStatus other)) {
-      return false;
-    }
-    return Objects.equals(topic, other.topic)
-        && Objects.equals(count, other.count)
-        && Objects.equals(lastTime, other.lastTime)
-        && Objects.equals(lastError, other.lastError);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(topic, count, lastTime, lastError);
   }
 }

@@ -9,9 +9,12 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import lombok.Getter;
+import lombok.Setter;
 
 /** The deduplicator: a Kafka Streams Deployment merging the replicas' streams. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class DedupSpec {
 
   /** Most dedup instances. */
@@ -77,10 +80,6 @@ public class DedupSpec {
     return commitInterval == null ? "50ms" : commitInterval;
   }
 
-  public void setCommitInterval(String commitInterval) {
-    this.commitInterval = commitInterval;
-  }
-
   @JsonPropertyDescription("Number of dedup runtime pods (1 to 10).")
   @Default("2")
   @Min(1)
@@ -93,88 +92,47 @@ public class DedupSpec {
   @Max(MAX_PARTITIONS)
   private Integer partitions;
 
+  /** The prefix as written in the spec, or null (see {@code ResourceNames} for the default). */
   @JsonPropertyDescription(
       "Prefix of the output topics, which are named <outputTopicPrefix>.<database>.<table>."
           + " Default: <namespace>.<pipeline>.cdc.")
   @Pattern(ApiPatterns.KAFKA_TOPIC)
   @Size(min = 1, max = MAX_OUTPUT_TOPIC_PREFIX_LENGTH)
+  @Getter
   private String outputTopicPrefix;
 
+  /** The image as written in the spec, or null. */
   @JsonPropertyDescription(
       "Container image of the dedup runtime. Default: the image matching the operator's version.")
   @Size(min = 1, max = 512)
   @Pattern("^[^\\s]+$")
+  @Getter
   private String image;
 
+  /** The resources as written in the spec, or null. */
   @JsonPropertyDescription(
       "CPU and memory requests and limits of each dedup runtime container. Default: requests"
           + " 100m CPU and 256Mi memory, limit 512Mi memory.")
+  @Getter
   private ResourceRequirements resources;
 
   public String getWindow() {
     return window == null ? "48h" : window;
   }
 
-  public void setWindow(String window) {
-    this.window = window;
-  }
-
   public String getAnomalyHold() {
     return anomalyHold == null ? "15m" : anomalyHold;
-  }
-
-  public void setAnomalyHold(String anomalyHold) {
-    this.anomalyHold = anomalyHold;
   }
 
   public String getAlignHold() {
     return alignHold == null ? "5m" : alignHold;
   }
 
-  public void setAlignHold(String alignHold) {
-    this.alignHold = alignHold;
-  }
-
   public Integer getInstances() {
     return instances == null ? 2 : instances;
   }
 
-  public void setInstances(Integer instances) {
-    this.instances = instances;
-  }
-
   public Integer getPartitions() {
     return partitions == null ? 3 : partitions;
-  }
-
-  public void setPartitions(Integer partitions) {
-    this.partitions = partitions;
-  }
-
-  /** The prefix as written in the spec, or null (see {@code ResourceNames} for the default). */
-  public String getOutputTopicPrefix() {
-    return outputTopicPrefix;
-  }
-
-  public void setOutputTopicPrefix(String outputTopicPrefix) {
-    this.outputTopicPrefix = outputTopicPrefix;
-  }
-
-  /** The image as written in the spec, or null. */
-  public String getImage() {
-    return image;
-  }
-
-  public void setImage(String image) {
-    this.image = image;
-  }
-
-  /** The resources as written in the spec, or null. */
-  public ResourceRequirements getResources() {
-    return resources;
-  }
-
-  public void setResources(ResourceRequirements resources) {
-    this.resources = resources;
   }
 }

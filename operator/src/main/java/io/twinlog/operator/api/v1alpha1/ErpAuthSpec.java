@@ -5,9 +5,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import lombok.Getter;
+import lombok.Setter;
 
 /** A reference to the Secret with the ERP credentials (never the values). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class ErpAuthSpec {
 
   @JsonPropertyDescription(
@@ -16,11 +19,13 @@ public class ErpAuthSpec {
   @Default("none")
   private AuthType type;
 
+  /** The Secret's name, or null. */
   @JsonPropertyDescription(
       "Secret in the pipeline's namespace holding the credentials; required unless type is"
           + " none. The sink connector reads it through Strimzi's secrets config provider.")
   @Pattern(ApiPatterns.DNS_SUBDOMAIN)
   @Size(min = 1, max = 253)
+  @Getter
   private String secretName;
 
   @JsonPropertyDescription("Key of the bearer token in the Secret.")
@@ -53,72 +58,32 @@ public class ErpAuthSpec {
   @Size(min = 1, max = 253)
   private String clientSecretKey;
 
+  /** The authorization server as written, or null. */
   @JsonPropertyDescription("The OAuth2 authorization server, for type oauth2.")
+  @Getter
   private OAuth2Spec oauth2;
 
   public String getClientIdKey() {
     return clientIdKey == null ? "clientId" : clientIdKey;
   }
 
-  public void setClientIdKey(String clientIdKey) {
-    this.clientIdKey = clientIdKey;
-  }
-
   public String getClientSecretKey() {
     return clientSecretKey == null ? "clientSecret" : clientSecretKey;
-  }
-
-  public void setClientSecretKey(String clientSecretKey) {
-    this.clientSecretKey = clientSecretKey;
-  }
-
-  /** The authorization server as written, or null. */
-  public OAuth2Spec getOauth2() {
-    return oauth2;
-  }
-
-  public void setOauth2(OAuth2Spec oauth2) {
-    this.oauth2 = oauth2;
   }
 
   public AuthType getType() {
     return type == null ? AuthType.NONE : type;
   }
 
-  public void setType(AuthType type) {
-    this.type = type;
-  }
-
-  /** The Secret's name, or null. */
-  public String getSecretName() {
-    return secretName;
-  }
-
-  public void setSecretName(String secretName) {
-    this.secretName = secretName;
-  }
-
   public String getTokenKey() {
     return tokenKey == null ? "token" : tokenKey;
-  }
-
-  public void setTokenKey(String tokenKey) {
-    this.tokenKey = tokenKey;
   }
 
   public String getUsernameKey() {
     return usernameKey == null ? "username" : usernameKey;
   }
 
-  public void setUsernameKey(String usernameKey) {
-    this.usernameKey = usernameKey;
-  }
-
   public String getPasswordKey() {
     return passwordKey == null ? "password" : passwordKey;
-  }
-
-  public void setPasswordKey(String passwordKey) {
-    this.passwordKey = passwordKey;
   }
 }

@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * The client certificate the sink presents to the ERP (mutual TLS): a Secret as cert-manager's
@@ -13,12 +15,14 @@ import io.fabric8.generator.annotation.Size;
  * provider and keeps them in memory.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class ErpClientCertificateSpec {
 
   @JsonPropertyDescription("Secret in the pipeline's namespace holding the certificate and key.")
   @Required
   @Pattern(ApiPatterns.DNS_SUBDOMAIN)
   @Size(min = 1, max = 253)
+  @Getter
   private String secretName;
 
   @JsonPropertyDescription(
@@ -36,27 +40,11 @@ public class ErpClientCertificateSpec {
   @Size(min = 1, max = 253)
   private String keyKey;
 
-  public String getSecretName() {
-    return secretName;
-  }
-
-  public void setSecretName(String secretName) {
-    this.secretName = secretName;
-  }
-
   public String getCertificateKey() {
     return certificateKey == null ? "tls.crt" : certificateKey;
   }
 
-  public void setCertificateKey(String certificateKey) {
-    this.certificateKey = certificateKey;
-  }
-
   public String getKeyKey() {
     return keyKey == null ? "tls.key" : keyKey;
-  }
-
-  public void setKeyKey(String keyKey) {
-    this.keyKey = keyKey;
   }
 }

@@ -9,6 +9,8 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lombok.Getter;
+import lombok.Setter;
 
 /** The ERP HTTP endpoint and how changes are delivered to it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,10 +23,13 @@ public class ErpSinkSpec {
   @Required
   @Pattern(ApiPatterns.HTTP_URL)
   @Size(min = 8, max = 2048)
+  @Getter
+  @Setter
   private String url;
 
   @JsonPropertyDescription("HTTP method: POST (default), PUT or PATCH.")
   @Default("POST")
+  @Setter
   private HttpMethod method;
 
   @JsonPropertyDescription("How the sink authenticates; secrets are referenced, never inlined.")
@@ -35,21 +40,16 @@ public class ErpSinkSpec {
   @ValidationRule(
       value = "!has(self.type) || self.type != 'oauth2' || has(self.oauth2)",
       message = "oauth2 (tokenUrl) is required when type is oauth2")
+  @Setter
   private ErpAuthSpec auth;
 
+  /** TLS as written, or null. */
   @JsonPropertyDescription(
       "TLS to the ERP: the CA its certificate is verified against, from a Secret. Absent: the"
           + " JDK's default trust store.")
+  @Getter
+  @Setter
   private ErpTlsSpec tls;
-
-  /** TLS as written, or null. */
-  public ErpTlsSpec getTls() {
-    return tls;
-  }
-
-  public void setTls(ErpTlsSpec tls) {
-    this.tls = tls;
-  }
 
   @JsonPropertyDescription(
       "Extra HTTP headers sent with every request (not secret: use auth for credentials).")
@@ -66,6 +66,7 @@ public class ErpSinkSpec {
   @ValidationRule(
       value = ApiPatterns.IF_DURATION + "duration(self) > duration('0s')",
       message = "must be greater than 0")
+  @Setter
   private String timeout;
 
   @JsonPropertyDescription(
@@ -80,47 +81,37 @@ public class ErpSinkSpec {
               + ApiPatterns.DURATION
               + "') || duration(self.maxBackoff) >= duration(self.initialBackoff)",
       message = "maxBackoff must be at least initialBackoff")
+  @Setter
   private RetrySpec retry;
 
+  /** The topic as written in the spec, or null (see {@code ResourceNames} for the default). */
   @JsonPropertyDescription(
       "Kafka topic for changes the ERP still rejects after the retries, with the error in"
           + " headers. Default: <namespace>.<pipeline>.sink-dlq.")
   @Pattern(ApiPatterns.KAFKA_TOPIC)
   @Size(min = 1, max = 249)
+  @Getter
+  @Setter
   private String deadLetterTopic;
 
   @JsonPropertyDescription("How many changes one request may carry.")
   @Default("{}")
+  @Setter
   private BatchSpec batch;
 
   @JsonPropertyDescription(
       "Kafka tombstones (null values after a delete): skip (default) or delete (sent as a"
           + " delete).")
   @Default("skip")
+  @Setter
   private TombstoneMode tombstones;
-
-  public String getUrl() {
-    return url;
-  }
-
-  public void setUrl(String url) {
-    this.url = url;
-  }
 
   public HttpMethod getMethod() {
     return method == null ? HttpMethod.POST : method;
   }
 
-  public void setMethod(HttpMethod method) {
-    this.method = method;
-  }
-
   public ErpAuthSpec getAuth() {
     return auth == null ? new ErpAuthSpec() : auth;
-  }
-
-  public void setAuth(ErpAuthSpec auth) {
-    this.auth = auth;
   }
 
   public Map<String, String> getHeaders() {
@@ -135,40 +126,15 @@ public class ErpSinkSpec {
     return timeout == null ? "30s" : timeout;
   }
 
-  public void setTimeout(String timeout) {
-    this.timeout = timeout;
-  }
-
   public RetrySpec getRetry() {
     return retry == null ? new RetrySpec() : retry;
-  }
-
-  public void setRetry(RetrySpec retry) {
-    this.retry = retry;
-  }
-
-  /** The topic as written in the spec, or null (see {@code ResourceNames} for the default). */
-  public String getDeadLetterTopic() {
-    return deadLetterTopic;
-  }
-
-  public void setDeadLetterTopic(String deadLetterTopic) {
-    this.deadLetterTopic = deadLetterTopic;
   }
 
   public BatchSpec getBatch() {
     return batch == null ? new BatchSpec() : batch;
   }
 
-  public void setBatch(BatchSpec batch) {
-    this.batch = batch;
-  }
-
   public TombstoneMode getTombstones() {
     return tombstones == null ? TombstoneMode.SKIP : tombstones;
-  }
-
-  public void setTombstones(TombstoneMode tombstones) {
-    this.tombstones = tombstones;
   }
 }

@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * TLS to the ERP beyond the JVM's defaults: the CA (PEM, in a Secret) the ERP's certificate is
@@ -15,6 +17,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "has(self.caSecretName) || has(self.clientCertificate)",
     message = "set caSecretName, clientCertificate or both")
+@Setter
 public class ErpTlsSpec {
 
   @JsonPropertyDescription(
@@ -23,6 +26,7 @@ public class ErpTlsSpec {
           + " the JVM's trusted CAs.")
   @Pattern(ApiPatterns.DNS_SUBDOMAIN)
   @Size(min = 1, max = 253)
+  @Getter
   private String caSecretName;
 
   @JsonPropertyDescription("Key of the CA certificates in the Secret.")
@@ -34,29 +38,10 @@ public class ErpTlsSpec {
   @JsonPropertyDescription(
       "The client certificate and key the sink presents (mutual TLS), from a Secret; read through"
           + " Strimzi's secrets config provider and kept in memory.")
+  @Getter
   private ErpClientCertificateSpec clientCertificate;
-
-  public ErpClientCertificateSpec getClientCertificate() {
-    return clientCertificate;
-  }
-
-  public void setClientCertificate(ErpClientCertificateSpec clientCertificate) {
-    this.clientCertificate = clientCertificate;
-  }
-
-  public String getCaSecretName() {
-    return caSecretName;
-  }
-
-  public void setCaSecretName(String caSecretName) {
-    this.caSecretName = caSecretName;
-  }
 
   public String getCaKey() {
     return caKey == null ? "ca.crt" : caKey;
-  }
-
-  public void setCaKey(String caKey) {
-    this.caKey = caKey;
   }
 }

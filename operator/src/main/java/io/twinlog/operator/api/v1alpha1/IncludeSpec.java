@@ -7,9 +7,11 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
+import lombok.Setter;
 
 /** Which databases and tables a pipeline captures. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class IncludeSpec {
 
   /** Most databases per pipeline (keeps the schema's CEL cost bounded). */
@@ -43,15 +45,7 @@ public class IncludeSpec {
     return databases == null ? List.of() : databases;
   }
 
-  public void setDatabases(List<String> databases) {
-    this.databases = databases;
-  }
-
   public List<String> getTables() {
     return tables == null ? List.of() : tables;
-  }
-
-  public void setTables(List<String> tables) {
-    this.tables = tables;
   }
 }

@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * The Kafka user the pipeline's own clients (dedup runtime, schema history, the operator's reads)
@@ -20,15 +22,19 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "self.type != 'tls' || has(self.secretName)",
     message = "tls needs secretName (the KafkaUser's Secret with user.crt and user.key)")
+@Setter
 public class KafkaAuthenticationSpec {
 
   @JsonPropertyDescription("scram-sha-512 or tls, as the listener's authentication type.")
   @Required
+  @Getter
   private KafkaAuthType type;
 
+  /** The user name, or null. */
   @JsonPropertyDescription("The SCRAM user name: the KafkaUser's name.")
   @Pattern(ApiPatterns.DNS_SUBDOMAIN)
   @Size(min = 1, max = 253)
+  @Getter
   private String username;
 
   @JsonPropertyDescription(
@@ -63,6 +69,7 @@ public class KafkaAuthenticationSpec {
           + " namespace and the listener use simple authorization. The user above is then used"
           + " by the schema history and the operator's reads only. Default: true.")
   @Default("true")
+  @Getter
   private Boolean leastPrivilege;
 
   /** {@link #getLeastPrivilege} with its default. */
@@ -83,61 +90,20 @@ public class KafkaAuthenticationSpec {
     return other;
   }
 
-  public Boolean getLeastPrivilege() {
-    return leastPrivilege;
-  }
-
-  public void setLeastPrivilege(Boolean leastPrivilege) {
-    this.leastPrivilege = leastPrivilege;
-  }
-
-  public KafkaAuthType getType() {
-    return type;
-  }
-
-  public void setType(KafkaAuthType type) {
-    this.type = type;
-  }
-
-  /** The user name, or null. */
-  public String getUsername() {
-    return username;
-  }
-
-  public void setUsername(String username) {
-    this.username = username;
-  }
-
   /** The Secret's name: as written, else the username. */
   public String getSecretName() {
     return secretName != null ? secretName : username;
-  }
-
-  public void setSecretName(String secretName) {
-    this.secretName = secretName;
   }
 
   public String getPasswordKey() {
     return passwordKey == null ? "password" : passwordKey;
   }
 
-  public void setPasswordKey(String passwordKey) {
-    this.passwordKey = passwordKey;
-  }
-
   public String getCertificateKey() {
     return certificateKey == null ? "user.crt" : certificateKey;
   }
 
-  public void setCertificateKey(String certificateKey) {
-    this.certificateKey = certificateKey;
-  }
-
   public String getKeyKey() {
     return keyKey == null ? "user.key" : keyKey;
-  }
-
-  public void setKeyKey(String keyKey) {
-    this.keyKey = keyKey;
   }
 }

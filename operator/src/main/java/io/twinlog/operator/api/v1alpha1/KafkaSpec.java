@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 /** The Strimzi clusters a pipeline runs on. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -13,6 +15,8 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "!has(self.authentication) || self.authentication.type != 'tls' || has(self.tls)",
     message = "authentication type tls (mutual TLS) needs tls",
     fieldPath = ".authentication")
+@Getter
+@Setter
 public class KafkaSpec {
 
   @JsonPropertyDescription(
@@ -32,6 +36,7 @@ public class KafkaSpec {
   @Size(min = 1, max = 253)
   private String connectCluster;
 
+  /** The bootstrap servers as written in the spec, or null. */
   @JsonPropertyDescription(
       "Kafka bootstrap servers (host:port[,host:port]) for the dedup runtime, the connectors'"
           + " schema history and the operator's own reads. Default: <cluster>-kafka-bootstrap:9092,"
@@ -40,56 +45,15 @@ public class KafkaSpec {
   @Size(max = 1024)
   private String bootstrapServers;
 
+  /** TLS as written in the spec, or null for a plain listener. */
   @JsonPropertyDescription(
       "TLS to the listener (Strimzi's tls: true), verified against the cluster CA. Absent: a"
           + " plain listener.")
   private KafkaTlsSpec tls;
 
+  /** Authentication as written in the spec, or null for none. */
   @JsonPropertyDescription(
       "The KafkaUser the pipeline's clients authenticate as (the listener's authentication)."
           + " Absent: none.")
   private KafkaAuthenticationSpec authentication;
-
-  /** TLS as written in the spec, or null for a plain listener. */
-  public KafkaTlsSpec getTls() {
-    return tls;
-  }
-
-  public void setTls(KafkaTlsSpec tls) {
-    this.tls = tls;
-  }
-
-  /** Authentication as written in the spec, or null for none. */
-  public KafkaAuthenticationSpec getAuthentication() {
-    return authentication;
-  }
-
-  public void setAuthentication(KafkaAuthenticationSpec authentication) {
-    this.authentication = authentication;
-  }
-
-  public String getCluster() {
-    return cluster;
-  }
-
-  public void setCluster(String cluster) {
-    this.cluster = cluster;
-  }
-
-  public String getConnectCluster() {
-    return connectCluster;
-  }
-
-  public void setConnectCluster(String connectCluster) {
-    this.connectCluster = connectCluster;
-  }
-
-  /** The bootstrap servers as written in the spec, or null. */
-  public String getBootstrapServers() {
-    return bootstrapServers;
-  }
-
-  public void setBootstrapServers(String bootstrapServers) {
-    this.bootstrapServers = bootstrapServers;
-  }
 }

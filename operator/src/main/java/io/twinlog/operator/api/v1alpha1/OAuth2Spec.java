@@ -5,9 +5,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import lombok.Getter;
+import lombok.Setter;
 
 /** The OAuth2 authorization server the ERP sink gets its tokens from (client credentials). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class OAuth2Spec {
 
   @JsonPropertyDescription(
@@ -18,25 +22,9 @@ public class OAuth2Spec {
   @Size(min = 1, max = 2048)
   private String tokenUrl;
 
+  /** The scopes as written, or null. */
   @JsonPropertyDescription("Scopes to ask for, space-separated. Default: none.")
   @Pattern("^[\\x21\\x23-\\x5B\\x5D-\\x7E]+( [\\x21\\x23-\\x5B\\x5D-\\x7E]+)*$")
   @Size(max = 1024)
   private String scope;
-
-  public String getTokenUrl() {
-    return tokenUrl;
-  }
-
-  public void setTokenUrl(String tokenUrl) {
-    this.tokenUrl = tokenUrl;
-  }
-
-  /** The scopes as written, or null. */
-  public String getScope() {
-    return scope;
-  }
-
-  public void setScope(String scope) {
-    this.scope = scope;
-  }
 }

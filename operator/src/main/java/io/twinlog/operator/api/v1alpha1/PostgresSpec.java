@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import lombok.Setter;
 
 /**
  * How a PostgreSQL source's connectors find the changes: the publication (a catalog object on the
@@ -12,6 +13,7 @@ import io.fabric8.generator.annotation.Size;
  * here: Twinlog derives one per replica (docs/concepts/postgresql.md).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class PostgresSpec {
 
   /** Longest PostgreSQL identifier (NAMEDATALEN - 1). */
@@ -42,15 +44,7 @@ public class PostgresSpec {
     return publication == null ? DEFAULT_PUBLICATION : publication;
   }
 
-  public void setPublication(String publication) {
-    this.publication = publication;
-  }
-
   public PublicationAutocreate getPublicationAutocreate() {
     return publicationAutocreate == null ? PublicationAutocreate.DISABLED : publicationAutocreate;
-  }
-
-  public void setPublicationAutocreate(PublicationAutocreate publicationAutocreate) {
-    this.publicationAutocreate = publicationAutocreate;
   }
 }

@@ -7,9 +7,13 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import lombok.Getter;
+import lombok.Setter;
 
 /** One database replica, read by its own Debezium connector. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class ReplicaSpec {
 
   /** Largest MySQL/MariaDB server id. */
@@ -32,6 +36,7 @@ public class ReplicaSpec {
   @Size(min = 1, max = 253)
   private String host;
 
+  /** The port as written; {@link SourceSpec#port} applies the source type's default. */
   @JsonPropertyDescription(
       "Port of the replica. Default: 3306 for mysql and mariadb, 5432 for postgresql.")
   @Min(1)
@@ -45,37 +50,4 @@ public class ReplicaSpec {
   @Min(1)
   @Max(MAX_SERVER_ID)
   private Long serverId;
-
-  public String getName() {
-    return name;
-  }
-
-  public void setName(String name) {
-    this.name = name;
-  }
-
-  public String getHost() {
-    return host;
-  }
-
-  public void setHost(String host) {
-    this.host = host;
-  }
-
-  /** The port as written; {@link SourceSpec#port} applies the source type's default. */
-  public Integer getPort() {
-    return port;
-  }
-
-  public void setPort(Integer port) {
-    this.port = port;
-  }
-
-  public Long getServerId() {
-    return serverId;
-  }
-
-  public void setServerId(Long serverId) {
-    this.serverId = serverId;
-  }
 }

@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 /** How Twinlog restarts failed connectors, and when a silent source counts as stalled. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,6 +22,7 @@ import io.fabric8.generator.annotation.ValidationRule;
             + "') || duration(self.maxBackoff) >= duration(self.initialBackoff)",
     message = "maxBackoff must be at least initialBackoff",
     fieldPath = ".maxBackoff")
+@Setter
 public class RestartPolicySpec {
 
   @JsonPropertyDescription(
@@ -40,10 +43,12 @@ public class RestartPolicySpec {
   @Size(max = 32)
   private String maxBackoff;
 
+  /** The limit, or null when unlimited. */
   @JsonPropertyDescription(
       "Restarts per connector after which Twinlog gives up and reports it; unlimited when"
           + " absent. Counted since the connector was last healthy.")
   @Min(0)
+  @Getter
   private Integer maxRestarts;
 
   @JsonPropertyDescription(
@@ -61,32 +66,11 @@ public class RestartPolicySpec {
     return initialBackoff == null ? "10s" : initialBackoff;
   }
 
-  public void setInitialBackoff(String initialBackoff) {
-    this.initialBackoff = initialBackoff;
-  }
-
   public String getMaxBackoff() {
     return maxBackoff == null ? "10m" : maxBackoff;
   }
 
-  public void setMaxBackoff(String maxBackoff) {
-    this.maxBackoff = maxBackoff;
-  }
-
-  /** The limit, or null when unlimited. */
-  public Integer getMaxRestarts() {
-    return maxRestarts;
-  }
-
-  public void setMaxRestarts(Integer maxRestarts) {
-    this.maxRestarts = maxRestarts;
-  }
-
   public String getStallAfter() {
     return stallAfter == null ? "2m" : stallAfter;
-  }
-
-  public void setStallAfter(String stallAfter) {
-    this.stallAfter = stallAfter;
   }
 }

@@ -8,9 +8,11 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Setter;
 
 /** Retry policy of the ERP sink: exponential backoff with jitter. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class RetrySpec {
 
   /** Most attempts per change. */
@@ -42,23 +44,11 @@ public class RetrySpec {
     return maxAttempts == null ? 12 : maxAttempts;
   }
 
-  public void setMaxAttempts(Integer maxAttempts) {
-    this.maxAttempts = maxAttempts;
-  }
-
   public String getInitialBackoff() {
     return initialBackoff == null ? "1s" : initialBackoff;
   }
 
-  public void setInitialBackoff(String initialBackoff) {
-    this.initialBackoff = initialBackoff;
-  }
-
   public String getMaxBackoff() {
     return maxBackoff == null ? "5m" : maxBackoff;
-  }
-
-  public void setMaxBackoff(String maxBackoff) {
-    this.maxBackoff = maxBackoff;
   }
 }

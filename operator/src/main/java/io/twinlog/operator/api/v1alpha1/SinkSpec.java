@@ -3,9 +3,13 @@ package io.twinlog.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import lombok.Getter;
+import lombok.Setter;
 
 /** Where the deduplicated changes go. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class SinkSpec {
 
   @JsonPropertyDescription(
@@ -13,12 +17,4 @@ public class SinkSpec {
           + " key and a dead-letter topic.")
   @Required
   private ErpSinkSpec erp;
-
-  public ErpSinkSpec getErp() {
-    return erp;
-  }
-
-  public void setErp(ErpSinkSpec erp) {
-    this.erp = erp;
-  }
 }

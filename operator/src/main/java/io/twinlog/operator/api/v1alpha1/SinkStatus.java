@@ -3,10 +3,15 @@ package io.twinlog.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
-import java.util.Objects;
+import lombok.EqualsAndHashCode;
+import lombok.Getter;
+import lombok.Setter;
 
 /** Observed state of the ERP sink connector. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
+@EqualsAndHashCode
 public class SinkStatus {
 
   @JsonPropertyDescription("Name of the sink KafkaConnector.")
@@ -39,26 +44,10 @@ public class SinkStatus {
       "Changes the ERP refused for good (after the retries), on the sink's dead-letter topic.")
   private DeadLetterStatus deadLetters;
 
-  public String getConnectorName() {
-    return connectorName;
-  }
-
-  public void setConnectorName(String connectorName) {
-    this.connectorName = connectorName;
-  }
-
   /** Sets {@code connectorName} and returns this. */
   public SinkStatus withConnectorName(String connectorName) {
     this.connectorName = connectorName;
     return this;
-  }
-
-  public String getState() {
-    return state;
-  }
-
-  public void setState(String state) {
-    this.state = state;
   }
 
   /** Sets {@code state} and returns this. */
@@ -67,26 +56,10 @@ public class SinkStatus {
     return this;
   }
 
-  public List<TaskStatus> getTasks() {
-    return tasks;
-  }
-
-  public void setTasks(List<TaskStatus> tasks) {
-    this.tasks = tasks;
-  }
-
   /** Sets {@code tasks} and returns this. */
   public SinkStatus withTasks(List<TaskStatus> tasks) {
     this.tasks = tasks;
     return this;
-  }
-
-  public Integer getRestarts() {
-    return restarts;
-  }
-
-  public void setRestarts(Integer restarts) {
-    this.restarts = restarts;
   }
 
   /** Sets {@code restarts} and returns this. */
@@ -95,26 +68,10 @@ public class SinkStatus {
     return this;
   }
 
-  public Integer getConsecutiveRestarts() {
-    return consecutiveRestarts;
-  }
-
-  public void setConsecutiveRestarts(Integer consecutiveRestarts) {
-    this.consecutiveRestarts = consecutiveRestarts;
-  }
-
   /** Sets {@code consecutiveRestarts} and returns this. */
   public SinkStatus withConsecutiveRestarts(Integer consecutiveRestarts) {
     this.consecutiveRestarts = consecutiveRestarts;
     return this;
-  }
-
-  public String getLastRestartTime() {
-    return lastRestartTime;
-  }
-
-  public void setLastRestartTime(String lastRestartTime) {
-    this.lastRestartTime = lastRestartTime;
   }
 
   /** Sets {@code lastRestartTime} and returns this. */
@@ -123,26 +80,10 @@ public class SinkStatus {
     return this;
   }
 
-  public String getLastError() {
-    return lastError;
-  }
-
-  public void setLastError(String lastError) {
-    this.lastError = lastError;
-  }
-
   /** Sets {@code lastError} and returns this. */
   public SinkStatus withLastError(String lastError) {
     this.lastError = lastError;
     return this;
-  }
-
-  public DeadLetterStatus getDeadLetters() {
-    return deadLetters;
-  }
-
-  public void setDeadLetters(DeadLetterStatus deadLetters) {
-    this.deadLetters = deadLetters;
   }
 
   /** Sets {@code deadLetters} and returns this. */
@@ -151,51 +92,10 @@ public class SinkStatus {
     return this;
   }
 
-  public String getReason() {
-    return reason;
-  }
-
-  public void setReason(String reason) {
-    this.reason = reason;
-  }
-
   /** Sets {@code reason} and returns this. */
   public SinkStatus withReason(String reason) {
     this.reason = reason;
     return this;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof SinkStatus other)) {
-      return false;
-    }
-    return Objects.equals(connectorName, other.connectorName)
-        && Objects.equals(state, other.state)
-        && Objects.equals(tasks, other.tasks)
-        && Objects.equals(restarts, other.restarts)
-        && Objects.equals(consecutiveRestarts, other.consecutiveRestarts)
-        && Objects.equals(lastRestartTime, other.lastRestartTime)
-        && Objects.equals(lastError, other.lastError)
-        && Objects.equals(reason, other.reason)
-        && Objects.equals(deadLetters, other.deadLetters);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(
-        connectorName,
-        state,
-        tasks,
-        restarts,
-        consecutiveRestarts,
-        lastRestartTime,
-        lastError,
-        reason,
-        deadLetters);
   }
 
   @Override

@@ -2,7 +2,10 @@ package io.twinlog.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import java.util.Objects;
+import lombok.EqualsAndHashCode;
+import lombok.Getter;
+import lombok.Setter;
+import lombok.ToString;
 
 /**
  * A PostgreSQL replica removed from the spec whose replication slot Twinlog has yet to drop. Kept
@@ -10,6 +13,10 @@ import java.util.Objects;
  * not forget a slot that would keep WAL until the disk fills (docs/concepts/postgresql.md).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
+@EqualsAndHashCode
+@ToString
 public class SlotDropStatus {
 
   @JsonPropertyDescription("The removed replica's name.")
@@ -30,54 +37,6 @@ public class SlotDropStatus {
   @JsonPropertyDescription("When the replica was removed (RFC 3339).")
   private String since;
 
-  public String getReplica() {
-    return replica;
-  }
-
-  public void setReplica(String replica) {
-    this.replica = replica;
-  }
-
-  public String getHost() {
-    return host;
-  }
-
-  public void setHost(String host) {
-    this.host = host;
-  }
-
-  public Integer getPort() {
-    return port;
-  }
-
-  public void setPort(Integer port) {
-    this.port = port;
-  }
-
-  public String getDatabase() {
-    return database;
-  }
-
-  public void setDatabase(String database) {
-    this.database = database;
-  }
-
-  public String getSlot() {
-    return slot;
-  }
-
-  public void setSlot(String slot) {
-    this.slot = slot;
-  }
-
-  public String getSince() {
-    return since;
-  }
-
-  public void setSince(String since) {
-    this.since = since;
-  }
-
   /** A pending drop. */
   public static SlotDropStatus of(
       String replica, String host, Integer port, String database, String slot, String since) {
@@ -89,38 +48,5 @@ public class SlotDropStatus {
     s.slot = slot;
     s.since = since;
     return s;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof SlotDropStatus other
-        && Objects.equals(replica, other.replica)
-        && Objects.equals(host, other.host)
-        && Objects.equals(port, other.port)
-        && Objects.equals(database, other.database)
-        && Objects.equals(slot, other.slot)
-        && Objects.equals(since, other.since);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(replica, host, port, database, slot, since);
-  }
-
-  @Override
-  public String toString() {
-    return "SlotDropStatus{replica="
-        + replica
-        + ", host="
-        + host
-        + ", port="
-        + port
-        + ", database="
-        + database
-        + ", slot="
-        + slot
-        + ", since="
-        + since
-        + "}";
   }
 }

@@ -3,9 +3,12 @@ package io.twinlog.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import lombok.Getter;
+import lombok.Setter;
 
 /** How the source connectors snapshot existing rows. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class SnapshotSpec {
 
   @JsonPropertyDescription(
@@ -20,21 +23,10 @@ public class SnapshotSpec {
           + " others start only once it streams, from its position, with no snapshot of their own,"
           + " so each existing row reaches the output once (MySQL and MariaDB sources with mode"
           + " initial or when_needed; docs/concepts/consistent-start.md).")
+  @Getter
   private String leader;
-
-  public String getLeader() {
-    return leader;
-  }
-
-  public void setLeader(String leader) {
-    this.leader = leader;
-  }
 
   public SnapshotMode getMode() {
     return mode == null ? SnapshotMode.INITIAL : mode;
-  }
-
-  public void setMode(SnapshotMode mode) {
-    this.mode = mode;
   }
 }

@@ -9,6 +9,8 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
+import lombok.Getter;
+import lombok.Setter;
 
 /** The source database and the replicas it is read from. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -47,6 +49,7 @@ import java.util.List;
             + " self.replicas.exists(r, r.name == self.snapshot.leader)",
     message = "the snapshot leader must be one of the replicas",
     fieldPath = ".snapshot.leader")
+@Setter
 public class SourceSpec {
 
   /** Most replicas a pipeline may read from. */
@@ -57,10 +60,12 @@ public class SourceSpec {
           + " connector) or postgresql (16 or later: Debezium's PostgreSQL connector with"
           + " pgoutput, one logical replication slot per replica).")
   @Required
+  @Getter
   private SourceType type;
 
   @JsonPropertyDescription("Databases and tables to capture.")
   @Required
+  @Getter
   private IncludeSpec include;
 
   @JsonPropertyDescription(
@@ -68,6 +73,7 @@ public class SourceSpec {
           + " connectors read it through Strimzi's secrets config provider; its values never"
           + " appear in any resource Twinlog creates.")
   @Required
+  @Getter
   private CredentialsSpec credentials;
 
   @JsonPropertyDescription(
@@ -100,12 +106,14 @@ public class SourceSpec {
 
   @JsonPropertyDescription(
       "PostgreSQL only: the publication the connectors read and how it comes to exist.")
+  @Getter
   private PostgresSpec postgresql;
 
   @JsonPropertyDescription(
       "TLS to the replicas, for the connectors and the operator's checks alike. Absent: each"
           + " connector's default (Debezium's MariaDB connector: disable, MySQL: preferred,"
           + " PostgreSQL: prefer; the checks: plain).")
+  @Getter
   private SourceTlsSpec tls;
 
   @JsonPropertyDescription("How the connectors take their initial snapshot.")
@@ -127,60 +135,12 @@ public class SourceSpec {
   @Default("{}")
   private BinlogRetentionSpec binlogRetention;
 
-  public SourceType getType() {
-    return type;
-  }
-
-  public void setType(SourceType type) {
-    this.type = type;
-  }
-
-  public IncludeSpec getInclude() {
-    return include;
-  }
-
-  public void setInclude(IncludeSpec include) {
-    this.include = include;
-  }
-
-  public CredentialsSpec getCredentials() {
-    return credentials;
-  }
-
-  public void setCredentials(CredentialsSpec credentials) {
-    this.credentials = credentials;
-  }
-
-  public SourceTlsSpec getTls() {
-    return tls;
-  }
-
-  public void setTls(SourceTlsSpec tls) {
-    this.tls = tls;
-  }
-
   public List<ReplicaSpec> getReplicas() {
     return replicas == null ? List.of() : replicas;
   }
 
-  public void setReplicas(List<ReplicaSpec> replicas) {
-    this.replicas = replicas;
-  }
-
   public String getPollInterval() {
     return pollInterval == null ? "50ms" : pollInterval;
-  }
-
-  public void setPollInterval(String pollInterval) {
-    this.pollInterval = pollInterval;
-  }
-
-  public PostgresSpec getPostgresql() {
-    return postgresql;
-  }
-
-  public void setPostgresql(PostgresSpec postgresql) {
-    this.postgresql = postgresql;
   }
 
   /** {@link #getPostgresql()}, or its defaults when not set. */
@@ -200,23 +160,11 @@ public class SourceSpec {
     return reseed == null ? ReseedMode.MANUAL : reseed;
   }
 
-  public void setReseed(ReseedMode reseed) {
-    this.reseed = reseed;
-  }
-
   public SnapshotSpec getSnapshot() {
     return snapshot == null ? new SnapshotSpec() : snapshot;
   }
 
-  public void setSnapshot(SnapshotSpec snapshot) {
-    this.snapshot = snapshot;
-  }
-
   public BinlogRetentionSpec getBinlogRetention() {
     return binlogRetention == null ? new BinlogRetentionSpec() : binlogRetention;
-  }
-
-  public void setBinlogRetention(BinlogRetentionSpec binlogRetention) {
-    this.binlogRetention = binlogRetention;
   }
 }

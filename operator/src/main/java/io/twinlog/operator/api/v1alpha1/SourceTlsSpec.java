@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * TLS to the source replicas. The CA Secret's default keys are those of a Strimzi CA Secret ({@code
@@ -19,6 +21,7 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "!(self.mode in ['verify-ca', 'verify-full']) || has(self.caSecretName)",
     message = "verify-ca and verify-full check the replicas' certificates: set caSecretName",
     fieldPath = ".caSecretName")
+@Setter
 public class SourceTlsSpec {
 
   /** Where the Connect pods mount the CA Secret when the spec does not say. */
@@ -28,6 +31,7 @@ public class SourceTlsSpec {
       "disabled (plain TCP), required (encrypted, the certificate is not checked), verify-ca (it"
           + " must chain to the CA) or verify-full (and name the replica's host).")
   @Required
+  @Getter
   private SourceTlsMode mode;
 
   @JsonPropertyDescription(
@@ -38,6 +42,7 @@ public class SourceTlsSpec {
           + " (trustStoreKey) from where the KafkaConnect mounts the Secret (connectMountPath).")
   @Pattern(ApiPatterns.DNS_SUBDOMAIN)
   @Size(min = 1, max = 253)
+  @Getter
   private String caSecretName;
 
   @JsonPropertyDescription("Key of the CA certificate (PEM) in the Secret. Default ca.crt.")
@@ -67,54 +72,19 @@ public class SourceTlsSpec {
           + " Default /mnt/<caSecretName>.")
   @Pattern("^/[^,]*$")
   @Size(min = 2, max = 1024)
+  @Getter
   private String connectMountPath;
-
-  public SourceTlsMode getMode() {
-    return mode;
-  }
-
-  public void setMode(SourceTlsMode mode) {
-    this.mode = mode;
-  }
-
-  public String getCaSecretName() {
-    return caSecretName;
-  }
-
-  public void setCaSecretName(String caSecretName) {
-    this.caSecretName = caSecretName;
-  }
 
   public String getCaKey() {
     return caKey == null ? "ca.crt" : caKey;
-  }
-
-  public void setCaKey(String caKey) {
-    this.caKey = caKey;
   }
 
   public String getTrustStoreKey() {
     return trustStoreKey == null ? "ca.p12" : trustStoreKey;
   }
 
-  public void setTrustStoreKey(String trustStoreKey) {
-    this.trustStoreKey = trustStoreKey;
-  }
-
   public String getTrustStorePasswordKey() {
     return trustStorePasswordKey == null ? "ca.password" : trustStorePasswordKey;
-  }
-
-  public void setTrustStorePasswordKey(String trustStorePasswordKey) {
-    this.trustStorePasswordKey = trustStorePasswordKey;
-  }
-
-  public String getConnectMountPath() {
-    return connectMountPath;
-  }
-
-  public void setConnectMountPath(String connectMountPath) {
-    this.connectMountPath = connectMountPath;
   }
 
   /** The trust store file in the Connect pods: {@code connectMountPath/trustStoreKey}. */

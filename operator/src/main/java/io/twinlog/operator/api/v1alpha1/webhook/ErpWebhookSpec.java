@@ -8,9 +8,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.twinlog.operator.api.v1alpha1.ErpSinkSpec;
 import io.twinlog.operator.api.v1alpha1.KafkaSpec;
 import io.twinlog.operator.api.v1alpha1.RestartPolicySpec;
+import lombok.Getter;
+import lombok.Setter;
 
 /** What an {@link ErpWebhook} declares. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class ErpWebhookSpec {
 
   @JsonPropertyDescription(
@@ -21,6 +24,7 @@ public class ErpWebhookSpec {
   @ValidationRule(
       value = "!has(self.tls) && !has(self.authentication)",
       message = "an ErpWebhook does not support Kafka tls or authentication yet (a plain listener)")
+  @Getter
   private KafkaSpec kafka;
 
   @JsonPropertyDescription("Where the ERP's webhooks arrive: the receiver pods.")
@@ -32,6 +36,7 @@ public class ErpWebhookSpec {
   @ValidationRule(
       value = "self.type != 'bearer' || !has(self.hmac)",
       message = "hmac settings apply only when type is hmac")
+  @Getter
   private WebhookAuthSpec auth;
 
   @JsonPropertyDescription("Where the event id and the entity key are in each webhook.")
@@ -56,6 +61,7 @@ public class ErpWebhookSpec {
           "!has(self.auth) || !has(self.auth.type) || self.auth.type == 'none' ||"
               + " has(self.auth.secretName)",
       message = "auth.secretName is required when auth.type is bearer or basic")
+  @Getter
   private ErpSinkSpec delivery;
 
   @JsonPropertyDescription(
@@ -68,63 +74,19 @@ public class ErpWebhookSpec {
     return restartPolicy == null ? new RestartPolicySpec() : restartPolicy;
   }
 
-  public void setRestartPolicy(RestartPolicySpec restartPolicy) {
-    this.restartPolicy = restartPolicy;
-  }
-
-  public KafkaSpec getKafka() {
-    return kafka;
-  }
-
-  public void setKafka(KafkaSpec kafka) {
-    this.kafka = kafka;
-  }
-
   public ReceiverSpec getReceiver() {
     return receiver == null ? new ReceiverSpec() : receiver;
-  }
-
-  public void setReceiver(ReceiverSpec receiver) {
-    this.receiver = receiver;
-  }
-
-  public WebhookAuthSpec getAuth() {
-    return auth;
-  }
-
-  public void setAuth(WebhookAuthSpec auth) {
-    this.auth = auth;
   }
 
   public WebhookEventSpec getEvent() {
     return event == null ? new WebhookEventSpec() : event;
   }
 
-  public void setEvent(WebhookEventSpec event) {
-    this.event = event;
-  }
-
   public WebhookTopicSpec getTopic() {
     return topic == null ? new WebhookTopicSpec() : topic;
   }
 
-  public void setTopic(WebhookTopicSpec topic) {
-    this.topic = topic;
-  }
-
   public WebhookDedupSpec getDedup() {
     return dedup == null ? new WebhookDedupSpec() : dedup;
-  }
-
-  public void setDedup(WebhookDedupSpec dedup) {
-    this.dedup = dedup;
-  }
-
-  public ErpSinkSpec getDelivery() {
-    return delivery;
-  }
-
-  public void setDelivery(ErpSinkSpec delivery) {
-    this.delivery = delivery;
   }
 }

@@ -5,10 +5,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.twinlog.operator.api.v1alpha1.Condition;
 import io.twinlog.operator.api.v1alpha1.SinkStatus;
 import java.util.List;
-import java.util.Objects;
+import lombok.EqualsAndHashCode;
+import lombok.Getter;
+import lombok.Setter;
 
 /** What the operator observed of an {@link ErpWebhook} (docs/concepts/webhooks.md). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
+@EqualsAndHashCode
 public class ErpWebhookStatus {
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
@@ -34,83 +39,5 @@ public class ErpWebhookStatus {
           + " of it (spec.restartPolicy) and why it does not deliver, when it does not.")
   private SinkStatus sink;
 
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
-
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
-
-  public List<Condition> getConditions() {
-    return conditions;
-  }
-
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
-
-  public String getEndpoint() {
-    return endpoint;
-  }
-
-  public void setEndpoint(String endpoint) {
-    this.endpoint = endpoint;
-  }
-
-  public Long getReceived() {
-    return received;
-  }
-
-  public void setReceived(Long received) {
-    this.received = received;
-  }
-
-  public Long getDelivered() {
-    return delivered;
-  }
-
-  public void setDelivered(Long delivered) {
-    this.delivered = delivered;
-  }
-
-  public Long getDeadLetters() {
-    return deadLetters;
-  }
-
-  public void setDeadLetters(Long deadLetters) {
-    this.deadLetters = deadLetters;
-  }
-
-  public SinkStatus getSink() {
-    return sink;
-  }
-
-  public void setSink(SinkStatus sink) {
-    this.sink = sink;
-  }
-
   // Compared before writing: an unchanged status is not written again.
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof ErpWebhookStatus other)) {
-      return false;
-    }
-    return Objects.equals(observedGeneration, other.observedGeneration)
-        && Objects.equals(conditions, other.conditions)
-        && Objects.equals(endpoint, other.endpoint)
-        && Objects.equals(received, other.received)
-        && Objects.equals(delivered, other.delivered)
-        && Objects.equals(deadLetters, other.deadLetters)
-        && Objects.equals(sink, other.sink);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(
-        observedGeneration, conditions, endpoint, received, delivered, deadLetters, sink);
-  }
 }

@@ -7,9 +7,11 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.twinlog.operator.api.v1alpha1.ApiPatterns;
+import lombok.Setter;
 
 /** Where the HMAC-SHA256 signature and its timestamp are, and what they cover. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class HmacSpec {
 
   @JsonPropertyDescription("Header carrying the signature. Default: X-Signature.")
@@ -59,47 +61,23 @@ public class HmacSpec {
     return signatureHeader == null ? "X-Signature" : signatureHeader;
   }
 
-  public void setSignatureHeader(String signatureHeader) {
-    this.signatureHeader = signatureHeader;
-  }
-
   public String getSignaturePrefix() {
     return signaturePrefix == null ? "" : signaturePrefix;
-  }
-
-  public void setSignaturePrefix(String signaturePrefix) {
-    this.signaturePrefix = signaturePrefix;
   }
 
   public String getEncoding() {
     return encoding == null ? "hex" : encoding;
   }
 
-  public void setEncoding(String encoding) {
-    this.encoding = encoding;
-  }
-
   public String getTimestampHeader() {
     return timestampHeader == null ? "X-Timestamp" : timestampHeader;
-  }
-
-  public void setTimestampHeader(String timestampHeader) {
-    this.timestampHeader = timestampHeader;
   }
 
   public String getSignedContent() {
     return signedContent == null ? "timestamp.body" : signedContent;
   }
 
-  public void setSignedContent(String signedContent) {
-    this.signedContent = signedContent;
-  }
-
   public String getReplayWindow() {
     return replayWindow == null ? "5m" : replayWindow;
-  }
-
-  public void setReplayWindow(String replayWindow) {
-    this.replayWindow = replayWindow;
   }
 }

@@ -10,9 +10,12 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.twinlog.operator.api.v1alpha1.ApiPatterns;
+import lombok.Getter;
+import lombok.Setter;
 
 /** The receiver pods: stateless, any number of replicas behind one Service. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class ReceiverSpec {
 
   @JsonPropertyDescription("Number of receiver pods (1 to 20). Default: 2.")
@@ -54,73 +57,39 @@ public class ReceiverSpec {
       message = "must be between 1s and 120s")
   private String ackTimeout;
 
+  /** The image as written in the spec, or null. */
   @JsonPropertyDescription(
       "Container image of the receiver and the dedup step. Default: the image matching the"
           + " operator's version.")
   @Size(min = 1, max = 512)
   @Pattern("^[^\\s]+$")
+  @Getter
   private String image;
 
+  /** The resources as written in the spec, or null. */
   @JsonPropertyDescription(
       "CPU and memory of each receiver container. Default: requests 100m CPU and 192Mi memory,"
           + " limit 384Mi memory.")
+  @Getter
   private ResourceRequirements resources;
 
   public Integer getReplicas() {
     return replicas == null ? 2 : replicas;
   }
 
-  public void setReplicas(Integer replicas) {
-    this.replicas = replicas;
-  }
-
   public Integer getPort() {
     return port == null ? 80 : port;
-  }
-
-  public void setPort(Integer port) {
-    this.port = port;
   }
 
   public String getPath() {
     return path == null ? "/webhook" : path;
   }
 
-  public void setPath(String path) {
-    this.path = path;
-  }
-
   public Integer getMaxBodyBytes() {
     return maxBodyBytes == null ? 1048576 : maxBodyBytes;
   }
 
-  public void setMaxBodyBytes(Integer maxBodyBytes) {
-    this.maxBodyBytes = maxBodyBytes;
-  }
-
   public String getAckTimeout() {
     return ackTimeout == null ? "10s" : ackTimeout;
-  }
-
-  public void setAckTimeout(String ackTimeout) {
-    this.ackTimeout = ackTimeout;
-  }
-
-  /** The image as written in the spec, or null. */
-  public String getImage() {
-    return image;
-  }
-
-  public void setImage(String image) {
-    this.image = image;
-  }
-
-  /** The resources as written in the spec, or null. */
-  public ResourceRequirements getResources() {
-    return resources;
-  }
-
-  public void setResources(ResourceRequirements resources) {
-    this.resources = resources;
   }
 }

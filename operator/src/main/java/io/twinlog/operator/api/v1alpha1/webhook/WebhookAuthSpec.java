@@ -7,9 +7,12 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.twinlog.operator.api.v1alpha1.ApiPatterns;
+import lombok.Getter;
+import lombok.Setter;
 
 /** The ERP's credentials: a Secret holding an HMAC secret or a bearer token, never inlined. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class WebhookAuthSpec {
 
   @JsonPropertyDescription(
@@ -24,6 +27,7 @@ public class WebhookAuthSpec {
   @Required
   @Pattern(ApiPatterns.DNS_SUBDOMAIN)
   @Size(min = 1, max = 253)
+  @Getter
   private String secretName;
 
   @JsonPropertyDescription("Key of that Secret. Default: secret.")
@@ -39,31 +43,11 @@ public class WebhookAuthSpec {
     return type == null ? WebhookAuthType.HMAC : type;
   }
 
-  public void setType(WebhookAuthType type) {
-    this.type = type;
-  }
-
-  public String getSecretName() {
-    return secretName;
-  }
-
-  public void setSecretName(String secretName) {
-    this.secretName = secretName;
-  }
-
   public String getSecretKey() {
     return secretKey == null ? "secret" : secretKey;
   }
 
-  public void setSecretKey(String secretKey) {
-    this.secretKey = secretKey;
-  }
-
   public HmacSpec getHmac() {
     return hmac == null ? new HmacSpec() : hmac;
-  }
-
-  public void setHmac(HmacSpec hmac) {
-    this.hmac = hmac;
   }
 }

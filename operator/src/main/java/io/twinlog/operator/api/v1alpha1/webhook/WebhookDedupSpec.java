@@ -7,9 +7,11 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.twinlog.operator.api.v1alpha1.ApiPatterns;
+import lombok.Setter;
 
 /** The dedup step: how long an event id is remembered. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class WebhookDedupSpec {
 
   @JsonPropertyDescription(
@@ -26,9 +28,5 @@ public class WebhookDedupSpec {
 
   public String getWindow() {
     return window == null ? "24h" : window;
-  }
-
-  public void setWindow(String window) {
-    this.window = window;
   }
 }

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import lombok.Setter;
 
 /** Where the event id and the entity key are: JSON pointers into the body or request headers. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class WebhookEventSpec {
   /** A JSON pointer ({@code /a/b}) or {@code header:Name}. */
   static final String LOCATION = "^(/.*|header:[!#$%&'*+.^_`|~0-9A-Za-z-]+)$";
@@ -32,15 +34,7 @@ public class WebhookEventSpec {
     return id == null ? "/id" : id;
   }
 
-  public void setId(String id) {
-    this.id = id;
-  }
-
   public String getEntityKey() {
     return entityKey == null ? "/entity/id" : entityKey;
-  }
-
-  public void setEntityKey(String entityKey) {
-    this.entityKey = entityKey;
   }
 }

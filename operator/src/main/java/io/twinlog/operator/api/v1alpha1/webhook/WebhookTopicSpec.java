@@ -9,9 +9,11 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.twinlog.operator.api.v1alpha1.ApiPatterns;
+import lombok.Setter;
 
 /** The receiver's topic and the dedup output (same partitions, so records keep their place). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Setter
 public class WebhookTopicSpec {
 
   @JsonPropertyDescription(
@@ -36,15 +38,7 @@ public class WebhookTopicSpec {
     return partitions == null ? 3 : partitions;
   }
 
-  public void setPartitions(Integer partitions) {
-    this.partitions = partitions;
-  }
-
   public String getRetention() {
     return retention == null ? "168h" : retention;
-  }
-
-  public void setRetention(String retention) {
-    this.retention = retention;
   }
 }
