@@ -2,6 +2,7 @@ package io.twinlog.operator.status;
 
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.api.v1alpha1.Condition;
+import io.twinlog.operator.api.v1alpha1.ConnectorStatus;
 import io.twinlog.operator.api.v1alpha1.DeadLetterStatus;
 import io.twinlog.operator.api.v1alpha1.DedupStatus;
 import io.twinlog.operator.api.v1alpha1.PipelineState;
@@ -366,27 +367,48 @@ public final class StatusAggregator {
 
   private static SourceStatus sourceStatus(
       SourceObservation source, SourceVerdict verdict, SourceStatus previous, String retention) {
-    RestartHistory history = source.decision().history();
     Failure stall = stall(source.decision());
-    return new SourceStatus()
-        .withName(source.replica())
-        .withPhase(source.phase())
-        .withConnectorName(source.connectorName())
-        .withConnectorState(stateOrNull(source.health()))
-        .withTasks(tasks(source.health()))
-        .withRestarts(history.restarts())
-        .withConsecutiveRestarts(history.consecutiveRestarts())
-        .withLastRestartTime(time(history.lastRestartTime()))
-        .withReason(verdict.reason())
-        .withLastError(
-            stall != null
-                ? stall.summary()
-                : problem(source, verdict) != null
-                    ? problem(source, verdict)
-                    : lastError(source.health(), previous == null ? null : previous.getLastError()))
-        .withRetention(
-            retention != null ? retention : previous == null ? null : previous.getRetention())
-        .withStalled(stall == null ? null : Boolean.TRUE);
+    SourceStatus status =
+        new SourceStatus()
+            .withName(source.replica())
+            .withPhase(source.phase())
+            .withRetention(
+                retention != null ? retention : previous == null ? null : previous.getRetention())
+            .withStalled(stall == null ? null : Boolean.TRUE);
+    return connector(
+        status,
+        source.connectorName(),
+        source.health(),
+        source.decision(),
+        verdict.reason(),
+        stall != null
+            ? stall.summary()
+            : problem(source, verdict) != null
+                ? problem(source, verdict)
+                : lastError(source.health(), previous == null ? null : previous.getLastError()));
+  }
+
+  /**
+   * Fills the part every connector's status shares: Connect's state, the restart bookkeeping the
+   * next reconciliation reads back ({@link #history}), the reason it does not deliver, its error.
+   */
+  private static <S extends ConnectorStatus> S connector(
+      S status,
+      String connectorName,
+      ConnectorHealth health,
+      RestartDecision decision,
+      String reason,
+      String lastError) {
+    RestartHistory history = decision.history();
+    status.setConnectorName(connectorName);
+    status.setState(stateOrNull(health));
+    status.setTasks(tasks(health));
+    status.setRestarts(history.restarts());
+    status.setConsecutiveRestarts(history.consecutiveRestarts());
+    status.setLastRestartTime(time(history.lastRestartTime()));
+    status.setReason(reason);
+    status.setLastError(lastError);
+    return status;
   }
 
   /** A held problem the verdict does not already show, so the message names every one. */
@@ -452,35 +474,24 @@ public final class StatusAggregator {
    * bookkeeping, last error and the reason it does not deliver, with its dead letters when read.
    */
   public static SinkStatus sinkStatus(SinkObservation sink, SinkStatus previous) {
-    RestartHistory history = sink.decision().history();
-    return new SinkStatus()
-        .withReason(SourceVerdict.of(sink.health(), sink.decision()).reason())
-        .withDeadLetters(
-            deadLetters(
-                sink.deadLetterTopic(),
-                sink.deadLetters(),
-                previous == null ? null : previous.getDeadLetters()))
-        .withConnectorName(sink.connectorName())
-        .withState(stateOrNull(sink.health()))
-        .withTasks(tasks(sink.health()))
-        .withRestarts(history.restarts())
-        .withConsecutiveRestarts(history.consecutiveRestarts())
-        .withLastRestartTime(time(history.lastRestartTime()))
-        .withLastError(lastError(sink.health(), previous == null ? null : previous.getLastError()));
+    SinkStatus status =
+        new SinkStatus()
+            .withDeadLetters(
+                deadLetters(
+                    sink.deadLetterTopic(),
+                    sink.deadLetters(),
+                    previous == null ? null : previous.getDeadLetters()));
+    return connector(
+        status,
+        sink.connectorName(),
+        sink.health(),
+        sink.decision(),
+        SourceVerdict.of(sink.health(), sink.decision()).reason(),
+        lastError(sink.health(), previous == null ? null : previous.getLastError()));
   }
 
-  /** The restart bookkeeping a source's previous status holds (none when absent). */
-  public static RestartHistory history(SourceStatus status) {
-    return status == null
-        ? RestartHistory.none()
-        : new RestartHistory(
-            zeroIfNull(status.getRestarts()),
-            zeroIfNull(status.getConsecutiveRestarts()),
-            parse(status.getLastRestartTime()));
-  }
-
-  /** The restart bookkeeping the sink's previous status holds (none when absent). */
-  public static RestartHistory history(SinkStatus status) {
+  /** The restart bookkeeping a connector's previous status holds (none when absent). */
+  public static RestartHistory history(ConnectorStatus status) {
     return status == null
         ? RestartHistory.none()
         : new RestartHistory(

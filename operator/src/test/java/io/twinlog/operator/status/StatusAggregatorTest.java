@@ -113,7 +113,7 @@ class StatusAggregatorTest {
     assertThat(status.getSinkState()).isEqualTo("Running");
     assertThat(status.getRestarts()).isZero();
     assertThat(status.getSources().get(0).getReason()).isNull();
-    assertThat(status.getSources().get(0).getConnectorState()).isEqualTo("RUNNING");
+    assertThat(status.getSources().get(0).getState()).isEqualTo("RUNNING");
   }
 
   @Test
@@ -660,6 +660,6 @@ class StatusAggregatorTest {
 
     assertThat(condition(status, ConditionTypes.SOURCES_HEALTHY).getReason())
         .isEqualTo(Reasons.CONNECTOR_NOT_READY);
-    assertThat(status.getSources().get(0).getConnectorState()).isNull();
+    assertThat(status.getSources().get(0).getState()).isNull();
   }
 }
