@@ -33,11 +33,18 @@ class CelRulesTest {
       CelCompilerFactory.standardCelCompilerBuilder()
           .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
           .addVar("self", SimpleType.DYN)
+          .addVar("oldSelf", SimpleType.DYN)
           .build();
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
   /** A rule at a schema path; {@code []} steps into every list element. */
-  record Rule(String path, String expression, String message) {}
+  record Rule(String path, String expression, String message) {
+
+    /** A transition rule: the API server evaluates it on updates only, with the old value. */
+    boolean transition() {
+      return expression.contains("oldSelf");
+    }
+  }
 
   private static final List<Rule> RULES = rules();
 
@@ -221,6 +228,9 @@ class CelRulesTest {
     modify.accept(pipeline);
     List<String> failed = new ArrayList<>();
     for (Rule rule : RULES) {
+      if (rule.transition()) {
+        continue; // a create has no old value
+      }
       for (Object self : select(pipeline, rule.path())) {
         Object result = program(rule).eval(Map.of("self", self));
         if (!Boolean.TRUE.equals(result)) {
@@ -229,6 +239,77 @@ class CelRulesTest {
       }
     }
     return failed;
+  }
+
+  /**
+   * The messages of the transition rules an update from the pipeline to its modified copy breaks.
+   * The rules used here sit on objects and scalars, not list items, so old and new values pair up
+   * by path.
+   */
+  private static List<String> updateFailures(String yaml, Consumer<Map<String, Object>> modify)
+      throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> old = (Map<String, Object>) longs(YAML.readValue(yaml, Map.class));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> updated = (Map<String, Object>) longs(YAML.readValue(yaml, Map.class));
+    modify.accept(updated);
+    List<String> failed = new ArrayList<>();
+    for (Rule rule : RULES) {
+      if (!rule.transition()) {
+        continue;
+      }
+      assertThat(rule.path()).as("transition rules on list items pair by key").doesNotContain("[]");
+      List<Object> before = select(old, rule.path());
+      List<Object> after = select(updated, rule.path());
+      if (before.size() == 1 && after.size() == 1) {
+        Object result = program(rule).eval(Map.of("self", after.get(0), "oldSelf", before.get(0)));
+        if (!Boolean.TRUE.equals(result)) {
+          failed.add(rule.path() + ": " + rule.message());
+        }
+      }
+    }
+    return failed;
+  }
+
+  @Test
+  void updatesThatCannotBeMadeSafelyAreRefusedWithWhatToDoInstead() throws Exception {
+    assertThat(updateFailures(TestPipelines.FULL, p -> {})).isEmpty();
+    assertThat(updateFailures(TestPipelines.FULL, p -> at(p, "dedup").put("partitions", 12L)))
+        .singleElement()
+        .asString()
+        .startsWith("spec.dedup.partitions: cannot change on an existing pipeline")
+        .contains("create a new CdcPipeline");
+    assertThat(updateFailures(TestPipelines.FULL, p -> at(p, "source").put("type", "mariadb")))
+        .singleElement()
+        .asString()
+        .startsWith("spec.source.type: cannot change on an existing pipeline");
+    assertThat(updateFailures(TestPipelines.FULL, p -> replica(p, 1).put("serverId", 5499L)))
+        .singleElement()
+        .asString()
+        .startsWith("spec: a replica's serverId cannot change while the pipeline runs")
+        .contains("set spec.state to stopped first");
+    // Stopped first (or in the same edit), the serverId may change; replicas may come and go.
+    assertThat(
+            updateFailures(
+                TestPipelines.FULL,
+                p -> {
+                  at(p).put("state", "stopped");
+                  replica(p, 1).put("serverId", 5499L);
+                }))
+        .isEmpty();
+    assertThat(
+            updateFailures(
+                TestPipelines.FULL,
+                p -> {
+                  @SuppressWarnings("unchecked")
+                  List<Map<String, Object>> replicas =
+                      (List<Map<String, Object>>) at(p, "source").get("replicas");
+                  replicas.remove(0);
+                  replicas.add(
+                      new LinkedHashMap<>(
+                          Map.of("name", "replica-d", "host", "d.example", "serverId", 5499L)));
+                }))
+        .isEmpty();
   }
 
   private static synchronized CelRuntime.Program program(Rule rule) throws Exception {

@@ -4,11 +4,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import lombok.Getter;
 import lombok.Setter;
 
 /** Desired state of a {@link CdcPipeline}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "(has(self.state) && self.state == 'stopped') || (has(oldSelf.state) && oldSelf.state =="
+            + " 'stopped') || self.source.replicas.all(r, !has(r.serverId) ||"
+            + " !oldSelf.source.replicas.exists(o, o.name == r.name && has(o.serverId) &&"
+            + " o.serverId != r.serverId))",
+    message =
+        "a replica's serverId cannot change while the pipeline runs (its connector would"
+            + " rejoin the primary as another replication client mid-stream): set spec.state to"
+            + " stopped first, or add the replica under a new name and remove the old one",
+    fieldPath = ".source.replicas")
 @Setter
 public class CdcPipelineSpec {
 

@@ -86,10 +86,18 @@ public class DedupSpec {
   @Max(MAX_INSTANCES)
   private Integer instances;
 
-  @JsonPropertyDescription("Partitions of each deduplicated output topic.")
+  @JsonPropertyDescription(
+      "Partitions of each deduplicated output topic. Fixed once the pipeline exists: a key's"
+          + " partition decides its order.")
   @Default("3")
   @Min(1)
   @Max(MAX_PARTITIONS)
+  @ValidationRule(
+      value = "self == oldSelf",
+      message =
+          "cannot change on an existing pipeline: each key's partition, and so its order, would"
+              + " change under the ERP; create a new CdcPipeline with another outputTopicPrefix"
+              + " and move to it")
   private Integer partitions;
 
   /** The prefix as written in the spec, or null (see {@code ResourceNames} for the default). */

@@ -61,6 +61,11 @@ public class SourceSpec {
           + " pgoutput, one logical replication slot per replica).")
   @Required
   @Getter
+  @ValidationRule(
+      value = "self == oldSelf",
+      message =
+          "cannot change on an existing pipeline: its offsets, schema history and change ids"
+              + " belong to the old database kind; create a new CdcPipeline for the new source")
   private SourceType type;
 
   @JsonPropertyDescription("Databases and tables to capture.")
