@@ -41,7 +41,8 @@ public class SourceStatus {
   private String lastRestartTime;
 
   @JsonPropertyDescription(
-      "Why the source is not healthy, in CamelCase (for example ConnectorFailed, Stalled, BinlogPurged); absent when healthy.")
+      "Why the source is not healthy, in CamelCase (for example ConnectorFailed, Stalled,"
+          + " BinlogPositionPurged); absent when healthy.")
   private String reason;
 
   @JsonPropertyDescription("The last error of the connector or its tasks, one line.")
