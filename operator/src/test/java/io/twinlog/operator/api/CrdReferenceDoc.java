@@ -63,10 +63,17 @@ public final class CrdReferenceDoc {
           .append(" |\n");
     }
 
-    for (String section : List.of("spec", "status")) {
+    for (String section : List.of("metadata", "spec", "status")) {
       JSONSchemaProps props = root.getProperties().get(section);
       md.append("\n## `").append(section).append("`\n\n");
-      md.append(text(props.getDescription())).append("\n\n");
+      // The API server allows no description under metadata, only name's constraints.
+      md.append(
+              section.equals("metadata")
+                  ? "Kubernetes' object metadata. The schema limits the name only: it becomes label"
+                      + " values and Service names, and the API server rejects a name that breaks"
+                      + " these constraints at metadata.name."
+                  : text(props.getDescription()))
+          .append("\n\n");
       md.append("| Field | Type | Required | Default | Constraints | Description |\n");
       md.append("|---|---|---|---|---|---|\n");
       List<String> rows = new ArrayList<>();

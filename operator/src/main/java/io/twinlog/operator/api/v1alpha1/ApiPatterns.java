@@ -7,6 +7,9 @@ public final class ApiPatterns {
   /** A Kubernetes DNS-1123 label: lower-case alphanumerics and '-', starting and ending alnum. */
   public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 
+  /** A DNS-1035 label: a DNS-1123 label that starts with a letter (what Service names must be). */
+  public static final String DNS_1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
+
   /** A DNS-1123 subdomain (names of Secrets, Kafka clusters and the like). */
   public static final String DNS_SUBDOMAIN =
       "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";

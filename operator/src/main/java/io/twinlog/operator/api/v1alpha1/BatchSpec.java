@@ -22,13 +22,13 @@ public class BatchSpec {
   public static final int MAX_BYTES = 64 * 1024 * 1024;
 
   @JsonPropertyDescription(
-      "Changes per request: 1 (default) sends each change alone, more sends a JSON array.")
+      "Changes per request: 1 sends each change alone, more sends a JSON array. Default: 1.")
   @Default("1")
   @Min(1)
   @Max(MAX_RECORDS)
   private Integer maxRecords;
 
-  @JsonPropertyDescription("Upper bound of one request body in bytes.")
+  @JsonPropertyDescription("Upper bound of one request body in bytes. Default: 1048576 (1 MiB).")
   @Default("1048576")
   @Min(MIN_BYTES)
   @Max(MAX_BYTES)

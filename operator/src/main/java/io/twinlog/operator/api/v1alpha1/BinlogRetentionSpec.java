@@ -16,7 +16,7 @@ public class BinlogRetentionSpec {
   @JsonPropertyDescription(
       "Shortest acceptable binlog retention on every replica (a duration such as 72h). Shorter"
           + " retention sets BinlogRetentionOk=False: a connector down longer than the retention"
-          + " loses its position.")
+          + " loses its position. Default: 72h.")
   @Default("72h")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
@@ -25,7 +25,8 @@ public class BinlogRetentionSpec {
       message = "must be greater than 0")
   private String minimum;
 
-  @JsonPropertyDescription("How often Twinlog reads the replicas' retention settings (a duration).")
+  @JsonPropertyDescription(
+      "How often Twinlog reads the replicas' retention settings (a duration). Default: 10m.")
   @Default("10m")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
@@ -36,7 +37,7 @@ public class BinlogRetentionSpec {
 
   @JsonPropertyDescription(
       "When true, Twinlog raises a replica's binlog retention to the minimum (needs the SUPER or"
-          + " BINLOG ADMIN privilege); when false it only reports.")
+          + " BINLOG ADMIN privilege); when false it only reports. Default: false.")
   @Default("false")
   private Boolean enforce;
 

@@ -2,7 +2,7 @@ package io.twinlog.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
-import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -21,12 +21,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("cdcpipeline")
 @ShortNames("cdcp")
 @Categories("twinlog")
-@ValidationRule(
-    value =
-        "self.metadata.name.size() <= 63 && self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
-    message =
-        "metadata.name must be a DNS-1035 label of at most 63 characters: it becomes label values"
-            + " and Service names")
+// metadata.name becomes label values and Service names: a DNS-1035 label of at most 63 characters.
+@SchemaCustomizer(value = MetadataNameSchema.class, input = "63")
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",

@@ -25,8 +25,8 @@ import lombok.Setter;
 public class CdcPipelineSpec {
 
   @JsonPropertyDescription(
-      "Desired state of the pipeline's connectors: running, paused (tasks stay assigned) or"
-          + " stopped (tasks released). Maps to the KafkaConnectors' spec.state.")
+      "Desired state of the pipeline's connectors: running, paused (tasks stay assigned) or stopped"
+          + " (tasks released). Maps to the KafkaConnectors' spec.state. Default: running.")
   @Default("running")
   private PipelineState state;
 
@@ -43,7 +43,8 @@ public class CdcPipelineSpec {
   private SourceSpec source;
 
   @JsonPropertyDescription(
-      "The deduplicator that merges the replicas' streams into one exactly-once stream per table.")
+      "The deduplicator that merges the replicas' streams into one exactly-once stream per table."
+          + " Default: {} (each field at its default).")
   @Default("{}")
   private DedupSpec dedup;
 
@@ -54,7 +55,8 @@ public class CdcPipelineSpec {
   private SinkSpec sink;
 
   @JsonPropertyDescription(
-      "How Twinlog restarts failed connectors and when a source counts as stalled.")
+      "How Twinlog restarts failed connectors and when a source counts as stalled. Default: {}"
+          + " (each field at its default).")
   @Default("{}")
   private RestartPolicySpec restartPolicy;
 

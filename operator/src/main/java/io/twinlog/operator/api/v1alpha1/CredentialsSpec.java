@@ -21,13 +21,13 @@ public class CredentialsSpec {
   @Getter
   private String secretName;
 
-  @JsonPropertyDescription("Key of the user name in the Secret.")
+  @JsonPropertyDescription("Key of the user name in the Secret. Default: username.")
   @Default("username")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)
   private String usernameKey;
 
-  @JsonPropertyDescription("Key of the password in the Secret.")
+  @JsonPropertyDescription("Key of the password in the Secret. Default: password.")
   @Default("password")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)

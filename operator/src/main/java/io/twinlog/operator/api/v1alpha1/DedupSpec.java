@@ -2,6 +2,7 @@ package io.twinlog.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -27,9 +28,9 @@ public class DedupSpec {
   public static final int MAX_OUTPUT_TOPIC_PREFIX_LENGTH = 100;
 
   @JsonPropertyDescription(
-      "How long a change is remembered to recognise its copy from another replica (a duration"
-          + " such as 48h). It bounds the dedup state and must exceed the longest time one source"
-          + " may lag behind another.")
+      "How long a change is remembered to recognise its copy from another replica (a duration such"
+          + " as 48h). It bounds the dedup state and must exceed the longest time one source may"
+          + " lag behind another. Default: 48h.")
   @Default("48h")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
@@ -80,7 +81,7 @@ public class DedupSpec {
     return commitInterval == null ? "50ms" : commitInterval;
   }
 
-  @JsonPropertyDescription("Number of dedup runtime pods (1 to 10).")
+  @JsonPropertyDescription("Number of dedup runtime pods (1 to 10). Default: 2.")
   @Default("2")
   @Min(1)
   @Max(MAX_INSTANCES)
@@ -88,7 +89,7 @@ public class DedupSpec {
 
   @JsonPropertyDescription(
       "Partitions of each deduplicated output topic. Fixed once the pipeline exists: a key's"
-          + " partition decides its order.")
+          + " partition decides its order. Default: 3.")
   @Default("3")
   @Min(1)
   @Max(MAX_PARTITIONS)
@@ -121,6 +122,7 @@ public class DedupSpec {
   @JsonPropertyDescription(
       "CPU and memory requests and limits of each dedup runtime container. Default: requests"
           + " 100m CPU and 256Mi memory, limit 512Mi memory.")
+  @SchemaFrom(type = ResourceRequirementsSchema.class)
   @Getter
   private ResourceRequirements resources;
 

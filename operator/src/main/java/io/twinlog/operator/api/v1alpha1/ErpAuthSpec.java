@@ -14,8 +14,8 @@ import lombok.Setter;
 public class ErpAuthSpec {
 
   @JsonPropertyDescription(
-      "none (default), bearer (a token), basic (user name and password) or oauth2 (client"
-          + " credentials: a token from oauth2.tokenUrl, cached until shortly before it expires).")
+      "none, bearer (a token), basic (user name and password) or oauth2 (client credentials: a"
+          + " token from oauth2.tokenUrl, cached until shortly before it expires). Default: none.")
   @Default("none")
   private AuthType type;
 
@@ -28,31 +28,31 @@ public class ErpAuthSpec {
   @Getter
   private String secretName;
 
-  @JsonPropertyDescription("Key of the bearer token in the Secret.")
+  @JsonPropertyDescription("Key of the bearer token in the Secret. Default: token.")
   @Default("token")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)
   private String tokenKey;
 
-  @JsonPropertyDescription("Key of the basic-auth user name in the Secret.")
+  @JsonPropertyDescription("Key of the basic-auth user name in the Secret. Default: username.")
   @Default("username")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)
   private String usernameKey;
 
-  @JsonPropertyDescription("Key of the basic-auth password in the Secret.")
+  @JsonPropertyDescription("Key of the basic-auth password in the Secret. Default: password.")
   @Default("password")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)
   private String passwordKey;
 
-  @JsonPropertyDescription("Key of the OAuth2 client id in the Secret.")
+  @JsonPropertyDescription("Key of the OAuth2 client id in the Secret. Default: clientId.")
   @Default("clientId")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)
   private String clientIdKey;
 
-  @JsonPropertyDescription("Key of the OAuth2 client secret in the Secret.")
+  @JsonPropertyDescription("Key of the OAuth2 client secret in the Secret. Default: clientSecret.")
   @Default("clientSecret")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)

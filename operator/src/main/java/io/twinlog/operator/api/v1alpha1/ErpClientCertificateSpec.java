@@ -26,7 +26,7 @@ public class ErpClientCertificateSpec {
   private String secretName;
 
   @JsonPropertyDescription(
-      "Key of the certificate chain (PEM, the client's certificate first). Default tls.crt.")
+      "Key of the certificate chain (PEM, the client's certificate first). Default: tls.crt.")
   @Default("tls.crt")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)
@@ -34,7 +34,7 @@ public class ErpClientCertificateSpec {
 
   @JsonPropertyDescription(
       "Key of the private key (unencrypted PKCS#8 PEM, BEGIN PRIVATE KEY; cert-manager writes it"
-          + " with privateKey.encoding: PKCS8). Default tls.key.")
+          + " with privateKey.encoding: PKCS8). Default: tls.key.")
   @Default("tls.key")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)

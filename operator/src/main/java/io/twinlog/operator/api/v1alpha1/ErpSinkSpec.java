@@ -27,12 +27,14 @@ public class ErpSinkSpec {
   @Setter
   private String url;
 
-  @JsonPropertyDescription("HTTP method: POST (default), PUT or PATCH.")
+  @JsonPropertyDescription("HTTP method: POST, PUT or PATCH. Default: POST.")
   @Default("POST")
   @Setter
   private HttpMethod method;
 
-  @JsonPropertyDescription("How the sink authenticates; secrets are referenced, never inlined.")
+  @JsonPropertyDescription(
+      "How the sink authenticates; secrets are referenced, never inlined. Default: {} (each field"
+          + " at its default).")
   @Default("{}")
   @ValidationRule(
       value = "!has(self.type) || self.type == 'none' || has(self.secretName)",
@@ -59,7 +61,7 @@ public class ErpSinkSpec {
       message = "header names must be HTTP tokens")
   private Map<String, @Size(max = 4096) String> headers;
 
-  @JsonPropertyDescription("Timeout of one HTTP request (a duration such as 30s).")
+  @JsonPropertyDescription("Timeout of one HTTP request (a duration such as 30s). Default: 30s.")
   @Default("30s")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
@@ -70,7 +72,8 @@ public class ErpSinkSpec {
   private String timeout;
 
   @JsonPropertyDescription(
-      "Retries of a failing request; what still fails afterwards goes to the dead-letter topic.")
+      "Retries of a failing request; what still fails afterwards goes to the dead-letter topic."
+          + " Default: {} (each field at its default).")
   @Default("{}")
   @ValidationRule(
       value =
@@ -94,14 +97,15 @@ public class ErpSinkSpec {
   @Setter
   private String deadLetterTopic;
 
-  @JsonPropertyDescription("How many changes one request may carry.")
+  @JsonPropertyDescription(
+      "How many changes one request may carry. Default: {} (each field at its default).")
   @Default("{}")
   @Setter
   private BatchSpec batch;
 
   @JsonPropertyDescription(
-      "Kafka tombstones (null values after a delete): skip (default) or delete (sent as a"
-          + " delete).")
+      "Kafka tombstones (null values after a delete): skip or delete (sent as a delete). Default:"
+          + " skip.")
   @Default("skip")
   @Setter
   private TombstoneMode tombstones;

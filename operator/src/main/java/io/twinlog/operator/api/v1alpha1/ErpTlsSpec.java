@@ -29,7 +29,7 @@ public class ErpTlsSpec {
   @Getter
   private String caSecretName;
 
-  @JsonPropertyDescription("Key of the CA certificates in the Secret.")
+  @JsonPropertyDescription("Key of the CA certificates in the Secret. Default: ca.crt.")
   @Default("ca.crt")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)

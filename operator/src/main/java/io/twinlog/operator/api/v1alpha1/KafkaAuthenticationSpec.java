@@ -44,19 +44,21 @@ public class KafkaAuthenticationSpec {
   @Size(min = 1, max = 253)
   private String secretName;
 
-  @JsonPropertyDescription("Key of the SCRAM password in the Secret.")
+  @JsonPropertyDescription("Key of the SCRAM password in the Secret. Default: password.")
   @Default("password")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)
   private String passwordKey;
 
-  @JsonPropertyDescription("Key of the user's certificate (PEM) in the Secret, for tls.")
+  @JsonPropertyDescription(
+      "Key of the user's certificate (PEM) in the Secret, for tls. Default: user.crt.")
   @Default("user.crt")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)
   private String certificateKey;
 
-  @JsonPropertyDescription("Key of the user's private key (PEM) in the Secret, for tls.")
+  @JsonPropertyDescription(
+      "Key of the user's private key (PEM) in the Secret, for tls. Default: user.key.")
   @Default("user.key")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)

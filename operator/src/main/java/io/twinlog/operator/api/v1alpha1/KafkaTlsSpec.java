@@ -22,7 +22,7 @@ public class KafkaTlsSpec {
   @Getter
   private String caSecretName;
 
-  @JsonPropertyDescription("Key of the CA certificate in that Secret.")
+  @JsonPropertyDescription("Key of the CA certificate in that Secret. Default: ca.crt.")
   @Default("ca.crt")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)

@@ -31,12 +31,12 @@ public class PostgresSpec {
   private String publication;
 
   @JsonPropertyDescription(
-      "Who creates the publication. disabled (default): a DBA creates it on the primary (CREATE"
-          + " PUBLICATION <name> FOR TABLE ...), so the replication user needs no ownership of"
-          + " the tables; this is the only choice that works when the replicas are standbys,"
-          + " which are read-only. filtered: the connector creates it for include.tables when it"
-          + " is missing (Debezium's filtered mode; the user must own the tables and the replica"
-          + " must be the primary).")
+      "Who creates the publication. disabled: a DBA creates it on the primary (CREATE PUBLICATION"
+          + " <name> FOR TABLE ...), so the replication user needs no ownership of the tables; this"
+          + " is the only choice that works when the replicas are standbys, which are read-only."
+          + " filtered: the connector creates it for include.tables when it is missing (Debezium's"
+          + " filtered mode; the user must own the tables and the replica must be the primary)."
+          + " Default: disabled.")
   @Default("disabled")
   private PublicationAutocreate publicationAutocreate;
 

@@ -27,7 +27,7 @@ public class RestartPolicySpec {
 
   @JsonPropertyDescription(
       "Wait before the first restart of a failed connector (a duration); doubles with each"
-          + " consecutive failure.")
+          + " consecutive failure. Default: 10s.")
   @Default("10s")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
@@ -37,7 +37,7 @@ public class RestartPolicySpec {
   private String initialBackoff;
 
   @JsonPropertyDescription(
-      "Longest wait between two restarts (a duration, at least initialBackoff).")
+      "Longest wait between two restarts (a duration, at least initialBackoff). Default: 10m.")
   @Default("10m")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
@@ -53,7 +53,7 @@ public class RestartPolicySpec {
 
   @JsonPropertyDescription(
       "How long a running source may deliver nothing, not even a heartbeat, before it counts as"
-          + " stalled (a duration).")
+          + " stalled (a duration). Default: 2m.")
   @Default("2m")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)

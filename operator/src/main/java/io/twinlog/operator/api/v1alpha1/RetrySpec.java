@@ -18,13 +18,15 @@ public class RetrySpec {
   /** Most attempts per change. */
   public static final int MAX_ATTEMPTS = 1000;
 
-  @JsonPropertyDescription("Attempts per change, the first included, before it is dead-lettered.")
+  @JsonPropertyDescription(
+      "Attempts per change, the first included, before it is dead-lettered. Default: 12.")
   @Default("12")
   @Min(1)
   @Max(MAX_ATTEMPTS)
   private Integer maxAttempts;
 
-  @JsonPropertyDescription("Wait before the first retry (a duration); doubles with each attempt.")
+  @JsonPropertyDescription(
+      "Wait before the first retry (a duration); doubles with each attempt. Default: 1s.")
   @Default("1s")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)
@@ -34,7 +36,7 @@ public class RetrySpec {
   private String initialBackoff;
 
   @JsonPropertyDescription(
-      "Longest wait between two attempts (a duration, at least initialBackoff).")
+      "Longest wait between two attempts (a duration, at least initialBackoff). Default: 5m.")
   @Default("5m")
   @Pattern(ApiPatterns.DURATION)
   @Size(max = 32)

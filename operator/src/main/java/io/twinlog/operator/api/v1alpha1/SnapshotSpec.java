@@ -12,9 +12,9 @@ import lombok.Setter;
 public class SnapshotSpec {
 
   @JsonPropertyDescription(
-      "Debezium's snapshot.mode: initial (default: snapshot once, then stream), initial_only,"
-          + " no_data (schema only), when_needed, recovery (rebuild the schema history) or"
-          + " always.")
+      "Debezium's snapshot.mode: initial (snapshot once, then stream), initial_only, no_data"
+          + " (schema only), when_needed, recovery (rebuild the schema history) or always. Default:"
+          + " initial.")
   @Default("initial")
   private SnapshotMode mode;
 

@@ -121,22 +121,23 @@ public class SourceSpec {
   @Getter
   private SourceTlsSpec tls;
 
-  @JsonPropertyDescription("How the connectors take their initial snapshot.")
+  @JsonPropertyDescription(
+      "How the connectors take their initial snapshot. Default: {} (each field at its default).")
   @Default("{}")
   private SnapshotSpec snapshot;
 
   @JsonPropertyDescription(
       "What happens to a MySQL or MariaDB source whose binlog position was purged or whose schema"
-          + " history is missing or does not fit: manual (default) reports it and waits;"
-          + " automatic starts it again from a streaming source's position, with no snapshot,"
-          + " up to 3 times (docs/concepts/consistent-start.md). Either way annotating its"
-          + " KafkaConnector twinlog.io/start-step=waiting re-seeds it once.")
+          + " history is missing or does not fit: manual reports it and waits; automatic starts it"
+          + " again from a streaming source's position, with no snapshot, up to 3 times"
+          + " (docs/concepts/consistent-start.md). Either way annotating its KafkaConnector"
+          + " twinlog.io/start-step=waiting re-seeds it once. Default: manual.")
   @Default("manual")
   private ReseedMode reseed;
 
   @JsonPropertyDescription(
       "Binlog retention the replicas must keep so a stopped connector can resume without losing"
-          + " changes, and how often Twinlog checks it.")
+          + " changes, and how often Twinlog checks it. Default: {} (each field at its default).")
   @Default("{}")
   private BinlogRetentionSpec binlogRetention;
 

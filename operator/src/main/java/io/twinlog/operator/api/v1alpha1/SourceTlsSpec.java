@@ -45,14 +45,14 @@ public class SourceTlsSpec {
   @Getter
   private String caSecretName;
 
-  @JsonPropertyDescription("Key of the CA certificate (PEM) in the Secret. Default ca.crt.")
+  @JsonPropertyDescription("Key of the CA certificate (PEM) in the Secret. Default: ca.crt.")
   @Default("ca.crt")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)
   private String caKey;
 
   @JsonPropertyDescription(
-      "MySQL and MariaDB: key of the PKCS12 trust store holding the CA in the Secret. Default"
+      "MySQL and MariaDB: key of the PKCS12 trust store holding the CA in the Secret. Default:"
           + " ca.p12.")
   @Default("ca.p12")
   @Pattern(ApiPatterns.SECRET_KEY)
@@ -60,7 +60,7 @@ public class SourceTlsSpec {
   private String trustStoreKey;
 
   @JsonPropertyDescription(
-      "MySQL and MariaDB: key of the trust store's password in the Secret. Default ca.password.")
+      "MySQL and MariaDB: key of the trust store's password in the Secret. Default: ca.password.")
   @Default("ca.password")
   @Pattern(ApiPatterns.SECRET_KEY)
   @Size(min = 1, max = 253)

@@ -1,7 +1,8 @@
 package io.twinlog.operator.api.v1alpha1.webhook;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
-import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.MetadataNameSchema;
 
 /**
  * An ERP's webhooks into Kafka and on to a system: receiver pods, a dedup step by event id and an
@@ -24,12 +26,9 @@ import io.twinlog.operator.api.v1alpha1.CdcPipeline;
 @Singular("erpwebhook")
 @ShortNames("erpwh")
 @Categories("twinlog")
-@ValidationRule(
-    value =
-        "self.metadata.name.size() <= 40 && self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
-    message =
-        "metadata.name must be a DNS-1035 label of at most 40 characters: it becomes label values"
-            + " and Deployment and Service names with suffixes")
+// metadata.name becomes label values and, with suffixes, Deployment and Service names: a DNS-1035
+// label of at most 40 characters.
+@SchemaCustomizer(value = MetadataNameSchema.class, input = "40")
 @AdditionalPrinterColumn(
     name = "Ready",
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
@@ -70,4 +69,18 @@ public class ErpWebhook extends CustomResource<ErpWebhookSpec, ErpWebhookStatus>
 
   /** {@code apiVersion} as written in YAML. */
   public static final String API_VERSION = CdcPipeline.API_VERSION;
+
+  @Override
+  @JsonPropertyDescription(
+      "Desired state: where the ERP's webhooks arrive and how they are checked, deduplicated and"
+          + " delivered.")
+  public ErpWebhookSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription("Observed state of the webhooks' way, written by the Twinlog operator.")
+  public ErpWebhookStatus getStatus() {
+    return super.getStatus();
+  }
 }

@@ -27,7 +27,8 @@ public class ErpWebhookSpec {
   @Getter
   private KafkaSpec kafka;
 
-  @JsonPropertyDescription("Where the ERP's webhooks arrive: the receiver pods.")
+  @JsonPropertyDescription(
+      "Where the ERP's webhooks arrive: the receiver pods. Default: {} (each field at its default).")
   @Default("{}")
   private ReceiverSpec receiver;
 
@@ -39,15 +40,21 @@ public class ErpWebhookSpec {
   @Getter
   private WebhookAuthSpec auth;
 
-  @JsonPropertyDescription("Where the event id and the entity key are in each webhook.")
+  @JsonPropertyDescription(
+      "Where the event id and the entity key are in each webhook. Default: {} (each field at its"
+          + " default).")
   @Default("{}")
   private WebhookEventSpec event;
 
-  @JsonPropertyDescription("The Kafka topic the receiver writes to (and the dedup output's).")
+  @JsonPropertyDescription(
+      "The Kafka topic the receiver writes to (and the dedup output's). Default: {} (each field at"
+          + " its default).")
   @Default("{}")
   private WebhookTopicSpec topic;
 
-  @JsonPropertyDescription("The dedup step that keeps one copy of each event id.")
+  @JsonPropertyDescription(
+      "The dedup step that keeps one copy of each event id. Default: {} (each field at its"
+          + " default).")
   @Default("{}")
   private WebhookDedupSpec dedup;
 
@@ -65,8 +72,9 @@ public class ErpWebhookSpec {
   private ErpSinkSpec delivery;
 
   @JsonPropertyDescription(
-      "How Twinlog restarts the sink connector when it fails, as for a CdcPipeline (stallAfter"
-          + " does not apply: only sources are watched for silence).")
+      "How Twinlog restarts the sink connector when it fails, as for a CdcPipeline (stallAfter does"
+          + " not apply: only sources are watched for silence). Default: {} (each field at its"
+          + " default).")
   @Default("{}")
   private RestartPolicySpec restartPolicy;
 

@@ -26,7 +26,7 @@ public class HmacSpec {
   @Size(max = 32)
   private String signaturePrefix;
 
-  @JsonPropertyDescription("How the signature is written: hex (default) or base64.")
+  @JsonPropertyDescription("How the signature is written: hex or base64. Default: hex.")
   @Default("hex")
   @Pattern("^(hex|base64)$")
   private String encoding;
@@ -40,8 +40,8 @@ public class HmacSpec {
   private String timestampHeader;
 
   @JsonPropertyDescription(
-      "What the signature covers: timestamp.body (default: '<timestamp>.<body>', so the timestamp"
-          + " cannot be altered) or body.")
+      "What the signature covers: timestamp.body ('<timestamp>.<body>', so the timestamp cannot be"
+          + " altered) or body. Default: timestamp.body.")
   @Default("timestamp.body")
   @Pattern("^(timestamp\\.body|body)$")
   private String signedContent;

@@ -2,6 +2,7 @@ package io.twinlog.operator.api.v1alpha1.webhook;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -10,6 +11,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.twinlog.operator.api.v1alpha1.ApiPatterns;
+import io.twinlog.operator.api.v1alpha1.ResourceRequirementsSchema;
 import lombok.Getter;
 import lombok.Setter;
 
@@ -70,6 +72,7 @@ public class ReceiverSpec {
   @JsonPropertyDescription(
       "CPU and memory of each receiver container. Default: requests 100m CPU and 192Mi memory,"
           + " limit 384Mi memory.")
+  @SchemaFrom(type = ResourceRequirementsSchema.class)
   @Getter
   private ResourceRequirements resources;
 

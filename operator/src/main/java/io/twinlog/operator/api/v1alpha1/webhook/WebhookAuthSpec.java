@@ -16,8 +16,8 @@ import lombok.Setter;
 public class WebhookAuthSpec {
 
   @JsonPropertyDescription(
-      "hmac (default): an HMAC-SHA256 signature over the body, with a signed timestamp and a"
-          + " replay window; bearer: Authorization: Bearer <token>.")
+      "hmac: an HMAC-SHA256 signature over the body, with a signed timestamp and a replay window;"
+          + " bearer: Authorization: Bearer <token>. Default: hmac.")
   @Default("hmac")
   private WebhookAuthType type;
 
