@@ -262,12 +262,17 @@ public final class ConsistentStart {
     }
     String leader = leader(pipeline);
     boolean together = startsTogether(pipeline);
+    // Once any source has a connector the pipeline has its snapshot: a replica added later waits
+    // to be seeded even when it is (now) the leader, such as one put first in the list.
+    boolean running =
+        pipeline.getSpec().getSource().getReplicas().stream()
+            .anyMatch(r -> liveByReplica.containsKey(r.getName()));
     for (ReplicaSpec replica : pipeline.getSpec().getSource().getReplicas()) {
       String name = replica.getName();
       KafkaConnector live = liveByReplica.get(name);
       if (live != null) {
         starts.put(name, Start.of(live));
-      } else if (together && !name.equals(leader)) {
+      } else if (together && (running || !name.equals(leader))) {
         starts.put(name, Start.waiting(now));
       } else {
         starts.put(name, Start.DONE);

@@ -252,6 +252,58 @@ class SourceStartsTest {
     assertThat(decision.plan().list()).containsExactly("replica-b");
   }
 
+  /**
+   * The first replica leads a new pipeline's snapshot; a replica put first in the list of a running
+   * one is added like any other, seeded from a streaming source: never a second snapshot.
+   */
+  @Test
+  void aReplicaAddedFirstToARunningPipelineIsSeededAndTakesNoSnapshot() {
+    CdcPipeline three = TestPipelines.full();
+    Map<String, KafkaConnector> existing = new HashMap<>();
+    for (KafkaConnector connector : SourceConnectors.of(three)) {
+      String replica = connector.getMetadata().getLabels().get("twinlog.io/replica");
+      if (!replica.equals("replica-a")) {
+        existing.put(replica, connector);
+      }
+    }
+    assertThat(ConsistentStart.leader(three)).isEqualTo("replica-a");
+    Map<String, Start> current = ConsistentStart.current(three, existing, T0);
+    assertThat(current.get("replica-a").step()).isEqualTo(Step.WAITING);
+    KafkaConnector added =
+        SourceConnectors.of(three, new ConsistentStart.Plan(current, List.of(), List.of())).get(0);
+    assertThat(added.getSpec().getState()).isEqualTo(ConnectorState.STOPPED);
+    assertThat(added.getSpec().getConfig()).containsEntry("snapshot.mode", "recovery");
+  }
+
+  /**
+   * A replica's host changing is a move: the same connector, topic prefix and schema history, so it
+   * resumes from its own offsets on the new host, no start and no snapshot.
+   */
+  @Test
+  void aReplicaWhoseHostChangesIsTheSameSourceOnAnotherHost() {
+    for (KafkaConnector connector : SourceConnectors.of(pipeline)) {
+      live.put(
+          connector.getMetadata().getLabels().get("twinlog.io/replica"),
+          withAnnotations(connector));
+    }
+    KafkaConnector before = SourceConnectors.of(pipeline).get(1);
+    pipeline.getSpec().getSource().getReplicas().get(1).setHost("replica-b.new-zone.example");
+    Map<String, Start> current = ConsistentStart.current(pipeline, live, T0);
+    assertThat(current.values()).containsOnly(Start.DONE);
+    KafkaConnector after =
+        SourceConnectors.of(pipeline, decide(current, Set.of(), Map.of(), Map.of(), T0).plan())
+            .get(1);
+    assertThat(after.getMetadata().getName()).isEqualTo(before.getMetadata().getName());
+    assertThat(after.getSpec().getConfig())
+        .containsEntry("database.hostname", "replica-b.new-zone.example")
+        .containsEntry("topic.prefix", before.getSpec().getConfig().get("topic.prefix"))
+        .containsEntry(
+            "schema.history.internal.kafka.topic",
+            before.getSpec().getConfig().get("schema.history.internal.kafka.topic"))
+        .containsEntry("snapshot.mode", before.getSpec().getConfig().get("snapshot.mode"));
+    assertThat(after.getSpec().getState()).isEqualTo(ConnectorState.RUNNING);
+  }
+
   @Test
   void aPurgedSourceIsReseededAutomaticallyAtMostThreeTimesAndOnlyWhenAsked() {
     for (KafkaConnector connector : SourceConnectors.of(pipeline)) {
