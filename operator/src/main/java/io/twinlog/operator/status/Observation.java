@@ -60,12 +60,6 @@ public record Observation(
         heartbeatsUnread);
   }
 
-  /** The same observation, with why the pipeline's Kafka cluster cannot be read (null: it is). */
-  public Observation withHeartbeatsUnread(String note) {
-    return new Observation(
-        generation, state, sources, dedup, sink, retention, connectFallback, missingSecrets, note);
-  }
-
   /** An observation without a Connect REST fallback note. */
   public Observation(
       long generation,

@@ -52,6 +52,18 @@ class PipelineDecisionsTest {
         T0);
   }
 
+  /** What the decide step makes of a pipeline outside any start. */
+  private static PipelineDecisions.Decided decide(
+      CdcPipeline pipeline,
+      CdcPipelineStatus previous,
+      Map<String, KafkaConnector> connectors,
+      SourceSignals.Seen signals) {
+    return PipelineDecisions.decide(
+        pipeline,
+        DesiredResources.of(pipeline),
+        view(pipeline, previous, connectors, signals, noStart()));
+  }
+
   private static SourceStarts.Decision noStart() {
     return new SourceStarts.Decision(
         ConsistentStart.Plan.NONE, List.of(), List.of(), Map.of(), false);
@@ -59,6 +71,12 @@ class PipelineDecisionsTest {
 
   /** Every source connector of the pipeline with a failed task, as Strimzi reports it. */
   private static Map<String, KafkaConnector> failing(DesiredResources desired) {
+    return connectors(desired, name -> ConnectorStatuses.taskFailed(name, "boom"));
+  }
+
+  /** Every source connector of the pipeline, with the status Strimzi reports for it. */
+  private static Map<String, KafkaConnector> connectors(
+      DesiredResources desired, java.util.function.Function<String, Map<String, Object>> status) {
     Map<String, KafkaConnector> connectors = new HashMap<>();
     desired
         .sources()
@@ -67,8 +85,7 @@ class PipelineDecisionsTest {
                 connectors.put(
                     s.connectorName(),
                     ConnectorStatuses.connector(
-                        s.connectorName(),
-                        ConnectorStatuses.taskFailed(s.connectorName(), "boom"))));
+                        s.connectorName(), status.apply(s.connectorName()))));
     return connectors;
   }
 
@@ -77,10 +94,7 @@ class PipelineDecisionsTest {
     CdcPipeline pipeline = TestPipelines.minimal();
     DesiredResources desired = DesiredResources.of(pipeline);
     PipelineDecisions.Decided decided =
-        PipelineDecisions.decide(
-            pipeline,
-            desired,
-            view(pipeline, null, failing(desired), SourceSignals.Seen.none(), noStart()));
+        decide(pipeline, null, failing(desired), SourceSignals.Seen.none());
     assertThat(decided.acts())
         .extracting(PipelineDecisions.ConnectorAct::part)
         .containsExactly("replica-a", "replica-b");
@@ -104,20 +118,14 @@ class PipelineDecisionsTest {
             + " off and dead-letter counts are stale until they are read again.";
     SourceSignals.Seen unread =
         new SourceSignals.Seen(Map.of(), Map.of(), Map.of(), Map.of(), null, Map.of(), note);
-    PipelineDecisions.Decided first =
-        PipelineDecisions.decide(
-            pipeline, desired, view(pipeline, null, Map.of(), unread, noStart()));
+    PipelineDecisions.Decided first = decide(pipeline, null, Map.of(), unread);
     assertThat(first.announcements())
         .extracting(Announcement::reason)
         .containsExactly("HeartbeatsUnread");
     CdcPipelineStatus status =
         io.twinlog.operator.status.StatusAggregator.aggregate(first.observation(), null, T0);
     assertThat(PipelineDecisions.conditionMessage(status, "SourcesHealthy")).endsWith(note);
-    assertThat(
-            PipelineDecisions.decide(
-                    pipeline, desired, view(pipeline, status, Map.of(), unread, noStart()))
-                .announcements())
-        .isEmpty();
+    assertThat(decide(pipeline, status, Map.of(), unread).announcements()).isEmpty();
   }
 
   /**
@@ -128,15 +136,7 @@ class PipelineDecisionsTest {
   void aPreflightFindingInTheStatusStandsUntilACheckAnswersAfterAnOperatorRestart() {
     CdcPipeline pipeline = TestPipelines.minimal();
     DesiredResources desired = DesiredResources.of(pipeline);
-    Map<String, KafkaConnector> running = new HashMap<>();
-    desired
-        .sources()
-        .forEach(
-            s ->
-                running.put(
-                    s.connectorName(),
-                    ConnectorStatuses.connector(
-                        s.connectorName(), ConnectorStatuses.running(s.connectorName()))));
+    Map<String, KafkaConnector> running = connectors(desired, ConnectorStatuses::running);
     var unfit =
         new SourceCheckResult(
             "replica-b",
@@ -172,11 +172,7 @@ class PipelineDecisionsTest {
 
     CdcPipelineStatus afterRestart =
         io.twinlog.operator.status.StatusAggregator.aggregate(
-            PipelineDecisions.decide(
-                    pipeline, desired, view(pipeline, before, running, beating, noStart()))
-                .observation(),
-            before,
-            T0.plusSeconds(120));
+            decide(pipeline, before, running, beating).observation(), before, T0.plusSeconds(120));
     assertThat(afterRestart.getSources().get(1).getReason()).isEqualTo("BinlogFormatNotRow");
     assertThat(afterRestart.getSources().get(1).getLastError())
         .isEqualTo(before.getSources().get(1).getLastError());
@@ -197,10 +193,7 @@ class PipelineDecisionsTest {
       pipeline.getSpec().setState(state);
       DesiredResources desired = DesiredResources.of(pipeline);
       PipelineDecisions.Decided decided =
-          PipelineDecisions.decide(
-              pipeline,
-              desired,
-              view(pipeline, null, failing(desired), SourceSignals.Seen.none(), noStart()));
+          decide(pipeline, null, failing(desired), SourceSignals.Seen.none());
       assertThat(decided.acts())
           .as(state.toString())
           .allSatisfy(a -> assertThat(a.decision()).isInstanceOf(RestartDecision.NotFailing.class));
@@ -223,15 +216,7 @@ class PipelineDecisionsTest {
   void aSilentSourceIsToldOnceAndASourceHeldStoppedInItsStartIsNeitherSilentNorStalled() {
     CdcPipeline pipeline = TestPipelines.minimal();
     DesiredResources desired = DesiredResources.of(pipeline);
-    Map<String, KafkaConnector> running = new HashMap<>();
-    desired
-        .sources()
-        .forEach(
-            s ->
-                running.put(
-                    s.connectorName(),
-                    ConnectorStatuses.connector(
-                        s.connectorName(), ConnectorStatuses.running(s.connectorName()))));
+    Map<String, KafkaConnector> running = connectors(desired, ConnectorStatuses::running);
     SourceSignals.Seen silentAndStalled =
         new SourceSignals.Seen(
             Map.of(
@@ -244,9 +229,7 @@ class PipelineDecisionsTest {
             null,
             Map.of(),
             null);
-    PipelineDecisions.Decided first =
-        PipelineDecisions.decide(
-            pipeline, desired, view(pipeline, null, running, silentAndStalled, noStart()));
+    PipelineDecisions.Decided first = decide(pipeline, null, running, silentAndStalled);
     assertThat(first.announcements())
         .extracting(Announcement::reason, Announcement::message)
         .containsExactly(
@@ -259,10 +242,7 @@ class PipelineDecisionsTest {
 
     CdcPipelineStatus told =
         io.twinlog.operator.status.StatusAggregator.aggregate(first.observation(), null, T0);
-    assertThat(
-            PipelineDecisions.decide(
-                    pipeline, desired, view(pipeline, told, running, silentAndStalled, noStart()))
-                .announcements())
+    assertThat(decide(pipeline, told, running, silentAndStalled).announcements())
         .as("the status already names the silence")
         .isEmpty();
 
