@@ -80,6 +80,13 @@ class PipelineE2E {
    */
   static final String REPLACED_POD = "replaced-pod";
 
+  /**
+   * Replicas added to and removed from a running pipeline (issue 14 item 3): out of the default run
+   * (CI's run is near its time), run with {@code -Dtwinlog.e2e.excludedGroups=replaced-pod}
+   * (e2e/README.md).
+   */
+  static final String REPLICA_MOVES = "replica-moves";
+
   /** How long replica A's replication stays stopped while B is re-seeded ahead (issue 10). */
   private static final Duration LAG = Duration.ofSeconds(30);
 
@@ -960,6 +967,262 @@ class PipelineE2E {
     return sources == null
         ? Optional.empty()
         : sources.stream().filter(s -> replica.equals(s.getName())).findFirst();
+  }
+
+  /**
+   * Issue 14 item 3 on real parts: a pipeline on replica-a and replica-b under load; a third
+   * replica is started at run time ({@code MariaDbCluster.addReplica}, caught up from the primary's
+   * binlog) and added to the spec as replica-c; once it shows Streaming (SOURCES 3/3), replica-a
+   * (the leader) is removed from the spec; once SOURCES 2/2 and its connector is gone, the load
+   * finishes. Checked: 0 lost, 0 duplicated, 0 misordered per key; printed: the added source's time
+   * to Streaming and its snapshot records (op=r: none if it was seeded), the removal's time to
+   * settle, delivered/made.
+   */
+  @Test
+  @Order(8)
+  @Tag(REPLICA_MOVES)
+  void replicaAddedThenFirstRemovedUnderLoad() throws Exception {
+    stack.erp().clear();
+    String added = PipelineTemplate.replicaName(2);
+    String removed = PipelineTemplate.replicaName(0);
+    MariaDbServer replicaC = null;
+    try (PipelineRun run = PipelineRun.apply(stack, "e2e-replica-moves", "rmoves", 5511, 1)) {
+      run.awaitReady(READY);
+      run.awaitStreaming(READY);
+      String removedConnector = run.sourceConnector(0);
+      // 150 s of load at 40 transactions a second: through the addition and the removal.
+      Instant loadStarted = Instant.now();
+      Background load = Background.run(run.workload(), 6000, 40);
+      Awaitility.await().atMost(DELIVERY).until(() -> run.workload().truth().size() > 150);
+
+      Instant startedC = Instant.now();
+      // It replays the primary's whole binlog: in a full run, every earlier scenario's changes.
+      replicaC = stack.mariadb().addReplica(Duration.ofSeconds(120));
+      Duration replicaCaughtUp = Duration.between(startedC, Instant.now());
+      MariaDbServer c = replicaC;
+      Instant addedAt = Instant.now();
+      editPipeline(
+          run,
+          p -> {
+            io.twinlog.operator.api.v1alpha1.ReplicaSpec spec =
+                new io.twinlog.operator.api.v1alpha1.ReplicaSpec();
+            spec.setName(added);
+            spec.setHost(c.host());
+            spec.setPort(c.port());
+            spec.setServerId(5513L);
+            p.getSpec().getSource().getReplicas().add(spec);
+          });
+      Set<String> phasesSeen = new java.util.LinkedHashSet<>();
+      // The spec edit changes the dedup runtime's sources list, which rolls its pods at once.
+      AtomicReference<Instant> dedupReadyForC = new AtomicReference<>();
+      try {
+        Awaitility.await(added + " Streaming, SOURCES 3/3")
+            .atMost(READY.multipliedBy(2))
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () -> {
+                  if (dedupReadyForC.get() == null
+                      && dedupReadyWith(run, l -> l.contains(added + "="))) {
+                    dedupReadyForC.set(Instant.now());
+                  }
+                  String phase = sourcePhase(run, added);
+                  phasesSeen.add(
+                      phase
+                          + "/"
+                          + sourceReason(run, added)
+                          + " "
+                          + run.status().getSourcesReady());
+                  return "Streaming".equals(phase) && "3/3".equals(run.status().getSourcesReady());
+                });
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(
+            e.getMessage()
+                + "\nphases seen: "
+                + phasesSeen
+                + "\nevents: "
+                + run.events()
+                + "\n"
+                + run.describe()
+                + run.dedupLogTail(),
+            e);
+      }
+      Duration toStreaming = Duration.between(addedAt, Instant.now());
+      boolean loadRunningAtStreaming = !load.finished();
+      Duration dedupRolledForC =
+          Duration.between(addedAt, awaitDedupSources(run, l -> l.contains(added + "=")));
+      if (dedupReadyForC.get() != null) {
+        dedupRolledForC = Duration.between(addedAt, dedupReadyForC.get());
+      }
+      run.awaitSourceStreams(2, DELIVERY);
+
+      Instant removedAt = Instant.now();
+      editPipeline(
+          run,
+          p -> p.getSpec().getSource().getReplicas().removeIf(r -> removed.equals(r.getName())));
+      try {
+        Awaitility.await(removed + " gone: SOURCES 2/2, its connector deleted")
+            .atMost(READY)
+            .pollInterval(Duration.ofMillis(250))
+            .until(
+                () ->
+                    "2/2".equals(run.status().getSourcesReady())
+                        && source(run, removed).isEmpty()
+                        && !stack.connect().rest().list().contains(removedConnector));
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(
+            e.getMessage() + "\nevents: " + run.events() + "\n" + run.describe(), e);
+      }
+      Duration removal = Duration.between(removedAt, Instant.now());
+      boolean loadRunningAtRemoval = !load.finished();
+      Duration dedupRolledForA =
+          Duration.between(removedAt, awaitDedupSources(run, l -> !l.contains(removed + "=")));
+
+      load.join(240);
+      Instant loadDone = Instant.now();
+      try {
+        run.awaitQuiescent(DELIVERY);
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(
+            e.getMessage()
+                + "\nevents: "
+                + run.events()
+                + "\n"
+                + run.describe()
+                + run.dedupLogTail()
+                + run.dedupMetrics(),
+            e);
+      }
+      ScenarioReport report = run.check("replica-moves", null, 0);
+      print(report);
+      long snapshotRecordsOfC =
+          snapshotRecords(run, added, "orders") + snapshotRecords(run, added, "order_items");
+      System.out.printf(
+          "E2E   replica-moves: %s started and caught up in %d ms; Streaming (SOURCES 3/3) %d ms"
+              + " after the spec edit (load still running: %s; phases seen %s); its snapshot"
+              + " records (op=r) in its topics: %d; %s removed -> SOURCES 2/2 and its connector"
+              + " deleted %d ms after the spec edit (load still running: %s); delivered %d of %d"
+              + " made, %d duplicates%n",
+          added,
+          replicaCaughtUp.toMillis(),
+          toStreaming.toMillis(),
+          loadRunningAtStreaming,
+          phasesSeen,
+          snapshotRecordsOfC,
+          removed,
+          removal.toMillis(),
+          loadRunningAtRemoval,
+          report.delivered(),
+          report.made(),
+          report.duplicates());
+      System.out.printf(
+          "E2E   replica-moves: dedup pods rolled and ready %d ms after the addition, %d ms after"
+              + " the removal; longest pause between ERP receipts while the load ran: %d ms%n",
+          dedupRolledForC.toMillis(),
+          dedupRolledForA.toMillis(),
+          longestErpPause(loadStarted, loadDone).toMillis());
+      System.out.println("E2E   events: " + run.events());
+      SourceReports.printAnomalies(run);
+      assertThat(report.problems()).isEmpty();
+      assertThat(snapshotRecordsOfC).as(added + " took no snapshot").isZero();
+      assertThat(phasesSeen).as(added + "'s phases").noneMatch(p -> p.startsWith("Snapshotting"));
+      assertThat(run.events())
+          .as("Events")
+          .anyMatch(e -> e.startsWith(Reasons.SOURCE_SEEDED + ": " + added + " "));
+      run.delete(READY);
+    } finally {
+      if (replicaC != null) {
+        // The shared stack's later pipelines read the two replicas they always had.
+        stack.mariadb().removeReplica(replicaC);
+      }
+    }
+  }
+
+  /**
+   * Waits until the dedup Deployment runs a ready pod whose sources list ({@code TWINLOG_SOURCES})
+   * satisfies {@code sources}; returns when.
+   */
+  private static Instant awaitDedupSources(
+      PipelineRun run, java.util.function.Predicate<String> sources) {
+    Awaitility.await(run.dedupDeployment() + " ready with its new sources list")
+        .atMost(READY)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> dedupReadyWith(run, sources));
+    return Instant.now();
+  }
+
+  private static boolean dedupReadyWith(
+      PipelineRun run, java.util.function.Predicate<String> sources) {
+    return stack.pods().pods(run.namespace(), run.dedupDeployment()).stream()
+        .anyMatch(
+            pod ->
+                sources.test(
+                        pod.env().getOrDefault(io.twinlog.contracts.DedupRuntimeEnv.SOURCES, ""))
+                    && pod.ready());
+  }
+
+  /**
+   * The longest time between two consecutive acknowledged ERP requests received in [{@code from},
+   * {@code to}] (a workload committing about 100 changes a second: a longer pause is a stall).
+   */
+  private static Duration longestErpPause(Instant from, Instant to) {
+    List<Instant> times =
+        stack.erp().requests().stream()
+            .filter(ErpRequest::accepted)
+            .map(ErpRequest::receivedAt)
+            .filter(t -> !t.isBefore(from) && !t.isAfter(to))
+            .sorted()
+            .toList();
+    Duration longest = Duration.ZERO;
+    for (int i = 1; i < times.size(); i++) {
+      Duration gap = Duration.between(times.get(i - 1), times.get(i));
+      if (gap.compareTo(longest) > 0) {
+        longest = gap;
+      }
+    }
+    return longest;
+  }
+
+  /** Edits the pipeline's spec through the API server, as {@code kubectl edit} would. */
+  private static void editPipeline(
+      PipelineRun run,
+      java.util.function.Consumer<io.twinlog.operator.api.v1alpha1.CdcPipeline> e) {
+    stack
+        .kubernetes()
+        .client()
+        .resources(io.twinlog.operator.api.v1alpha1.CdcPipeline.class)
+        .inNamespace(run.namespace())
+        .withName(run.applied().getMetadata().getName())
+        .edit(
+            p -> {
+              e.accept(p);
+              return p;
+            });
+  }
+
+  /** Snapshot records ({@code op=r}) in replica {@code replica}'s topic of {@code table}. */
+  private static long snapshotRecords(PipelineRun run, String replica, String table) {
+    String topic =
+        ResourceNames.sourceTopicPrefix(run.applied(), replica)
+            + "."
+            + run.workload().database()
+            + "."
+            + table;
+    long end = stack.kafka().endOffset(topic);
+    if (end == 0) {
+      return 0;
+    }
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    return stack.kafka().consume(topic, (int) end, Duration.ofSeconds(20)).stream()
+        .filter(
+            r -> {
+              try {
+                return r.value() != null
+                    && "r".equals(mapper.readTree(r.value()).path("op").asText());
+              } catch (Exception ex) {
+                return false;
+              }
+            })
+        .count();
   }
 
   @Test

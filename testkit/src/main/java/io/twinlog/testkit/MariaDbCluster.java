@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A MariaDB primary and N GTID replicas as real {@code mariadbd} processes on 127.0.0.1, with a
@@ -31,17 +32,20 @@ public final class MariaDbCluster implements AutoCloseable {
   static final String REPL_PASSWORD = "repl-secret";
 
   private final Path root;
-  private final List<MariaDbServer> servers;
-  private final List<MariaDbServer> replicas;
+  private final List<String> allFlags;
+  // Every server ever started, closed with the cluster (an added replica too).
+  private final List<MariaDbServer> servers = new CopyOnWriteArrayList<>();
+  private final List<MariaDbServer> replicas = new CopyOnWriteArrayList<>();
   private volatile MariaDbServer primary;
 
-  private MariaDbCluster(Path root, MariaDbServer primary, List<MariaDbServer> replicas) {
+  private MariaDbCluster(
+      Path root, MariaDbServer primary, List<MariaDbServer> replicas, List<String> allFlags) {
     this.root = root;
     this.primary = primary;
-    this.replicas = List.copyOf(replicas);
-    List<MariaDbServer> all = new ArrayList<>(replicas);
-    all.add(primary);
-    this.servers = List.copyOf(all);
+    this.allFlags = List.copyOf(allFlags);
+    this.replicas.addAll(replicas);
+    this.servers.addAll(replicas);
+    this.servers.add(primary);
   }
 
   public static Builder builder() {
@@ -89,9 +93,63 @@ public final class MariaDbCluster implements AutoCloseable {
         + "', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_SSL=0";
   }
 
-  /** The replicas, server_id 2, 3, ... in order. */
+  /**
+   * Starts one more GTID replica of the current {@link #primary()} on a running cluster, as {@link
+   * Builder#start} starts its replicas: a fresh data directory, the same flags as every server (the
+   * builder's {@link Builder#flags}) plus {@code flags}, the next free server_id, {@code CHANGE
+   * MASTER TO ... MASTER_USE_GTID=slave_pos} from an empty position. It replays the primary's
+   * binlog from its first transaction (the users included: the servers keep their whole binlog
+   * unless a test purges it), and this waits until it has caught up with the primary's position of
+   * now. It is appended to {@link #replicas()} and stopped with the cluster, or earlier by {@link
+   * #removeReplica}.
+   */
+  public MariaDbServer addReplica(Duration timeout, String... flags) {
+    int serverId = servers.stream().mapToInt(MariaDbServer::serverId).max().orElse(1) + 1;
+    String name =
+        "replica-" + (serverId - 1); // as the builder names them: server_id 2 is replica-1
+    Path dir = root.resolve(name);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> own = new ArrayList<>(allFlags);
+    own.addAll(List.of(flags));
+    MariaDbServer replica = new MariaDbServer(name, serverId, dir, own);
+    servers.add(replica);
+    replica.start();
+    replica.execute(changeMasterTo(primary), "START SLAVE");
+    try {
+      awaitReplicaCaughtUp(replica, timeout);
+    } catch (RuntimeException e) {
+      // e.g. error 1236 when a purge took away the start of the primary's binlog
+      throw new IllegalStateException(
+          name + " did not catch up; replication error: " + replica.replicationError(), e);
+    }
+    replicas.add(replica);
+    return replica;
+  }
+
+  /** {@link #addReplica(Duration, String...)} with 60 s to catch up and no flags of its own. */
+  public MariaDbServer addReplica() {
+    return addReplica(Duration.ofSeconds(60));
+  }
+
+  /**
+   * Kills {@code replica} and takes it out of {@link #replicas()} (its data directory goes with the
+   * cluster), so that later users of a shared cluster see the replicas they had before.
+   */
+  public void removeReplica(MariaDbServer replica) {
+    if (replica == primary) {
+      throw new IllegalArgumentException(replica.name() + " is the primary");
+    }
+    replica.kill();
+    replicas.remove(replica);
+  }
+
+  /** The replicas, server_id 2, 3, ... in order (a snapshot: added replicas last). */
   public List<MariaDbServer> replicas() {
-    return replicas;
+    return List.copyOf(replicas);
   }
 
   /** Replica {@code i} (0-based). */
@@ -204,7 +262,7 @@ public final class MariaDbCluster implements AutoCloseable {
           replica.execute(changeMasterTo(primary), "START SLAVE");
         }
         MariaDbCluster cluster =
-            new MariaDbCluster(root, primary, servers.subList(1, servers.size()));
+            new MariaDbCluster(root, primary, servers.subList(1, servers.size()), allFlags);
         cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
         return cluster;
       } catch (RuntimeException e) {

@@ -95,4 +95,38 @@ class MariaDbClusterIT {
       assertThat(b.queryString("SELECT COUNT(*) FROM shop.t")).isEqualTo("2");
     }
   }
+
+  @Test
+  void aReplicaAddedAtRunTimeReplaysThePrimarysBinlogAndFollowsIt() throws Exception {
+    try (MariaDbCluster cluster = MariaDbCluster.builder().replicas(1).start()) {
+      MariaDbServer primary = cluster.primary();
+      primary.execute(
+          "CREATE DATABASE shop",
+          "CREATE TABLE shop.orders (id INT PRIMARY KEY)",
+          "INSERT INTO shop.orders VALUES (1), (2)");
+      primary.flushBinaryLogs(); // the added replica reads more than one binlog file
+
+      MariaDbServer added = cluster.addReplica();
+      assertThat(added.serverId()).isEqualTo(3);
+      assertThat(added.name()).isEqualTo("replica-2");
+      assertThat(cluster.replicas()).containsExactly(cluster.replica(0), added);
+      assertThat(added.queryString("SELECT COUNT(*) FROM shop.orders")).isEqualTo("2");
+      assertThat(added.gtidSlavePos()).isEqualTo(primary.gtidBinlogPos());
+      // Its own binlog has the same GTIDs (log_slave_updates), as Debezium needs of a source.
+      assertThat(added.gtidBinlogPos()).isEqualTo(primary.gtidBinlogPos());
+
+      primary.execute("INSERT INTO shop.orders VALUES (3)");
+      cluster.awaitReplicasCaughtUp(Duration.ofSeconds(30));
+      assertThat(added.queryString("SELECT COUNT(*) FROM shop.orders")).isEqualTo("3");
+      try (Connection c = added.connect(MariaDbCluster.CDC_USER, MariaDbCluster.CDC_PASSWORD);
+          Statement s = c.createStatement();
+          ResultSet logs = s.executeQuery("SHOW BINARY LOGS")) {
+        assertThat(logs.next()).as("the cdc user was replayed onto the added replica").isTrue();
+      }
+
+      cluster.removeReplica(added);
+      assertThat(added.isRunning()).isFalse();
+      assertThat(cluster.replicas()).containsExactly(cluster.replica(0));
+    }
+  }
 }
