@@ -3,6 +3,7 @@ package io.twinlog.operator.reconciler;
 import io.twinlog.operator.api.v1alpha1.CdcPipelineStatus;
 import io.twinlog.operator.api.v1alpha1.Condition;
 import io.twinlog.operator.api.v1alpha1.DeadLetterStatus;
+import io.twinlog.operator.api.v1alpha1.SourceStatus;
 import io.twinlog.operator.status.ConditionTypes;
 import io.twinlog.operator.status.Conditions;
 import io.twinlog.operator.status.Reasons;
@@ -20,11 +21,57 @@ final class StatusAnnouncements {
 
   /** Every Event the move from {@code previous} to {@code next} calls for. */
   static List<Announcement> of(CdcPipelineStatus previous, CdcPipelineStatus next) {
-    List<Announcement> all = new ArrayList<>();
+    List<Announcement> all = new ArrayList<>(sourcesChanged(previous, next));
     secretMissing(previous, next).ifPresent(all::add);
     all.addAll(retention(previous, next));
     all.addAll(deadLetters(previous, next));
     return all;
+  }
+
+  /**
+   * A Normal Event per replica that joined or left a running pipeline's sources (a new pipeline's
+   * first sources are not news), so the history of a replica move reads in {@code kubectl get
+   * events}: the added source's start follows in its own Events
+   * (docs/concepts/consistent-start.md).
+   */
+  static List<Announcement> sourcesChanged(CdcPipelineStatus previous, CdcPipelineStatus next) {
+    List<String> before = sourceNames(previous);
+    List<String> now = sourceNames(next);
+    if (before.isEmpty() || now.isEmpty()) {
+      return List.of();
+    }
+    List<Announcement> told = new ArrayList<>();
+    now.stream()
+        .filter(name -> !before.contains(name))
+        .forEach(
+            name ->
+                told.add(
+                    Announcement.normal(
+                        Reasons.SOURCE_ADDED,
+                        name
+                            + " joined spec.source.replicas: its connector is created and the"
+                            + " dedup runtime reads it too ("
+                            + now.size()
+                            + " sources)")));
+    before.stream()
+        .filter(name -> !now.contains(name))
+        .forEach(
+            name ->
+                told.add(
+                    Announcement.normal(
+                        Reasons.SOURCE_REMOVED,
+                        name
+                            + " left spec.source.replicas: its connector is deleted and the dedup"
+                            + " runtime reads the other "
+                            + now.size()
+                            + " source(s)")));
+    return told;
+  }
+
+  private static List<String> sourceNames(CdcPipelineStatus status) {
+    return status == null || status.getSources() == null
+        ? List.of()
+        : status.getSources().stream().map(SourceStatus::getName).toList();
   }
 
   /** A Warning Event, once per distinct invalid spec. */

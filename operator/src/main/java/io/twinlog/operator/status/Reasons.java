@@ -71,6 +71,12 @@ public final class Reasons {
   /** Event: a seeded source streams; its schema history is rebuilt and its start is over. */
   public static final String SOURCE_STREAMING = "SourceStreaming";
 
+  /** Event: a replica joined {@code spec.source.replicas} of a running pipeline. */
+  public static final String SOURCE_ADDED = "SourceAdded";
+
+  /** Event: a replica left {@code spec.source.replicas}: its connector is deleted. */
+  public static final String SOURCE_REMOVED = "SourceRemoved";
+
   /** Event: Twinlog asked Strimzi to list a source's offsets, the position others start at. */
   public static final String SEED_POSITION_REQUESTED = "SeedPositionRequested";
 
