@@ -4,6 +4,7 @@ import io.twinlog.e2e.erp.ErpRequest;
 import io.twinlog.e2e.workload.RowKey;
 import io.twinlog.e2e.workload.TruthChange;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,16 @@ public final class DeliveryCheck {
    *     are ignored)
    * @param expectedDeadLetters dead letters the scenario put there on purpose
    */
+  /**
+   * Checks one scenario.
+   *
+   * @param tables the {@code database.table} names the scenario owns (ERP changes of other tables
+   *     are ignored)
+   * @param expectedDeadLetters dead letters the scenario put there on purpose
+   * @param latencyFrom the latency figures are over the changes committed at or after it (every
+   *     change is still checked): a steady-state figure leaves the warm-up out; {@link Instant#MIN}
+   *     for all
+   */
   public static ScenarioReport check(
       String scenario,
       List<TruthChange> truth,
@@ -36,7 +47,8 @@ public final class DeliveryCheck {
       Set<String> tables,
       long deadLetters,
       long expectedDeadLetters,
-      Duration failureToRestart) {
+      Duration failureToRestart,
+      Instant latencyFrom) {
     Acknowledged acknowledged = Acknowledged.of(requests, tables);
     Map<RowKey, List<Delivered>> deliveredByKey = acknowledged.byKey();
     int duplicates = acknowledged.duplicates();
@@ -69,7 +81,9 @@ public final class DeliveryCheck {
           break;
         }
         matched++;
-        latencies.add(Duration.between(want.committedAt(), have.receivedAt()));
+        if (!want.committedAt().isBefore(latencyFrom)) {
+          latencies.add(Duration.between(want.committedAt(), have.receivedAt()));
+        }
       }
       if (i == Math.min(expected.size(), got.size()) && expected.size() != got.size()) {
         problem(

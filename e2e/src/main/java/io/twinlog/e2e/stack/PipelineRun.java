@@ -548,6 +548,12 @@ public final class PipelineRun implements AutoCloseable {
   /** Compares the ERP's record with the truth. */
   public ScenarioReport check(
       String scenario, Duration failureToRestart, long expectedDeadLetters) {
+    return check(scenario, failureToRestart, expectedDeadLetters, Instant.MIN);
+  }
+
+  /** As {@link #check(String, Duration, long)}, latency over changes from {@code latencyFrom}. */
+  public ScenarioReport check(
+      String scenario, Duration failureToRestart, long expectedDeadLetters, Instant latencyFrom) {
     return DeliveryCheck.check(
         scenario,
         workload.truth().changes(),
@@ -555,7 +561,8 @@ public final class PipelineRun implements AutoCloseable {
         Set.copyOf(workload.truthTables()),
         expectedDeadLetters < 0 ? 0 : deadLetters(),
         Math.max(0, expectedDeadLetters),
-        failureToRestart);
+        failureToRestart,
+        latencyFrom);
   }
 
   private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions)

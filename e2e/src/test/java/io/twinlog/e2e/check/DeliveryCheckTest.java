@@ -41,7 +41,8 @@ class DeliveryCheckTest {
   }
 
   private ScenarioReport check(List<ErpRequest> requests) {
-    return DeliveryCheck.check("t", truth, requests, Set.of("shop.orders"), 0, 0, null);
+    return DeliveryCheck.check(
+        "t", truth, requests, Set.of("shop.orders"), 0, 0, null, Instant.MIN);
   }
 
   @Test
@@ -82,7 +83,8 @@ class DeliveryCheckTest {
   @Test
   void unexpectedDeadLettersAreAProblem() {
     ScenarioReport report =
-        DeliveryCheck.check("t", truth, allDelivered(), Set.of("shop.orders"), 2, 0, null);
+        DeliveryCheck.check(
+            "t", truth, allDelivered(), Set.of("shop.orders"), 2, 0, null, Instant.MIN);
     assertThat(report.problems()).anyMatch(p -> p.contains("dead-letter"));
   }
 }
