@@ -1142,7 +1142,9 @@ class PipelineE2E {
       assertThat(phasesSeen).as(added + "'s phases").noneMatch(p -> p.startsWith("Snapshotting"));
       assertThat(run.events())
           .as("Events")
-          .anyMatch(e -> e.startsWith(Reasons.SOURCE_SEEDED + ": " + added + " "));
+          .anyMatch(e -> e.startsWith(Reasons.SOURCE_SEEDED + ": " + added + " "))
+          .anyMatch(e -> e.startsWith(Reasons.SOURCE_ADDED + ": " + added + " joined"))
+          .anyMatch(e -> e.startsWith(Reasons.SOURCE_REMOVED + ": " + removed + " left"));
       run.delete(READY);
     } finally {
       if (replicaC != null) {
