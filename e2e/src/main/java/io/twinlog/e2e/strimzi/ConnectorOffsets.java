@@ -63,7 +63,7 @@ final class ConnectorOffsets {
           }
           String configMap = resource.getSpec().getListOffsets().getToConfigMap().getName();
           String offsets = JSON.writeValueAsString(Map.of("offsets", connect.offsets(name)));
-          writeOffsetsConfigMap(namespace, configMap, offsets);
+          writeOffsetsConfigMap(resource, configMap, offsets);
         }
         case "alter" -> {
           if (resource.getSpec().getAlterOffsets() == null) {
@@ -105,13 +105,31 @@ final class ConnectorOffsets {
     }
   }
 
-  private void writeOffsetsConfigMap(String namespace, String name, String offsets) {
+  /**
+   * As Strimzi: a ConfigMap it creates gets an owner reference to the KafkaConnector (not a
+   * controller, not blocking deletion), so deleting the connector lets the garbage collector take
+   * it; an existing one gets only its {@code offsets.json} replaced.
+   */
+  private void writeOffsetsConfigMap(KafkaConnector connector, String name, String offsets) {
+    String namespace = connector.getMetadata().getNamespace();
     ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
-    Map<String, String> data = new HashMap<>();
-    if (existing != null && existing.getData() != null) {
-      data.putAll(existing.getData());
+    if (existing != null) {
+      client
+          .configMaps()
+          .inNamespace(namespace)
+          .withName(name)
+          .edit(
+              c -> {
+                Map<String, String> data = new HashMap<>();
+                if (c.getData() != null) {
+                  data.putAll(c.getData());
+                }
+                data.put(OFFSETS_KEY, offsets);
+                c.setData(data);
+                return c;
+              });
+      return;
     }
-    data.put(OFFSETS_KEY, offsets);
     client
         .configMaps()
         .inNamespace(namespace)
@@ -120,9 +138,17 @@ final class ConnectorOffsets {
                 .withNewMetadata()
                 .withName(name)
                 .withNamespace(namespace)
+                .addNewOwnerReference()
+                .withApiVersion(connector.getApiVersion())
+                .withKind(connector.getKind())
+                .withName(connector.getMetadata().getName())
+                .withUid(connector.getMetadata().getUid())
+                .withController(false)
+                .withBlockOwnerDeletion(false)
+                .endOwnerReference()
                 .endMetadata()
-                .withData(data)
+                .withData(Map.of(OFFSETS_KEY, offsets))
                 .build())
-        .createOr(c -> c.update());
+        .create();
   }
 }
