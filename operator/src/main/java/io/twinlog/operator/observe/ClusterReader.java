@@ -174,7 +174,10 @@ final class ClusterReader {
             // poll returns nothing without failing, and metadata may come from the client's cache.
             if (!consumer.assignment().isEmpty()) {
               consumer.endOffsets(consumer.assignment(), PROBE_TIMEOUT);
-              failing = null;
+              if (failing != null) {
+                failing = null;
+                wakeOwners();
+              }
             }
           }
           if (consumer.assignment().isEmpty()) {
@@ -212,6 +215,9 @@ final class ClusterReader {
           // rule needs a fresh peer, so a reader that sees nothing flags nobody.
           Failing before = failing;
           failing = new Failing(before == null ? Instant.now() : before.since(), e.toString());
+          if (before == null) {
+            wakeOwners();
+          }
           if (!warned) {
             LOG.warn("Reading heartbeats from {} failed, retrying: {}", bootstrap, e.toString());
             warned = true;
@@ -246,6 +252,15 @@ final class ClusterReader {
     if (kept == anomaly) {
       onAnomaly.accept(record.topic());
     }
+  }
+
+  /**
+   * Tells every pipeline reading this cluster to look again (through its anomaly topic's listener,
+   * which maps a topic to its owners): reading started or stopped failing, which their status says,
+   * and nothing else would wake them.
+   */
+  private void wakeOwners() {
+    anomalyTopics.forEach(onAnomaly);
   }
 
   /**

@@ -85,13 +85,13 @@ final class SourceSignals implements AutoCloseable {
     return anomalyEvents;
   }
 
+  /** How every note on a Kafka cluster that cannot be read starts (its Event is sent once). */
+  static final String HEARTBEATS_UNREAD = "Heartbeats, anomalies and dead letters are not read";
+
   /**
    * Registers the pipeline's heartbeat and anomaly topics with the watcher (idempotent) and judges
    * its sources from what the watcher has read so far.
    */
-  /** How every note on a Kafka cluster that cannot be read starts (its Event is sent once). */
-  static final String HEARTBEATS_UNREAD = "Heartbeats, anomalies and dead letters are not read";
-
   Seen observe(CdcPipeline pipeline, Instant now) {
     List<ReplicaSpec> replicas = pipeline.getSpec().getSource().getReplicas();
     KafkaCluster bootstrap = cluster(pipeline);

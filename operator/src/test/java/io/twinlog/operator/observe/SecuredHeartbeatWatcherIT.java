@@ -42,8 +42,10 @@ class SecuredHeartbeatWatcherIT {
       KafkaCluster right = cluster(p, certs, "the-password");
       KafkaCluster wrong = cluster(p, certs, "not-it");
       assertThat(right.toString()).doesNotContain("the-password").contains("SASL_SSL");
+      java.util.Set<String> woken = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      watcher.onAnomaly(woken::add);
       watcher.watch("shop/orders", right, List.of(prefix), null, List.of());
-      watcher.watch("shop/other", wrong, List.of(prefix), null, List.of());
+      watcher.watch("shop/other", wrong, List.of(prefix), "shop.other.dedup-anomalies", List.of());
 
       Instant beat = Instant.now();
       try (KafkaProducer<String, String> producer = kafka.stringProducer()) {
@@ -65,6 +67,7 @@ class SecuredHeartbeatWatcherIT {
           .contains("SaslAuthenticationException")
           .doesNotContain("not-it");
       assertThat(watcher.readFailure(right)).isEmpty();
+      assertThat(woken).as("the pipeline is told to look again").contains("shop/other");
     }
   }
 
