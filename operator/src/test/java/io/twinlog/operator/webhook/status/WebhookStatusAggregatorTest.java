@@ -8,6 +8,8 @@ import io.twinlog.operator.api.v1alpha1.KafkaSpec;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhookSpec;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhookStatus;
+import io.twinlog.operator.api.v1alpha1.webhook.ReceiverSpec;
+import io.twinlog.operator.api.v1alpha1.webhook.ReceiverTlsSpec;
 import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
@@ -57,6 +59,20 @@ class WebhookStatusAggregatorTest {
     assertThat(ready(status).getLastTransitionTime()).isEqualTo(T1.toString());
     assertThat(status.getEndpoint()).isEqualTo("http://erp-invoices-webhook.shop.svc/webhook");
     assertThat(status.getObservedGeneration()).isEqualTo(3L);
+  }
+
+  @Test
+  void theEndpointIsHttpsWhenTheReceiverServesTlsItself() {
+    ErpWebhook webhook = webhook();
+    ReceiverSpec receiver = new ReceiverSpec();
+    ReceiverTlsSpec tls = new ReceiverTlsSpec();
+    tls.setSecretName("erp-webhook-tls");
+    receiver.setTls(tls);
+    webhook.getSpec().setReceiver(receiver);
+    ErpWebhookStatus status =
+        WebhookStatusAggregator.aggregate(
+            webhook, new WebhookObservation(2, 2, 2, 2, "RUNNING"), null, T1);
+    assertThat(status.getEndpoint()).isEqualTo("https://erp-invoices-webhook.shop.svc/webhook");
   }
 
   @Test
