@@ -76,6 +76,37 @@ class WebhookStatusAggregatorTest {
   }
 
   @Test
+  void aMissingSecretIsTheReasonOnlyWhileThePartThatReadsItIsDown() {
+    WebhookObservation noReceiver =
+        new WebhookObservation(0, 2, null, 2, null, null)
+            .withMissingSecrets(List.of("erp-webhook-tls"), List.of("shop-api-token"));
+    ErpWebhookStatus status = WebhookStatusAggregator.aggregate(webhook(), noReceiver, null, T1);
+    assertThat(ready(status).getReason()).isEqualTo("SecretMissing");
+    assertThat(ready(status).getMessage())
+        .isEqualTo(
+            "The Secret erp-webhook-tls does not exist in the ErpWebhook's namespace: create it and"
+                + " the receiver pods start. 0/2 receivers, 0/2 dedup, sink unknown");
+
+    // Receivers running (the Secret was deleted after they mounted it): not reported for them;
+    // the sink is down and reads a missing Secret.
+    WebhookObservation sinkDown =
+        new WebhookObservation(2, 2, 2, 2, "FAILED", null)
+            .withMissingSecrets(List.of("erp-webhook-tls"), List.of("shop-ca", "shop-api-token"));
+    Condition sink = ready(WebhookStatusAggregator.aggregate(webhook(), sinkDown, null, T1));
+    assertThat(sink.getReason()).isEqualTo("SecretMissing");
+    assertThat(sink.getMessage())
+        .startsWith(
+            "The Secrets shop-ca, shop-api-token do not exist in the ErpWebhook's namespace:"
+                + " create them and the sink connector can start.");
+
+    WebhookObservation running =
+        new WebhookObservation(2, 2, 2, 2, "RUNNING", null)
+            .withMissingSecrets(List.of("erp-webhook-tls"), List.of("shop-api-token"));
+    assertThat(ready(WebhookStatusAggregator.aggregate(webhook(), running, null, T1)).getReason())
+        .isEqualTo("Delivering");
+  }
+
+  @Test
   void theSinkBlockCarriesTheRestartsAndWhyItDoesNotDeliverAndOutlivesAFailedReconciliation() {
     ConnectorHealth failed =
         new ConnectorHealth(
