@@ -11,7 +11,10 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,10 +188,28 @@ class ErpWebhookCelRulesTest {
         .containsExactly("spec.auth: hmac settings apply only when type is hmac");
   }
 
+  @Test
+  void theWebhookSamplesPassEveryRule() throws Exception {
+    for (String sample : List.of("06-erp-webhook.yaml", "08-erp-webhook-mtls.yaml")) {
+      String text = Files.readString(Path.of("..", "samples", sample));
+      String doc =
+          Arrays.stream(text.split("(?m)^---\\s*$"))
+              .filter(d -> d.contains("kind: ErpWebhook"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(failures(doc, w -> {})).as(sample).isEmpty();
+    }
+  }
+
   /** The messages of the rules the (modified) example breaks. */
   private static List<String> failures(Consumer<Map<String, Object>> modify) throws Exception {
+    return failures(WEBHOOK, modify);
+  }
+
+  private static List<String> failures(String yaml, Consumer<Map<String, Object>> modify)
+      throws Exception {
     @SuppressWarnings("unchecked")
-    Map<String, Object> webhook = (Map<String, Object>) longs(YAML.readValue(WEBHOOK, Map.class));
+    Map<String, Object> webhook = (Map<String, Object>) longs(YAML.readValue(yaml, Map.class));
     modify.accept(webhook);
     List<String> failed = new ArrayList<>();
     for (Rule rule : RULES) {
