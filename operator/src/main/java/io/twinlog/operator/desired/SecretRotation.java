@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.twinlog.operator.api.v1alpha1.AuthType;
 import io.twinlog.operator.api.v1alpha1.CdcPipeline;
+import io.twinlog.operator.api.v1alpha1.ErpSinkSpec;
 import io.twinlog.operator.health.RestartAnnotations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,15 +60,23 @@ public final class SecretRotation {
   /** The Secrets the sink connector reads (the ERP credentials, CA and client certificate). */
   public static Set<String> sinkSecrets(CdcPipeline pipeline) {
     var sink = pipeline.getSpec().getSink();
-    Set<String> names = new LinkedHashSet<>();
     if (sink == null || sink.getErp() == null) {
-      return names;
+      return new LinkedHashSet<>();
     }
-    var auth = sink.getErp().getAuth();
+    return erpSecrets(sink.getErp());
+  }
+
+  /**
+   * The Secrets an ERP sink reads (credentials, CA, client certificate): a pipeline's {@code
+   * spec.sink.erp} or an ErpWebhook's {@code spec.delivery}.
+   */
+  public static Set<String> erpSecrets(ErpSinkSpec erp) {
+    Set<String> names = new LinkedHashSet<>();
+    var auth = erp.getAuth();
     if (auth != null && auth.getType() != AuthType.NONE && auth.getSecretName() != null) {
       names.add(auth.getSecretName());
     }
-    var tls = sink.getErp().getTls();
+    var tls = erp.getTls();
     if (tls != null && tls.getCaSecretName() != null) {
       names.add(tls.getCaSecretName());
     }

@@ -24,6 +24,7 @@ import io.twinlog.operator.api.v1alpha1.SinkStatus;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhookStatus;
 import io.twinlog.operator.desired.ResourceNames;
+import io.twinlog.operator.desired.SecretRotation;
 import io.twinlog.operator.desired.TopicGate;
 import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.RestartDecision;
@@ -36,12 +37,14 @@ import io.twinlog.operator.status.SinkObservation;
 import io.twinlog.operator.status.StatusAggregator;
 import io.twinlog.operator.webhook.desired.WebhookNames;
 import io.twinlog.operator.webhook.desired.WebhookResources;
+import io.twinlog.operator.webhook.desired.WebhookWorkloads;
 import io.twinlog.operator.webhook.status.WebhookObservation;
 import io.twinlog.operator.webhook.status.WebhookReason;
 import io.twinlog.operator.webhook.status.WebhookStatusAggregator;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -82,6 +85,7 @@ public class ErpWebhookReconciler
   private final EventRecorder events;
   private final Applier applier;
   private final ConnectorRestarter restarter;
+  private final SecretReader secrets;
   // Reads each webhook's dead-letter topic (read_committed, from the start) for the status; a new
   // dead letter reconciles its webhook at once.
   private final HeartbeatWatcher deadLetterReader = new HeartbeatWatcher();
@@ -97,6 +101,7 @@ public class ErpWebhookReconciler
     this.events = new EventRecorder(client, clock, settings.identity());
     this.applier = new Applier(client);
     this.restarter = new ConnectorRestarter(client, events);
+    this.secrets = new SecretReader(client);
     deadLetterReader.onAnomaly(
         owner -> deadLetterEvents.propagateEvent(OwnerKeys.resourceId(owner)));
     // The sink's state from Connect's REST API, as for pipelines: Strimzi refreshes its copy only
@@ -146,7 +151,11 @@ public class ErpWebhookReconciler
           applied.deleted());
     }
 
-    WebhookObservation seen = observeAndRestart(webhook, previous, desired, context, now);
+    WebhookObservation seen =
+        observeAndRestart(webhook, previous, desired, context, now)
+            .withMissingSecrets(
+                missing(webhook, WebhookWorkloads.receiverSecrets(webhook)),
+                missing(webhook, SecretRotation.erpSecrets(webhook.getSpec().getDelivery())));
     ErpWebhookStatus status = WebhookStatusAggregator.aggregate(webhook, seen, previous, now);
     announce(webhook, previous, status);
     writeStatus(webhook, previous, status, context);
@@ -209,6 +218,18 @@ public class ErpWebhookReconciler
         replicas(desired, WebhookNames.dedup(webhook)),
         WebhookObservation.sinkState(health),
         observed);
+  }
+
+  /**
+   * Which of {@code names} do not exist in the webhook's namespace: metadata only, the values are
+   * not read (the receiver pods mount the Secrets, the sink resolves its own).
+   */
+  private List<String> missing(ErpWebhook webhook, Collection<String> names) {
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    Set<String> existing = secrets.versions(webhook.getMetadata().getNamespace(), names).keySet();
+    return names.stream().filter(n -> !existing.contains(n)).distinct().sorted().toList();
   }
 
   private static Integer ready(Set<Deployment> deployments, String name) {

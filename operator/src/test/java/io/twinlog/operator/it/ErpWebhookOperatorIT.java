@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -17,6 +19,7 @@ import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.twinlog.operator.TwinlogOperator;
 import io.twinlog.operator.api.v1alpha1.Condition;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
+import io.twinlog.operator.api.v1alpha1.webhook.ReceiverTlsSpec;
 import io.twinlog.operator.health.MutableClock;
 import io.twinlog.operator.reconciler.OperatorSettings;
 import io.twinlog.operator.webhook.desired.WebhookNames;
@@ -30,6 +33,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,14 +93,23 @@ class ErpWebhookOperatorIT {
 
   /** The sample's ErpWebhook, in this test's namespace. */
   private ErpWebhook createSample() throws IOException {
+    return createSample(w -> {});
+  }
+
+  /** The sample's Secrets and its ErpWebhook, changed by {@code change}, in this namespace. */
+  private ErpWebhook createSample(Consumer<ErpWebhook> change) throws IOException {
     String sample = Files.readString(Path.of("..", "samples", "06-erp-webhook.yaml"));
+    List<String> docs = Arrays.asList(sample.split("(?m)^---\\s*$"));
+    KubernetesSerialization yaml = new KubernetesSerialization();
+    docs.stream()
+        .filter(d -> d.contains("kind: Secret"))
+        .map(d -> yaml.unmarshal(d, Secret.class))
+        .forEach(secret -> client.secrets().inNamespace(ns).resource(secret).create());
     String doc =
-        Arrays.stream(sample.split("(?m)^---\\s*$"))
-            .filter(d -> d.contains("kind: ErpWebhook"))
-            .findFirst()
-            .orElseThrow();
-    ErpWebhook webhook = new KubernetesSerialization().unmarshal(doc, ErpWebhook.class);
+        docs.stream().filter(d -> d.contains("kind: ErpWebhook")).findFirst().orElseThrow();
+    ErpWebhook webhook = yaml.unmarshal(doc, ErpWebhook.class);
     webhook.getMetadata().setNamespace(ns);
+    change.accept(webhook);
     return client.resource(webhook).create();
   }
 
@@ -260,6 +273,65 @@ class ErpWebhookOperatorIT {
     waiting().untilAsserted(() -> assertThat(replicas(receiver)).isEqualTo(3));
     assertReady(
         "False", WebhookReason.RECEIVER_UNAVAILABLE, "0/3 receivers, 0/2 dedup, sink unknown");
+  }
+
+  @Test
+  void aMissingTlsSecretIsNamedWhileTheReceiversCannotStartAndTheEndpointIsHttps()
+      throws IOException {
+    ErpWebhook created =
+        createSample(
+            w -> {
+              ReceiverTlsSpec tls = new ReceiverTlsSpec();
+              tls.setSecretName("erp-webhook-tls");
+              w.getSpec().getReceiver().setTls(tls);
+            });
+    String receiver = WebhookNames.receiver(created);
+    assertReady(
+        "False",
+        WebhookReason.SECRET_MISSING,
+        "The Secret erp-webhook-tls does not exist in the ErpWebhook's namespace: create it and"
+            + " the receiver pods start. 0/2 receivers, 0/2 dedup, sink unknown");
+    assertThat(webhook().getStatus().getEndpoint())
+        .isEqualTo("https://erp-invoices-webhook." + ns + ".svc/webhooks/erp");
+    Service service = client.services().inNamespace(ns).withName(receiver).get();
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("https");
+              assertThat(p.getAppProtocol()).isEqualTo("https");
+              assertThat(p.getPort()).isEqualTo(443);
+            });
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName(receiver)
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes())
+        .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("erp-webhook-tls"));
+
+    // Once it exists (cert-manager issued it), the next reconciliation no longer names it.
+    client
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("erp-webhook-tls")
+                .endMetadata()
+                .withType("kubernetes.io/tls")
+                .addToStringData("tls.crt", "not read by the operator")
+                .addToStringData("tls.key", "not read by the operator")
+                .build())
+        .create();
+    strimzi.deploymentReady(receiver, 0); // any change of an owned object reconciles
+    assertReady(
+        "False", WebhookReason.RECEIVER_UNAVAILABLE, "0/2 receivers, 0/2 dedup, sink unknown");
   }
 
   @Test

@@ -58,7 +58,8 @@ class SamplesTest {
             "03-pipeline-minimal.yaml",
             "04-pipeline-full.yaml",
             "06-erp-webhook.yaml",
-            "07-pipeline-postgresql.yaml");
+            "07-pipeline-postgresql.yaml",
+            "08-erp-webhook-mtls.yaml");
   }
 
   @Test

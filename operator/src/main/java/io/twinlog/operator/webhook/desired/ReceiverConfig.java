@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
 import io.twinlog.operator.api.v1alpha1.webhook.HmacSpec;
+import io.twinlog.operator.api.v1alpha1.webhook.ReceiverClientAuth;
+import io.twinlog.operator.api.v1alpha1.webhook.ReceiverTlsSpec;
 import io.twinlog.operator.api.v1alpha1.webhook.WebhookAuthType;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +27,22 @@ public final class ReceiverConfig {
 
   /** File name of the mounted key. */
   public static final String SECRET_FILE_NAME = "secret";
+
+  /**
+   * Where the receiver's certificate and key ({@code spec.receiver.tls.secretName}) are mounted.
+   */
+  public static final String TLS_DIR = "/etc/twinlog/webhook-tls";
+
+  /** File names of the mounted certificate chain and key, whatever their keys in the Secret. */
+  public static final String TLS_CERT_FILE_NAME = "tls.crt";
+
+  public static final String TLS_KEY_FILE_NAME = "tls.key";
+
+  /** Where the CA bundle of client certificates ({@code clientCaSecretName}) is mounted. */
+  public static final String CLIENT_CA_DIR = "/etc/twinlog/webhook-client-ca";
+
+  /** File name of the mounted CA bundle. */
+  public static final String CLIENT_CA_FILE_NAME = "ca.crt";
 
   /** Kafka Streams state of the dedup step (an emptyDir). */
   public static final String STATE_DIR = "/var/lib/twinlog/state";
@@ -47,7 +65,11 @@ public final class ReceiverConfig {
     env.put(MAX_BODY_BYTES, Integer.toString(spec.getReceiver().getMaxBodyBytes()));
     env.put(ACK_TIMEOUT_MS, Long.toString(Durations.toMillis(spec.getReceiver().getAckTimeout())));
     env.put(AUTH_TYPE, spec.getAuth().getType().value());
-    env.put(SECRET_FILE, SECRET_DIR + "/" + SECRET_FILE_NAME);
+    if (spec.getAuth().getType() != WebhookAuthType.CERTIFICATE) {
+      // The receiver refuses a secret with type certificate: nothing is mounted then.
+      env.put(SECRET_FILE, SECRET_DIR + "/" + SECRET_FILE_NAME);
+    }
+    tlsEnv(spec.getReceiver().getTls(), env);
     if (spec.getAuth().getType() == WebhookAuthType.HMAC) {
       HmacSpec hmac = spec.getAuth().getHmac();
       env.put(SIGNATURE_HEADER, hmac.getSignatureHeader());
@@ -60,6 +82,25 @@ public final class ReceiverConfig {
     env.put(EVENT_ID, spec.getEvent().getId());
     env.put(ENTITY_KEY, spec.getEvent().getEntityKey());
     return env;
+  }
+
+  /**
+   * The TLS keys: paths of the mounted Secret files, never their content (the ConfigMap is not a
+   * Secret). Nothing without {@code spec.receiver.tls}: the receiver then serves plain HTTP.
+   */
+  private static void tlsEnv(ReceiverTlsSpec tls, Map<String, String> env) {
+    if (tls == null) {
+      return;
+    }
+    env.put(TLS_CERT_FILE, TLS_DIR + "/" + TLS_CERT_FILE_NAME);
+    env.put(TLS_KEY_FILE, TLS_DIR + "/" + TLS_KEY_FILE_NAME);
+    env.put(TLS_CLIENT_AUTH, tls.getClientAuth().value());
+    if (tls.getClientAuth() != ReceiverClientAuth.NONE) {
+      env.put(TLS_CLIENT_CA_FILE, CLIENT_CA_DIR + "/" + CLIENT_CA_FILE_NAME);
+      if (!tls.getAllowedSubjects().isEmpty()) {
+        env.put(TLS_ALLOWED_SUBJECTS, String.join(";", tls.getAllowedSubjects()));
+      }
+    }
   }
 
   public static Map<String, String> dedupEnv(ErpWebhook webhook) {

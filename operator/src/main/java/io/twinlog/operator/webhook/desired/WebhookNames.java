@@ -79,15 +79,20 @@ public final class WebhookNames {
             + ".svc:9092";
   }
 
-  /** The in-cluster URL of the receiver's Service and path (the status' endpoint). */
+  /**
+   * The in-cluster URL of the receiver's Service and path (the status' endpoint): {@code https}
+   * when the receiver serves TLS itself ({@code spec.receiver.tls}), the port left out when it is
+   * the scheme's own.
+   */
   public static String endpoint(ErpWebhook webhook) {
     int port = webhook.getSpec().getReceiver().getPort();
-    return "http://"
+    boolean https = webhook.getSpec().getReceiver().getTls() != null;
+    return (https ? "https://" : "http://")
         + receiver(webhook)
         + "."
         + webhook.getMetadata().getNamespace()
         + ".svc"
-        + (port == 80 ? "" : ":" + port)
+        + (port == (https ? 443 : 80) ? "" : ":" + port)
         + webhook.getSpec().getReceiver().getPath();
   }
 }

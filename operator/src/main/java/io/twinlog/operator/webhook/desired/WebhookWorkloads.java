@@ -27,8 +27,12 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.twinlog.contracts.WebhookReceiverEnv;
 import io.twinlog.operator.api.v1alpha1.Durations;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
+import io.twinlog.operator.api.v1alpha1.webhook.ReceiverClientAuth;
+import io.twinlog.operator.api.v1alpha1.webhook.ReceiverTlsSpec;
+import io.twinlog.operator.api.v1alpha1.webhook.WebhookAuthType;
 import io.twinlog.operator.desired.DedupWorkload;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +53,9 @@ public final class WebhookWorkloads {
   public static final String WEBHOOK_PORT_NAME = "webhook";
 
   public static final String MANAGEMENT_PORT_NAME = "management";
+
+  /** Name of the Service's port when the receiver serves HTTPS itself. */
+  public static final String HTTPS_PORT_NAME = "https";
 
   /** User and group the image runs as. */
   public static final long RUN_AS_USER = 10001L;
@@ -80,40 +87,87 @@ public final class WebhookWorkloads {
   public static Deployment receiver(ErpWebhook webhook, ConfigMap config, String image) {
     // Longer than the ack timeout: on SIGTERM every request in flight still gets its answer.
     long grace = Durations.toMillis(webhook.getSpec().getReceiver().getAckTimeout()) / 1000 + 15;
-    Container container =
+    List<Volume> volumes = receiverSecretVolumes(webhook);
+    ContainerBuilder container =
         base(webhook, "receiver", config, image)
             .addNewPort()
             .withName(WEBHOOK_PORT_NAME)
             .withContainerPort(WEBHOOK_PORT)
             .withProtocol("TCP")
             .endPort()
-            .withResources(resources(webhook))
-            .addToVolumeMounts(
-                new VolumeMountBuilder()
-                    .withName("secret")
-                    .withMountPath(ReceiverConfig.SECRET_DIR)
-                    .withReadOnly(true)
-                    .build())
-            .build();
-    Volume secret =
-        new VolumeBuilder()
-            .withName("secret")
-            .withNewSecret()
-            .withSecretName(webhook.getSpec().getAuth().getSecretName())
-            .addNewItem()
-            .withKey(webhook.getSpec().getAuth().getSecretKey())
-            .withPath(ReceiverConfig.SECRET_FILE_NAME)
-            .endItem()
-            .withDefaultMode(0440)
-            .endSecret()
-            .build();
+            .withResources(resources(webhook));
+    for (Volume volume : volumes) {
+      container.addToVolumeMounts(
+          new VolumeMountBuilder()
+              .withName(volume.getName())
+              .withMountPath(MOUNT_PATHS.get(volume.getName()))
+              .withReadOnly(true)
+              .build());
+    }
     return deployment(
         webhook,
         WebhookNames.receiver(webhook),
         WebhookLabels.RECEIVER,
         webhook.getSpec().getReceiver().getReplicas(),
         config,
-        pod(webhook, WebhookLabels.RECEIVER, container, List.of(secret), grace));
+        pod(webhook, WebhookLabels.RECEIVER, container.build(), volumes, grace));
+  }
+
+  /** Volume names of the receiver's mounted Secrets, to where they are mounted. */
+  private static final Map<String, String> MOUNT_PATHS =
+      Map.of(
+          "secret", ReceiverConfig.SECRET_DIR,
+          "tls", ReceiverConfig.TLS_DIR,
+          "client-ca", ReceiverConfig.CLIENT_CA_DIR);
+
+  /**
+   * The Secrets the receiver reads, as volumes (read-only, mode 0440, whole directories rather than
+   * {@code subPath}, so a rotated Secret reaches the running pods): the HMAC secret or token unless
+   * the client certificate alone authenticates, and with {@code spec.receiver.tls} the certificate
+   * and key and, when client certificates are asked for, their CA bundle. Each key gets a fixed
+   * file name, whatever it is called in its Secret.
+   */
+  static List<Volume> receiverSecretVolumes(ErpWebhook webhook) {
+    var auth = webhook.getSpec().getAuth();
+    List<Volume> volumes = new ArrayList<>();
+    if (auth.getType() != WebhookAuthType.CERTIFICATE) {
+      volumes.add(
+          secretVolume(
+              "secret",
+              auth.getSecretName(),
+              Map.of(auth.getSecretKey(), ReceiverConfig.SECRET_FILE_NAME)));
+    }
+    ReceiverTlsSpec tls = webhook.getSpec().getReceiver().getTls();
+    if (tls != null) {
+      Map<String, String> items = new LinkedHashMap<>();
+      items.put(tls.getCertificateKey(), ReceiverConfig.TLS_CERT_FILE_NAME);
+      items.put(tls.getKeyKey(), ReceiverConfig.TLS_KEY_FILE_NAME);
+      volumes.add(secretVolume("tls", tls.getSecretName(), items));
+      if (tls.getClientAuth() != ReceiverClientAuth.NONE) {
+        volumes.add(
+            secretVolume(
+                "client-ca",
+                tls.getClientCaSecretName(),
+                Map.of(tls.getClientCaKey(), ReceiverConfig.CLIENT_CA_FILE_NAME)));
+      }
+    }
+    return volumes;
+  }
+
+  /**
+   * The names of the Secrets the receiver pods mount (the kubelet reads them, not the operator).
+   */
+  public static List<String> receiverSecrets(ErpWebhook webhook) {
+    return receiverSecretVolumes(webhook).stream()
+        .map(v -> v.getSecret().getSecretName())
+        .distinct()
+        .toList();
+  }
+
+  private static Volume secretVolume(String name, String secretName, Map<String, String> items) {
+    var secret = new VolumeBuilder().withName(name).withNewSecret().withSecretName(secretName);
+    items.forEach((key, path) -> secret.addNewItem().withKey(key).withPath(path).endItem());
+    return secret.withDefaultMode(0440).endSecret().build();
   }
 
   /** The dedup step's Deployment: two instances, so one takes over the other's partitions. */
@@ -144,8 +198,13 @@ public final class WebhookWorkloads {
         pod(webhook, WebhookLabels.DEDUP, container, List.of(state), 60));
   }
 
-  /** ClusterIP Service: {@code spec.receiver.port} to the webhook port only (not management). */
+  /**
+   * ClusterIP Service: {@code spec.receiver.port} to the webhook port only (not management). With
+   * {@code spec.receiver.tls} the port is named {@code https} with {@code appProtocol: https}, so
+   * an ingress or mesh in front knows to speak TLS to it.
+   */
   public static Service receiverService(ErpWebhook webhook) {
+    boolean https = webhook.getSpec().getReceiver().getTls() != null;
     return new ServiceBuilder()
         .withMetadata(
             WebhookOwnership.metadata(
@@ -156,7 +215,8 @@ public final class WebhookWorkloads {
         .withType("ClusterIP")
         .withSelector(WebhookLabels.pods(webhook, WebhookLabels.RECEIVER))
         .addNewPort()
-        .withName(WEBHOOK_PORT_NAME)
+        .withName(https ? HTTPS_PORT_NAME : WEBHOOK_PORT_NAME)
+        .withAppProtocol(https ? "https" : null)
         .withPort(webhook.getSpec().getReceiver().getPort())
         .withTargetPort(new IntOrString(WEBHOOK_PORT_NAME))
         .withProtocol("TCP")
@@ -212,6 +272,11 @@ public final class WebhookWorkloads {
                 .build());
   }
 
+  /**
+   * Plain HTTP on the management port, also when the webhook port serves HTTPS: the receiver serves
+   * {@code /livez} and {@code /readyz} there on a server of their own, never with TLS and never
+   * asking for a client certificate (which a kubelet probe could not present).
+   */
   private static Probe probe(String path, int failureThreshold) {
     return new ProbeBuilder()
         .withNewHttpGet()

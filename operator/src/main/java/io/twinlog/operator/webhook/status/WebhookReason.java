@@ -10,6 +10,11 @@ public enum WebhookReason {
   DEDUP_UNAVAILABLE("DedupUnavailable", "webhook-dedup-unavailable.md"),
   /** The sink connector is not RUNNING: events wait in Kafka. */
   SINK_NOT_RUNNING("SinkNotRunning", "webhook-sink-not-running.md"),
+  /**
+   * A part is down and a Secret it reads does not exist (the receiver pods cannot mount it, the
+   * sink cannot resolve it); the message names it, then the parts.
+   */
+  SECRET_MISSING("SecretMissing", "secret-missing.md"),
   /** The operator could not make the owned resources what the spec says; the message says why. */
   RECONCILE_FAILED("ReconcileFailed", null);
 

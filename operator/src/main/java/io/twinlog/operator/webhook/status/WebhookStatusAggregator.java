@@ -13,10 +13,11 @@ import java.util.List;
 /**
  * An ErpWebhook's status as a pure function of what was observed: the Ready condition answers "are
  * webhooks received and delivered?", with the first broken part as its reason, in the order data
- * flows (receiver, dedup, sink). The condition's {@code lastTransitionTime} moves only when its
- * status does. The sink's block (state, restarts, why it does not deliver) is the CdcPipeline's
- * own, its dead letters as the operator read them from the topic (also the DEADLETTERS column). The
- * received and delivered counters are carried over: nothing fills them yet.
+ * flows (receiver, dedup, sink), or {@link WebhookReason#SECRET_MISSING} when that part reads a
+ * Secret that does not exist. The condition's {@code lastTransitionTime} moves only when its status
+ * does. The sink's block (state, restarts, why it does not deliver) is the CdcPipeline's own, its
+ * dead letters as the operator read them from the topic (also the DEADLETTERS column). The received
+ * and delivered counters are carried over: nothing fills them yet.
  */
 public final class WebhookStatusAggregator {
   private WebhookStatusAggregator() {}
@@ -33,14 +34,20 @@ public final class WebhookStatusAggregator {
             + " dedup, sink "
             + (seen.sinkState() == null ? "unknown" : seen.sinkState());
     WebhookReason reason;
+    String missing = null;
     if (zero(seen.receiverReady())) {
-      reason = WebhookReason.RECEIVER_UNAVAILABLE;
+      missing = missing(seen.missingReceiverSecrets(), "the receiver pods start");
+      reason = missing == null ? WebhookReason.RECEIVER_UNAVAILABLE : WebhookReason.SECRET_MISSING;
     } else if (zero(seen.dedupReady())) {
       reason = WebhookReason.DEDUP_UNAVAILABLE;
     } else if (!"RUNNING".equals(seen.sinkState())) {
-      reason = WebhookReason.SINK_NOT_RUNNING;
+      missing = missing(seen.missingDeliverySecrets(), "the sink connector can start");
+      reason = missing == null ? WebhookReason.SINK_NOT_RUNNING : WebhookReason.SECRET_MISSING;
     } else {
       reason = WebhookReason.DELIVERING;
+    }
+    if (missing != null) {
+      parts = missing + " " + parts;
     }
     SinkStatus before = previous == null ? null : previous.getSink();
     SinkStatus sink =
@@ -99,6 +106,25 @@ public final class WebhookStatusAggregator {
       status.setDeadLetters(sink.getDeadLetters().getCount());
     }
     return status;
+  }
+
+  /**
+   * "The Secret x does not exist in the ErpWebhook's namespace: create it and ..." for a part that
+   * is down because of it; null when nothing it reads is missing. A Secret deleted while its part
+   * still runs is not reported: the part keeps what it read.
+   */
+  private static String missing(List<String> names, String then) {
+    if (names.isEmpty()) {
+      return null;
+    }
+    return (names.size() == 1
+            ? "The Secret " + names.get(0) + " does not exist"
+            : "The Secrets " + String.join(", ", names) + " do not exist")
+        + " in the ErpWebhook's namespace: create "
+        + (names.size() == 1 ? "it" : "them")
+        + " and "
+        + then
+        + ".";
   }
 
   /** The Ready condition of a status, or null. */

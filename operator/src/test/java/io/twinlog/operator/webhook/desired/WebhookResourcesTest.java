@@ -15,6 +15,8 @@ import io.twinlog.contracts.ChangeHeaders;
 import io.twinlog.contracts.ErpSinkConfigKeys;
 import io.twinlog.contracts.WebhookReceiverEnv;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
+import io.twinlog.operator.api.v1alpha1.webhook.ReceiverTlsSpec;
+import io.twinlog.operator.api.v1alpha1.webhook.WebhookAuthSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -182,6 +184,197 @@ class WebhookResourcesTest {
         .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
     assertThat(WebhookNames.endpoint(webhook))
         .isEqualTo("http://erp-invoices-webhook.shop.svc/webhooks/erp");
+  }
+
+  /** The docs' example with {@code spec.receiver.tls} and {@code auth} as given (YAML). */
+  static ErpWebhook withTls(String tlsYaml, String authYaml) throws Exception {
+    ErpWebhook webhook = fromDocs();
+    var yaml = new KubernetesSerialization();
+    webhook.getSpec().getReceiver().setTls(yaml.unmarshal(tlsYaml, ReceiverTlsSpec.class));
+    if (authYaml != null) {
+      webhook.getSpec().setAuth(yaml.unmarshal(authYaml, WebhookAuthSpec.class));
+    }
+    return webhook;
+  }
+
+  static final String MUTUAL_TLS =
+      """
+      secretName: erp-webhook-tls
+      clientAuth: required
+      clientCaSecretName: erp-clients-ca
+      clientCaKey: ca.pem
+      allowedSubjects: ["CN=sap-prod,O=Acme", "erp.acme.example"]
+      """;
+
+  @Test
+  void tlsMountsTheSecretsReadOnlyAndPointsTheReceiverAtTheFiles() throws Exception {
+    ErpWebhook webhook = withTls(MUTUAL_TLS, null);
+    ConfigMap config = WebhookWorkloads.receiverConfigMap(webhook);
+    Deployment deployment = WebhookWorkloads.receiver(webhook, config, null);
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+
+    assertThat(pod.getVolumes())
+        .extracting(v -> v.getName())
+        .containsExactly("secret", "tls", "client-ca", "tmp");
+    var tls = pod.getVolumes().get(1).getSecret();
+    assertThat(tls.getSecretName()).isEqualTo("erp-webhook-tls");
+    assertThat(tls.getItems())
+        .extracting(i -> i.getKey() + "->" + i.getPath())
+        .containsExactly("tls.crt->tls.crt", "tls.key->tls.key");
+    assertThat(tls.getDefaultMode()).isEqualTo(0440);
+    var ca = pod.getVolumes().get(2).getSecret();
+    assertThat(ca.getSecretName()).isEqualTo("erp-clients-ca");
+    assertThat(ca.getItems())
+        .extracting(i -> i.getKey() + "->" + i.getPath())
+        .containsExactly("ca.pem->ca.crt");
+    // Whole directories, read-only, no subPath: a renewed certificate reaches the running pods.
+    assertThat(container.getVolumeMounts())
+        .filteredOn(m -> !m.getName().equals("tmp"))
+        .extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
+        .containsExactlyInAnyOrder(
+            "secret:/etc/twinlog/webhook-secret:true",
+            "tls:/etc/twinlog/webhook-tls:true",
+            "client-ca:/etc/twinlog/webhook-client-ca:true");
+    assertThat(container.getVolumeMounts()).allSatisfy(m -> assertThat(m.getSubPath()).isNull());
+
+    assertThat(config.getData())
+        .containsEntry(WebhookReceiverEnv.TLS_CERT_FILE, "/etc/twinlog/webhook-tls/tls.crt")
+        .containsEntry(WebhookReceiverEnv.TLS_KEY_FILE, "/etc/twinlog/webhook-tls/tls.key")
+        .containsEntry(WebhookReceiverEnv.TLS_CLIENT_AUTH, "required")
+        .containsEntry(
+            WebhookReceiverEnv.TLS_CLIENT_CA_FILE, "/etc/twinlog/webhook-client-ca/ca.crt")
+        .containsEntry(
+            WebhookReceiverEnv.TLS_ALLOWED_SUBJECTS, "CN=sap-prod,O=Acme;erp.acme.example")
+        .containsEntry(WebhookReceiverEnv.AUTH_TYPE, "hmac")
+        .containsEntry(WebhookReceiverEnv.SECRET_FILE, "/etc/twinlog/webhook-secret/secret");
+
+    // Turning TLS on changes the ConfigMap, so the pods roll.
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+        .isNotEqualTo(
+            WebhookWorkloads.receiver(
+                    fromDocs(), WebhookWorkloads.receiverConfigMap(fromDocs()), null)
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations());
+  }
+
+  @Test
+  void probesStayPlainHttpOnTheManagementPortWhichAsksForNoClientCertificate() throws Exception {
+    ErpWebhook webhook = withTls(MUTUAL_TLS, null);
+    Container container =
+        WebhookWorkloads.receiver(webhook, WebhookWorkloads.receiverConfigMap(webhook), null)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0);
+    for (var probe : List.of(container.getLivenessProbe(), container.getReadinessProbe())) {
+      assertThat(probe.getHttpGet().getPort().getStrVal())
+          .isEqualTo(WebhookWorkloads.MANAGEMENT_PORT_NAME);
+      assertThat(probe.getHttpGet().getScheme()).isNull(); // HTTP
+    }
+  }
+
+  @Test
+  void serverTlsOnlyAndCertificateAuthMountWhatTheyNeedAndNothingElse() throws Exception {
+    ErpWebhook serverOnly = withTls("secretName: erp-webhook-tls\nkeyKey: key.pem\n", null);
+    var pod =
+        WebhookWorkloads.receiver(serverOnly, WebhookWorkloads.receiverConfigMap(serverOnly), null)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(pod.getVolumes())
+        .extracting(v -> v.getName())
+        .containsExactly("secret", "tls", "tmp");
+    assertThat(pod.getVolumes().get(1).getSecret().getItems())
+        .extracting(i -> i.getKey() + "->" + i.getPath())
+        .containsExactly("tls.crt->tls.crt", "key.pem->tls.key");
+    assertThat(WebhookWorkloads.receiverConfigMap(serverOnly).getData())
+        .containsEntry(WebhookReceiverEnv.TLS_CLIENT_AUTH, "none")
+        .doesNotContainKeys(
+            WebhookReceiverEnv.TLS_CLIENT_CA_FILE, WebhookReceiverEnv.TLS_ALLOWED_SUBJECTS);
+
+    // The client certificate alone: no HMAC Secret is mounted and no secret file named (the
+    // receiver refuses one with type certificate). The CA may sit in the server's own Secret.
+    ErpWebhook certificateOnly =
+        withTls(
+            "secretName: erp-webhook-tls\nclientAuth: required\nclientCaSecretName:"
+                + " erp-webhook-tls\n",
+            "type: certificate\n");
+    var certPod =
+        WebhookWorkloads.receiver(
+                certificateOnly, WebhookWorkloads.receiverConfigMap(certificateOnly), null)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    assertThat(certPod.getVolumes())
+        .extracting(v -> v.getName())
+        .containsExactly("tls", "client-ca", "tmp");
+    assertThat(WebhookWorkloads.receiverSecrets(certificateOnly))
+        .containsExactly("erp-webhook-tls");
+    assertThat(WebhookWorkloads.receiverConfigMap(certificateOnly).getData())
+        .containsEntry(WebhookReceiverEnv.AUTH_TYPE, "certificate")
+        .doesNotContainKeys(WebhookReceiverEnv.SECRET_FILE, WebhookReceiverEnv.SECRET)
+        .doesNotContainKey(WebhookReceiverEnv.SIGNATURE_HEADER);
+  }
+
+  @Test
+  void noSecretValueOrSecretReferenceInAnythingTheOperatorCreates() throws Exception {
+    ErpWebhook webhook = withTls(MUTUAL_TLS, null);
+    List<HasMetadata> resources = WebhookResources.desired(webhook, null);
+    assertThat(resources).noneMatch(r -> r.getKind().equals("Secret"));
+    for (HasMetadata resource : resources) {
+      String yaml = new KubernetesSerialization().asYaml(resource);
+      assertThat(yaml)
+          .as(resource.getKind() + " " + resource.getMetadata().getName())
+          .doesNotContain("secretKeyRef")
+          .doesNotContain("BEGIN ")
+          .doesNotContain("PRIVATE KEY");
+    }
+    // The pods get files: only the receiver's mounts name the Secrets, and only by name.
+    Deployment receiver =
+        resources.stream()
+            .filter(Deployment.class::isInstance)
+            .map(Deployment.class::cast)
+            .filter(d -> d.getMetadata().getName().equals(WebhookNames.receiver(webhook)))
+            .findFirst()
+            .orElseThrow();
+    assertThat(receiver.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .isNullOrEmpty();
+  }
+
+  @Test
+  void withTlsTheServiceSpeaksHttpsAndTheEndpointSaysSo() throws Exception {
+    ErpWebhook webhook = withTls(MUTUAL_TLS, null);
+    Service service = WebhookWorkloads.receiverService(webhook);
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("https");
+              assertThat(p.getAppProtocol()).isEqualTo("https");
+              assertThat(p.getPort()).isEqualTo(443);
+              assertThat(p.getTargetPort().getStrVal())
+                  .isEqualTo(WebhookWorkloads.WEBHOOK_PORT_NAME);
+            });
+    assertThat(WebhookNames.endpoint(webhook))
+        .isEqualTo("https://erp-invoices-webhook.shop.svc/webhooks/erp");
+    webhook.getSpec().getReceiver().setPort(8443);
+    assertThat(WebhookNames.endpoint(webhook))
+        .isEqualTo("https://erp-invoices-webhook.shop.svc:8443/webhooks/erp");
+    // A port written as 80 (stored before tls was added) stays, and is named.
+    webhook.getSpec().getReceiver().setPort(80);
+    assertThat(WebhookNames.endpoint(webhook))
+        .isEqualTo("https://erp-invoices-webhook.shop.svc:80/webhooks/erp");
+    // Plain, as before: no appProtocol, port named webhook.
+    assertThat(WebhookWorkloads.receiverService(fromDocs()).getSpec().getPorts().get(0))
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo(WebhookWorkloads.WEBHOOK_PORT_NAME);
+              assertThat(p.getAppProtocol()).isNull();
+            });
   }
 
   @Test

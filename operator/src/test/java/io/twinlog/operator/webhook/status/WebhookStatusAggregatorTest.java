@@ -8,6 +8,8 @@ import io.twinlog.operator.api.v1alpha1.KafkaSpec;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhook;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhookSpec;
 import io.twinlog.operator.api.v1alpha1.webhook.ErpWebhookStatus;
+import io.twinlog.operator.api.v1alpha1.webhook.ReceiverSpec;
+import io.twinlog.operator.api.v1alpha1.webhook.ReceiverTlsSpec;
 import io.twinlog.operator.health.ConnectorHealth;
 import io.twinlog.operator.health.RestartDecision;
 import io.twinlog.operator.health.RestartHistory;
@@ -57,6 +59,51 @@ class WebhookStatusAggregatorTest {
     assertThat(ready(status).getLastTransitionTime()).isEqualTo(T1.toString());
     assertThat(status.getEndpoint()).isEqualTo("http://erp-invoices-webhook.shop.svc/webhook");
     assertThat(status.getObservedGeneration()).isEqualTo(3L);
+  }
+
+  @Test
+  void theEndpointIsHttpsWhenTheReceiverServesTlsItself() {
+    ErpWebhook webhook = webhook();
+    ReceiverSpec receiver = new ReceiverSpec();
+    ReceiverTlsSpec tls = new ReceiverTlsSpec();
+    tls.setSecretName("erp-webhook-tls");
+    receiver.setTls(tls);
+    webhook.getSpec().setReceiver(receiver);
+    ErpWebhookStatus status =
+        WebhookStatusAggregator.aggregate(
+            webhook, new WebhookObservation(2, 2, 2, 2, "RUNNING"), null, T1);
+    assertThat(status.getEndpoint()).isEqualTo("https://erp-invoices-webhook.shop.svc/webhook");
+  }
+
+  @Test
+  void aMissingSecretIsTheReasonOnlyWhileThePartThatReadsItIsDown() {
+    WebhookObservation noReceiver =
+        new WebhookObservation(0, 2, null, 2, null, null)
+            .withMissingSecrets(List.of("erp-webhook-tls"), List.of("shop-api-token"));
+    ErpWebhookStatus status = WebhookStatusAggregator.aggregate(webhook(), noReceiver, null, T1);
+    assertThat(ready(status).getReason()).isEqualTo("SecretMissing");
+    assertThat(ready(status).getMessage())
+        .isEqualTo(
+            "The Secret erp-webhook-tls does not exist in the ErpWebhook's namespace: create it and"
+                + " the receiver pods start. 0/2 receivers, 0/2 dedup, sink unknown");
+
+    // Receivers running (the Secret was deleted after they mounted it): not reported for them;
+    // the sink is down and reads a missing Secret.
+    WebhookObservation sinkDown =
+        new WebhookObservation(2, 2, 2, 2, "FAILED", null)
+            .withMissingSecrets(List.of("erp-webhook-tls"), List.of("shop-ca", "shop-api-token"));
+    Condition sink = ready(WebhookStatusAggregator.aggregate(webhook(), sinkDown, null, T1));
+    assertThat(sink.getReason()).isEqualTo("SecretMissing");
+    assertThat(sink.getMessage())
+        .startsWith(
+            "The Secrets shop-ca, shop-api-token do not exist in the ErpWebhook's namespace:"
+                + " create them and the sink connector can start.");
+
+    WebhookObservation running =
+        new WebhookObservation(2, 2, 2, 2, "RUNNING", null)
+            .withMissingSecrets(List.of("erp-webhook-tls"), List.of("shop-api-token"));
+    assertThat(ready(WebhookStatusAggregator.aggregate(webhook(), running, null, T1)).getReason())
+        .isEqualTo("Delivering");
   }
 
   @Test

@@ -13,6 +13,14 @@ import lombok.Setter;
 
 /** What an {@link ErpWebhook} declares. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.auth) || !has(self.auth.type) || self.auth.type != 'certificate'"
+            + " || (has(self.receiver) && has(self.receiver.tls)"
+            + " && has(self.receiver.tls.clientAuth) && self.receiver.tls.clientAuth == 'required')",
+    message =
+        "auth.type certificate needs receiver.tls with clientAuth: required (the client"
+            + " certificate is then the only authentication)")
 @Setter
 public class ErpWebhookSpec {
 
@@ -32,10 +40,12 @@ public class ErpWebhookSpec {
   @Default("{}")
   private ReceiverSpec receiver;
 
-  @JsonPropertyDescription("How the receiver tells the ERP's requests from anyone else's.")
+  @JsonPropertyDescription(
+      "How the receiver tells the ERP's requests from anyone else's: a shared secret (hmac,"
+          + " bearer) or the client certificate (certificate, with receiver.tls).")
   @Required
   @ValidationRule(
-      value = "self.type != 'bearer' || !has(self.hmac)",
+      value = "!has(self.type) || self.type == 'hmac' || !has(self.hmac)",
       message = "hmac settings apply only when type is hmac")
   @Getter
   private WebhookAuthSpec auth;

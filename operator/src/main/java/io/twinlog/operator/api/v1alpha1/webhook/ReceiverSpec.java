@@ -1,6 +1,8 @@
 package io.twinlog.operator.api.v1alpha1.webhook;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
@@ -26,8 +28,12 @@ public class ReceiverSpec {
   @Max(20)
   private Integer replicas;
 
-  @JsonPropertyDescription("Port of the receiver's Service the ERP's webhooks go to. Default: 80.")
-  @Default("80")
+  @JsonPropertyDescription(
+      "Port of the receiver's Service the ERP's webhooks go to. Default: 80, or 443 with tls (a"
+          + " port the API server stored already stays as it is).")
+  // Serialized as written (the getter's fallback depends on tls), so the receiver's {} default
+  // holds no port.
+  @JsonProperty("port")
   @Min(1)
   @Max(65535)
   private Integer port;
@@ -76,12 +82,22 @@ public class ReceiverSpec {
   @Getter
   private ResourceRequirements resources;
 
+  /** The tls block as written in the spec, or null (plain HTTP). */
+  @JsonPropertyDescription(
+      "HTTPS on the receiver's own webhook port, with a certificate from a Secret, and optionally"
+          + " the ERP's client certificates verified against a CA (mutual TLS). Default: none"
+          + " (plain HTTP, TLS ending at your ingress).")
+  @Getter
+  private ReceiverTlsSpec tls;
+
   public Integer getReplicas() {
     return replicas == null ? 2 : replicas;
   }
 
+  /** The Service port: as written, else 443 with tls and 80 without. */
+  @JsonIgnore
   public Integer getPort() {
-    return port == null ? 80 : port;
+    return port != null ? port : tls != null ? 443 : 80;
   }
 
   public String getPath() {

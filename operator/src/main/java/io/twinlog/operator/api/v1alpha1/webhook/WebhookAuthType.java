@@ -5,7 +5,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /** How the receiver authenticates the ERP's requests. */
 public enum WebhookAuthType {
   HMAC("hmac"),
-  BEARER("bearer");
+  BEARER("bearer"),
+  /**
+   * The client certificate alone (mutual TLS): needs {@code spec.receiver.tls.clientAuth:
+   * required}; no Secret of the ERP's is mounted.
+   */
+  CERTIFICATE("certificate");
 
   private final String value;
 
