@@ -2,23 +2,12 @@ package io.twinlog.operator.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.cel.common.CelAbstractSyntaxTree;
-import dev.cel.common.types.SimpleType;
-import dev.cel.compiler.CelCompiler;
-import dev.cel.compiler.CelCompilerFactory;
-import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
-import dev.cel.runtime.CelRuntimeFactory;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.twinlog.operator.api.v1alpha1.ApiPatterns;
 import io.twinlog.operator.api.v1alpha1.TestPipelines;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,52 +17,32 @@ import org.junit.jupiter.api.Test;
  */
 class CelRulesTest {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final CelCompiler COMPILER =
-      CelCompilerFactory.standardCelCompilerBuilder()
-          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-          .addVar("self", SimpleType.DYN)
-          .addVar("oldSelf", SimpleType.DYN)
-          .build();
-  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
-
-  /** A rule at a schema path; {@code []} steps into every list element. */
-  record Rule(String path, String expression, String message) {
-
-    /** A transition rule: the API server evaluates it on updates only, with the old value. */
-    boolean transition() {
-      return expression.contains("oldSelf");
-    }
-  }
-
-  private static final List<Rule> RULES = rules();
-
-  private static final Map<Rule, CelRuntime.Program> PROGRAMS = new LinkedHashMap<>();
+  private static final CelRules CEL = CelRules.of(CrdExport.generated());
 
   @Test
   void everyRuleCompiles() throws Exception {
-    assertThat(RULES).hasSizeGreaterThanOrEqualTo(14);
-    for (Rule rule : RULES) {
-      assertThat(program(rule)).as(rule.toString()).isNotNull();
+    assertThat(CEL.rules()).hasSizeGreaterThanOrEqualTo(14);
+    for (CelRules.Rule rule : CEL.rules()) {
+      assertThat(CEL.program(rule)).as(rule.toString()).isNotNull();
     }
   }
 
   @Test
   void validPipelinesPassEveryRule() throws Exception {
-    assertThat(failures(TestPipelines.MINIMAL, p -> {})).isEmpty();
-    assertThat(failures(TestPipelines.FULL, p -> {})).isEmpty();
-    assertThat(failures(TestPipelines.POSTGRES, p -> {})).isEmpty();
+    assertThat(CEL.failures(TestPipelines.MINIMAL, p -> {})).isEmpty();
+    assertThat(CEL.failures(TestPipelines.FULL, p -> {})).isEmpty();
+    assertThat(CEL.failures(TestPipelines.POSTGRES, p -> {})).isEmpty();
   }
 
   @Test
   void theSnapshotLeaderIsOneOfTheReplicas() throws Exception {
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.MINIMAL,
                 p -> at(p, "source").put("snapshot", Map.of("leader", "replica-b"))))
         .isEmpty();
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.MINIMAL,
                 p -> at(p, "source").put("snapshot", Map.of("leader", "replica-z"))))
         .containsExactly("spec.source: the snapshot leader must be one of the replicas");
@@ -81,47 +50,48 @@ class CelRulesTest {
 
   @Test
   void rulesKeepEachSourceTypesOwnSettings() throws Exception {
-    assertThat(failures(TestPipelines.POSTGRES, p -> replica(p, 1).put("serverId", 7L)))
+    assertThat(CEL.failures(TestPipelines.POSTGRES, p -> replica(p, 1).put("serverId", 7L)))
         .containsExactly("spec.source: PostgreSQL replicas have no serverId");
-    assertThat(failures(TestPipelines.MINIMAL, p -> replica(p, 1).remove("serverId")))
+    assertThat(CEL.failures(TestPipelines.MINIMAL, p -> replica(p, 1).remove("serverId")))
         .containsExactly("spec.source: every MySQL or MariaDB replica needs a serverId");
     assertThat(
-            failures(TestPipelines.POSTGRES, p -> include(p).put("databases", List.of("a", "b"))))
+            CEL.failures(
+                TestPipelines.POSTGRES, p -> include(p).put("databases", List.of("a", "b"))))
         .containsExactly("spec.source: a PostgreSQL source reads one database: list exactly one");
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.POSTGRES,
                 p -> at(p, "source").put("snapshot", Map.of("mode", "recovery"))))
         .containsExactly(
             "spec.source: snapshot mode recovery rebuilds a schema history, which PostgreSQL"
                 + " sources have none of");
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.MINIMAL,
                 p -> at(p, "source").put("postgresql", Map.of("publication", "p"))))
         .containsExactly("spec.source: postgresql settings apply to a postgresql source only");
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.MINIMAL,
                 p -> at(p, "source").put("tls", Map.of("mode", "verify-ca"))))
         .containsExactly(
             "spec.source.tls: verify-ca and verify-full check the replicas' certificates: set"
                 + " caSecretName");
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.POSTGRES,
                 p ->
                     at(p, "source")
                         .put("tls", Map.of("mode", "verify-full", "caSecretName", "db-ca"))))
         .isEmpty();
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.MINIMAL, p -> at(p, "source").put("tls", Map.of("mode", "required"))))
         .isEmpty();
-    assertThat(failures(TestPipelines.FULL, p -> at(p, "sink", "erp").put("tls", Map.of())))
+    assertThat(CEL.failures(TestPipelines.FULL, p -> at(p, "sink", "erp").put("tls", Map.of())))
         .containsExactly("spec.sink.erp.tls: set caSecretName, clientCertificate or both");
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.FULL,
                 p ->
                     at(p, "sink", "erp")
@@ -130,7 +100,7 @@ class CelRulesTest {
                             Map.of("clientCertificate", Map.of("secretName", "erp-client")))))
         .isEmpty();
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.POSTGRES,
                 p -> at(p, "source").put("snapshot", Map.of("mode", "no_data"))))
         .as("schema.table names need not start with the database's name")
@@ -143,18 +113,20 @@ class CelRulesTest {
    */
   @Test
   void durationRulesLeaveMalformedValuesToThePattern() throws Exception {
-    assertThat(failures(TestPipelines.FULL, p -> at(p, "dedup").put("window", "3 days"))).isEmpty();
-    assertThat(failures(TestPipelines.FULL, p -> at(p, "dedup").put("window", "9999999999999h")))
+    assertThat(CEL.failures(TestPipelines.FULL, p -> at(p, "dedup").put("window", "3 days")))
         .isEmpty();
-    assertThat(failures(TestPipelines.FULL, p -> at(p, "restartPolicy").put("maxBackoff", "soon")))
+    assertThat(
+            CEL.failures(TestPipelines.FULL, p -> at(p, "dedup").put("window", "9999999999999h")))
+        .isEmpty();
+    assertThat(
+            CEL.failures(TestPipelines.FULL, p -> at(p, "restartPolicy").put("maxBackoff", "soon")))
         .isEmpty();
     java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(ApiPatterns.DURATION);
     assertThat(List.of("500ms", "10s", "5m", "48h", "1h30m", "99999h"))
         .allMatch(v -> pattern.matcher(v).matches());
     assertThat(List.of("9999999999999h", "100000h", "3 days", "1d", ""))
         .noneMatch(v -> pattern.matcher(v).matches());
-    CelRuntime.Program positive =
-        RUNTIME.createProgram(COMPILER.compile("duration(self) > duration('0s')").getAst());
+    CelRuntime.Program positive = CelRules.compile("duration(self) > duration('0s')");
     // the largest values of each unit within the fields' 32 characters
     for (String worst :
         List.of(
@@ -170,27 +142,27 @@ class CelRulesTest {
 
   @Test
   void rulesRejectWhatTheyShould() throws Exception {
-    assertThat(failures(TestPipelines.FULL, p -> replica(p, 1).put("serverId", 5401L)))
+    assertThat(CEL.failures(TestPipelines.FULL, p -> replica(p, 1).put("serverId", 5401L)))
         .containsExactly("spec.source.replicas: replica serverIds must be unique");
-    assertThat(failures(TestPipelines.FULL, p -> replica(p, 2).put("name", "replica-a")))
+    assertThat(CEL.failures(TestPipelines.FULL, p -> replica(p, 2).put("name", "replica-a")))
         .containsExactly("spec.source.replicas: replica names must be unique");
-    assertThat(failures(TestPipelines.FULL, p -> include(p).put("databases", List.of("shop"))))
+    assertThat(CEL.failures(TestPipelines.FULL, p -> include(p).put("databases", List.of("shop"))))
         .containsExactly("spec.source: every table must belong to one of the included databases");
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.FULL,
                 p -> at(p, "kafka").put("authentication", Map.of("type", "scram-sha-512"))))
         .containsExactly(
             "spec.kafka.authentication: scram-sha-512 needs username (the KafkaUser's name)");
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.FULL,
                 p ->
                     at(p, "kafka")
                         .put("authentication", Map.of("type", "tls", "secretName", "user"))))
         .containsExactly("spec.kafka: authentication type tls (mutual TLS) needs tls");
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.FULL,
                 p -> {
                   at(p, "kafka").put("tls", Map.of());
@@ -199,98 +171,48 @@ class CelRulesTest {
         .containsExactly(
             "spec.kafka.authentication: tls needs secretName (the KafkaUser's Secret with"
                 + " user.crt and user.key)");
-    assertThat(failures(TestPipelines.FULL, p -> at(p, "dedup").put("window", "0s")))
+    assertThat(CEL.failures(TestPipelines.FULL, p -> at(p, "dedup").put("window", "0s")))
         .containsExactly("spec.dedup.window: must be greater than 0");
-    assertThat(failures(TestPipelines.FULL, p -> at(p, "restartPolicy").put("maxBackoff", "1s")))
+    assertThat(
+            CEL.failures(TestPipelines.FULL, p -> at(p, "restartPolicy").put("maxBackoff", "1s")))
         .containsExactly("spec.restartPolicy: maxBackoff must be at least initialBackoff");
-    assertThat(failures(TestPipelines.FULL, p -> erp(p, "retry").put("maxBackoff", "100ms")))
+    assertThat(CEL.failures(TestPipelines.FULL, p -> erp(p, "retry").put("maxBackoff", "100ms")))
         .containsExactly("spec.sink.erp.retry: maxBackoff must be at least initialBackoff");
-    assertThat(failures(TestPipelines.FULL, p -> erp(p, "auth").remove("secretName")))
+    assertThat(CEL.failures(TestPipelines.FULL, p -> erp(p, "auth").remove("secretName")))
         .containsExactly(
             "spec.sink.erp.auth: secretName is required when type is bearer, basic or oauth2");
-    assertThat(failures(TestPipelines.FULL, p -> erp(p, "auth").put("type", "oauth2")))
+    assertThat(CEL.failures(TestPipelines.FULL, p -> erp(p, "auth").put("type", "oauth2")))
         .containsExactly("spec.sink.erp.auth: oauth2 (tokenUrl) is required when type is oauth2");
-    assertThat(failures(TestPipelines.FULL, p -> erp(p, "headers").put("Bad Header", "x")))
+    assertThat(CEL.failures(TestPipelines.FULL, p -> erp(p, "headers").put("Bad Header", "x")))
         .containsExactly("spec.sink.erp.headers: header names must be HTTP tokens");
     assertThat(
-            failures(
+            CEL.failures(
                 TestPipelines.FULL,
                 p -> at(p, "source", "binlogRetention").put("checkEvery", "5s")))
         .containsExactly("spec.source.binlogRetention.checkEvery: must be at least 10s");
-    assertThat(failures(TestPipelines.FULL, p -> erp(p, "auth").put("type", "none"))).isEmpty();
-  }
-
-  /** The messages of the rules the (modified) pipeline breaks. */
-  private static List<String> failures(String yaml, Consumer<Map<String, Object>> modify)
-      throws Exception {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> pipeline = (Map<String, Object>) longs(YAML.readValue(yaml, Map.class));
-    modify.accept(pipeline);
-    List<String> failed = new ArrayList<>();
-    for (Rule rule : RULES) {
-      if (rule.transition()) {
-        continue; // a create has no old value
-      }
-      for (Object self : select(pipeline, rule.path())) {
-        Object result = program(rule).eval(Map.of("self", self));
-        if (!Boolean.TRUE.equals(result)) {
-          failed.add(rule.path() + ": " + rule.message());
-        }
-      }
-    }
-    return failed;
-  }
-
-  /**
-   * The messages of the transition rules an update from the pipeline to its modified copy breaks.
-   * The rules used here sit on objects and scalars, not list items, so old and new values pair up
-   * by path.
-   */
-  private static List<String> updateFailures(String yaml, Consumer<Map<String, Object>> modify)
-      throws Exception {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> old = (Map<String, Object>) longs(YAML.readValue(yaml, Map.class));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> updated = (Map<String, Object>) longs(YAML.readValue(yaml, Map.class));
-    modify.accept(updated);
-    List<String> failed = new ArrayList<>();
-    for (Rule rule : RULES) {
-      if (!rule.transition()) {
-        continue;
-      }
-      assertThat(rule.path()).as("transition rules on list items pair by key").doesNotContain("[]");
-      List<Object> before = select(old, rule.path());
-      List<Object> after = select(updated, rule.path());
-      if (before.size() == 1 && after.size() == 1) {
-        Object result = program(rule).eval(Map.of("self", after.get(0), "oldSelf", before.get(0)));
-        if (!Boolean.TRUE.equals(result)) {
-          failed.add(rule.path() + ": " + rule.message());
-        }
-      }
-    }
-    return failed;
+    assertThat(CEL.failures(TestPipelines.FULL, p -> erp(p, "auth").put("type", "none"))).isEmpty();
   }
 
   @Test
   void updatesThatCannotBeMadeSafelyAreRefusedWithWhatToDoInstead() throws Exception {
-    assertThat(updateFailures(TestPipelines.FULL, p -> {})).isEmpty();
-    assertThat(updateFailures(TestPipelines.FULL, p -> at(p, "dedup").put("partitions", 12L)))
+    assertThat(CEL.updateFailures(TestPipelines.FULL, p -> {})).isEmpty();
+    assertThat(CEL.updateFailures(TestPipelines.FULL, p -> at(p, "dedup").put("partitions", 12L)))
         .singleElement()
         .asString()
         .startsWith("spec.dedup.partitions: cannot change on an existing pipeline")
         .contains("create a new CdcPipeline");
-    assertThat(updateFailures(TestPipelines.FULL, p -> at(p, "source").put("type", "mariadb")))
+    assertThat(CEL.updateFailures(TestPipelines.FULL, p -> at(p, "source").put("type", "mariadb")))
         .singleElement()
         .asString()
         .startsWith("spec.source.type: cannot change on an existing pipeline");
-    assertThat(updateFailures(TestPipelines.FULL, p -> replica(p, 1).put("serverId", 5499L)))
+    assertThat(CEL.updateFailures(TestPipelines.FULL, p -> replica(p, 1).put("serverId", 5499L)))
         .singleElement()
         .asString()
         .startsWith("spec: a replica's serverId cannot change while the pipeline runs")
         .contains("set spec.state to stopped first");
     // Stopped first (or in the same edit), the serverId may change; replicas may come and go.
     assertThat(
-            updateFailures(
+            CEL.updateFailures(
                 TestPipelines.FULL,
                 p -> {
                   at(p).put("state", "stopped");
@@ -298,7 +220,7 @@ class CelRulesTest {
                 }))
         .isEmpty();
     assertThat(
-            updateFailures(
+            CEL.updateFailures(
                 TestPipelines.FULL,
                 p -> {
                   @SuppressWarnings("unchecked")
@@ -310,83 +232,6 @@ class CelRulesTest {
                           Map.of("name", "replica-d", "host", "d.example", "serverId", 5499L)));
                 }))
         .isEmpty();
-  }
-
-  private static synchronized CelRuntime.Program program(Rule rule) throws Exception {
-    CelRuntime.Program program = PROGRAMS.get(rule);
-    if (program == null) {
-      CelAbstractSyntaxTree ast = COMPILER.compile(rule.expression()).getAst();
-      program = RUNTIME.createProgram(ast);
-      PROGRAMS.put(rule, program);
-    }
-    return program;
-  }
-
-  private static List<Rule> rules() {
-    JSONSchemaProps root =
-        CrdExport.generated().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
-    List<Rule> rules = new ArrayList<>();
-    collect("", root, rules);
-    return rules;
-  }
-
-  private static void collect(String path, JSONSchemaProps props, List<Rule> rules) {
-    if (props.getXKubernetesValidations() != null) {
-      props
-          .getXKubernetesValidations()
-          .forEach(
-              r ->
-                  rules.add(
-                      new Rule(
-                          path.isEmpty() ? "" : path.substring(1), r.getRule(), r.getMessage())));
-    }
-    if (props.getProperties() != null) {
-      props.getProperties().forEach((name, child) -> collect(path + "." + name, child, rules));
-    }
-    if (props.getItems() != null && props.getItems().getSchema() != null) {
-      collect(path + "[]", props.getItems().getSchema(), rules);
-    }
-  }
-
-  /** The values at a path such as {@code spec.source.replicas}; absent parts select nothing. */
-  private static List<Object> select(Object root, String path) {
-    if (path.isEmpty()) {
-      return List.of(root);
-    }
-    List<Object> current = List.of(root);
-    for (String step : path.split("\\.")) {
-      boolean each = step.endsWith("[]");
-      String key = each ? step.substring(0, step.length() - 2) : step;
-      List<Object> next = new ArrayList<>();
-      for (Object node : current) {
-        if (node instanceof Map<?, ?> map && map.get(key) != null) {
-          Object value = map.get(key);
-          if (each && value instanceof List<?> list) {
-            next.addAll(list);
-          } else if (!each) {
-            next.add(value);
-          }
-        }
-      }
-      current = next;
-    }
-    return current;
-  }
-
-  /** CEL integers are 64-bit: YAML's Integers become Longs. */
-  private static Object longs(Object value) {
-    if (value instanceof Integer i) {
-      return i.longValue();
-    }
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> copy = new LinkedHashMap<>();
-      map.forEach((k, v) -> copy.put((String) k, longs(v)));
-      return copy;
-    }
-    if (value instanceof List<?> list) {
-      return new ArrayList<>(list.stream().map(CelRulesTest::longs).toList());
-    }
-    return value;
   }
 
   @SuppressWarnings("unchecked")
