@@ -469,17 +469,7 @@ class PipelineE2E {
       Background load = Background.run(run.workload(), 1600, 80);
       Awaitility.await().atMost(DELIVERY).until(() -> run.workload().truth().size() > 150);
       Instant removed = Instant.now();
-      stack
-          .kubernetes()
-          .client()
-          .resources(io.twinlog.operator.api.v1alpha1.CdcPipeline.class)
-          .inNamespace(run.namespace())
-          .withName(run.applied().getMetadata().getName())
-          .edit(
-              p -> {
-                p.getSpec().getSource().getReplicas().remove(1);
-                return p;
-              });
+      editPipeline(run, p -> p.getSpec().getSource().getReplicas().remove(1));
       Awaitility.await("replica-b's slot dropped on standby B, SOURCES 1/1")
           .atMost(DELIVERY)
           .pollInterval(Duration.ofMillis(250))

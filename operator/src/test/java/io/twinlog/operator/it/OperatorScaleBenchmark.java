@@ -83,10 +83,14 @@ public final class OperatorScaleBenchmark {
       // A status is written after the pipeline's resources were applied in the same
       // reconciliation, so polling statuses (cheaply: the mock server serializes every object
       // listed) is enough; the resources are counted once at the end.
-      while (withStatus(client, ns) < n) {
-        cluster.takeRequests(); // the mock server keeps every request otherwise
-        Thread.sleep(500);
-      }
+      org.awaitility.Awaitility.await("a status on each of the " + n + " pipelines")
+          .atMost(Duration.ofMinutes(30))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                cluster.takeRequests(); // the mock server keeps every request otherwise
+                return withStatus(client, ns) >= n;
+              });
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       if (!resourcesComplete(client, ns, n)) {
         throw new IllegalStateException("statuses written but resources missing");

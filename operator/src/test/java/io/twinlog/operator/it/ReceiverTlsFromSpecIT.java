@@ -15,28 +15,18 @@ import io.twinlog.operator.webhook.desired.WebhookWorkloads;
 import io.twinlog.testkit.TestCertificates;
 import io.twinlog.testkit.TestCertificates.ClientCertificate;
 import io.twinlog.testkit.TestCertificates.ServerCertificate;
+import io.twinlog.testkit.TlsClients;
 import io.twinlog.webhook.WebhookReceiver;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -133,16 +123,19 @@ class ReceiverTlsFromSpecIT {
 
       // The ERP's certificate gets past the handshake and the subject check: only Kafka is missing.
       HttpResponse<String> accepted =
-          client(server.caPem(), erp).send(post, HttpResponse.BodyHandlers.ofString());
+          TlsClients.client(server.caPem(), erp).send(post, HttpResponse.BodyHandlers.ofString());
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(503);
 
       // No certificate, or one from another CA: refused in the handshake.
       assertThatThrownBy(
-              () -> client(server.caPem(), null).send(post, HttpResponse.BodyHandlers.ofString()))
+              () ->
+                  TlsClients.client(server.caPem(), null)
+                      .send(post, HttpResponse.BodyHandlers.ofString()))
           .isInstanceOf(IOException.class);
       assertThatThrownBy(
               () ->
-                  client(server.caPem(), stranger).send(post, HttpResponse.BodyHandlers.ofString()))
+                  TlsClients.client(server.caPem(), stranger)
+                      .send(post, HttpResponse.BodyHandlers.ofString()))
           .isInstanceOf(IOException.class);
     }
   }
@@ -180,7 +173,7 @@ class ReceiverTlsFromSpecIT {
     env.put(WebhookReceiverEnv.MANAGEMENT_PORT, "0");
     try (WebhookReceiver receiver = WebhookReceiver.start(env)) {
       HttpResponse<String> unsigned =
-          client(server.caPem(), null)
+          TlsClients.client(server.caPem(), null)
               .send(
                   HttpRequest.newBuilder(
                           URI.create("https://localhost:" + receiver.port() + "/webhooks/erp"))
@@ -233,51 +226,5 @@ class ReceiverTlsFromSpecIT {
           moved.put(key, result);
         });
     return moved;
-  }
-
-  /** An ERP's HTTPS client trusting {@code serverCaPem}, sending {@code certificate} if any. */
-  static HttpClient client(String serverCaPem, ClientCertificate certificate) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("server-ca", certificates(serverCaPem)[0]);
-    TrustManagerFactory trustManagers =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trustManagers.init(trust);
-    KeyManagerFactory keyManagers = null;
-    if (certificate != null) {
-      char[] password = "test".toCharArray();
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      String base64 =
-          certificate
-              .keyPem()
-              .replace("-----BEGIN PRIVATE KEY-----", "")
-              .replace("-----END PRIVATE KEY-----", "")
-              .replaceAll("\\s", "");
-      keys.setKeyEntry(
-          "erp",
-          KeyFactory.getInstance("EC") // testkit makes EC keys
-              .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64))),
-          password,
-          certificates(certificate.certificatePem()));
-      keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keyManagers.init(keys, password);
-    }
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(
-        keyManagers == null ? null : keyManagers.getKeyManagers(),
-        trustManagers.getTrustManagers(),
-        null);
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5))
-        .sslContext(context)
-        .build();
-  }
-
-  static Certificate[] certificates(String pem) throws Exception {
-    return CertificateFactory.getInstance("X.509")
-        .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
-        .toArray(Certificate[]::new);
   }
 }
